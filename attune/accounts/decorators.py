@@ -1,0 +1,32 @@
+"""View guards. School views get a typed request; actions a role may not take are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+
+from attune.accounts.roles import Permission
+from attune.http import SchoolRequest
+
+SchoolView = Callable[..., HttpResponse]
+
+
+def school_view(*permissions: Permission) -> Callable[[SchoolView], SchoolView]:
+    """Require a school scope (opened by the middleware) and each of ``permissions``."""
+
+    def decorate(view: SchoolView) -> SchoolView:
+        @wraps(view)
+        def wrapper(request: SchoolRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request, "membership", None) is None:
+                raise Http404
+            if not all(request.membership.can(p) for p in permissions):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,65 @@
+"""Roles and what each may do, in one table so a change of policy is a change of one line."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ATTACHMENT_LEAD = "attachment_lead"
+    KEY_ADULT = "key_adult"
+    TEACHER = "teacher"
+    OFFICE = "office"
+    HEADTEACHER = "headteacher"
+    VIRTUAL_SCHOOL = "virtual_school"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ATTACHMENT_LEAD: "Strategic attachment lead",
+    Role.KEY_ADULT: "Key adult",
+    Role.TEACHER: "Teacher",
+    Role.OFFICE: "Office staff",
+    Role.HEADTEACHER: "Headteacher",
+    Role.VIRTUAL_SCHOOL: "Virtual School officer",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+class Permission(StrEnum):
+    VIEW_PUPILS = "view_pupils"  # the pupil list and a child's "what helps me" summary
+    VIEW_ALL_SENSITIVE = "view_all_sensitive"  # cohort flags and needs of every child
+    VIEW_OWN_SENSITIVE = "view_own_sensitive"  # the same, for one's own key children
+    EDIT_ABOUT_ME = "edit_about_me"  # any child (own key children are allowed separately)
+    MANAGE_KEY_ADULTS = "manage_key_adults"
+    VIEW_STAFF = "view_staff"
+    VIEW_CASELOADS = "view_caseloads"
+
+
+# A Virtual School officer reaches only the children in its cohorts, read-only.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ATTACHMENT_LEAD: frozenset(Permission),
+    Role.HEADTEACHER: frozenset(Permission) - {Permission.EDIT_ABOUT_ME},
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Permission.VIEW_PUPILS,
+            Permission.MANAGE_KEY_ADULTS,
+            Permission.VIEW_STAFF,
+            Permission.VIEW_CASELOADS,
+        }
+    ),
+    Role.KEY_ADULT: frozenset(
+        {Permission.VIEW_PUPILS, Permission.VIEW_OWN_SENSITIVE, Permission.VIEW_STAFF}
+    ),
+    Role.TEACHER: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_STAFF}),
+    Role.OFFICE: frozenset({Permission.VIEW_PUPILS}),
+    Role.VIRTUAL_SCHOOL: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_ALL_SENSITIVE}),
+}
+
+
+def role_can(role: str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())

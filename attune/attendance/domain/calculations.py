@@ -1,0 +1,181 @@
+"""Attendance measures for one pupil over a range, and for a cohort of pupils.
+
+The measures follow the DfE's "Pupil absence in schools in England" statistics: only
+possible sessions count; present includes late-before-close (``L``) and approved
+activities away from school; absence is authorised plus unauthorised. A pupil with no
+possible sessions has no rate at all (``None``), never 0% or 100%.
+
+Thresholds are compared with exact fractions so a pupil sitting exactly on the 10% line is
+persistently absent, whatever floating point would have said.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+from attune.attendance.domain.codes import Category, parse_code
+
+__all__ = [
+    "PERSISTENT_ABSENCE",
+    "SEVERE_ABSENCE",
+    "AttendanceSummary",
+    "CohortSummary",
+    "LessonMarkLike",
+    "lessons_missed_by_subject",
+    "summarise",
+    "summarise_cohort",
+]
+
+PERSISTENT_ABSENCE = Fraction(1, 10)  # 10% or more of possible sessions missed
+SEVERE_ABSENCE = Fraction(1, 2)  # 50% or more
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceSummary:
+    """Session counts for one pupil; every rate is derived from these."""
+
+    possible: int = 0
+    present: int = 0  # in school, late before close, or at an approved activity
+    approved_activity: int = 0  # already included in ``present``
+    authorised_absence: int = 0
+    unauthorised_absence: int = 0
+    late_before_close: int = 0  # L (present)
+    late_after_close: int = 0  # U (unauthorised absence)
+    not_counted: int = 0  # unable to attend, not required, or administrative
+
+    @property
+    def absence(self) -> int:
+        return self.authorised_absence + self.unauthorised_absence
+
+    @property
+    def lates(self) -> int:
+        return self.late_before_close + self.late_after_close
+
+    @property
+    def absence_fraction(self) -> Fraction | None:
+        """Exact share of possible sessions missed, for comparisons."""
+        if self.possible == 0:
+            return None
+        return Fraction(self.absence, self.possible)
+
+    @property
+    def attendance_pct(self) -> float | None:
+        """(possible - absence) / possible x 100, unrounded; ``None`` with no possible sessions."""
+        if self.possible == 0:
+            return None
+        return (self.possible - self.absence) * 100 / self.possible
+
+    @property
+    def absence_rate(self) -> float | None:
+        """Overall absence rate as a percentage of possible sessions."""
+        if self.possible == 0:
+            return None
+        return self.absence * 100 / self.possible
+
+    @property
+    def persistent_absence(self) -> bool | None:
+        return self.is_absent_at_least(PERSISTENT_ABSENCE)
+
+    @property
+    def severe_absence(self) -> bool | None:
+        return self.is_absent_at_least(SEVERE_ABSENCE)
+
+    @property
+    def missed_learning_days(self) -> float:
+        """Absence in school days: two sessions make a day."""
+        return self.absence / 2
+
+    def is_absent_at_least(self, threshold: Fraction) -> bool | None:
+        share = self.absence_fraction
+        return None if share is None else share >= threshold
+
+
+def summarise(codes: Iterable[str]) -> AttendanceSummary:
+    """Count a pupil's session marks (current or retired codes) for the range given.
+
+    Pass only the sessions the pupil was on roll for. Unknown codes raise
+    ``UnknownCodeError``: a wrong total is worse than no total.
+    """
+    tally: Counter[Category] = Counter()
+    late_before = late_after = 0
+    for raw in codes:
+        mark = parse_code(raw)
+        tally[mark.register_code.category] += 1
+        late_before += mark.code == "L"
+        late_after += mark.code == "U"
+    present = tally[Category.PRESENT] + tally[Category.APPROVED_ACTIVITY]
+    absent = tally[Category.AUTHORISED] + tally[Category.UNAUTHORISED]
+    return AttendanceSummary(
+        possible=present + absent,
+        present=present,
+        approved_activity=tally[Category.APPROVED_ACTIVITY],
+        authorised_absence=tally[Category.AUTHORISED],
+        unauthorised_absence=tally[Category.UNAUTHORISED],
+        late_before_close=late_before,
+        late_after_close=late_after,
+        not_counted=tally[Category.NOT_COUNTED] + tally[Category.ADMINISTRATIVE],
+    )
+
+
+class LessonMarkLike(Protocol):
+    """Anything with a subject and a register code for one lesson."""
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def code(self) -> str: ...
+
+
+def lessons_missed_by_subject(lessons: Iterable[LessonMarkLike]) -> dict[str, int]:
+    """Lessons missed (authorised or unauthorised absence) per subject, every subject listed.
+
+    Subjects with lessons but none missed appear with 0, so "no English missed" is visible.
+    """
+    missed: dict[str, int] = {}
+    for lesson in lessons:
+        absent = parse_code(lesson.code).register_code.is_absence
+        missed[lesson.subject] = missed.get(lesson.subject, 0) + int(absent)
+    return dict(sorted(missed.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class CohortSummary:
+    """How many of a cohort's pupils are persistently or severely absent."""
+
+    pupils: int  # everyone in the cohort
+    pupils_with_possible_sessions: int  # the denominator for the shares below
+    persistently_absent: int
+    severely_absent: int
+
+    @property
+    def persistent_absence_pct(self) -> float | None:
+        return _share(self.persistently_absent, self.pupils_with_possible_sessions)
+
+    @property
+    def severe_absence_pct(self) -> float | None:
+        return _share(self.severely_absent, self.pupils_with_possible_sessions)
+
+
+def summarise_cohort(summaries: Iterable[AttendanceSummary]) -> CohortSummary:
+    """Share of a cohort's pupils who are persistently / severely absent.
+
+    Pupils with no possible sessions have no rate and so are left out of the denominator.
+    """
+    pupils = counted = persistent = severe = 0
+    for summary in summaries:
+        pupils += 1
+        if summary.possible == 0:
+            continue
+        counted += 1
+        persistent += bool(summary.persistent_absence)
+        severe += bool(summary.severe_absence)
+    return CohortSummary(pupils, counted, persistent, severe)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part * 100 / whole

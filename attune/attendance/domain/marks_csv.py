@@ -1,0 +1,234 @@
+"""Read the session-marks CSV (``attune import_attendance FILE.csv``) without a database.
+
+Format: a header row, UTF-8 (a byte-order mark is fine), then one register mark a row::
+
+    school_urn,upn,date,session,code,minutes_late
+
+- ``date`` is ISO ``YYYY-MM-DD`` and not after ``today`` (passed in).
+- ``session`` is ``AM`` or ``PM`` (any case).
+- ``code`` is a register code. Retired codes from before August 2024 are mapped to today's
+  code by the codes module; each ``MarkRow`` keeps both ``code`` (effective) and
+  ``original_code`` (as written). An unknown code is an error naming the row, never a guess.
+- ``minutes_late`` is optional: a whole number of minutes from 0 to ``MAX_MINUTES_LATE``, and
+  only allowed with ``L`` (late before the register closed) or ``U`` (late after it closed),
+  the only two marks where lateness means anything. Anywhere else it is reported, because it
+  usually means the code column is wrong.
+- One mark per pupil, date and session: a repeat within the file is reported naming both rows.
+
+``iter_marks`` streams: it yields each good ``MarkRow`` and each ``RowError`` in file order and
+keeps only what duplicate detection needs (per pupil, the sessions already seen), so a file of
+hundreds of thousands of rows does not have to fit in memory. ``parse_marks`` collects it all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO
+
+from attune.people.domain.pupil_csv import (
+    ParseResult,
+    RowChecker,
+    RowError,
+    UpnValidator,
+    checked_upn,
+    default_upn_validator,
+    split_records,
+)
+
+CodeMapper = Callable[[str], str]
+"""Takes a code as written; returns the effective (current) code or raises ``ValueError``."""
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("school_urn", "upn", "date", "session", "code")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("minutes_late",)
+SESSIONS: tuple[str, ...] = ("AM", "PM")
+LATE_CODES: frozenset[str] = frozenset({"L", "U"})
+MAX_MINUTES_LATE = 300  # longer than any school session; beyond it the number is a typo
+
+
+class CodeError(ValueError):
+    def __init__(self, message: str, code: str = "code.unknown") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    row: int
+    school_urn: str
+    upn: str
+    date: date
+    session: str
+    code: str
+    original_code: str
+    minutes_late: int | None
+
+
+def default_code_mapper() -> CodeMapper:
+    """Adapt ``attune.attendance.domain.codes`` (loaded late so this module stands alone)."""
+    codes = importlib.import_module("attune.attendance.domain.codes")
+    unknown: type[Exception] = getattr(codes, "UnknownCodeError", ValueError)
+
+    def effective(raw: str) -> str:
+        try:
+            result = codes.parse_code(raw)
+        except unknown as exc:
+            raise CodeError(str(exc), getattr(exc, "code", "code.unknown")) from exc
+        # Accept a plain string, a StrEnum, or an object naming its effective code.
+        for attribute in ("effective", "code"):
+            inner = getattr(result, attribute, None)
+            if inner is not None and not isinstance(result, str):
+                return str(getattr(inner, "value", inner))
+        return str(getattr(result, "value", result))
+
+    return effective
+
+
+class _UpnCache:
+    """Validates each distinct UPN once: a pupil has hundreds of marks in one file."""
+
+    def __init__(self, validate: UpnValidator) -> None:
+        self._validate = validate
+        self._seen: dict[str, str | ValueError] = {}
+
+    def __call__(self, raw: str) -> str:
+        if raw not in self._seen:
+            try:
+                self._seen[raw] = self._validate(raw)
+            except ValueError as exc:
+                self._seen[raw] = exc
+        result = self._seen[raw]
+        if isinstance(result, ValueError):
+            raise result
+        return result
+
+
+def _date(check: RowChecker, today: date) -> date | None:
+    when = check.iso_date("date")
+    if when is not None and when > today:
+        check.fail("date", f"{when.isoformat()} is in the future.", "date.future")
+        return None
+    return when
+
+
+def _session(check: RowChecker) -> str:
+    value = check.required("session").upper()
+    if value and value not in SESSIONS:
+        check.fail("session", f"'{value}' isn't a session: use AM or PM.", "session.invalid")
+    return value
+
+
+def _code(check: RowChecker, mapper: CodeMapper) -> tuple[str, str]:
+    raw = check.required("code")
+    if not raw:
+        return "", ""
+    try:
+        return mapper(raw), raw
+    except ValueError as exc:
+        check.fail("code", str(exc), str(getattr(exc, "code", "code.unknown")))
+        return "", raw
+
+
+def _minutes_late(check: RowChecker, code: str) -> int | None:
+    raw = check.text("minutes_late")
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_MINUTES_LATE:
+        check.fail(
+            "minutes_late",
+            f"'{raw}' should be a whole number of minutes from 0 to {MAX_MINUTES_LATE}.",
+            "minutes_late.invalid",
+        )
+        return None
+    if code and code not in LATE_CODES:
+        check.fail(
+            "minutes_late",
+            f"Minutes late only go with the codes L and U, not {code}.",
+            "minutes_late.not_late",
+        )
+        return None
+    return int(raw)
+
+
+def _mark(
+    check: RowChecker, today: date, validate: UpnValidator, mapper: CodeMapper
+) -> MarkRow | None:
+    urn = check.required("school_urn")
+    if urn and not (len(urn) == 6 and urn.isascii() and urn.isdigit()):
+        check.fail("school_urn", f"'{urn}' isn't a school URN (six digits).", "urn.invalid")
+    upn = checked_upn(check, validate)
+    when = _date(check, today)
+    session = _session(check)
+    code, original = _code(check, mapper)
+    minutes = _minutes_late(check, code)
+    if check.errors or when is None:
+        return None
+    return MarkRow(check.number, urn, upn, when, session, code, original, minutes)
+
+
+class _SeenSessions:
+    """Which (pupil, date, session) marks the file has had, and on which row."""
+
+    def __init__(self) -> None:
+        self._by_upn: dict[str, dict[int, int]] = {}
+
+    def first_row(self, mark: MarkRow) -> int | None:
+        slot = mark.date.toordinal() * 2 + SESSIONS.index(mark.session)
+        sessions = self._by_upn.setdefault(mark.upn, {})
+        first = sessions.get(slot)
+        if first is None:
+            sessions[slot] = mark.row
+        return first
+
+
+def iter_marks(
+    stream: IO[bytes] | IO[str],
+    *,
+    today: date,
+    validate_upn: UpnValidator | None = None,
+    code_mapper: CodeMapper | None = None,
+) -> Iterator[MarkRow | RowError]:
+    """Stream a session-marks CSV, yielding good rows and every problem in file order."""
+    validate = _UpnCache(validate_upn or default_upn_validator())
+    mapper = code_mapper or default_code_mapper()
+    seen = _SeenSessions()
+    for item in split_records(stream, REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
+        if isinstance(item, RowError):
+            yield item
+            continue
+        check = RowChecker(*item)
+        mark = _mark(check, today, validate, mapper)
+        if mark is None:
+            yield from check.errors
+            continue
+        first = seen.first_row(mark)
+        if first is not None:
+            yield RowError(
+                mark.row,
+                "session",
+                f"Pupil {mark.upn} already has a {mark.session} mark for "
+                f"{mark.date.isoformat()} on row {first}; keep one of the two rows.",
+                "mark.duplicate",
+            )
+            continue
+        yield mark
+
+
+def parse_marks(
+    stream: IO[bytes] | IO[str],
+    *,
+    today: date,
+    validate_upn: UpnValidator | None = None,
+    code_mapper: CodeMapper | None = None,
+) -> ParseResult[MarkRow]:
+    """Parse a whole session-marks CSV into rows and every problem (small files, tests)."""
+    rows: list[MarkRow] = []
+    errors: list[RowError] = []
+    for item in iter_marks(stream, today=today, validate_upn=validate_upn, code_mapper=code_mapper):
+        if isinstance(item, RowError):
+            errors.append(item)
+        else:
+            rows.append(item)
+    return ParseResult(tuple(rows), tuple(errors))

@@ -1,0 +1,197 @@
+"""Attendance measures for a pupil and a cohort: worked examples, edges and properties."""
+
+import math
+import random
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from attune.attendance.domain.calculations import (
+    AttendanceSummary,
+    lessons_missed_by_subject,
+    summarise,
+    summarise_cohort,
+)
+from attune.attendance.domain.codes import CODES, Category, UnknownCodeError
+
+
+def codes_in(*categories: Category) -> list[str]:
+    return sorted(c.code for c in CODES.values() if c.category in categories)
+
+
+ATTENDING = codes_in(Category.PRESENT, Category.APPROVED_ACTIVITY)
+ABSENT = codes_in(Category.AUTHORISED, Category.UNAUTHORISED)
+NOT_COUNTED = codes_in(Category.NOT_COUNTED, Category.ADMINISTRATIVE)
+
+
+def test_a_mixed_fortnight() -> None:
+    marks = ["/", "\\", "L", "V", "I", "I", "N", "U", "Y4", "#", "M", "G", "K", "/"]
+    s = summarise(marks)
+    assert s.possible == 12
+    assert s.present == 6  # / \ L V K /
+    assert s.approved_activity == 2
+    assert (s.authorised_absence, s.unauthorised_absence, s.absence) == (3, 3, 6)
+    assert s.not_counted == 2
+    assert (s.late_before_close, s.late_after_close, s.lates) == (1, 1, 2)
+    assert s.attendance_pct == 50.0
+    assert s.absence_rate == 50.0
+    assert s.missed_learning_days == 3.0
+    assert s.persistent_absence is True
+    assert s.severe_absence is True
+
+
+def test_retired_codes_count_as_their_replacements() -> None:
+    s = summarise(["H", "F", "J", "Y", "X05", "/"])
+    assert (s.possible, s.authorised_absence, s.not_counted) == (4, 3, 2)
+
+
+def test_unknown_code_stops_the_sum() -> None:
+    with pytest.raises(UnknownCodeError) as caught:
+        summarise(["/", "?"])
+    assert caught.value.code == "attendance.unknown_code"
+
+
+@pytest.mark.parametrize("marks", [[], ["#", "#"], ["Z", "Y1", "X", "D"]])
+def test_no_possible_sessions_means_no_rate(marks: list[str]) -> None:
+    s = summarise(marks)
+    assert s.possible == 0
+    assert s.attendance_pct is None
+    assert s.absence_rate is None
+    assert s.persistent_absence is None
+    assert s.severe_absence is None
+
+
+def test_rates_are_not_rounded() -> None:
+    s = summarise(["/"] * 2 + ["I"])
+    assert s.attendance_pct == pytest.approx(200 / 3, rel=1e-12)
+    assert s.absence_rate == pytest.approx(100 / 3, rel=1e-12)
+    assert s.attendance_pct is not None
+    assert s.attendance_pct != round(s.attendance_pct, 2)
+
+
+@pytest.mark.parametrize(
+    ("absent", "possible", "persistent", "severe"),
+    [
+        (0, 100, False, False),
+        (9, 100, False, False),  # one below the line
+        (10, 100, True, False),  # exactly 10%
+        (19, 190, True, False),  # 10% of a full-ish year
+        (18, 190, False, False),
+        (49, 100, True, False),
+        (50, 100, True, True),  # exactly 50%
+        (3, 30, True, False),  # 1/10 that floats would get wrong as 0.1 * 30
+        (1, 1, True, True),
+    ],
+)
+def test_persistent_and_severe_lines(
+    absent: int, possible: int, persistent: bool, severe: bool
+) -> None:
+    s = AttendanceSummary(possible=possible, present=possible - absent, authorised_absence=absent)
+    assert s.persistent_absence is persistent
+    assert s.severe_absence is severe
+
+
+@dataclass(frozen=True)
+class Lesson:
+    subject: str
+    code: str
+
+
+def test_lessons_missed_per_subject_lists_every_subject() -> None:
+    lessons = [
+        Lesson("Maths", "/"),
+        Lesson("Maths", "N"),
+        Lesson("Maths", "I"),
+        Lesson("English", "L"),
+        Lesson("English", "/"),
+        Lesson("Science", "U"),
+        Lesson("Science", "V"),
+        Lesson("Art", "#"),
+    ]
+    assert lessons_missed_by_subject(lessons) == {
+        "Art": 0,
+        "English": 0,
+        "Maths": 2,
+        "Science": 1,
+    }
+
+
+def pupil(absent: int, possible: int) -> AttendanceSummary:
+    return AttendanceSummary(
+        possible=possible, present=possible - absent, unauthorised_absence=absent
+    )
+
+
+def test_cohort_shares_leave_out_pupils_with_no_possible_sessions() -> None:
+    cohort = summarise_cohort(
+        [pupil(0, 100), pupil(10, 100), pupil(60, 100), pupil(0, 0), pupil(9, 100)]
+    )
+    assert (cohort.pupils, cohort.pupils_with_possible_sessions) == (5, 4)
+    assert (cohort.persistently_absent, cohort.severely_absent) == (2, 1)
+    assert cohort.persistent_absence_pct == 50.0
+    assert cohort.severe_absence_pct == 25.0
+
+
+@pytest.mark.parametrize("summaries", [[], [pupil(0, 0), pupil(0, 0)]])
+def test_empty_cohort_has_no_share(summaries: list[AttendanceSummary]) -> None:
+    cohort = summarise_cohort(summaries)
+    assert cohort.persistent_absence_pct is None
+    assert cohort.severe_absence_pct is None
+
+
+# --- properties -------------------------------------------------------------------------
+
+any_marks = st.lists(st.sampled_from(sorted(CODES)), max_size=60)
+
+
+@given(any_marks)
+def test_present_plus_absence_is_possible(marks: list[str]) -> None:
+    s = summarise(marks)
+    assert s.present + s.absence == s.possible
+    assert s.possible + s.not_counted == len(marks)
+
+
+@given(any_marks, st.lists(st.sampled_from(NOT_COUNTED), max_size=20), st.randoms())
+def test_not_counted_codes_never_change_a_rate(
+    marks: list[str], extra: list[str], rnd: random.Random
+) -> None:
+    mixed = marks + extra
+    rnd.shuffle(mixed)
+    before, after = summarise(marks), summarise(mixed)
+    assert after.attendance_pct == before.attendance_pct
+    assert after.absence_rate == before.absence_rate
+    assert after.persistent_absence == before.persistent_absence
+    assert after.severe_absence == before.severe_absence
+    assert after.possible == before.possible
+
+
+@given(any_marks, st.sampled_from(ABSENT))
+def test_an_extra_absence_never_raises_attendance(marks: list[str], absence: str) -> None:
+    before, after = summarise(marks), summarise([*marks, absence])
+    assert after.attendance_pct is not None
+    if before.attendance_pct is not None:
+        assert after.attendance_pct <= before.attendance_pct
+        assert after.absence_rate is not None and before.absence_rate is not None
+        assert after.absence_rate >= before.absence_rate
+
+
+@given(any_marks)
+def test_attendance_and_absence_rates_add_to_100(marks: list[str]) -> None:
+    s = summarise(marks)
+    if s.possible:
+        assert s.attendance_pct is not None and s.absence_rate is not None
+        assert math.isclose(s.attendance_pct + s.absence_rate, 100.0, rel_tol=1e-12)
+    else:
+        assert s.attendance_pct is None and s.absence_rate is None
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), max_size=30))
+def test_cohort_counts_match_the_pupils(pairs: list[tuple[int, int]]) -> None:
+    summaries = [pupil(min(a, p), p) for a, p in pairs]
+    cohort = summarise_cohort(summaries)
+    assert cohort.pupils == len(summaries)
+    assert cohort.severely_absent <= cohort.persistently_absent
+    assert cohort.persistently_absent <= cohort.pupils_with_possible_sessions
+    assert cohort.persistently_absent == sum(bool(s.persistent_absence) for s in summaries)

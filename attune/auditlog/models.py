@@ -1,0 +1,48 @@
+"""An append-only record of who read or changed what, chained by hashes so edits show."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One read or change. ``entry_hash`` covers the event and the previous event's hash.
+
+    Not scoped by django-scopes: events are written from inside any school's scope and read
+    only through ``attune.auditlog.selectors`` which always filter by school.
+    """
+
+    school = models.ForeignKey(
+        "people.School", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    pupil_id = models.UUIDField(null=True, db_index=True)
+    changes = models.JSONField(default=dict)
+    ip_address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["school", "pupil_id", "at"], name="audit_school_pupil_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The latest hash of the chain, locked while an event is appended so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "attune.demo"
+    verbose_name = "Synthetic demo data"

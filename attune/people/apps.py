@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "attune.people"
+    verbose_name = "Schools, pupils and staff"

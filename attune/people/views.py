@@ -1,0 +1,107 @@
+"""Pages about the school, its pupils and its staff. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from attune.accounts.decorators import school_view
+from attune.accounts.roles import Permission
+from attune.http import SchoolRequest
+from attune.people.access import access_pupil, can_edit_about_me, can_see_sensitive, visible_pupils
+from attune.people.forms import AboutMeForm, PupilFilterForm
+from attune.people.selectors import PupilFilters, needing_key_adult, pupil_detail, pupil_list
+from attune.people.services import pupil_about_update, pupil_viewed
+from attune.relationships.selectors import continuity, relationship_history, staff_with_caseloads
+
+PAGE_SIZE = 50
+
+
+@school_view(Permission.VIEW_PUPILS)
+def school_home(request: SchoolRequest, urn: str) -> HttpResponse:
+    membership = request.membership
+    pupils = visible_pupils(membership)
+    waiting = needing_key_adult(pupils, membership)
+    context: dict[str, object] = {
+        "pupil_count": pupils.count(),
+        "waiting_count": waiting.count(),
+        "waiting": waiting.order_by("legal_surname")[:8],
+    }
+    if membership.can(Permission.VIEW_CASELOADS):
+        limit = request.school.caseload_limit
+        context["over_limit"] = [s for s in staff_with_caseloads() if s.caseload > limit]  # type: ignore[attr-defined]
+    return render(request, "people/school_home.html", context)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def pupils(request: SchoolRequest, urn: str) -> HttpResponse:
+    membership = request.membership
+    show_cohorts = membership.can(Permission.VIEW_ALL_SENSITIVE)
+    form = PupilFilterForm(request.GET or None, show_cohorts=show_cohorts)
+    filters = form.filters() if request.GET else PupilFilters()
+    page = Paginator(pupil_list(membership, filters, timezone.localdate()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "show_cohorts": show_cohorts,
+        "query": _query_without_page(request),
+    }
+    template = "people/_pupil_results.html" if request.htmx else "people/pupils.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _query_without_page(request: SchoolRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@school_view(Permission.VIEW_PUPILS)
+def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    child = access_pupil(request, pupil_id)
+    today = timezone.localdate()
+    pupil_viewed(actor=request.user, pupil=child, request=request)
+    sensitive = can_see_sensitive(request.membership, child)
+    context = {
+        "pupil": pupil_detail(child, today),
+        "sensitive": sensitive,
+        "can_edit_about": can_edit_about_me(request.membership, child),
+        "can_manage": request.membership.can(Permission.MANAGE_KEY_ADULTS),
+        "history": relationship_history(child) if sensitive else [],
+        "continuity": continuity(child, today),
+        "today": today,
+    }
+    return render(request, "people/pupil.html", context)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def pupil_about_edit(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    child = access_pupil(request, pupil_id)
+    if not can_edit_about_me(request.membership, child):
+        raise PermissionDenied
+    form = AboutMeForm(
+        request.POST or None, initial={"about_me": child.about_me, "what_helps": child.what_helps}
+    )
+    if request.method == "POST" and form.is_valid():
+        pupil_about_update(actor=request.user, pupil=child, request=request, **form.cleaned_data)
+        messages.success(request, f"Saved what helps {child.known_as}.")
+        return redirect("people:pupil", urn=urn, pupil_id=child.pk)
+    return render(request, "people/pupil_about_edit.html", {"pupil": child, "form": form})
+
+
+@school_view(Permission.VIEW_STAFF)
+def staff(request: SchoolRequest, urn: str) -> HttpResponse:
+    context = {
+        "staff_list": staff_with_caseloads(),
+        "show_caseloads": request.membership.can(Permission.VIEW_CASELOADS),
+        "limit": request.school.caseload_limit,
+    }
+    return render(request, "people/staff.html", context)

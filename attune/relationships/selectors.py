@@ -1,0 +1,84 @@
+"""Reads about relationships, already joined so pages do not query per row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from attune.people.models import Pupil, Staff
+from attune.relationships.domain.candidates import Candidate, CandidateFacts, rank_candidates
+from attune.relationships.models import KeyAdultRelationship, TrustedAdult
+
+
+def current_relationship(pupil: Pupil, *, for_update: bool = False) -> KeyAdultRelationship | None:
+    rels = KeyAdultRelationship.objects.filter(pupil=pupil, ended_on__isnull=True)
+    if for_update:
+        rels = rels.select_for_update()
+    return rels.select_related("key_adult", "co_worker").first()
+
+
+def relationship_history(pupil: Pupil) -> QuerySet[KeyAdultRelationship]:
+    return (
+        KeyAdultRelationship.objects.filter(pupil=pupil)
+        .select_related("key_adult", "co_worker", "created_by")
+        .order_by("-started_on", "-created_at")
+    )
+
+
+def caseload_of(staff: Staff) -> int:
+    return KeyAdultRelationship.objects.filter(key_adult=staff, ended_on__isnull=True).count()
+
+
+def staff_with_caseloads() -> QuerySet[Staff]:
+    """Active staff of the school in scope, each annotated with key children and cover."""
+    return (
+        Staff.objects.filter(is_active=True)
+        .annotate(
+            caseload=Count(
+                "key_relationships",
+                filter=Q(key_relationships__ended_on__isnull=True),
+                distinct=True,
+            ),
+            covering=Count(
+                "co_worker_relationships",
+                filter=Q(co_worker_relationships__ended_on__isnull=True),
+                distinct=True,
+            ),
+        )
+        .prefetch_related("working_days")
+        .order_by("last_name", "first_name")
+    )
+
+
+def key_adult_candidates(pupil: Pupil) -> list[Candidate]:
+    """Every active adult, ranked for this child with reasons."""
+    trusted = {t.staff_id: t.child_words for t in TrustedAdult.objects.filter(pupil=pupil)}
+    current = current_relationship(pupil)
+    facts = [
+        CandidateFacts(
+            staff_id=str(s.pk),
+            name=s.full_name,
+            days_in_school=len(s.working_days.all()),
+            minutes_in_school=sum(d.minutes for d in s.working_days.all()),
+            caseload=s.caseload,  # type: ignore[attr-defined]
+            named_by_child=s.pk in trusted,
+            child_words=trusted.get(s.pk, ""),
+        )
+        for s in staff_with_caseloads()
+        if current is None or s.pk != current.key_adult_id
+    ]
+    return rank_candidates(
+        facts, caseload_limit=pupil.school.caseload_limit, child_name=pupil.known_as
+    )
+
+
+def continuity(pupil: Pupil, today: date) -> dict[str, int]:
+    """How long the current relationship has lasted and how many key adults the child has had."""
+    history = list(relationship_history(pupil))
+    current = next((r for r in history if r.is_current), None)
+    return {
+        "current_days": current.days_lasted(today) if current else 0,
+        "key_adults_count": len({r.key_adult_id for r in history}),
+        "changes": max(len(history) - 1, 0),
+    }

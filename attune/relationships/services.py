@@ -1,0 +1,276 @@
+"""Every change to key adult relationships goes through here, audited in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from attune.accounts.models import User
+from attune.auditlog.services import audit_log
+from attune.errors import AttuneError, Notice
+from attune.people.models import Pupil, Staff
+from attune.relationships.models import KeyAdultRelationship, TrustedAdult
+from attune.relationships.selectors import caseload_of, current_relationship
+
+
+class KeyAdultError(AttuneError):
+    pass
+
+
+def key_adult_assignment_notices(*, pupil: Pupil, key_adult: Staff, today: date) -> list[Notice]:
+    """What a person should know before confirming: caseload and continuity."""
+    notices: list[Notice] = []
+    school = pupil.school
+    current = current_relationship(pupil)
+    already_theirs = current is not None and current.key_adult_id == key_adult.pk
+    load = caseload_of(key_adult)
+    if not already_theirs and load >= school.caseload_limit:
+        notices.append(
+            Notice(
+                "key_adult.caseload_full",
+                f"{key_adult.full_name} already has {load} key children; the school's limit "
+                f"is {school.caseload_limit}. A small caseload is what lets each child feel "
+                "held in mind.",
+            )
+        )
+    if current is not None and not already_theirs:
+        target = timedelta(days=round(school.relationship_target_months * 30.44))
+        lasted = today - current.started_on
+        if lasted < target:
+            months = lasted.days // 30
+            plural = "s" if months != 1 else ""
+            notices.append(
+                Notice(
+                    "key_adult.relationship_young",
+                    f"{pupil.known_as} has been with {current.key_adult.full_name} for about "
+                    f"{months} month{plural}; the school aims for relationships of at least "
+                    f"{school.relationship_target_months} months. Changing now breaks a bond "
+                    "that is still forming.",
+                )
+            )
+    return notices
+
+
+def _check_staff(pupil: Pupil, staff: Staff, what: str) -> None:
+    if staff.school_id != pupil.school_id:
+        raise KeyAdultError(
+            f"The {what} must work at {pupil.school.name}.", "key_adult.other_school", what
+        )
+    if not staff.is_active:
+        raise KeyAdultError(
+            f"{staff.full_name} is no longer working here.", "key_adult.inactive", what
+        )
+
+
+def key_adult_assign(
+    *,
+    actor: User,
+    pupil: Pupil,
+    key_adult: Staff,
+    co_worker: Staff | None,
+    started_on: date,
+    reason: str,
+    chosen_by_child: bool,
+    child_words: str,
+    today: date,
+    change_reason: str = "",
+    confirmed: bool = False,
+    request: HttpRequest | None = None,
+) -> KeyAdultRelationship:
+    """Make ``key_adult`` the child's key adult from ``started_on``, ending any current one."""
+    _check_staff(pupil, key_adult, "key adult")
+    if co_worker is not None:
+        _check_staff(pupil, co_worker, "co-worker")
+        if co_worker.pk == key_adult.pk:
+            raise KeyAdultError(
+                "The co-worker needs to be a different adult, so someone can cover.",
+                "key_adult.co_worker_same",
+                "co_worker",
+            )
+    if started_on > today:
+        raise KeyAdultError(
+            "The start date cannot be in the future.", "key_adult.start_in_future", "started_on"
+        )
+    if not reason.strip():
+        raise KeyAdultError("Say briefly why this adult.", "key_adult.reason_required", "reason")
+    with transaction.atomic():
+        current = current_relationship(pupil, for_update=True)
+        if current is not None and current.key_adult_id == key_adult.pk:
+            raise KeyAdultError(
+                f"{key_adult.full_name} is already {pupil.known_as}'s key adult.",
+                "key_adult.already_current",
+                "key_adult",
+            )
+        if current is not None:
+            if not change_reason.strip():
+                raise KeyAdultError(
+                    "Changing a key adult needs a reason, for the child's record.",
+                    "key_adult.change_reason_required",
+                    "change_reason",
+                )
+            if started_on < current.started_on:
+                raise KeyAdultError(
+                    "The new relationship cannot start before the current one "
+                    f"({current.started_on:%d %B %Y}).",
+                    "key_adult.start_before_current",
+                    "started_on",
+                )
+        notices = key_adult_assignment_notices(pupil=pupil, key_adult=key_adult, today=today)
+        if notices and not confirmed:
+            raise KeyAdultError(
+                " ".join(n.message for n in notices), "key_adult.needs_confirmation", "confirmed"
+            )
+        if current is not None:
+            _end(
+                actor=actor,
+                relationship=current,
+                ended_on=started_on,
+                end_reason=change_reason,
+                request=request,
+            )
+        relationship = KeyAdultRelationship.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            key_adult=key_adult,
+            co_worker=co_worker,
+            started_on=started_on,
+            reason=reason.strip(),
+            chosen_by_child=chosen_by_child,
+            child_words=child_words.strip(),
+            created_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="relationships.key_adult.assigned",
+            obj=relationship,
+            school=pupil.school,
+            pupil=pupil,
+            changes={
+                "key_adult": [
+                    current.key_adult.full_name if current else None,
+                    key_adult.full_name,
+                ],
+                "co_worker": [None, co_worker.full_name if co_worker else None],
+                "started_on": started_on.isoformat(),
+                "chosen_by_child": chosen_by_child,
+                "warnings_confirmed": [n.code for n in notices],
+            },
+            request=request,
+        )
+    return relationship
+
+
+def _end(
+    *,
+    actor: User,
+    relationship: KeyAdultRelationship,
+    ended_on: date,
+    end_reason: str,
+    request: HttpRequest | None,
+) -> None:
+    relationship.ended_on = ended_on
+    relationship.end_reason = end_reason.strip()
+    relationship.save(update_fields=["ended_on", "end_reason"])
+    audit_log(
+        actor=actor,
+        action="relationships.key_adult.ended",
+        obj=relationship,
+        school=relationship.pupil.school,
+        pupil=relationship.pupil,
+        changes={"ended_on": ended_on.isoformat(), "end_reason": relationship.end_reason},
+        request=request,
+    )
+
+
+def key_adult_end(
+    *,
+    actor: User,
+    relationship: KeyAdultRelationship,
+    ended_on: date,
+    end_reason: str,
+    today: date,
+    request: HttpRequest | None = None,
+) -> None:
+    """End a relationship without a successor (for example, the child has left)."""
+    if not relationship.is_current:
+        raise KeyAdultError("This relationship has already ended.", "key_adult.already_ended")
+    if ended_on < relationship.started_on or ended_on > today:
+        raise KeyAdultError(
+            "The end date must be between the start date and today.",
+            "key_adult.bad_end_date",
+            "ended_on",
+        )
+    if not end_reason.strip():
+        raise KeyAdultError(
+            "Say why the relationship is ending.", "key_adult.change_reason_required", "end_reason"
+        )
+    with transaction.atomic():
+        _end(
+            actor=actor,
+            relationship=relationship,
+            ended_on=ended_on,
+            end_reason=end_reason,
+            request=request,
+        )
+
+
+def co_worker_set(
+    *,
+    actor: User,
+    relationship: KeyAdultRelationship,
+    co_worker: Staff | None,
+    request: HttpRequest | None = None,
+) -> None:
+    pupil = relationship.pupil
+    if co_worker is not None:
+        _check_staff(pupil, co_worker, "co-worker")
+        if co_worker.pk == relationship.key_adult_id:
+            raise KeyAdultError(
+                "The co-worker needs to be a different adult, so someone can cover.",
+                "key_adult.co_worker_same",
+                "co_worker",
+            )
+    with transaction.atomic():
+        before = relationship.co_worker.full_name if relationship.co_worker else None
+        relationship.co_worker = co_worker
+        relationship.save(update_fields=["co_worker"])
+        audit_log(
+            actor=actor,
+            action="relationships.co_worker.changed",
+            obj=relationship,
+            school=pupil.school,
+            pupil=pupil,
+            changes={"co_worker": [before, co_worker.full_name if co_worker else None]},
+            request=request,
+        )
+
+
+def trusted_adult_add(
+    *,
+    actor: User,
+    pupil: Pupil,
+    staff: Staff,
+    child_words: str,
+    today: date,
+    request: HttpRequest | None = None,
+) -> TrustedAdult:
+    _check_staff(pupil, staff, "trusted adult")
+    with transaction.atomic():
+        trusted, _ = TrustedAdult.objects.update_or_create(
+            school=pupil.school,
+            pupil=pupil,
+            staff=staff,
+            defaults={"child_words": child_words.strip(), "recorded_on": today},
+        )
+        audit_log(
+            actor=actor,
+            action="relationships.trusted_adult.recorded",
+            obj=trusted,
+            school=pupil.school,
+            pupil=pupil,
+            changes={"staff": staff.full_name, "child_words": trusted.child_words},
+            request=request,
+        )
+    return trusted

@@ -1,0 +1,136 @@
+"""Tenancy: every row a school owns carries its school, and every query is scoped to one.
+
+School-owned models inherit :class:`SchoolOwned`. Their default manager is a django-scopes
+``ScopedManager``: a query made outside ``school_scope(...)`` raises ``ScopeError`` instead of
+quietly reading every school's rows. :class:`SchoolScopeMiddleware` resolves the school from the
+URL (``/s/<urn>/...``), checks the signed-in user's membership, and opens the scope for the
+request. A user with no membership of that school gets the same 404 as for a school that does
+not exist, so nothing tells them it is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django_scopes import scope, scopes_disabled
+from django_scopes.manager import DisabledQuerySet
+from django_scopes.state import get_scope
+
+if TYPE_CHECKING:
+    from attune.accounts.models import Membership
+    from attune.people.models import School
+
+__all__ = [
+    "SchoolOwned",
+    "SchoolScopeMiddleware",
+    "SchoolScopedManager",
+    "school_scope",
+    "scopes_disabled",
+]
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class SchoolScopedManager(models.Manager[_M]):
+    """Filters every query to the open school scope; with no scope open, any query raises.
+
+    The same behaviour as django-scopes' ``ScopedManager(school="school")``, written as a real
+    class so the type checker (and every reverse relation built from it) can see it.
+    """
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        current = get_scope()
+        queryset = super().get_queryset()
+        if not current.get("_enabled", True):
+            return queryset
+        if "school" not in current:
+            missing: models.QuerySet[_M] = DisabledQuerySet(
+                self.model, using=self._db, missing_scopes={"school"}
+            )
+            return missing
+        school = current["school"]
+        if isinstance(school, list | tuple):
+            return queryset.filter(school__in=school)
+        return queryset if school is None else queryset.filter(school=school)
+
+    def all(self) -> models.QuerySet[_M]:
+        # Manager.all() hands back get_queryset() untouched; a disabled queryset must
+        # still raise when it is used, so call all() on it explicitly.
+        return self.get_queryset().all()
+
+
+class SchoolOwned(models.Model):
+    """Abstract base for every model whose rows belong to one school."""
+
+    school = models.ForeignKey("people.School", on_delete=models.PROTECT, related_name="+")
+
+    objects = SchoolScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+@contextmanager
+def school_scope(school: School | int) -> Iterator[None]:
+    """Open the tenancy scope for one school (a ``School`` or its primary key)."""
+    school_id = school if isinstance(school, int) else school.pk
+    with scope(school=school_id):
+        yield
+
+
+def membership_for(request: HttpRequest, urn: str) -> Membership:
+    """The signed-in user's membership of the school with this URN, or the same 404 as missing."""
+    from attune.accounts.models import Membership
+
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("school", "staff")
+        .filter(user=request.user, school__urn=urn, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+class SchoolScopeMiddleware:
+    """Opens the school scope for ``/s/<urn>/`` URLs once membership has been checked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        urn = match.kwargs.get("urn")
+        if urn is None or not request.user.is_authenticated:
+            return self.get_response(request)
+        try:
+            membership = membership_for(request, urn)
+        except Http404:
+            return self.not_found(request)
+        request.membership = membership  # type: ignore[attr-defined]
+        request.school = membership.school  # type: ignore[attr-defined]
+        with school_scope(membership.school):
+            return self.get_response(request)
+
+    def not_found(self, request: HttpRequest) -> HttpResponse:
+        from django.views.defaults import page_not_found
+
+        return page_not_found(request, Http404())
+
+
+def school_context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the current school and membership, when a school page is shown."""
+    return {
+        "school": getattr(request, "school", None),
+        "membership": getattr(request, "membership", None),
+    }
