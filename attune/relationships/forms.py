@@ -24,7 +24,7 @@ class KeyAdultAssignForm(forms.Form):
         empty_label="No co-worker yet",
     )
     started_on = forms.DateField(
-        label="Starting on", widget=forms.DateInput(attrs={"type": "date"})
+        label="Starting on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
         label="Why this adult",
@@ -59,6 +59,9 @@ class KeyAdultAssignForm(forms.Form):
 
 
 class TrustedAdultForm(forms.Form):
+    # Shown on the same page as the assignment form: the prefix keeps element ids unique.
+    prefix = "trusted"
+
     staff = StaffChoiceField(queryset=Staff.objects.none(), label="An adult the child trusts")
     child_words = forms.CharField(label="What the child said", required=False, max_length=1000)
 

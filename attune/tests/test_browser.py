@@ -1,0 +1,137 @@
+"""In a real browser: sign in, find a child, choose their key adult and co-worker, see it saved.
+
+Drives Debian's chromium through Playwright (no browser download) and runs axe-core on every
+page visited; any serious or critical accessibility violation fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from attune import testing
+from attune.accounts.models import User
+from attune.relationships.models import KeyAdultRelationship
+from attune.tenancy import school_scope
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"The browser tests need Debian's chromium at {CHROMIUM}; bin/test installs it."
+        )
+    # Playwright's sync API runs an event loop in this thread; the live server's database work
+    # happens in its own thread, and the test's own ORM calls are plain synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})  # a school tablet
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core on the page as it stands; serious and critical violations fail."""
+    results: Any = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    summary = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in blocking
+    ]
+    assert not blocking, f"{page.url}\n" + "\n".join(summary)
+
+
+def sign_in(page: Page, base: str, user: User) -> None:
+    page.goto(f"{base}/")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(testing.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_lead_finds_a_child_and_assigns_a_key_adult_and_co_worker(
+    live_server: Any, page: Page
+) -> None:
+    world = testing.school_world()
+    base = live_server.url
+
+    sign_in(page, base, world.lead)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hollybrook")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Children").first.click()
+    expect(page.get_by_role("heading", name="Children")).to_be_visible()
+    assert_accessible(page)
+
+    # Typing narrows the list in place (HTMX) without a page load.
+    page.get_by_label("Search by name, UPN or class").fill("Fletch")
+    expect(page.locator("#pupil-results")).to_contain_text("1 child")
+    assert_accessible(page)
+    page.get_by_role("link", name="Fletcher, Maya").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Fletcher")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Assign a key adult").click()
+    assert_accessible(page)
+    page.get_by_label("Priya Shah").check()
+    page.get_by_label("Co-worker").select_option(
+        label=f"Tom Okafor ({world.other_adult.get_job_role_display()})"
+    )
+    page.get_by_label("Why this adult").fill(
+        "In class with Maya every morning; Maya seeks her out."
+    )
+    page.get_by_label("The child chose this adult").check()
+    page.get_by_label("What the child said, in their words").fill(
+        "Miss Shah is kind and she waits for me."
+    )
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maya Fletcher")
+    expect(page.get_by_text("Priya Shah is now Maya's key adult.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Tom Okafor")
+    expect(page.locator("main")).to_contain_text("Miss Shah is kind and she waits for me.")
+    assert_accessible(page)
+
+    with school_scope(world.school):
+        saved = KeyAdultRelationship.objects.get(pupil=world.child, ended_on__isnull=True)
+    assert saved.key_adult_id == world.key_adult.pk
+    assert saved.co_worker_id == world.other_adult.pk
+    assert saved.chosen_by_child is True
+
+
+def test_the_assignment_form_can_be_used_with_the_keyboard_alone(
+    live_server: Any, page: Page
+) -> None:
+    world = testing.school_world()
+    base = live_server.url
+    sign_in(page, base, world.lead)
+    page.goto(f"{base}/s/{world.school.urn}/pupils/{world.child.pk}/key-adult/")
+    # Submitting with nothing chosen shows the problems, announced, next to their fields.
+    page.get_by_role("button", name="Save").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_accessible(page)
+    page.get_by_label("Priya Shah").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Priya Shah")).to_be_checked()
