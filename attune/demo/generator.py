@@ -207,9 +207,10 @@ class _Builder:
             days=self.rng.randrange(365)
         )
         self.serial += 1
+        # Each thousand pupils "arrived from" another school, so UPNs stay unique at any size.
         upn = make_upn(
             886,
-            int(school.urn[-4:]),
+            (int(school.urn[-4:]) + self.serial // 1000) % 10_000,
             born.year % 100 if year >= 0 else (born.year + 3) % 100,
             self.serial % 1000,
         )
