@@ -11,30 +11,53 @@ from attune.people.models import LocalAuthority, Phase, Pupil, School
 
 
 def school_add_or_update(
-    *, urn: str, name: str, phase: str, la_code: int | None
+    *, urn: str, name: str, phase: str, la_code: int | None, la_name: str | None = None
 ) -> tuple[School, bool]:
-    """Idempotent by URN: an existing school is updated. Returns the school and if it is new."""
+    """Idempotent by URN: an existing school is updated. Returns the school and if it is new.
+
+    ``la_name`` names (or renames) the local authority; without it a new one is called
+    "Local authority NNN" until someone gives its name.
+    """
     if phase not in Phase.values:
         raise ValueError(f"Unknown phase {phase!r}: use one of {', '.join(Phase.values)}.")
     if not (urn.isdigit() and 5 <= len(urn) <= 7):
         raise ValueError(f"URN {urn!r} should be the school's 6-digit unique reference number.")
+    if not name.strip():
+        raise ValueError("Please give the school's name.")
     with transaction.atomic():
+        # Without --la an existing school keeps its local authority rather than losing it.
+        defaults: dict[str, object] = {"name": name, "phase": phase}
         la = None
         if la_code is not None:
-            la, _ = LocalAuthority.objects.get_or_create(
-                code=la_code, defaults={"name": f"Local authority {la_code}"}
-            )
-        school, created = School.objects.update_or_create(
-            urn=urn, defaults={"name": name, "phase": phase, "local_authority": la}
-        )
+            la = _local_authority(la_code, la_name)
+            defaults["local_authority"] = la
+        school, created = School.objects.update_or_create(urn=urn, defaults=defaults)
+        la = school.local_authority
         audit_log(
             actor=None,
             action="people.school.added" if created else "people.school.updated",
             obj=school,
             school=school,
-            changes={"name": name, "phase": phase, "la": la_code},
+            changes={
+                "name": name,
+                "phase": phase,
+                "la": la.code if la else None,
+                "la_name": la.name if la else None,
+            },
         )
     return school, created
+
+
+def _local_authority(code: int, name: str | None) -> LocalAuthority:
+    if not 0 < code <= 999:
+        raise ValueError(f"Local authority number {code} should have three digits, e.g. 886.")
+    la, created = LocalAuthority.objects.get_or_create(
+        code=code, defaults={"name": name or f"Local authority {code}"}
+    )
+    if name and not created and la.name != name:
+        la.name = name
+        la.save(update_fields=["name"])
+    return la
 
 
 def pupil_about_update(

@@ -1,0 +1,37 @@
+"""``attune add_school URN "NAME" --phase PHASE [--la NNN --la-name NAME]``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from attune.people.models import Phase
+from attune.people.services import school_add_or_update
+
+
+class Command(BaseCommand):
+    help = "Add a school or setting, or update the one with this URN."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("urn", help="The school's unique reference number (six digits).")
+        parser.add_argument("name", help='The school\'s name, in quotes: "Hollybrook Primary".')
+        parser.add_argument("--phase", required=True, help="One of: " + ", ".join(Phase.values))
+        parser.add_argument("--la", type=int, help="The DfE's three-digit local authority number.")
+        parser.add_argument("--la-name", help="The local authority's name, e.g. Kent.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["la_name"] and options["la"] is None:
+            raise CommandError("--la-name needs --la, the local authority's number, too.")
+        try:
+            school, created = school_add_or_update(
+                urn=options["urn"].strip(),
+                name=options["name"].strip(),
+                phase=options["phase"].strip().lower(),
+                la_code=options["la"],
+                la_name=options["la_name"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        verb = "Added" if created else "Updated"
+        self.stdout.write(f"{verb} {school.name} (URN {school.urn}).")
