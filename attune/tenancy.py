@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -59,9 +59,13 @@ class SchoolScopedManager(models.Manager[_M]):
         return queryset if school is None else queryset.filter(school=school)
 
     def all(self) -> models.QuerySet[_M]:
-        # Manager.all() hands back get_queryset() untouched; a disabled queryset must
-        # still raise when it is used, so call all() on it explicitly.
-        return self.get_queryset().all()
+        # Manager.all() hands back get_queryset() untouched (a related manager's prefetched
+        # rows included, so they must not be cloned away); a disabled queryset must still
+        # raise when it is used, so call all() on that one explicitly.
+        queryset = super().all()
+        if isinstance(queryset, DisabledQuerySet):
+            return cast("models.QuerySet[_M]", queryset.all())
+        return queryset
 
 
 class SchoolOwned(models.Model):

@@ -9,8 +9,10 @@ from django.db import models
 class AuditEvent(models.Model):
     """One read or change. ``entry_hash`` covers the event and the previous event's hash.
 
-    Not scoped by django-scopes: events are written from inside any school's scope and read
-    only through ``attune.auditlog.selectors`` which always filter by school.
+    Each school has its own chain (events with no school form one more), so recording a read
+    in one school never waits on another school's writes, and a school's log can be moved or
+    verified on its own. Not scoped by django-scopes: events are written from inside any
+    school's scope; whatever reads them must filter by school.
     """
 
     school = models.ForeignKey(
@@ -39,10 +41,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The latest hash of the chain, locked while an event is appended so the chain never forks."""
+    """The latest hash of one chain, locked while an event is appended so it never forks."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    chain = models.CharField(max_length=24, primary_key=True)  # "school-<id>" or "system"
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.chain}: {self.last_hash}"

@@ -14,6 +14,7 @@ from attune.accounts.models import User
 from attune.auditlog.models import AuditChainHead, AuditEvent
 from attune.people.models import Pupil, School
 
+GENESIS = "0" * 64
 MASKED_KEYS = frozenset({"password", "token", "secret"})
 
 
@@ -42,7 +43,9 @@ def audit_log(
 ) -> AuditEvent:
     """Append one event to the chain (``action`` is namespaced, e.g. ``people.pupil.viewed``)."""
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            chain=chain_name(school.pk if school else None)
+        )
         now = timezone.now()
         fields: dict[str, Any] = {
             "school_id": school.pk if school else None,
@@ -76,10 +79,19 @@ def audit_log(
     return event
 
 
-def audit_chain_verify() -> int | None:
-    """Recompute the chain; return the id of the first event that does not match, else None."""
-    previous = "0" * 64
-    for event in AuditEvent.objects.order_by("id").iterator():
+def chain_name(school_id: int | None) -> str:
+    return f"school-{school_id}" if school_id is not None else "system"
+
+
+def audit_chain_verify(school: School | None = None) -> int | None:
+    """Recompute the chains (one school's, or every one); return the first bad event's id."""
+    events = AuditEvent.objects.order_by("id")
+    if school is not None:
+        events = events.filter(school=school)
+    previous: dict[str, str] = {}
+    for event in events.iterator():
+        chain = chain_name(event.school_id)
+        expected_previous = previous.get(chain, GENESIS)
         fields = {
             "school_id": event.school_id,
             "actor_id": event.actor_id,
@@ -92,7 +104,10 @@ def audit_chain_verify() -> int | None:
             "ip_address": event.ip_address,
             "at": event.at.isoformat(),
         }
-        if event.previous_hash != previous or _digest(previous, fields) != event.entry_hash:
+        if (
+            event.previous_hash != expected_previous
+            or _digest(expected_previous, fields) != event.entry_hash
+        ):
             return event.pk
-        previous = event.entry_hash
+        previous[chain] = event.entry_hash
     return None
