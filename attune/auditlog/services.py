@@ -84,7 +84,10 @@ def chain_name(school_id: int | None) -> str:
 
 
 def audit_chain_verify(school: School | None = None) -> int | None:
-    """Recompute the chains (one school's, or every one); return the first bad event's id."""
+    """Recompute the chains (one school's, or every one); return the first bad event's id.
+
+    Also notices events removed from the end of a chain, by comparing with its head.
+    """
     events = AuditEvent.objects.order_by("id")
     if school is not None:
         events = events.filter(school=school)
@@ -110,4 +113,20 @@ def audit_chain_verify(school: School | None = None) -> int | None:
         ):
             return event.pk
         previous[chain] = event.entry_hash
+    return _truncated_chain(previous, school)
+
+
+def _truncated_chain(tails: dict[str, str], school: School | None) -> int | None:
+    """Events deleted from the end of a chain leave its head pointing past the last event.
+
+    Returns the id of the last surviving event of such a chain (0 if it has none left).
+    """
+    heads = AuditChainHead.objects.all()
+    if school is not None:
+        heads = heads.filter(chain=chain_name(school.pk))
+    for head in heads:
+        tail = tails.get(head.chain, GENESIS)
+        if head.last_hash != tail:
+            last = AuditEvent.objects.filter(entry_hash=tail).values_list("pk", flat=True).first()
+            return last or 0
     return None

@@ -268,7 +268,10 @@ class _Builder:
         load = dict.fromkeys((a.pk for a in adults), 0)
         rows, trusted = [], []
         for p in waiting[leave_unassigned:]:
-            free = [a for a in adults if load[a.pk] < school.caseload_limit - 1]
+            # Leave each adult room for one more; fill to the limit only when nobody has room.
+            free = [a for a in adults if load[a.pk] < school.caseload_limit - 1] or [
+                a for a in adults if load[a.pk] < school.caseload_limit
+            ]
             if not free:
                 break
             adult = self.rng.choice(free)
@@ -302,12 +305,10 @@ class _Builder:
 
     def sign_ins(self, school: School, setting: School, summary: DemoSummary) -> None:
         with school_scope(school):
+            key_adults = Staff.objects.filter(key_relationships__ended_on__isnull=True).distinct()
+            # A small demo may have no teaching assistants: any adult with key children will do.
             ta = (
-                Staff.objects.filter(
-                    key_relationships__ended_on__isnull=True, job_role=JobRole.TEACHING_ASSISTANT
-                )
-                .distinct()
-                .first()
+                key_adults.filter(job_role=JobRole.TEACHING_ASSISTANT).first() or key_adults.first()
             )
             by_role = {
                 r: Staff.objects.filter(job_role=r).first()

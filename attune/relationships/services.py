@@ -53,14 +53,14 @@ def key_adult_assignment_notices(*, pupil: Pupil, key_adult: Staff, today: date)
     return notices
 
 
-def _check_staff(pupil: Pupil, staff: Staff, what: str) -> None:
+def _check_staff(pupil: Pupil, staff: Staff, what: str, field: str) -> None:
     if staff.school_id != pupil.school_id:
         raise KeyAdultError(
-            f"The {what} must work at {pupil.school.name}.", "key_adult.other_school", what
+            f"The {what} must work at {pupil.school.name}.", "key_adult.other_school", field
         )
     if not staff.is_active:
         raise KeyAdultError(
-            f"{staff.full_name} is no longer working here.", "key_adult.inactive", what
+            f"{staff.full_name} is no longer working here.", "key_adult.inactive", field
         )
 
 
@@ -80,9 +80,9 @@ def key_adult_assign(
     request: HttpRequest | None = None,
 ) -> KeyAdultRelationship:
     """Make ``key_adult`` the child's key adult from ``started_on``, ending any current one."""
-    _check_staff(pupil, key_adult, "key adult")
+    _check_staff(pupil, key_adult, "key adult", "key_adult")
     if co_worker is not None:
-        _check_staff(pupil, co_worker, "co-worker")
+        _check_staff(pupil, co_worker, "co-worker", "co_worker")
         if co_worker.pk == key_adult.pk:
             raise KeyAdultError(
                 "The co-worker needs to be a different adult, so someone can cover.",
@@ -225,7 +225,7 @@ def co_worker_set(
 ) -> None:
     pupil = relationship.pupil
     if co_worker is not None:
-        _check_staff(pupil, co_worker, "co-worker")
+        _check_staff(pupil, co_worker, "co-worker", "co_worker")
         if co_worker.pk == relationship.key_adult_id:
             raise KeyAdultError(
                 "The co-worker needs to be a different adult, so someone can cover.",
@@ -256,7 +256,7 @@ def trusted_adult_add(
     today: date,
     request: HttpRequest | None = None,
 ) -> TrustedAdult:
-    _check_staff(pupil, staff, "trusted adult")
+    _check_staff(pupil, staff, "trusted adult", "staff")
     with transaction.atomic():
         trusted, _ = TrustedAdult.objects.update_or_create(
             school=pupil.school,

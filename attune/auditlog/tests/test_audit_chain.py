@@ -1,0 +1,151 @@
+"""The audit log is a hash chain: every event covers the one before, so an edited row shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+
+from attune.auditlog.models import AuditEvent
+from attune.auditlog.services import audit_chain_verify, audit_log
+from attune.testing import SchoolWorld
+
+pytestmark = pytest.mark.django_db
+
+GENESIS = "0" * 64
+
+
+def record(
+    world: SchoolWorld, action: str = "people.pupil.record_viewed", **extra: Any
+) -> AuditEvent:
+    return audit_log(
+        actor=world.teacher,
+        action=action,
+        obj=world.child,
+        school=world.school,
+        pupil=world.child,
+        **extra,
+    )
+
+
+def test_an_event_records_who_what_and_where_and_masks_secrets(world: SchoolWorld) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
+
+    event = record(
+        world,
+        "people.pupil.about_updated",
+        changes={"about_me": ["", "Dragons"], "password": "hunter2"},
+        request=request,
+    )
+
+    event.refresh_from_db()
+    assert event.actor == world.teacher
+    assert event.actor_label == str(world.teacher)
+    assert (event.object_type, event.object_id) == ("Pupil", str(world.child.pk))
+    assert event.pupil_id == world.child.pk
+    assert event.school_id == world.school.pk
+    assert event.changes == {"about_me": ["", "Dragons"], "password": "***"}
+    assert event.ip_address == "192.0.2.7"
+    assert event.previous_hash == GENESIS
+
+
+def test_the_hash_covers_the_previous_hash_and_the_event(world: SchoolWorld) -> None:
+    event = record(world)
+
+    payload = {
+        "school_id": world.school.pk,
+        "actor_id": world.teacher.pk,
+        "actor_label": str(world.teacher),
+        "action": "people.pupil.record_viewed",
+        "object_type": "Pupil",
+        "object_id": str(world.child.pk),
+        "pupil_id": str(world.child.pk),
+        "changes": {},
+        "ip_address": None,
+        "at": event.at.isoformat(),
+    }
+    text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    assert event.entry_hash == hashlib.sha256(f"{GENESIS}|{text}".encode()).hexdigest()
+
+
+def test_each_event_links_to_the_one_before_and_the_chain_verifies(world: SchoolWorld) -> None:
+    events = [record(world, f"test.step_{i}") for i in range(4)]
+
+    assert [e.previous_hash for e in events[1:]] == [e.entry_hash for e in events[:-1]]
+    assert len({e.entry_hash for e in events}) == 4
+    assert audit_chain_verify() is None
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param({"changes": {"about_me": ["", "Something else"]}}, id="changes"),
+        pytest.param({"action": "people.pupil.nothing_to_see"}, id="action"),
+        pytest.param({"actor_label": "someone else"}, id="actor label"),
+        pytest.param({"actor_id": None}, id="actor"),
+        pytest.param({"object_id": "another"}, id="object"),
+        pytest.param({"ip_address": "198.51.100.1"}, id="ip address"),
+        pytest.param({"entry_hash": "f" * 64}, id="entry hash"),
+        pytest.param({"previous_hash": "e" * 64}, id="previous hash"),
+    ],
+)
+def test_an_edited_row_breaks_the_chain_at_that_row(
+    world: SchoolWorld, tamper: dict[str, Any]
+) -> None:
+    events = [record(world, f"test.step_{i}", changes={"n": i}) for i in range(5)]
+    assert audit_chain_verify() is None
+
+    AuditEvent.objects.filter(pk=events[2].pk).update(**tamper)
+
+    assert audit_chain_verify() == events[2].pk
+
+
+def test_an_edited_time_breaks_the_chain(world: SchoolWorld) -> None:
+    first, second = record(world), record(world)
+
+    AuditEvent.objects.filter(pk=first.pk).update(at=first.at.replace(year=2020))
+
+    assert audit_chain_verify() == first.pk
+    assert second.previous_hash == first.entry_hash
+
+
+def test_a_deleted_row_breaks_the_chain_at_the_next_one(world: SchoolWorld) -> None:
+    events = [record(world, f"test.step_{i}") for i in range(3)]
+
+    AuditEvent.objects.filter(pk=events[1].pk).delete()
+
+    assert audit_chain_verify() == events[2].pk
+
+
+def test_events_deleted_from_the_end_of_a_chain_are_noticed(world: SchoolWorld) -> None:
+    events = [record(world, f"test.step_{i}") for i in range(3)]
+
+    AuditEvent.objects.filter(pk=events[2].pk).delete()
+
+    assert audit_chain_verify() == events[1].pk
+    assert audit_chain_verify(world.school) == events[1].pk
+
+
+def test_a_chain_emptied_completely_is_noticed(world: SchoolWorld) -> None:
+    record(world)
+    AuditEvent.objects.all().delete()
+
+    assert audit_chain_verify() == 0
+
+
+def test_each_school_has_its_own_chain(world: SchoolWorld, other_world: SchoolWorld) -> None:
+    ours = [record(world, "test.a1"), record(other_world, "test.b1"), record(world, "test.a2")]
+    theirs = record(other_world, "test.b2")
+
+    assert ours[2].previous_hash == ours[0].entry_hash
+    assert theirs.previous_hash == ours[1].entry_hash
+    assert audit_chain_verify() is None
+
+    AuditEvent.objects.filter(pk=theirs.pk).update(changes={"forged": True})
+
+    assert audit_chain_verify(world.school) is None
+    assert audit_chain_verify(other_world.school) == theirs.pk
+    assert audit_chain_verify() == theirs.pk
