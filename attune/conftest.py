@@ -1,33 +1,45 @@
-"""Fixtures shared by every Django test: two schools, each with its own cast."""
+"""Fixtures shared by every Django test: two schools, each with its own cast.
+
+Nothing here imports a model at module level, so the pure domain tests still run without
+Django at all (``pytest -p no:django attune/*/tests/test_domain_*.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
-from django.test import Client
-from pytest_django.fixtures import Settings
 
-from attune import testing
-from attune.accounts.models import User
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from attune.accounts.models import User
+    from attune.testing import SchoolWorld
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Settings) -> None:
+def _fast_passwords(request: pytest.FixtureRequest) -> None:
     """Real hashing is slow by design; tests need sign-in to work, not to resist attack."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if request.config.pluginmanager.has_plugin("django"):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def world(db: None) -> testing.SchoolWorld:
+def world(db: None) -> SchoolWorld:
     """Hollybrook Primary: the school most tests work in."""
-    return testing.school_world()
+    from attune.testing import school_world
+
+    return school_world()
 
 
 @pytest.fixture
-def other_world(db: None) -> testing.SchoolWorld:
+def other_world(db: None) -> SchoolWorld:
     """Riverside Academy: a second school whose data must never leak into the first."""
-    return testing.school_world("100009", "Riverside Academy")
+    from attune.testing import school_world
+
+    return school_world("100009", "Riverside Academy")
 
 
 @pytest.fixture
