@@ -22,6 +22,8 @@ if present, is ignored)::
           FSMhistory/FSMinstance/FSMstartDate, FSMendDate
                               fsm is True when an instance covers ``today``, False when there
                               is a history but no current instance, None when there is none
+                              (an end date may be in the future; a start date after
+                              ``today`` is not current yet, not an error)
           Attendance/YearData   one per school and year
             Year  LEA  Estab  SchoolName
             AttendSessions/AttendanceStartDate   the first day of the marks string
@@ -30,11 +32,15 @@ if present, is ignored)::
 
 Non-school days in ``AttendanceMarks``: the string covers every calendar day, with ``#`` for
 each session when the school is not open (weekends, holidays, closures) — as MIS exporters
-write it (e.g. the Aspen CTF exporter writes ``##`` for a day not in session). ``#`` and ``-``
-(no mark taken) produce no mark; every other character is a register code, mapped by the
+write it (e.g. the Aspen CTF exporter writes ``##`` for a day not in session). ``#``, ``-`` and
+a space (no mark taken) produce no mark; every other character is a register code, mapped by the
 codes module like the CSV import. The register codes that are two characters since August 2024
 (``C1``, ``J1``, ``Y1``…) cannot fit one character a session; a file using them will show as
 unknown codes and is reported, not guessed at.
+
+Each ``YearData`` belongs to one school (``LEA`` + ``Estab``): a pupil who moved or was dual
+registered has a ``YearData`` per school, and their marks may share dates. A session given twice
+for the same school is reported.
 
 Per-pupil problems (bad UPN, date, code…) are yielded as ``CtfProblem`` naming the pupil's
 position, UPN and element, and that pupil is not yielded; all of them are reported. Problems
@@ -68,6 +74,7 @@ SUPPORTED_VERSIONS: tuple[str, ...] = ("24", "25")
 NO_MARK = frozenset("#- ")
 _PUPIL_DEPTH = 3  # CTfile > CTFpupilData > Pupil
 _HEADER_DEPTH = 2
+_SessionKey = tuple[str, str, date, str]  # LEA, Estab, day, AM/PM
 
 
 class CtfError(ValueError):
@@ -145,6 +152,17 @@ def _text(elem: Element | None, *names: str) -> str | None:
     return value or None
 
 
+def _marks_text(elem: Element | None) -> str:
+    """The marks string with its positions intact.
+
+    A space is a session with no mark, so spaces at the ends are kept: stripping them would move
+    every later mark to the wrong day. Only when the text spans lines (the exporter laid it out
+    on its own line) is the surrounding whitespace layout, and removed.
+    """
+    raw = (elem.text or "") if elem is not None else ""
+    return raw.strip() if "\n" in raw else raw
+
+
 def _boolean(text: str | None) -> bool | None:
     if text is None:
         return None
@@ -174,18 +192,27 @@ class _PupilReader:
         )
 
     def required(self, *path: str) -> str:
-        value = _text(self.elem, *path)
+        return self.required_in(self.elem, *path) or ""
+
+    def required_in(self, elem: Element, *path: str) -> str | None:
+        value = _text(elem, *path)
         if value is None:
             self.fail("/".join(path), f"<{path[-1]}> is missing or empty.", "ctf.missing")
-        return value or ""
+        return value
 
-    def iso_date(self, element: str, text: str | None) -> date | None:
+    def any_date(self, element: str, text: str | None) -> date | None:
+        """A well-formed date, past or future."""
         if text is None:
             return None
         parsed = parse_iso_date(text)
         if parsed is None:
             self.fail(element, f"'{text}' in <{element}> isn't a YYYY-MM-DD date.", "date.format")
-        elif parsed > self.today:
+        return parsed
+
+    def iso_date(self, element: str, text: str | None) -> date | None:
+        """A well-formed date on or before ``today``."""
+        parsed = self.any_date(element, text)
+        if parsed is not None and parsed > self.today:
             self.fail(
                 element, f"{parsed.isoformat()} in <{element}> is in the future.", "date.future"
             )
@@ -226,9 +253,14 @@ class _PupilReader:
             return ""
 
     def _sex(self) -> str:
+        # CTF 25 renamed <Gender> to <Sex>; files from either side of the change are accepted.
         element = "Sex" if _child(self.elem, "Sex") is not None else "Gender"
         value = (_text(self.elem, element) or "").upper()
-        if value not in SEXES:
+        if _child(self.elem, element) is None or not value:
+            self.fail(
+                "Sex", "<Sex> (or <Gender> in older files) is missing or empty.", "ctf.missing"
+            )
+        elif value not in SEXES:
             self.fail(element, f"<{element}> should be M or F, not '{value}'.", "sex.invalid")
         return value
 
@@ -263,54 +295,64 @@ class _PupilReader:
         history = _child(self.elem, "FSMhistory")
         if history is None:
             return None
+        current = False
+        # Read every instance (not just up to the first current one) so each bad date is reported.
         for instance in _children(history, "FSMinstance"):
-            start = self.iso_date("FSMstartDate", _text(instance, "FSMstartDate"))
-            end = parse_iso_date(_text(instance, "FSMendDate") or "")
+            start = self.any_date("FSMstartDate", self.required_in(instance, "FSMstartDate"))
+            end = self.any_date("FSMendDate", _text(instance, "FSMendDate"))
             if start is not None and start <= self.today and (end is None or end >= self.today):
-                return True
-        return False
+                current = True
+        return current
 
     def _attendance(self) -> tuple[CtfAttendanceYear, ...]:
         years = _children(_child(self.elem, "Attendance"), "YearData")
-        seen: set[tuple[date, str]] = set()
+        seen: set[_SessionKey] = set()
         return tuple(self._year(year, seen) for year in years)
 
-    def _year(self, year: Element, seen: set[tuple[date, str]]) -> CtfAttendanceYear:
+    def _year(self, year: Element, seen: set[_SessionKey]) -> CtfAttendanceYear:
         sessions = _child(year, "AttendSessions")
-        start = self.iso_date("AttendanceStartDate", _text(sessions, "AttendanceStartDate"))
-        marks_text = _text(sessions, "AttendanceMarks") or ""
-        if marks_text and start is None and not self.problems:
+        start_text = _text(sessions, "AttendanceStartDate")
+        start = self.iso_date("AttendanceStartDate", start_text)
+        marks_text = _marks_text(_child(sessions, "AttendanceMarks"))
+        if marks_text and start_text is None:
             self.fail("AttendanceStartDate", "marks are given without a start date.", "ctf.missing")
-        marks = tuple(self._marks(start, marks_text, seen)) if start else ()
+        lea, estab = _text(year, "LEA"), _text(year, "Estab")
+        school = (lea or "", estab or "")
+        marks = tuple(self._marks(start, marks_text, school, seen)) if start else ()
         return CtfAttendanceYear(
             year=_text(year, "Year"),
-            lea=_text(year, "LEA"),
-            estab=_text(year, "Estab"),
+            lea=lea,
+            estab=estab,
             school_name=_text(year, "SchoolName"),
             start_date=start,
             marks=marks,
         )
 
-    def _marks(self, start: date, text: str, seen: set[tuple[date, str]]) -> Iterator[CtfMark]:
+    def _marks(
+        self, start: date, text: str, school: tuple[str, str], seen: set[_SessionKey]
+    ) -> Iterator[CtfMark]:
         for index, char in enumerate(text):
             if char in NO_MARK:
                 continue
             day, session = start + timedelta(days=index // 2), ("AM", "PM")[index % 2]
             where = f"mark {index + 1} ({day.isoformat()} {session})"
-            mark = self._mark(day, session, char, where, seen)
+            mark = self._mark((*school, day, session), char, where, seen)
             if mark is not None:
                 yield mark
 
     def _mark(
-        self, day: date, session: str, char: str, where: str, seen: set[tuple[date, str]]
+        self, key: _SessionKey, char: str, where: str, seen: set[_SessionKey]
     ) -> CtfMark | None:
+        day, session = key[2], key[3]
         if day > self.today:
             self.fail("AttendanceMarks", f"{where} is in the future.", "date.future")
             return None
-        if (day, session) in seen:
-            self.fail("AttendanceMarks", f"{where} is given twice.", "mark.duplicate")
+        if key in seen:
+            self.fail(
+                "AttendanceMarks", f"{where} is given twice for one school.", "mark.duplicate"
+            )
             return None
-        seen.add((day, session))
+        seen.add(key)
         try:
             return CtfMark(day, session, self.mapper(char), char)
         except ValueError as exc:
@@ -389,9 +431,10 @@ def iter_ctf(
         )
         yield from _walk(events, today, validate, mapper, versions)
     except defusedxml.DefusedXmlException as exc:
+        # Refused before any entity is expanded or fetched: nothing from the file is read.
         raise CtfError(
             "This file contains XML features a CTF never uses (a document type declaration or "
-            f"entities), which can be used to attack a server, so we won't read it ({exc}).",
+            "entities), which can be used to attack a server, so we won't read it.",
             "ctf.unsafe_xml",
         ) from exc
     except ParseError as exc:

@@ -467,7 +467,7 @@ def continuous_absence(
         run = [*run, entry] if entry[1] else []
         if run and len(run) >= len(best):  # the latest of equally long runs
             best = run
-    if len(best) < thresholds.continuous_days:
+    if not best or len(best) < thresholds.continuous_days:
         return []
     ongoing = best[-1][0] == days[-1][0]
     unauthorised = sum(e[2] for e in best)
