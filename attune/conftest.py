@@ -6,7 +6,7 @@ Django at all (``pytest -p no:django attune/*/tests/test_domain_*.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -40,6 +40,15 @@ def other_world(db: None) -> SchoolWorld:
     from attune.testing import school_world
 
     return school_world("100009", "Riverside Academy")
+
+
+@pytest.fixture
+def in_school(world: SchoolWorld) -> Iterator[None]:
+    """Run the whole test inside ``world``'s school scope (for service and selector tests)."""
+    from attune.tenancy import school_scope
+
+    with school_scope(world.school):
+        yield
 
 
 @pytest.fixture

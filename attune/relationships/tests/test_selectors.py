@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -18,18 +17,11 @@ from attune.relationships.selectors import (
     key_adult_candidates,
     staff_with_caseloads,
 )
-from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_school")]
 
 TODAY = date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def _in_school(world: SchoolWorld) -> Iterator[None]:
-    with school_scope(world.school):
-        yield
 
 
 def relate(
