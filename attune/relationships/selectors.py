@@ -11,10 +11,8 @@ from attune.relationships.domain.candidates import Candidate, CandidateFacts, ra
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 
 
-def current_relationship(pupil: Pupil, *, for_update: bool = False) -> KeyAdultRelationship | None:
+def current_relationship(pupil: Pupil) -> KeyAdultRelationship | None:
     rels = KeyAdultRelationship.objects.filter(pupil=pupil, ended_on__isnull=True)
-    if for_update:
-        rels = rels.select_for_update()
     return rels.select_related("key_adult", "co_worker").first()
 
 

@@ -96,7 +96,10 @@ def key_adult_assign(
     if not reason.strip():
         raise KeyAdultError("Say briefly why this adult.", "key_adult.reason_required", "reason")
     with transaction.atomic():
-        current = current_relationship(pupil, for_update=True)
+        # Lock the child's row: two people assigning at once are taken one after the other,
+        # and the second sees the first's choice (and its warnings) before anything is saved.
+        Pupil.objects.select_for_update().values_list("pk", flat=True).get(pk=pupil.pk)
+        current = current_relationship(pupil)
         if current is not None and current.key_adult_id == key_adult.pk:
             raise KeyAdultError(
                 f"{key_adult.full_name} is already {pupil.known_as}'s key adult.",
