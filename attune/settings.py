@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "attune.people",
     "attune.relationships",
     "attune.auditlog",
+    "attune.attendance",
+    "attune.checkins",
+    "attune.wholeschool",
     "attune.demo",
 ]
 

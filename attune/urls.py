@@ -7,4 +7,7 @@ urlpatterns = [
     path("accounts/", include(("attune.accounts.urls", "accounts"))),
     path("s/<str:urn>/", include(("attune.people.urls", "people"))),
     path("s/<str:urn>/", include(("attune.relationships.urls", "relationships"))),
+    path("s/<str:urn>/attendance/", include(("attune.attendance.urls", "attendance"))),
+    path("s/<str:urn>/check-ins/", include(("attune.checkins.urls", "checkins"))),
+    path("s/<str:urn>/whole-school/", include(("attune.wholeschool.urls", "wholeschool"))),
 ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
 
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes.exceptions import ScopeError
 
 from attune.accounts.models import User
@@ -48,28 +50,38 @@ def test_a_scope_only_returns_that_schools_rows(
     assert names == {"Maya", "Leo"}
 
 
-def _school_url_names() -> list[str]:
-    """Every named URL that lives under /s/<urn>/."""
-    names: list[str] = []
+PLACEHOLDERS: dict[str, object] = {"uuid": uuid.UUID(int=1), "int": 999_999}
 
-    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+
+def _school_urls() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every named URL under /s/<urn>/, with the (converter, name) of each route argument."""
+    found: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str, route: str) -> None:
         for pattern in patterns:
+            here = route + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, inner)
-            elif pattern.name:
-                names.append(f"{namespace}{pattern.name}")
+                walk(pattern.url_patterns, inner, here)
+            elif pattern.name and "<str:urn>" in here:
+                found.append((f"{namespace}{pattern.name}", re.findall(r"<(\w+):(\w+)>", here)))
 
-    walk(get_resolver().url_patterns, "")
-    return [n for n in names if n.startswith(("people:", "relationships:"))]
+    walk(get_resolver().url_patterns, "", "")
+    return found
 
 
-def _url(name: str, world: SchoolWorld) -> str:
-    """The URL of ``name`` in ``world``'s school, about its unassigned child where one is needed."""
-    try:
-        return reverse(name, kwargs={"urn": world.school.urn})
-    except NoReverseMatch:
-        return reverse(name, kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
+def _url(name: str, arguments: list[tuple[str, str]], world: SchoolWorld) -> str:
+    """``name`` in ``world``'s school: its unassigned child where a pupil is needed, and a
+    well-formed identifier of nothing for any other object (that must 404 all the same)."""
+    kwargs: dict[str, object] = {}
+    for converter, argument in arguments:
+        if argument == "urn":
+            kwargs[argument] = world.school.urn
+        elif argument == "pupil_id":
+            kwargs[argument] = world.child.pk
+        else:
+            kwargs[argument] = PLACEHOLDERS.get(converter, "nothing-here")
+    return reverse(name, kwargs=kwargs)
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -79,7 +91,7 @@ def test_a_user_of_school_a_cannot_reach_anything_of_school_b_by_any_url(
     signed_in: Callable[[User], Client],
     method: str,
 ) -> None:
-    urls = [_url(name, other_world) for name in _school_url_names()]
+    urls = [_url(name, arguments, other_world) for name, arguments in _school_urls()]
     assert len(urls) >= 6, urls
     # The most powerful person in school A, against every page of school B.
     client = signed_in(world.lead)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CheckinsConfig(AppConfig):
+    name = "attune.checkins"
+    verbose_name = "Check-ins and the key adult's day"
