@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +33,16 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One thing to record, for :func:`audit_log_many`."""
+
+    action: str
+    obj: Any
+    pupil: Pupil | None = None
+    changes: dict[str, Any] | None = None
+
+
 def audit_log(
     *,
     actor: User | None,
@@ -41,42 +53,69 @@ def audit_log(
     changes: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain (``action`` is namespaced, e.g. ``people.pupil.viewed``)."""
+    """Append one event to the chain (``action`` is namespaced, e.g. ``people.school.added``)."""
+    [event] = audit_log_many(
+        actor=actor,
+        school=school,
+        entries=[AuditEntry(action, obj, pupil, changes)],
+        request=request,
+    )
+    return event
+
+
+def audit_log_many(
+    *,
+    actor: User | None,
+    school: School | None,
+    entries: Sequence[AuditEntry],
+    request: HttpRequest | None = None,
+) -> list[AuditEvent]:
+    """Append several events to the school's chain in one locked step (imports use this)."""
+    if not entries:
+        return []
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             chain=chain_name(school.pk if school else None)
         )
         now = timezone.now()
-        fields: dict[str, Any] = {
-            "school_id": school.pk if school else None,
-            "actor_id": actor.pk if actor else None,
-            "actor_label": str(actor) if actor else "system",
-            "action": action,
-            "object_type": type(obj).__name__,
-            "object_id": str(obj.pk),
-            "pupil_id": str(pupil.pk) if pupil else None,
-            "changes": _masked(changes or {}),
-            "ip_address": client_ip(request),
-            "at": now.isoformat(),
-        }
-        entry_hash = _digest(head.last_hash, fields)
-        event = AuditEvent.objects.create(
-            school=school,
-            actor=actor,
-            actor_label=fields["actor_label"],
-            action=action,
-            object_type=fields["object_type"],
-            object_id=fields["object_id"],
-            pupil_id=pupil.pk if pupil else None,
-            changes=fields["changes"],
-            ip_address=fields["ip_address"],
-            at=now,
-            previous_hash=head.last_hash,
-            entry_hash=entry_hash,
-        )
-        head.last_hash = entry_hash
+        previous = head.last_hash
+        events: list[AuditEvent] = []
+        for entry in entries:
+            event = AuditEvent(
+                school=school,
+                actor=actor,
+                actor_label=str(actor) if actor else "system",
+                action=entry.action,
+                object_type=type(entry.obj).__name__,
+                object_id=str(entry.obj.pk),
+                pupil_id=entry.pupil.pk if entry.pupil else None,
+                changes=_masked(entry.changes or {}),
+                ip_address=client_ip(request),
+                at=now,
+                previous_hash=previous,
+            )
+            event.entry_hash = previous = _digest(previous, _hashed_fields(event))
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+        head.last_hash = previous
         head.save(update_fields=["last_hash"])
-    return event
+    return events
+
+
+def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """What an event's hash covers: the same whether computed on write or on verify."""
+    return {
+        "school_id": event.school_id,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "pupil_id": str(event.pupil_id) if event.pupil_id else None,
+        "changes": event.changes,
+        "ip_address": event.ip_address,
+        "at": event.at.isoformat(),
+    }
 
 
 def chain_name(school_id: int | None) -> str:
@@ -95,18 +134,7 @@ def audit_chain_verify(school: School | None = None) -> int | None:
     for event in events.iterator():
         chain = chain_name(event.school_id)
         expected_previous = previous.get(chain, GENESIS)
-        fields = {
-            "school_id": event.school_id,
-            "actor_id": event.actor_id,
-            "actor_label": event.actor_label,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "pupil_id": str(event.pupil_id) if event.pupil_id else None,
-            "changes": event.changes,
-            "ip_address": event.ip_address,
-            "at": event.at.isoformat(),
-        }
+        fields = _hashed_fields(event)
         if (
             event.previous_hash != expected_previous
             or _digest(expected_previous, fields) != event.entry_hash

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.services import AuditEntry, audit_log_many
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import FLAG_COLUMNS, PupilRow, RowError, parse_pupils
 from attune.people.models import Cohort, CohortMembership, Pupil, School
@@ -269,16 +269,13 @@ class _SchoolImporter:
         new_pupils: list[tuple[Pupil, dict[str, Any]]],
         updates: list[tuple[Pupil, dict[str, Any]]],
     ) -> None:
-        events = [("people.pupil.import_added", pupil, changes) for pupil, changes in new_pupils]
-        events += [
-            ("people.pupil.import_updated", pupil, changes) for pupil, changes in updates if changes
+        entries = [
+            AuditEntry("people.pupil.import_added", pupil, pupil, changes)
+            for pupil, changes in new_pupils
         ]
-        for action, pupil, changes in events:
-            audit_log(
-                actor=self.actor,
-                action=action,
-                obj=pupil,
-                school=self.school,
-                pupil=pupil,
-                changes=changes,
-            )
+        entries += [
+            AuditEntry("people.pupil.import_updated", pupil, pupil, changes)
+            for pupil, changes in updates
+            if changes
+        ]
+        audit_log_many(actor=self.actor, school=self.school, entries=entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from django.test import RequestFactory
 
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import audit_chain_verify, audit_log
+from attune.auditlog.services import AuditEntry, audit_chain_verify, audit_log, audit_log_many
 from attune.testing import SchoolWorld
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,21 @@ def test_each_school_has_its_own_chain(world: SchoolWorld, other_world: SchoolWo
     assert audit_chain_verify(world.school) is None
     assert audit_chain_verify(other_world.school) == theirs.pk
     assert audit_chain_verify() == theirs.pk
+
+
+def test_many_events_written_at_once_chain_like_single_ones(world: SchoolWorld) -> None:
+    first = record(world, "test.before")
+    written = audit_log_many(
+        actor=world.lead,
+        school=world.school,
+        entries=[
+            AuditEntry(f"test.bulk_{i}", world.child, world.child, {"n": i}) for i in range(5)
+        ],
+    )
+    after = record(world, "test.after")
+
+    assert written[0].previous_hash == first.entry_hash
+    assert all(b.previous_hash == a.entry_hash for a, b in itertools.pairwise(written))
+    assert after.previous_hash == written[-1].entry_hash
+    assert audit_chain_verify() is None
+    assert audit_log_many(actor=None, school=world.school, entries=[]) == []
