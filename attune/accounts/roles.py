@@ -38,11 +38,15 @@ class Permission(StrEnum):
     MANAGE_KEY_ADULTS = "manage_key_adults"
     VIEW_STAFF = "view_staff"
     VIEW_CASELOADS = "view_caseloads"
+    VIEW_AUDIT_TRAIL = "view_audit_trail"  # search and export who read or changed what
+    RUN_RELATIONAL_AUDIT = "run_relational_audit"  # the whole-school Relational Approaches Audit
+    CHECK_IN = "check_in"  # Today: any adult may be a key adult; access is by relationship
+    MANAGE_CHECKINS = "manage_checkins"  # any child's plan, absences, closures, oversight
 
 
 # A Virtual School officer reaches only the children in its cohorts, read-only.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ATTACHMENT_LEAD: frozenset(Permission),
+    Role.ATTACHMENT_LEAD: frozenset(Permission) - {Permission.VIEW_AUDIT_TRAIL},
     Role.HEADTEACHER: frozenset(Permission) - {Permission.EDIT_ABOUT_ME},
     Role.ADMINISTRATOR: frozenset(
         {
@@ -50,16 +54,33 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_KEY_ADULTS,
             Permission.VIEW_STAFF,
             Permission.VIEW_CASELOADS,
+            Permission.VIEW_AUDIT_TRAIL,
         }
     ),
     Role.KEY_ADULT: frozenset(
-        {Permission.VIEW_PUPILS, Permission.VIEW_OWN_SENSITIVE, Permission.VIEW_STAFF}
+        {
+            Permission.VIEW_PUPILS,
+            Permission.VIEW_OWN_SENSITIVE,
+            Permission.VIEW_STAFF,
+            Permission.CHECK_IN,
+        }
     ),
-    Role.TEACHER: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_STAFF}),
-    Role.OFFICE: frozenset({Permission.VIEW_PUPILS}),
+    Role.TEACHER: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_STAFF, Permission.CHECK_IN}),
+    Role.OFFICE: frozenset({Permission.VIEW_PUPILS, Permission.CHECK_IN}),
     Role.VIRTUAL_SCHOOL: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_ALL_SENSITIVE}),
 }
 
 
 def role_can(role: str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+# Anyone who can read sensitive notes (all children's or their own key children's) or the audit
+# trail must sign in with a second factor as well as a password.
+TWO_FACTOR_PERMISSIONS = frozenset(
+    {Permission.VIEW_ALL_SENSITIVE, Permission.VIEW_OWN_SENSITIVE, Permission.VIEW_AUDIT_TRAIL}
+)
+
+
+def role_needs_two_factor(role: str) -> bool:
+    return bool(ROLE_PERMISSIONS.get(Role(role), frozenset()) & TWO_FACTOR_PERMISSIONS)

@@ -55,6 +55,11 @@ class TemplateError:
     path: str
     message: str
     code: ErrorCode = ErrorCode.WRONG_TYPE
+    line: int | None = None  # in the file, when the template came from JSON text
+
+    def describe(self) -> str:
+        where = f"line {self.line}, {self.path}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
 
 
 class InvalidTemplate(ValueError):
@@ -64,7 +69,7 @@ class InvalidTemplate(ValueError):
 
     def __init__(self, errors: list[TemplateError] | tuple[TemplateError, ...]) -> None:
         self.errors = tuple(errors)
-        lines = "; ".join(f"{e.path}: {e.message}" for e in self.errors)
+        lines = "; ".join(e.describe() for e in self.errors)
         super().__init__(f"This audit template has {len(self.errors)} problem(s): {lines}")
 
 
@@ -208,10 +213,23 @@ def _join(path: str, key: str) -> str:
 
 
 def load_template(source: str | bytes | Mapping[str, Any]) -> AuditTemplate:
-    """Build a template from JSON text or an already-parsed dict, or raise InvalidTemplate."""
+    """Build a template from JSON text or an already-parsed dict, or raise InvalidTemplate.
+
+    From text, each problem also carries the line it is on, for whoever edits the file.
+    """
+    text: str | None = None
     if isinstance(source, str | bytes):
+        text = source.decode("utf-8") if isinstance(source, bytes) else source
         try:
-            source = json.loads(source)
+            source = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidTemplate(
+                [
+                    TemplateError(
+                        "$", f"is not valid JSON ({exc.msg})", ErrorCode.INVALID_JSON, exc.lineno
+                    )
+                ]
+            ) from exc
         except ValueError as exc:
             raise InvalidTemplate(
                 [TemplateError("$", f"is not valid JSON ({exc})", ErrorCode.INVALID_JSON)]
@@ -219,8 +237,79 @@ def load_template(source: str | bytes | Mapping[str, Any]) -> AuditTemplate:
     check = _Collector()
     template = _parse_template(source, check)
     if check.errors or template is None:
-        raise InvalidTemplate(check.errors)
+        errors = check.errors
+        if text is not None:
+            lines = json_path_lines(text)
+            errors = [_with_line(e, lines) for e in errors]
+        raise InvalidTemplate(errors)
     return template
+
+
+def _with_line(error: TemplateError, lines: Mapping[str, int]) -> TemplateError:
+    """The line of the value at the error's path, or of the nearest enclosing value."""
+    path = error.path
+    while path and path not in lines:
+        path = _parent_path(path)
+    line = lines.get(path, lines.get("", 1))
+    return TemplateError(error.path, error.message, error.code, line)
+
+
+_PATH_TAIL = re.compile(r"(?:\.[^.\[]+|\[\d+\])$")
+
+
+def _parent_path(path: str) -> str:
+    """``areas[0].title`` -> ``areas[0]`` -> ``areas`` -> ``""``."""
+    if path == "$":
+        return ""
+    trimmed = _PATH_TAIL.sub("", path)
+    return "" if trimmed == path else trimmed
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_path_lines(text: str) -> dict[str, int]:
+    """Map each path in well-formed JSON text (``areas[0].sections[1].title``) to its line.
+
+    The standard library parses without positions, so this walks the text once, using the
+    decoder only for strings and plain values, and notes where each value starts.
+    """
+    lines: dict[str, int] = {}
+
+    def skip(at: int) -> int:
+        match = _SPACE.match(text, at)
+        return match.end() if match else at
+
+    def value(at: int, path: str) -> int:
+        at = skip(at)
+        lines[path] = text.count("\n", 0, at) + 1
+        if text[at] == "{":
+            at = skip(at + 1)
+            if text[at] == "}":
+                return at + 1
+            while True:
+                key, at = _DECODER.raw_decode(text, skip(at))
+                at = skip(at) + 1  # the colon
+                at = skip(value(at, _join(path, key)))
+                if text[at] == "}":
+                    return at + 1
+                at += 1  # the comma
+        if text[at] == "[":
+            at = skip(at + 1)
+            if text[at] == "]":
+                return at + 1
+            index = 0
+            while True:
+                at = skip(value(at, f"{path}[{index}]"))
+                if text[at] == "]":
+                    return at + 1
+                at, index = at + 1, index + 1
+        _, end = _DECODER.raw_decode(text, at)
+        return int(end)
+
+    value(0, "")
+    return lines
 
 
 def _parse_template(raw: Any, check: _Collector) -> AuditTemplate | None:

@@ -17,7 +17,9 @@ from attune.wholeschool.domain.audit_template import (
     ErrorCode,
     InvalidTemplate,
     Rating,
+    TemplateError,
     default_template,
+    json_path_lines,
     load_template,
 )
 
@@ -302,3 +304,117 @@ def test_blanking_any_item_text_is_reported_at_that_item(index: int) -> None:
     a, s, i = places[index]
     raw["areas"][a]["sections"][s]["items"][i]["text"] = " "
     assert errors_of(raw) == [(f"areas[{a}].sections[{s}].items[{i}].text", ErrorCode.EMPTY)]
+
+
+# --- the shipped wording stays in the toolkit's order --------------------------------------
+
+
+def test_section_titles_follow_the_toolkit() -> None:
+    titles = [[s.title for s in a.sections] for a in default_template().areas]
+    ethos, practice = "Whole-school values and ethos", "Whole-school practice"
+    individual = "Personalised support for individual children and young people"
+    with_individual = [ethos, practice, individual]
+    assert titles == [[ethos, practice], with_individual, with_individual]
+
+
+# One distinctive idea per toolkit item, in the toolkit's order: if items were shuffled,
+# dropped or moved to another section, a word would land on the wrong id.
+TOOLKIT_ORDER = [
+    ("safe.ethos.1", "belonging"),
+    ("safe.ethos.2", "listening"),
+    ("safe.ethos.3", "without judgement"),
+    ("safe.ethos.4", "communicate openly"),
+    ("safe.ethos.5", "you said, we did"),
+    ("safe.ethos.6", "policies"),
+    ("safe.ethos.7", "emotionally held"),
+    ("safe.ethos.8", "Attachment Research Community"),
+    ("safe.practice.1", "survey"),
+    ("safe.practice.2", "parents and carers"),
+    ("safe.practice.3", "ARC Matrix"),
+    ("safe.practice.4", "training"),
+    ("safe.practice.5", "senior leader"),
+    ("safe.practice.6", "supervision"),
+    ("safe.practice.7", "Nurture"),
+    ("personal.ethos.1", "key adult"),
+    ("personal.ethos.2", "wellbeing"),
+    ("personal.practice.1", "vulnerable group"),
+    ("personal.practice.2", "morning"),
+    ("personal.practice.3", "attendance"),
+    ("personal.practice.4", "needs to know"),
+    ("personal.practice.5", "curriculum"),
+    ("personal.practice.6", "network"),
+    ("personal.individual.1", "every child's wellbeing"),
+    ("personal.individual.2", "personal plan"),
+    ("relationships.ethos.1", "connection before correction"),
+    ("relationships.ethos.2", "local community"),
+    ("relationships.ethos.3", "discrimination"),
+    ("relationships.practice.1", "greet"),
+    ("relationships.practice.2", "chat"),
+    ("relationships.practice.3", "celebrate"),
+    ("relationships.practice.4", "labels"),
+    ("relationships.practice.5", "play a part"),
+    ("relationships.practice.6", "teacher and pupil"),
+    ("relationships.individual.1", "development"),
+    ("relationships.individual.2", "culture"),
+    ("relationships.individual.3", "contribute"),
+    ("relationships.individual.4", "what goes well"),
+    ("relationships.individual.5", "in mind"),
+    ("relationships.individual.6", "buddy"),
+]
+
+
+def test_every_item_says_what_the_toolkit_item_in_that_place_is_about() -> None:
+    items = {item.id: item.text for item in default_template().items()}
+    assert [item_id for item_id, _ in TOOLKIT_ORDER] == list(items)
+    misplaced = [(i, word) for i, word in TOOLKIT_ORDER if word.lower() not in items[i].lower()]
+    assert misplaced == []
+
+
+# --- lines, for whoever edits the file -----------------------------------------------------
+
+
+def test_problems_in_a_file_name_their_line() -> None:
+    raw = bundled_raw()
+    raw["areas"][1]["sections"][1]["items"][1]["text"] = "  "
+    broken = json.dumps(raw, indent=2)
+    line = next(n for n, row in enumerate(broken.splitlines(), 1) if '"text": "  "' in row)
+    with pytest.raises(InvalidTemplate) as caught:
+        load_template(broken)
+    [error] = caught.value.errors
+    assert error.line == line
+    assert error.path == "areas[1].sections[1].items[1].text"
+    assert f"line {line}, areas[1].sections[1].items[1].text: should not be empty" in str(
+        caught.value
+    )
+
+
+def test_a_missing_field_points_at_the_object_that_lacks_it() -> None:
+    raw = bundled_raw()
+    del raw["areas"][2]["title"]
+    text = json.dumps(raw, indent=2)
+    [error] = _errors_from_text(text)
+    area_line = json_path_lines(text)["areas[2]"]
+    assert (error.path, error.line) == ("areas[2].title", area_line)
+
+
+def test_broken_json_names_its_line() -> None:
+    [error] = _errors_from_text('{\n  "id": "x",\n  "title": oops\n}')
+    assert (error.code, error.line) == (ErrorCode.INVALID_JSON, 3)
+
+
+def _errors_from_text(text: str) -> tuple[TemplateError, ...]:
+    with pytest.raises(InvalidTemplate) as caught:
+        load_template(text)
+    return caught.value.errors
+
+
+def _json_children(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), _json_children))
+def test_every_path_of_any_json_gets_a_line(value: Any) -> None:
+    text = json.dumps(value, indent=1)
+    lines = json_path_lines(text)
+    assert "" in lines
+    assert all(1 <= n <= text.count("\n") + 1 for n in lines.values())

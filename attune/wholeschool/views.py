@@ -1,0 +1,307 @@
+"""The Relational Approaches Audit pages: list, answer (with autosave), results, action plan."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from attune.accounts.decorators import school_view
+from attune.accounts.roles import Permission
+from attune.http import SchoolRequest
+from attune.wholeschool import exports
+from attune.wholeschool.domain import audit_scoring
+from attune.wholeschool.domain.audit_template import AuditTemplate
+from attune.wholeschool.forms import ActionPlanForm, ActionStatusForm, AuditAnswersForm, slug
+from attune.wholeschool.models import AuditAction, AuditRun
+from attune.wholeschool.selectors import (
+    access_audit_run,
+    action_owners,
+    actions_of,
+    answers_of,
+    audit_runs,
+    comparable_runs,
+    notes_of,
+    ratings_of,
+    template_of,
+)
+from attune.wholeschool.services import (
+    AuditError,
+    audit_action_status_set,
+    audit_actions_create,
+    audit_answers_save,
+    audit_complete,
+    audit_notes_save,
+    audit_start,
+)
+
+RUN = Permission.RUN_RELATIONAL_AUDIT
+MOVEMENT_LABELS = {
+    audit_scoring.Movement.IMPROVED: "Improved",
+    audit_scoring.Movement.SLIPPED: "Slipped",
+    audit_scoring.Movement.UNCHANGED: "Unchanged",
+    audit_scoring.Movement.NEWLY_RATED: "Newly rated",
+    audit_scoring.Movement.NO_LONGER_RATED: "No longer rated",
+    audit_scoring.Movement.NOT_RATED: "Not rated",
+}
+
+
+@school_view(RUN)
+def audit_list(request: SchoolRequest, urn: str) -> HttpResponse:
+    if request.method == "POST":
+        run = audit_start(actor=request.user, school=request.school, today=timezone.localdate())
+        return redirect("wholeschool:audit_edit", urn=urn, run_id=run.pk)
+    runs = list(audit_runs())
+    return render(request, "wholeschool/audit_list.html", {"runs": runs})
+
+
+def _answers_form(run: AuditRun, template: AuditTemplate, data: Any) -> AuditAnswersForm:
+    return AuditAnswersForm(data, template=template, answers=answers_of(run), notes=notes_of(run))
+
+
+def _layout(form: AuditAnswersForm) -> list[dict[str, Any]]:
+    """Areas, sections and items with their bound fields, in the template's order."""
+    areas = []
+    for area in form.template.areas:
+        sections = []
+        for section in area.sections:
+            key = f"{area.id}.{section.id}"
+            items = [
+                {
+                    "item": item,
+                    "number": number,
+                    "slug": slug(item.id),
+                    "rating": form[f"r-{slug(item.id)}"],
+                    "evidence": form[f"e-{slug(item.id)}"],
+                    "next_steps": form[f"n-{slug(item.id)}"],
+                }
+                for number, item in enumerate(section.items, 1)
+            ]
+            notes = form[f"notes-{slug(key)}"]
+            sections.append({"section": section, "slug": slug(key), "items": items, "notes": notes})
+        areas.append({"area": area, "sections": sections})
+    return areas
+
+
+@school_view(RUN)
+def audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = access_audit_run(run_id)
+    if not run.is_draft:
+        return redirect("wholeschool:audit_results", urn=urn, run_id=run.pk)
+    template = template_of(run)
+    form = _answers_form(run, template, request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit_answers_save(actor=request.user, run=run, answers=form.answers())
+            audit_notes_save(actor=request.user, run=run, notes=form.notes())
+            if "complete" in request.POST:
+                audit_complete(
+                    actor=request.user, run=run, today=timezone.localdate(), request=request
+                )
+                messages.success(request, "The audit is complete. Here is where the school is.")
+                return redirect("wholeschool:audit_results", urn=urn, run_id=run.pk)
+        except AuditError as failure:
+            error = failure
+        else:
+            messages.success(request, "Your answers are saved.")
+            return redirect("wholeschool:audit_edit", urn=urn, run_id=run.pk)
+    rated = ratings_of(run)
+    context = {
+        "run": run,
+        "template": template,
+        "form": form,
+        "areas": _layout(form),
+        "error": error,
+        "rated_count": sum(1 for r in rated.values() if r),
+        "item_count": len(template.item_ids()),
+    }
+    return render(request, "wholeschool/audit_edit.html", context)
+
+
+@school_view(RUN)
+def audit_autosave(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    """HTMX: save one item (``?item=``) or one section's notes (``?section=``) as it changes."""
+    run = access_audit_run(run_id)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    form = _answers_form(run, template_of(run), request.POST)
+    item_id, section = request.GET.get("item", ""), request.GET.get("section", "")
+    if not form.is_valid():
+        return HttpResponse("Not saved: please use the Save button.", status=422)
+    try:
+        if item_id:
+            audit_answers_save(actor=request.user, run=run, answers={item_id: form.answer(item_id)})
+        elif section:
+            audit_notes_save(actor=request.user, run=run, notes=form.notes([section]))
+        else:
+            raise AuditError("Nothing to save.", "audit.nothing")
+    except (AuditError, KeyError) as failure:
+        message = (
+            failure.message
+            if isinstance(failure, AuditError)
+            else "That is not part of this audit."
+        )
+        return HttpResponse(f"Not saved: {message}", status=422)
+    saved_at = timezone.localtime().strftime("%H:%M")
+    return HttpResponse(f"Saved at {saved_at}")
+
+
+@dataclass(frozen=True)
+class _SectionRow:
+    key: str
+    title: str
+    tally: audit_scoring.Tally
+    is_area: bool
+
+
+def _rows(result: audit_scoring.AuditResult) -> list[_SectionRow]:
+    rows = []
+    for area in result.areas:
+        rows.append(_SectionRow(area.area_id, area.title, area.tally, True))
+        rows.extend(_SectionRow(s.key, s.title, s.tally, False) for s in area.sections)
+    return rows
+
+
+@school_view(RUN)
+def audit_results(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = access_audit_run(run_id)
+    template = template_of(run)
+    result = audit_scoring.summarise(template, ratings_of(run))
+    others = list(comparable_runs(run))
+    comparison = None
+    earlier = None
+    wanted = request.GET.get("compare", "")
+    if wanted:
+        earlier = next((o for o in others if str(o.pk) == wanted), None)
+        if earlier is None:
+            raise Http404
+        comparison = audit_scoring.compare(template, ratings_of(earlier), ratings_of(run))
+    texts = {item.id: item.text for item in template.items()}
+    moved = []
+    if comparison is not None:
+        moved = [
+            {
+                "change": change,
+                "text": texts[change.item_id],
+                "label": MOVEMENT_LABELS[change.movement],
+            }
+            for change in comparison.items
+            if change.movement
+            not in (audit_scoring.Movement.UNCHANGED, audit_scoring.Movement.NOT_RATED)
+        ]
+    context = {
+        "run": run,
+        "template": template,
+        "result": result,
+        "rows": _rows(result),
+        "others": others,
+        "earlier": earlier,
+        "comparison": comparison,
+        "moved": moved,
+    }
+    return render(request, "wholeschool/audit_results.html", context)
+
+
+@school_view(RUN)
+def audit_actions(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = access_audit_run(run_id)
+    template = template_of(run)
+    candidates = audit_scoring.action_candidates(template, ratings_of(run))
+    choices = [(c.item.id, f"{c.rating.value.title()}: {c.item.text}") for c in candidates]
+    form = ActionPlanForm(request.POST or None, choices=choices, owners=action_owners())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = audit_actions_create(
+                actor=request.user,
+                run=run,
+                item_ids=data["item_ids"],
+                action=data["action"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                today=timezone.localdate(),
+                request=request,
+            )
+        except AuditError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            plural = "s" if len(made) != 1 else ""
+            messages.success(request, f"{len(made)} action{plural} added to the plan.")
+            return redirect("wholeschool:audit_actions", urn=urn, run_id=run.pk)
+    texts = {item.id: item.text for item in template.items()}
+    planned = [
+        {"action": a, "item": texts.get(a.item_id, a.item_id), "form": _status_form(a)}
+        for a in actions_of(run)
+    ]
+    context = {"run": run, "form": form, "planned": planned, "has_candidates": bool(choices)}
+    return render(request, "wholeschool/audit_actions.html", context)
+
+
+def _status_form(action: AuditAction) -> ActionStatusForm:
+    form = ActionStatusForm(None, initial={"status": action.status}, prefix=f"a{action.pk.hex}")
+    return form
+
+
+@school_view(RUN)
+def audit_action_status(
+    request: SchoolRequest, urn: str, run_id: uuid.UUID, action_id: uuid.UUID
+) -> HttpResponse:
+    run = access_audit_run(run_id)
+    action = actions_of(run).filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    if request.method == "POST":
+        form = ActionStatusForm(request.POST, prefix=f"a{action.pk.hex}")
+        if form.is_valid():
+            audit_action_status_set(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                request=request,
+            )
+            messages.success(request, "Status updated.")
+        else:
+            messages.error(request, "Choose one of the listed statuses.")
+    return redirect("wholeschool:audit_actions", urn=urn, run_id=run.pk)
+
+
+def _export_answers(run: AuditRun) -> dict[str, exports.ExportAnswer]:
+    return {
+        item_id: exports.ExportAnswer(a.rating, a.evidence, a.next_steps)
+        for item_id, a in answers_of(run).items()
+    }
+
+
+@school_view(RUN)
+def audit_csv(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = access_audit_run(run_id)
+    body = exports.audit_csv(template_of(run), _export_answers(run))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = f"relational-audit-{run.started_on.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@school_view(RUN)
+def audit_pdf(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = access_audit_run(run_id)
+    status = (
+        f"completed {run.completed_on:%d %B %Y}" if run.completed_on else "draft, not completed"
+    )
+    body = exports.audit_pdf(
+        template=template_of(run),
+        answers=_export_answers(run),
+        notes=notes_of(run),
+        school_name=request.school.name,
+        heading=f"Started {run.started_on:%d %B %Y}; {status}.",
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    name = f"relational-audit-{run.started_on.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
