@@ -53,10 +53,12 @@ def in_school(world: SchoolWorld) -> Iterator[None]:
 
 @pytest.fixture
 def signed_in(client: Client) -> Callable[[User], Client]:
-    """``signed_in(user)`` returns the test client signed in as that user."""
+    """``signed_in(user)`` returns the test client signed in as that user, fully: with the
+    second factor passed too when the user's role needs it, and the session's clocks started.
+    """
+    from attune.accounts.testing import sign_in_fully
 
     def sign_in(user: User) -> Client:
-        client.force_login(user)
-        return client
+        return sign_in_fully(client, user)
 
     return sign_in

@@ -94,6 +94,7 @@ def main() -> None:
 
     from attune.accounts.models import Membership
     from attune.accounts.roles import Role
+    from attune.accounts.testing import sign_in_fully
     from attune.demo.generator import build_demo
 
     started = time.perf_counter()
@@ -102,7 +103,7 @@ def main() -> None:
     lead = Membership.objects.filter(school__urn="100001", role=Role.ATTACHMENT_LEAD).first()
     assert lead is not None, "the demo should have a strategic attachment lead"
     client = Client()
-    client.force_login(lead.user)
+    sign_in_fully(client, lead.user)  # with two-factor passed, as the lead would be
     base = reverse("people:pupils", kwargs={"urn": "100001"})
     cases = {
         "first page": base,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from attune.accounts.roles import ROLE_LABELS, Permission, Role, role_can
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -27,6 +33,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # Part of every session's check value: replacing it signs the user out everywhere.
+    session_token = models.CharField(max_length=32, default=new_session_token)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -36,6 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django checks this against the value stored at sign-in on every request, at no extra
+        # query; covering the session token as well as the password lets us end all sessions.
+        key_salt = "attune.accounts.User.session_auth_hash"
+        value = f"{self.password}:{self.session_token}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Membership(models.Model):

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
+import base64
+from typing import Any
+from urllib.parse import urlencode
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from attune.accounts import two_factor
+from attune.accounts.forms import CodeForm, SetUpCodeForm
+from attune.accounts.services import session_clock_start, sessions_end_everywhere
+from attune.errors import AttuneError
 from attune.http import AuthenticatedRequest
 
 
@@ -13,6 +28,115 @@ from attune.http import AuthenticatedRequest
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        session_clock_start(self.request)
+        return response
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if two_factor.needs_two_factor(self.request.user):  # type: ignore[arg-type]
+            return reverse("accounts:two_factor") + "?" + urlencode({"next": url})
+        return url
+
+
+def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes calls this instead of signing in while an email and address are locked out."""
+    cool_off = get_cool_off(request)
+    minutes = int(cool_off.total_seconds() // 60) if cool_off else None
+    context = {"form": AuthenticationForm(request), "locked_out": True, "minutes": minutes}
+    return render(request, "accounts/sign_in.html", context, status=429)
+
+
+def _next_url(request: HttpRequest) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return reverse("home")
+
+
+def _with_next(name: str, request: HttpRequest) -> str:
+    return reverse(name) + "?" + urlencode({"next": _next_url(request)})
+
+
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
+    """The second step of signing in: a code from the app, or a recovery code."""
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_next_url(request))
+    if not two_factor.has_two_factor(request.user):
+        return redirect(_with_next("accounts:two_factor_setup", request))
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            two_factor.two_factor_verify(
+                user=request.user, token=form.cleaned_data["code"], request=request
+            )
+        except AttuneError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect(_next_url(request))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
+
+
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
+    """Link an authenticator app: scan the QR code, type the first code, keep recovery codes."""
+    verified = request.user.is_verified()  # type: ignore[attr-defined]
+    if two_factor.has_two_factor(request.user) and not verified:
+        # Replacing the app needs the current one first, or a stolen password would be enough.
+        return redirect(_with_next("accounts:two_factor", request))
+    device = two_factor.totp_device_start(user=request.user)
+    form = SetUpCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            codes = two_factor.totp_device_confirm(
+                actor=request.user, token=form.cleaned_data["code"], request=request
+            )
+        except AttuneError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return _show_recovery_codes(request, codes)
+    context = {
+        "form": form,
+        "qr_svg": two_factor.qr_code_svg(device),
+        "secret": base64.b32encode(device.bin_key).decode(),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    context = {"codes": codes, "next": _next_url(request)}
+    response = render(request, "accounts/recovery_codes.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def security(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's own sign-in settings: two-factor, recovery codes, signing out everywhere."""
+    context = {
+        "has_two_factor": two_factor.has_two_factor(request.user),
+        "needs_two_factor": two_factor.needs_two_factor(request.user),
+        "verified": request.user.is_verified(),  # type: ignore[attr-defined]
+        "codes_left": two_factor.recovery_codes_left(request.user),
+        "idle_minutes": settings.ATTUNE_SESSION_IDLE_MINUTES,
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@require_POST
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_with_next("accounts:two_factor", request))
+    codes = two_factor.recovery_codes_regenerate(actor=request.user, request=request)
+    return _show_recovery_codes(request, codes)
+
+
+@require_POST
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
+    sessions_end_everywhere(actor=request.user, request=request)
+    messages.success(request, "You are now signed out on every device, this one included.")
+    return redirect("accounts:login")
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:

@@ -16,6 +16,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from attune import testing
 from attune.accounts.models import User
+from attune.accounts.testing import current_code, enrol_two_factor
+from attune.accounts.two_factor import needs_two_factor
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
 
@@ -73,11 +75,18 @@ def assert_accessible(page: Page) -> None:
 
 
 def sign_in(page: Page, base: str, user: User) -> None:
+    """Password, then (for roles that need it) a code from an authenticator app enrolled here."""
+    device = enrol_two_factor(user) if needs_two_factor(user) else None
     page.goto(f"{base}/")
     assert_accessible(page)
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(testing.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+        assert_accessible(page)
+        page.get_by_label("Code").fill(current_code(device))
+        page.get_by_role("button", name="Continue").click()
 
 
 def test_lead_finds_a_child_and_assigns_a_key_adult_and_co_worker(

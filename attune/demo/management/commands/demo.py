@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from attune.accounts.demo import demo_totp_secret, demo_two_factor_enrol
 from attune.demo.generator import DEMO_PASSWORD, build_demo
 
 
@@ -33,9 +34,15 @@ class Command(BaseCommand):
             f"  {summary.pupils} children, {summary.staff} staff, "
             f"{summary.relationships} key adults\n"
         )
+        enrolled = demo_two_factor_enrol([s.email for s in summary.sign_ins])
         self.stdout.write(f"Sign in with any of these; the password for all is: {DEMO_PASSWORD}")
         for s in summary.sign_ins:
-            self.stdout.write(f"  {s.email:34} {s.role} — {s.school}")
+            mark = " (two-factor)" if s.email in enrolled else ""
+            self.stdout.write(f"  {s.email:34} {s.role} — {s.school}{mark}")
+        self.stdout.write(
+            "\nSign-ins marked (two-factor) also ask for a code. Add this key to an authenticator "
+            f"app: {demo_totp_secret()}\nor run `.venv/bin/attune demo_code` for the current code."
+        )
         if not options["no_serve"]:
             self.stdout.write(
                 f"\nOpen http://127.0.0.1:{options['port']}/ in your browser. "
