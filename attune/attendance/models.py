@@ -1,1 +1,146 @@
-"""Models of the attendance app."""
+"""Register marks: one row per pupil, date and session, with every replaced mark kept.
+
+Why a row per mark (and not a compact string per pupil and year): see
+``docs/attendance-storage.md`` for the measurements. In short, a row per mark is as fast to read
+for one pupil or one school day, lets the database add the counts up, and makes replacing one
+mark (and keeping the old one) a plain row operation.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from attune.people.models import Pupil
+from attune.tenancy import SchoolOwned
+
+
+class SessionName(models.TextChoices):
+    AM = "AM", "Morning"
+    PM = "PM", "Afternoon"
+
+
+class ImportKind(models.TextChoices):
+    CSV = "csv", "Session marks CSV"
+    CTF = "ctf", "Common Transfer File"
+
+
+class AttendanceImport(SchoolOwned):
+    """One file imported into one school: where replaced marks came from, and the counts."""
+
+    kind = models.CharField(max_length=3, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    imported_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marks_added = models.PositiveIntegerField(default=0)
+    marks_replaced = models.PositiveIntegerField(default=0)
+    marks_unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class SessionMark(SchoolOwned):
+    """The current register mark for one pupil, date and session.
+
+    The two foreign keys have no database constraint and no index of their own: a school's
+    year is half a million rows, and PostgreSQL checks a constraint with a trigger per row,
+    which more than doubled the import time (docs/attendance-storage.md). Rows are only written
+    by the importer, for pupils it has just read in the same transaction, and Django still
+    applies ``on_delete``. The unique (pupil, date, session) and (school, date) indexes serve
+    every read.
+    """
+
+    school = models.ForeignKey(
+        "people.School",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    pupil = models.ForeignKey(
+        Pupil,
+        on_delete=models.CASCADE,
+        related_name="session_marks",
+        db_constraint=False,
+        db_index=False,
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=SessionName.choices)
+    code = models.CharField(max_length=2, help_text="The code in force (retired codes mapped).")
+    original_code = models.CharField(max_length=3, help_text="The code as the register had it.")
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "session"]
+        constraints = [
+            # Also the index for one pupil's marks over a date range.
+            models.UniqueConstraint(
+                fields=["pupil", "date", "session"], name="session_mark_one_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(session__in=["AM", "PM"]), name="session_mark_session_am_pm"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes_late__isnull=True) | Q(code__in=["L", "U"]),
+                name="session_mark_minutes_late_only_when_late",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "date"], name="session_mark_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session} {self.code}"
+
+
+class MarkChange(SchoolOwned):
+    """A mark that was replaced: what it was, what it became, when, and from which import."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="mark_changes")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=SessionName.choices)
+    old_code = models.CharField(max_length=2)
+    old_original_code = models.CharField(max_length=3)
+    old_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    new_code = models.CharField(max_length=2)
+    new_original_code = models.CharField(max_length=3)
+    new_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField()
+    source = models.ForeignKey(
+        AttendanceImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+
+    class Meta:
+        ordering = ["date", "session", "changed_at"]
+        indexes = [models.Index(fields=["pupil", "date"], name="mark_change_pupil_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session}: {self.old_code} -> {self.new_code}"
+
+
+class LessonMark(SchoolOwned):
+    """A mark for one lesson (secondary schools), for missed learning per subject."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="lesson_marks")
+    date = models.DateField()
+    period = models.PositiveSmallIntegerField()
+    subject = models.CharField(max_length=60)
+    code = models.CharField(max_length=2)
+    original_code = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["date", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "date", "period"], name="lesson_mark_one_per_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "date"], name="lesson_mark_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date} P{self.period} {self.subject} {self.code}"

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from attune.attendance import views
+
+urlpatterns = [
+    path("pupils/<uuid:pupil_id>/", views.pupil, name="pupil"),
+]

@@ -12,7 +12,7 @@ persistently absent, whatever floating point would have said.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
@@ -28,6 +28,7 @@ __all__ = [
     "lessons_missed_by_subject",
     "summarise",
     "summarise_cohort",
+    "summarise_counts",
 ]
 
 PERSISTENT_ABSENCE = Fraction(1, 10)  # 10% or more of possible sessions missed
@@ -100,13 +101,18 @@ def summarise(codes: Iterable[str]) -> AttendanceSummary:
     Pass only the sessions the pupil was on roll for. Unknown codes raise
     ``UnknownCodeError``: a wrong total is worse than no total.
     """
+    return summarise_counts(Counter(codes))
+
+
+def summarise_counts(counts: Mapping[str, int]) -> AttendanceSummary:
+    """``summarise`` for marks already counted per code (as a database ``GROUP BY`` gives them)."""
     tally: Counter[Category] = Counter()
     late_before = late_after = 0
-    for raw in codes:
+    for raw, count in counts.items():
         mark = parse_code(raw)
-        tally[mark.register_code.category] += 1
-        late_before += mark.code == "L"
-        late_after += mark.code == "U"
+        tally[mark.register_code.category] += count
+        late_before += count if mark.code == "L" else 0
+        late_after += count if mark.code == "U" else 0
     present = tally[Category.PRESENT] + tally[Category.APPROVED_ACTIVITY]
     absent = tally[Category.AUTHORISED] + tally[Category.UNAUTHORISED]
     return AttendanceSummary(

@@ -22,19 +22,24 @@ hundreds of thousands of rows does not have to fit in memory. ``parse_marks`` co
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
+import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
-from typing import IO
+from typing import IO, NamedTuple, cast
 
 from attune.people.domain.pupil_csv import (
     ParseResult,
     RowChecker,
     RowError,
     UpnValidator,
+    check_header,
     checked_upn,
+    csv_records,
     default_upn_validator,
+    parse_iso_date,
     split_records,
 )
 
@@ -54,8 +59,9 @@ class CodeError(ValueError):
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
-class MarkRow:
+class MarkRow(NamedTuple):
+    """One good mark. A named tuple: a year's file makes half a million of them."""
+
     row: int
     school_urn: str
     upn: str
@@ -172,15 +178,137 @@ class _SeenSessions:
     """Which (pupil, date, session) marks the file has had, and on which row."""
 
     def __init__(self) -> None:
-        self._by_upn: dict[str, dict[int, int]] = {}
+        self._by_upn: dict[str, dict[tuple[date, str], int]] = {}
 
     def first_row(self, mark: MarkRow) -> int | None:
-        slot = mark.date.toordinal() * 2 + SESSIONS.index(mark.session)
-        sessions = self._by_upn.setdefault(mark.upn, {})
-        first = sessions.get(slot)
-        if first is None:
-            sessions[slot] = mark.row
-        return first
+        sessions = self._by_upn.get(mark.upn)
+        if sessions is None:
+            sessions = self._by_upn[mark.upn] = {}
+        first = sessions.setdefault((mark.date, mark.session), mark.row)
+        return None if first == mark.row else first
+
+
+def _fast_records(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, list[str]] | RowError]:
+    """``csv_records``, decoding in C for a seekable byte stream (a file or an upload).
+
+    Decoding in large chunks cannot say on which row a bad byte sits, so on a decoding error
+    the file is read again from the start the slow way, which names the row; the rows already
+    given out are skipped.
+    """
+    if not (isinstance(stream.read(0), bytes) and stream.seekable()):
+        yield from csv_records(stream)
+        return
+    start = stream.tell()
+    text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="utf-8-sig", newline="")
+    number = given = 0
+    try:
+        for cells in csv.reader(text, strict=True):
+            number += 1
+            if "".join(cells).strip():
+                given += 1
+                yield number, cells
+    except UnicodeDecodeError:
+        pass
+    except csv.Error:
+        # Same error, same row as the slow reader: let it word the message.
+        pass
+    else:
+        return
+    finally:
+        text.detach()  # leave the caller's stream open
+    stream.seek(start)
+    yield from itertools.islice(csv_records(stream), given, None)
+
+
+def _rows(
+    stream: IO[bytes] | IO[str],
+) -> Iterator[tuple[int, list[str], list[str]] | RowError]:
+    """Like ``split_records``, but yields ``(row, stripped cells, header)``: no dict per row."""
+    records = _fast_records(stream)
+    first = next(records, None)
+    if first is None:
+        yield RowError(1, "", "This file is empty. It needs a header row and marks.", "file.empty")
+        return
+    if isinstance(first, RowError):
+        yield first
+        return
+    header_row, cells = first
+    header, header_errors = check_header(cells, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    yield from header_errors
+    if any(error.code == "header.missing_column" for error in header_errors):
+        return
+    seen_rows = False
+    for record in records:
+        if isinstance(record, RowError):
+            yield record
+            return
+        seen_rows = True
+        number, values = record
+        if len(values) != len(header):
+            yield RowError(
+                number,
+                "",
+                f"This row has {len(values)} values but the header has {len(header)} columns.",
+                "row.field_count",
+            )
+            continue
+        yield number, [value.strip() for value in values], header
+    if not seen_rows:
+        yield RowError(
+            header_row + 1, "", "This file has a header row but no data.", "file.no_rows"
+        )
+
+
+class _FastRow:
+    """The common case, a good row, checked from caches; ``None`` sends the row the slow way.
+
+    A year's file repeats the same few dates, codes, sessions and UPNs hundreds of thousands of
+    times, so each distinct value is checked once. Anything unusual (a problem, or
+    ``minutes_late``) returns ``None`` and the row goes through ``_mark``, which reports every
+    problem; both ways give the same ``MarkRow`` for a good row (a property test holds them to
+    it).
+    """
+
+    def __init__(self, today: date, validate: UpnValidator, mapper: CodeMapper) -> None:
+        self.today, self.validate, self.mapper = today, validate, mapper
+        self.dates: dict[str, date | None] = {}
+        self.codes: dict[str, str | None] = {}
+
+    def use_header(self, header: list[str]) -> None:
+        self.header = header
+        self.at = [header.index(name) for name in REQUIRED_COLUMNS]
+        self.late_at = header.index("minutes_late") if "minutes_late" in header else None
+
+    def __call__(self, number: int, cells: list[str]) -> MarkRow | None:
+        urn, raw_upn, raw_date, raw_session, raw_code = (cells[i] for i in self.at)
+        if self.late_at is not None and cells[self.late_at]:
+            return None
+        if not (len(urn) == 6 and urn.isascii() and urn.isdigit()):
+            return None
+        when = self._date(raw_date)
+        session = raw_session.upper()
+        code = self._code(raw_code)
+        if when is None or code is None or session not in SESSIONS or not raw_upn:
+            return None
+        try:
+            upn = self.validate(raw_upn)
+        except ValueError:
+            return None
+        return MarkRow(number, urn, upn, when, session, code, raw_code, None)
+
+    def _date(self, raw: str) -> date | None:
+        if raw not in self.dates:
+            parsed = parse_iso_date(raw)
+            self.dates[raw] = parsed if parsed is not None and parsed <= self.today else None
+        return self.dates[raw]
+
+    def _code(self, raw: str) -> str | None:
+        if raw not in self.codes:
+            try:
+                self.codes[raw] = self.mapper(raw) if raw else None
+            except ValueError:
+                self.codes[raw] = None
+        return self.codes[raw]
 
 
 def iter_marks(
@@ -189,20 +317,38 @@ def iter_marks(
     today: date,
     validate_upn: UpnValidator | None = None,
     code_mapper: CodeMapper | None = None,
+    fast_path: bool = True,
 ) -> Iterator[MarkRow | RowError]:
-    """Stream a session-marks CSV, yielding good rows and every problem in file order."""
+    """Stream a session-marks CSV, yielding good rows and every problem in file order.
+
+    ``fast_path=False`` checks every row the slow, fully reporting way (for tests).
+    """
     validate = _UpnCache(validate_upn or default_upn_validator())
     mapper = code_mapper or default_code_mapper()
     seen = _SeenSessions()
-    for item in split_records(stream, REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
+    fast = _FastRow(today, validate, mapper)
+    header: list[str] | None = None
+    for item in (
+        _rows(stream) if fast_path else split_records(stream, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    ):
         if isinstance(item, RowError):
             yield item
             continue
-        check = RowChecker(*item)
-        mark = _mark(check, today, validate, mapper)
+        if isinstance(item[1], dict):  # the slow path, for tests
+            mark, number, values = None, item[0], item[1]
+        else:
+            number, cells, row_header = item
+            if row_header is not header:
+                header = row_header
+                fast.use_header(header)
+            mark = fast(number, cells)
+            values = {} if mark is not None else dict(zip(header, cells, strict=True))
         if mark is None:
-            yield from check.errors
-            continue
+            check = RowChecker(number, values)
+            mark = _mark(check, today, validate, mapper)
+            if mark is None:
+                yield from check.errors
+                continue
         first = seen.first_row(mark)
         if first is not None:
             yield RowError(

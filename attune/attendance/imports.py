@@ -1,0 +1,388 @@
+"""Importing register marks (CSV) and Common Transfer Files: the whole file or nothing.
+
+Each file is checked completely first (the pure readers in ``domain/``, then what needs the
+database: does the school exist, is the pupil on its roll?). Only a file with no problem at
+all is written, in one transaction. A mark for a pupil, date and session that already exists is
+replaced only if it differs, and the old mark is kept as a ``MarkChange``.
+
+The rows are written with ``bulk.insert_rows`` (COPY on PostgreSQL), so a school's year of
+half a million marks imports in seconds (``benchmarks/attendance_import.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import islice
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from attune.accounts.models import User
+from attune.attendance.bulk import delete_ids, insert_rows
+from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
+from attune.attendance.domain.marks_csv import iter_marks
+from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
+from attune.auditlog.services import AuditEntry, audit_log_many
+from attune.errors import AttuneError
+from attune.people.domain.pupil_csv import PupilRow, RowError
+from attune.people.imports import SchoolImport, _SchoolImporter
+from attune.people.models import Pupil, School
+from attune.tenancy import school_scope
+
+# (date, session, code, original code, minutes late): one mark, as plain values.
+Mark = tuple[date, str, str, str, int | None]
+MARK_COLUMNS = ("school_id", "pupil_id", "date", "session", "code", "original_code", "minutes_late")
+CHANGE_COLUMNS = (
+    "school_id",
+    "pupil_id",
+    "date",
+    "session",
+    "old_code",
+    "old_original_code",
+    "old_minutes_late",
+    "new_code",
+    "new_original_code",
+    "new_minutes_late",
+    "changed_at",
+    "source_id",
+)
+CTF_BATCH = 500  # pupils written at a time, so a county-size CTF never sits in memory
+
+
+class AttendanceImportRejected(AttuneError):
+    """The file had problems, so nothing was saved. ``errors`` lists every one of them."""
+
+    def __init__(self, errors: Iterable[RowError]) -> None:
+        self.errors = tuple(sorted(errors, key=lambda error: error.row))
+        super().__init__(
+            f"Nothing was imported: the file has {_plural(len(self.errors), 'problem')}.",
+            "attendance_import.rejected",
+        )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@dataclass
+class MarksImport:
+    """What an import did to one school's marks (and, for a CTF, its pupils)."""
+
+    school: School
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    pupils: SchoolImport | None = None
+    skipped_years: int = 0  # CTF attendance years from other schools, not imported
+
+    def summary(self) -> str:
+        marks = _plural(self.added + self.replaced + self.unchanged, "mark")
+        kept = " (the old marks are kept in the history)" if self.replaced else ""
+        text = (
+            f"Imported {marks} into {self.school.name}: {self.added} new, "
+            f"{self.replaced} replaced{kept}, {self.unchanged} already up to date."
+        )
+        if self.pupils is not None:
+            text = self.pupils.summary() + " " + text
+        if self.skipped_years:
+            text += (
+                f" {_plural(self.skipped_years, 'year')} of marks from other schools were left out."
+            )
+        return text
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def attendance_csv_import(
+    *, stream: IO[bytes] | IO[str], file_name: str, today: date, actor: User | None = None
+) -> list[MarksImport]:
+    """Import a session-marks CSV, or raise ``AttendanceImportRejected`` having saved nothing."""
+    errors: list[RowError] = []
+    by_school: dict[str, dict[str, list[tuple[int, Mark]]]] = defaultdict(lambda: defaultdict(list))
+    for item in iter_marks(stream, today=today):
+        if isinstance(item, RowError):
+            errors.append(item)
+        else:
+            row, urn, upn, day, session, code, original, minutes = item
+            by_school[urn][upn].append((row, (day, session, code, original, minutes)))
+    # Pupils are looked up inside the transaction that writes their marks, so the ids written
+    # are the ids that exist (SessionMark has no database foreign key; see models.py).
+    with transaction.atomic():
+        schools = School.objects.in_bulk(list(by_school), field_name="urn")
+        pupil_ids: dict[str, dict[str, Any]] = {}
+        for urn, by_upn in by_school.items():
+            school = schools.get(urn)
+            if school is None:
+                errors += _unknown_school_errors(urn, by_upn)
+                continue
+            pupil_ids[urn] = _pupil_ids(school, list(by_upn))
+            errors += _unknown_pupil_errors(school, by_upn, pupil_ids[urn])
+        if errors:
+            raise AttendanceImportRejected(errors)
+        results = []
+        for urn, by_upn in by_school.items():
+            school, ids = schools[urn], pupil_ids[urn]
+            with school_scope(school):
+                writer = _MarksWriter(school, ImportKind.CSV, file_name, actor)
+                marks = {ids[upn]: [mark for _, mark in rows] for upn, rows in by_upn.items()}
+                writer.write(marks)
+                results.append(writer.finish())
+    return results
+
+
+def _pupil_ids(school: School, upns: list[str]) -> dict[str, Any]:
+    with school_scope(school):
+        return dict(Pupil.objects.filter(upn__in=upns).values_list("upn", "id"))
+
+
+def _unknown_school_errors(urn: str, by_upn: dict[str, list[tuple[int, Mark]]]) -> list[RowError]:
+    message = (
+        f"We don't have a school with URN {urn}. Check the number, or add the school first "
+        "with 'attune add_school'."
+    )
+    return [
+        RowError(row, "school_urn", message, "urn.unknown")
+        for rows in by_upn.values()
+        for row, _ in rows
+    ]
+
+
+def _unknown_pupil_errors(
+    school: School, by_upn: dict[str, list[tuple[int, Mark]]], known: dict[str, Any]
+) -> list[RowError]:
+    errors = []
+    for upn, rows in by_upn.items():
+        if upn in known:
+            continue
+        message = (
+            f"{school.name} has no pupil with UPN {upn}. Import the pupil first "
+            "('attune import_pupils'), or check the UPN."
+        )
+        errors += [RowError(row, "upn", message, "upn.unknown") for row, _ in rows]
+    return errors
+
+
+# --- writing marks ---------------------------------------------------------------------------
+
+
+class _MarksWriter:
+    """Adds, replaces (keeping the old mark) or skips one school's marks; audits per pupil."""
+
+    def __init__(self, school: School, kind: str, file_name: str, actor: User | None) -> None:
+        self.school, self.actor = school, actor
+        self.now: datetime = timezone.now()
+        self.source = AttendanceImport.objects.create(
+            school=school,
+            kind=kind,
+            file_name=file_name[-255:],
+            imported_at=self.now,
+            actor=actor,
+        )
+        self.result = MarksImport(school)
+
+    def write(self, marks: dict[Any, list[Mark]]) -> None:
+        """Write the marks of some pupils (by id); call as often as needed, then ``finish``."""
+        if not any(marks.values()):
+            return
+        existing = self._existing(marks)
+        school_id, source_id, now = self.school.pk, self.source.pk, self.now
+        new_rows: list[tuple[Any, ...]] = []
+        changes: list[tuple[Any, ...]] = []
+        stale: list[int] = []
+        audit: list[AuditEntry] = []
+        for pupil_id, pupil_marks in marks.items():
+            added = replaced = 0
+            for mark in pupil_marks:
+                day, session, code, original, minutes = mark
+                old = existing.get((pupil_id, day, session))
+                if old is None:
+                    added += 1
+                elif old[1:] == (code, original, minutes):
+                    continue
+                else:
+                    replaced += 1
+                    stale.append(old[0])
+                    changes.append(
+                        (school_id, pupil_id, day, session, *old[1:], *mark[2:], now, source_id)
+                    )
+                new_rows.append((school_id, pupil_id, *mark))
+            self.result.added += added
+            self.result.replaced += replaced
+            self.result.unchanged += len(pupil_marks) - added - replaced
+            if added or replaced:
+                changed = {"added": added, "replaced": replaced, "import": source_id}
+                pupil = Pupil(pk=pupil_id, school=self.school)
+                audit.append(AuditEntry("attendance.marks.imported", self.source, pupil, changed))
+        delete_ids(SessionMark, stale)
+        insert_rows(SessionMark, MARK_COLUMNS, new_rows)
+        insert_rows(MarkChange, CHANGE_COLUMNS, changes)
+        audit_log_many(actor=self.actor, school=self.school, entries=audit)
+
+    def _existing(
+        self, marks: dict[Any, list[Mark]]
+    ) -> dict[tuple[Any, date, str], tuple[int, str, str, int | None]]:
+        days = [mark[0] for pupil_marks in marks.values() for mark in pupil_marks]
+        rows = SessionMark.objects.filter(
+            pupil_id__in=list(marks), date__range=(min(days), max(days))
+        ).values_list("pk", "pupil_id", "date", "session", "code", "original_code", "minutes_late")
+        return {(p, d, s): (pk, c, o, m) for pk, p, d, s, c, o, m in rows}
+
+    def finish(self) -> MarksImport:
+        self.source.marks_added = self.result.added
+        self.source.marks_replaced = self.result.replaced
+        self.source.marks_unchanged = self.result.unchanged
+        self.source.save(update_fields=["marks_added", "marks_replaced", "marks_unchanged"])
+        return self.result
+
+
+# --- Common Transfer File ---------------------------------------------------------------------
+
+
+def attendance_ctf_import(
+    *, path: str | os.PathLike[str], today: date, actor: User | None = None
+) -> MarksImport:
+    """Import a CTF's pupils, cohort flags and marks, or raise having saved nothing.
+
+    The file belongs to the school that sent it (``Header/SourceSchool/URN``): its pupils are
+    added or updated there as ``import_pupils`` would, and the marks recorded at that school
+    (``YearData`` with its LA and establishment numbers) are imported. Marks from other schools
+    in a pupil's history are counted and left out. The file is read twice, streaming: once to
+    check everything, once to write, so memory stays flat however big it is.
+    """
+    header = read_ctf_header(path)
+    school = _ctf_school(header)
+    errors = [_ctf_error(problem) for problem in _ctf_problems(path, today)]
+    if errors:
+        raise AttendanceImportRejected(errors)
+    with transaction.atomic(), school_scope(school):
+        writer = _MarksWriter(school, ImportKind.CTF, os.fspath(path), actor)
+        pupils = SchoolImport(school)
+        pupils_in_file = _ctf_pupils(path, today)
+        while batch := list(islice(pupils_in_file, CTF_BATCH)):
+            # A CTF has no registration group: keep the one the school already has.
+            groups = dict(
+                Pupil.objects.filter(upn__in=[p.upn for p in batch]).values_list(
+                    "upn", "registration_group"
+                )
+            )
+            rows = [_pupil_row(p, school, groups.get(p.upn)) for p in batch]
+            done = _SchoolImporter(school, today, actor).run(rows)
+            _add_counts(pupils, done)
+            ids = _pupil_ids(school, [p.upn for p in batch])
+            marks: dict[Any, list[Mark]] = {}
+            for pupil in batch:
+                own, skipped = _own_marks(pupil, header)
+                marks[ids[pupil.upn]] = own
+                writer.result.skipped_years += skipped
+            writer.write(marks)
+        result = writer.finish()
+    result.pupils = pupils
+    return result
+
+
+def _ctf_school(header: CtfHeader) -> School:
+    urn = header.source.urn
+    if not urn:
+        raise AttendanceImportRejected(
+            [
+                RowError(
+                    0,
+                    "SourceSchool/URN",
+                    "The CTF's header doesn't give the sending "
+                    "school's URN, so we can't tell which school it belongs to.",
+                    "ctf.no_urn",
+                )
+            ]
+        )
+    school = School.objects.filter(urn=urn).first()
+    if school is None:
+        name = f" ({header.source.name})" if header.source.name else ""
+        raise AttendanceImportRejected(
+            [
+                RowError(
+                    0,
+                    "SourceSchool/URN",
+                    f"We don't have a school with URN {urn}{name}. "
+                    "Add the school first with 'attune add_school'.",
+                    "urn.unknown",
+                )
+            ]
+        )
+    return school
+
+
+def _ctf_problems(path: str | os.PathLike[str], today: date) -> Iterator[CtfProblem]:
+    first_seen: dict[str, int] = {}
+    for item in iter_ctf(path, today=today):
+        first = first_seen.setdefault(item.upn, item.position) if item.upn else item.position
+        if isinstance(item, CtfProblem):
+            yield item
+            continue
+        if first != item.position:
+            yield CtfProblem(
+                item.position,
+                item.upn,
+                "UPN",
+                f"Pupil {item.position} (UPN {item.upn}): the same UPN as pupil {first}.",
+                "upn.duplicate",
+            )
+        if item.year_group is None:
+            yield CtfProblem(
+                item.position,
+                item.upn,
+                "NCyearActual",
+                f"Pupil {item.position} (UPN {item.upn}): <NCyearActual> is missing or X; "
+                "we need a year group to keep the pupil's record.",
+                "year_group.missing",
+            )
+
+
+def _ctf_pupils(path: str | os.PathLike[str], today: date) -> Iterator[CtfPupil]:
+    return (item for item in iter_ctf(path, today=today) if isinstance(item, CtfPupil))
+
+
+def _ctf_error(problem: CtfProblem) -> RowError:
+    # For a CTF the "row" is the pupil's position in the file.
+    return RowError(problem.position, problem.element, problem.message, problem.code)
+
+
+def _pupil_row(pupil: CtfPupil, school: School, registration_group: str | None) -> PupilRow:
+    preferred = pupil.preferred_forename
+    return PupilRow(
+        row=pupil.position,
+        school_urn=school.urn,
+        upn=pupil.upn,
+        legal_forename=pupil.forename,
+        legal_surname=pupil.surname,
+        preferred_name=preferred if preferred and preferred != pupil.forename else None,
+        date_of_birth=pupil.date_of_birth,
+        sex=pupil.sex,
+        year_group=pupil.year_group or "",
+        registration_group=registration_group or None,
+        looked_after=pupil.looked_after,
+        fsm=pupil.fsm,
+        sen=pupil.sen,
+    )
+
+
+def _own_marks(pupil: CtfPupil, header: CtfHeader) -> tuple[list[Mark], int]:
+    """The pupil's marks at the sending school, and how many other schools' years were left."""
+    own: list[Mark] = []
+    skipped = 0
+    for year in pupil.attendance:
+        if (year.lea, year.estab) != (header.source.lea, header.source.estab):
+            skipped += bool(year.marks)
+            continue
+        own += [(m.date, m.session, m.code, m.original_code, None) for m in year.marks]
+    return own, skipped
+
+
+def _add_counts(total: SchoolImport, batch: SchoolImport) -> None:
+    for name in ("created", "updated", "unchanged", "cohorts_started", "cohorts_ended"):
+        setattr(total, name, getattr(total, name) + getattr(batch, name))

@@ -1,0 +1,274 @@
+"""``attune import_attendance``: whole file or nothing, every bad row named, history kept."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command, execute_from_command_line
+
+from attune.attendance.imports import AttendanceImportRejected, attendance_csv_import
+from attune.attendance.models import AttendanceImport, MarkChange, SessionMark
+from attune.auditlog.models import AuditEvent
+from attune.people.imports import pupils_import
+from attune.tenancy import school_scope
+from attune.testing import SchoolWorld
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+HEADER = "school_urn,upn,date,session,code,minutes_late\n"
+
+
+def csv_file(*rows: str) -> str:
+    return HEADER + "".join(row + "\n" for row in rows)
+
+
+def good(world: SchoolWorld) -> str:
+    maya, leo = world.child.upn, world.looked_after_child.upn
+    return csv_file(
+        f"100001,{maya},2026-09-07,AM,/,",
+        f"100001,{maya},2026-09-07,PM,\\,",
+        f"100001,{maya},2026-09-08,AM,L,12",
+        f"100001,{leo},2026-09-07,AM,I,",
+        f"100001,{leo},2026-09-07,PM,H,",
+    )
+
+
+def run(text: str, today: date = TODAY) -> None:
+    attendance_csv_import(stream=io.StringIO(text), file_name="marks.csv", today=today)
+
+
+def marks(world: SchoolWorld) -> list[tuple[str, date, str, str, str, int | None]]:
+    with school_scope(world.school):
+        return list(
+            SessionMark.objects.order_by("pupil__upn", "date", "session").values_list(
+                "pupil__upn", "date", "session", "code", "original_code", "minutes_late"
+            )
+        )
+
+
+def counts(world: SchoolWorld) -> tuple[int, int, int, int]:
+    with school_scope(world.school):
+        return (
+            SessionMark.objects.count(),
+            MarkChange.objects.count(),
+            AttendanceImport.objects.count(),
+            AuditEvent.objects.filter(action__startswith="attendance.").count(),
+        )
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "marks.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_file_stores_every_mark_keeping_the_code_as_written(world: SchoolWorld) -> None:
+    run(good(world))
+
+    maya, leo = world.child.upn, world.looked_after_child.upn
+    assert marks(world) == sorted(
+        [
+            (maya, date(2026, 9, 7), "AM", "/", "/", None),
+            (maya, date(2026, 9, 7), "PM", "\\", "\\", None),
+            (maya, date(2026, 9, 8), "AM", "L", "L", 12),
+            (leo, date(2026, 9, 7), "AM", "I", "I", None),
+            (leo, date(2026, 9, 7), "PM", "C", "H", None),  # a retired code, mapped and kept
+        ]
+    )
+    assert counts(world) == (5, 0, 1, 2)  # one audit event per pupil
+
+
+def test_each_pupil_gets_one_audit_event_naming_the_import(world: SchoolWorld) -> None:
+    run(good(world))
+
+    with school_scope(world.school):
+        source = AttendanceImport.objects.get()
+    events = AuditEvent.objects.filter(action="attendance.marks.imported").order_by("pupil_id")
+    assert {e.pupil_id for e in events} == {world.child.pk, world.looked_after_child.pk}
+    assert all(e.changes["import"] == source.pk for e in events)
+    assert (source.marks_added, source.marks_replaced, source.marks_unchanged) == (5, 0, 0)
+
+
+def test_the_same_file_again_changes_nothing(world: SchoolWorld) -> None:
+    run(good(world))
+    before = marks(world)
+
+    run(good(world))
+
+    assert marks(world) == before
+    assert counts(world) == (5, 0, 2, 2)  # a second import record, no new audit events
+
+
+def test_reimport_replaces_a_changed_mark_and_keeps_the_old_one(world: SchoolWorld) -> None:
+    run(good(world))
+    maya = world.child.upn
+
+    run(csv_file(f"100001,{maya},2026-09-08,AM,U,40", f"100001,{maya},2026-09-09,AM,/,"))
+
+    assert (maya, date(2026, 9, 8), "AM", "U", "U", 40) in marks(world)
+    with school_scope(world.school):
+        change = MarkChange.objects.select_related("source").get()
+    assert (change.old_code, change.old_minutes_late, change.new_code, change.new_minutes_late) == (
+        "L",
+        12,
+        "U",
+        40,
+    )
+    assert (change.date, change.session, change.pupil_id) == (
+        date(2026, 9, 8),
+        "AM",
+        world.child.pk,
+    )
+    assert change.source is not None
+    assert (change.source.marks_added, change.source.marks_replaced) == (1, 1)
+    assert counts(world)[0] == 6
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "code"),
+    [
+        ("100001,{maya},2026-09-10,AM,ZZ,", "code", "attendance.unknown_code"),
+        ("100001,{maya},2026-09-31,AM,/,", "date", "date.format"),
+        ("100001,{maya},2027-01-04,AM,/,", "date", "date.future"),
+        ("100001,{maya},2026-09-10,EV,/,", "session", "session.invalid"),
+        ("100001,{maya},2026-09-10,AM,L,lots", "minutes_late", "minutes_late.invalid"),
+        ("100001,{maya},2026-09-10,AM,/,5", "minutes_late", "minutes_late.not_late"),
+        ("100001,{bad_upn},2026-09-10,AM,/,", "upn", "upn.check_letter"),
+        ("12345,{maya},2026-09-10,AM,/,", "school_urn", "urn.invalid"),
+        ("999999,{maya},2026-09-10,AM,/,", "school_urn", "urn.unknown"),
+        ("100001,{other},2026-09-10,AM,/,", "upn", "upn.unknown"),
+        ("100001,{maya},2026-09-10,AM,,", "code", "value.required"),
+    ],
+)
+def test_one_bad_row_saves_nothing_and_is_named(
+    world: SchoolWorld, other_world: SchoolWorld, row: str, field: str, code: str
+) -> None:
+    maya = world.child.upn
+    bad_upn = ("A" if maya[0] != "A" else "B") + maya[1:]
+    text = good(world) + row.format(maya=maya, bad_upn=bad_upn, other=other_world.child.upn) + "\n"
+
+    with pytest.raises(AttendanceImportRejected) as caught:
+        run(text)
+
+    errors = [(e.row, e.field, e.code) for e in caught.value.errors]
+    assert errors == [(7, field, code)]
+    assert counts(world) == (0, 0, 0, 0)
+
+
+def test_every_bad_row_is_reported_in_row_order(world: SchoolWorld) -> None:
+    maya = world.child.upn
+    text = csv_file(
+        f"999999,{maya},2026-09-01,AM,/,",
+        f"100001,{maya},2026-09-07,AM,/,",
+        f"100001,{maya},2026-09-07,AM,I,",
+        f"100001,{maya},2026-09-08,AM,Q9,",
+    )
+
+    with pytest.raises(AttendanceImportRejected) as caught:
+        run(text)
+
+    assert [(e.row, e.field, e.code) for e in caught.value.errors] == [
+        (2, "school_urn", "urn.unknown"),
+        (4, "session", "mark.duplicate"),
+        (5, "code", "attendance.unknown_code"),
+    ]
+
+
+def test_a_failing_reimport_leaves_the_earlier_marks_and_history_alone(world: SchoolWorld) -> None:
+    run(good(world))
+    maya = world.child.upn
+    before, before_counts = marks(world), counts(world)
+
+    with pytest.raises(AttendanceImportRejected):
+        run(csv_file(f"100001,{maya},2026-09-07,AM,N,", f"100001,{maya},2026-09-08,AM,??,"))
+
+    assert marks(world) == before
+    assert counts(world) == before_counts
+
+
+def test_a_pupil_of_another_school_is_unknown_here(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    with pytest.raises(AttendanceImportRejected) as caught:
+        run(csv_file(f"100001,{other_world.child.upn},2026-09-07,AM,/,"))
+
+    [error] = caught.value.errors
+    assert error.code == "upn.unknown"
+    assert "Hollybrook Primary School has no pupil with UPN" in error.message
+
+
+def test_one_file_can_carry_two_schools(world: SchoolWorld, other_world: SchoolWorld) -> None:
+    run(
+        csv_file(
+            f"100001,{world.child.upn},2026-09-07,AM,/,",
+            f"100009,{other_world.child.upn},2026-09-07,AM,N,",
+        )
+    )
+
+    assert counts(world)[0] == 1
+    assert counts(other_world)[0] == 1
+
+
+def test_a_missing_column_is_reported(world: SchoolWorld) -> None:
+    with pytest.raises(AttendanceImportRejected) as caught:
+        run("school_urn,upn,date,code\n100001,X,2026-09-07,/\n")
+
+    assert caught.value.errors[0].code == "header.missing_column"
+
+
+def test_command_prints_a_summary(world: SchoolWorld, tmp_path: Path) -> None:
+    out = io.StringIO()
+
+    call_command("import_attendance", str(write(tmp_path, good(world))), stdout=out)
+
+    assert out.getvalue() == (
+        "Imported 5 marks into Hollybrook Primary School: 5 new, 0 replaced, "
+        "0 already up to date.\n"
+    )
+
+
+def test_command_lists_every_error_and_imports_nothing(world: SchoolWorld, tmp_path: Path) -> None:
+    maya = world.child.upn
+    text = good(world) + f"100001,{maya},2026-09-09,XX,/,\n999999,{maya},2026-09-10,AM,/,\n"
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^Nothing was imported\."):
+        call_command("import_attendance", str(write(tmp_path, text)), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "Row 7, session: 'XX' isn't a session: use AM or PM.",
+        "Row 8, school_urn: We don't have a school with URN 999999. Check the number, or add "
+        "the school first with 'attune add_school'.",
+    ]
+    assert counts(world) == (0, 0, 0, 0)
+
+
+def test_command_exits_non_zero_with_a_one_line_reason(
+    world: SchoolWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, good(world).replace(",I,", ",ZZ,"))
+
+    with pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["attune", "import_attendance", str(path)])
+
+    assert exit_.value.code != 0
+    assert "Row 5, code:" in capsys.readouterr().err
+
+
+def test_command_explains_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="We couldn't open"):
+        call_command("import_attendance", str(tmp_path / "missing.csv"))
+
+
+def test_the_example_files_import_cleanly(world: SchoolWorld) -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "examples"
+    with (docs / "pupils.csv").open("rb") as pupils:
+        pupils_import(stream=pupils, today=TODAY)
+    with (docs / "attendance.csv").open("rb") as marks:
+        [result] = attendance_csv_import(stream=marks, file_name="attendance.csv", today=TODAY)
+
+    assert (result.added, result.replaced) == (4, 0)
