@@ -1,1 +1,247 @@
-"""Models of the checkins app."""
+"""Check-in plans agreed with the child, logged check-ins, absences, closures and attunement.
+
+Everything hangs off a key adult relationship, so a new key adult starts a new plan and a
+new attunement history. Later features (positive noticing, keeping in touch) attach to the
+same relationship, or to a logged :class:`Checkin` by its id.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from attune.checkins.domain.attunement import Principle
+from attune.people.models import Pupil, Staff
+from attune.relationships.models import KeyAdultRelationship
+from attune.tenancy import SchoolOwned
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class CheckinForm(models.TextChoices):
+    TALK = "talk", "A talk"
+    WALK = "walk", "A walk and talk"
+    DRAWING = "drawing", "Drawing together"
+    SYMBOL_CARD = "symbol_card", "Symbol or feelings card (no words needed)"
+    PLAY = "play", "A game or activity"
+    OTHER = "other", "Something else"
+
+
+class CheckinPlan(SchoolOwned):
+    """When, where and how a child and their key adult check in, as agreed with the child."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    relationship = models.ForeignKey(
+        KeyAdultRelationship, on_delete=models.CASCADE, related_name="checkin_plans"
+    )
+    at_start_of_day = models.BooleanField("At the start of the day", default=True)
+    at_end_of_day = models.BooleanField("At the end of the day", default=True)
+    at_time = models.TimeField("At another time", null=True, blank=True)
+    weekdays = models.CharField(
+        max_length=7, default="01234", help_text="Digits of the weekdays, Monday = 0."
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    place = models.CharField(max_length=200)
+    form = models.CharField(max_length=16, choices=CheckinForm.choices, default=CheckinForm.TALK)
+    what_helps = models.TextField(blank=True)
+    child_words = models.TextField(blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship"], name="checkin_plan_one_per_relationship"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="checkin_plan_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_on__gte=F("starts_on")), name="checkin_plan_review_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(at_start_of_day=True)
+                | Q(at_end_of_day=True)
+                | Q(at_time__isnull=False),
+                name="checkin_plan_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=240),
+                name="checkin_plan_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in plan for {self.relationship_id}"
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        return sorted(int(d) for d in self.weekdays)
+
+    @property
+    def weekday_text(self) -> str:
+        days = self.weekday_numbers
+        if days == [0, 1, 2, 3, 4]:
+            return "Every school day"
+        return ", ".join(WEEKDAY_NAMES[d] for d in days)
+
+
+class Outcome(models.TextChoices):
+    HAPPENED = "happened", "Happened"
+    MISSED = "missed", "Missed"
+    DECLINED = "declined", "Child declined"
+    COVERED = "covered", "Covered by co-worker"
+
+
+class Mood(models.IntegerChoices):
+    """How the child seemed, on a simple scale a tablet can show as five buttons."""
+
+    VERY_UNSETTLED = 1, "Very unsettled"
+    UNSETTLED = 2, "Unsettled"
+    OKAY = 3, "Okay"
+    SETTLED = 4, "Settled"
+    BRIGHT = 5, "Bright and settled"
+
+
+class Checkin(SchoolOwned):
+    """One check-in slot on one day, as it went. Corrected in place, never duplicated."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    relationship = models.ForeignKey(
+        KeyAdultRelationship, on_delete=models.PROTECT, related_name="checkins"
+    )
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="checkins")
+    on = models.DateField()
+    slot = models.CharField(max_length=8, help_text='"start", "end" or a time such as "12:30".')
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    mood = models.PositiveSmallIntegerField(choices=Mood.choices, null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    needed_to_decompress = models.BooleanField(default=False)
+    done_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="checkins_done"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["on", "slot"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "on", "slot"], name="checkin_one_per_slot_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(mood__isnull=True) | (Q(mood__gte=1) & Q(mood__lte=5)),
+                name="checkin_mood_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "on"], name="checkin_school_day"),
+            models.Index(fields=["pupil", "on"], name="checkin_pupil_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.on} ({self.slot})"
+
+
+class StaffAbsence(SchoolOwned):
+    """A member of staff is away for a day; their key children go to their co-workers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences")
+    on = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "staff__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "on"], name="staff_absence_once_a_day")
+        ]
+        indexes = [models.Index(fields=["school", "on"], name="staff_absence_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} away on {self.on}"
+
+
+class SchoolClosure(SchoolOwned):
+    """A day the school is closed (INSET, bank holiday, snow): no check-ins are due."""
+
+    on = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "on"], name="school_closure_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Closed on {self.on}: {self.reason}"
+
+
+class AttunementRecord(SchoolOwned):
+    """The level a relationship has reached on the principles of attuned interaction."""
+
+    relationship = models.ForeignKey(
+        KeyAdultRelationship, on_delete=models.CASCADE, related_name="attunement_records"
+    )
+    on = models.DateField()
+    level = models.PositiveSmallIntegerField(choices=[(p.value, p.label) for p in Principle])
+    evidence = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=5), name="attunement_level_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{Principle(self.level).label} on {self.on}"
+
+    @property
+    def principle(self) -> Principle:
+        return Principle(self.level)
+
+
+class RelationshipTarget(SchoolOwned):
+    """Something the adult is working on with the child, tied to one principle."""
+
+    relationship = models.ForeignKey(
+        KeyAdultRelationship, on_delete=models.CASCADE, related_name="targets"
+    )
+    principle = models.PositiveSmallIntegerField(choices=[(p.value, p.label) for p in Principle])
+    text = models.CharField(max_length=500)
+    set_on = models.DateField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["set_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -15,6 +15,7 @@ from faker import Faker
 
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
+from attune.checkins.demo import build_checkins
 from attune.people.domain.upn import make_upn
 from attune.people.models import (
     Cohort,
@@ -105,6 +106,7 @@ def build_demo(
             la, "100002", "Little Acorns Nursery", Phase.EARLY_YEARS, 36, 10, summary
         )
         builder.sign_ins(school, setting, summary)
+        build_checkins(school, today=today, seed=seed)
     return summary
 
 

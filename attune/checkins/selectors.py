@@ -1,0 +1,420 @@
+"""Reads for the key adult's day and the lead's oversight, joined so pages do not query per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+
+from attune.checkins.domain import attunement, schedule, warnings
+from attune.checkins.domain.today import STATE_TEXT, SlotState, slot_key, slot_state
+from attune.checkins.models import (
+    AttunementRecord,
+    Checkin,
+    CheckinPlan,
+    Outcome,
+    SchoolClosure,
+    StaffAbsence,
+)
+from attune.people.models import Pupil, Staff
+from attune.relationships.models import KeyAdultRelationship
+from attune.relationships.selectors import staff_with_caseloads
+
+SEEN = (Outcome.HAPPENED, Outcome.COVERED)
+OVERSIGHT_DAYS = 28  # completion is counted over the last four weeks
+
+
+def domain_plan(plan: CheckinPlan) -> schedule.CheckinPlan:
+    """The stored plan as the pure rules see it (one slot per agreed time of day)."""
+    whens: list[schedule.Moment | time] = []
+    if plan.at_start_of_day:
+        whens.append(schedule.Moment.START_OF_DAY)
+    if plan.at_time is not None:
+        whens.append(plan.at_time)
+    if plan.at_end_of_day:
+        whens.append(schedule.Moment.END_OF_DAY)
+    days = frozenset(int(d) for d in plan.weekdays)
+    slots = tuple(
+        schedule.Slot(w, weekdays=days, duration_minutes=plan.duration_minutes, place=plan.place)
+        for w in whens
+    )
+    return schedule.CheckinPlan(slots, starts_on=plan.starts_on, ends_on=plan.ends_on)
+
+
+def calendar_between(start: date, end: date) -> schedule.SchoolCalendar:
+    closures = SchoolClosure.objects.filter(on__range=(start, end)).values_list("on", flat=True)
+    return schedule.SchoolCalendar(closures=frozenset(closures))
+
+
+def staff_away_on(day: date) -> set[object]:
+    return set(StaffAbsence.objects.filter(on=day).values_list("staff_id", flat=True))
+
+
+def cover_for(relationship: KeyAdultRelationship, away: set[object]) -> schedule.Cover:
+    return schedule.Cover(
+        key_adult=str(relationship.key_adult_id),
+        key_adult_away=relationship.key_adult_id in away,
+        co_worker=str(relationship.co_worker_id) if relationship.co_worker_id else None,
+        co_worker_away=relationship.co_worker_id in away,
+    )
+
+
+def plan_of(relationship: KeyAdultRelationship) -> CheckinPlan | None:
+    """The plan, from a prefetch when the caller made one."""
+    plans = relationship.checkin_plans.all()
+    return plans[0] if plans else None  # at most one, by constraint
+
+
+@dataclass(frozen=True, slots=True)
+class DueSlot:
+    key: str
+    label: str
+    duration_minutes: int
+    place: str
+    done_by: schedule.DoneBy
+
+
+def slots_due_for(relationship: KeyAdultRelationship, day: date) -> list[DueSlot]:
+    """The check-ins due for this relationship on ``day`` (empty when none are)."""
+    plan = CheckinPlan.objects.filter(relationship=relationship).first()
+    if plan is None:
+        return []
+    due = schedule.due_on(
+        day, domain_plan(plan), calendar_between(day, day), cover_for(relationship, set())
+    )
+    return [_due_slot(d) for d in due.due]
+
+
+def _due_slot(due: schedule.DueCheckin) -> DueSlot:
+    slot = due.slot
+    return DueSlot(slot_key(slot), slot.label, slot.duration_minutes, slot.place, due.done_by)
+
+
+# ---------------------------------------------------------------------------------------------
+# Today
+
+
+@dataclass
+class SlotRow:
+    due: DueSlot
+    state: SlotState
+    checkin: Checkin | None
+
+    @property
+    def state_text(self) -> str:
+        return STATE_TEXT[self.state]
+
+
+@dataclass
+class ChildDay:
+    relationship: KeyAdultRelationship
+    plan: CheckinPlan | None
+    covering: bool  # the signed-in adult is covering for an absent key adult
+    key_adult_away: bool
+    slots: list[SlotRow]
+    none_due: str
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.relationship.pupil
+
+
+@dataclass
+class TodayPage:
+    day: date
+    staff: Staff
+    away: bool
+    closed: str
+    children: list[ChildDay] = field(default_factory=list)
+
+    @property
+    def due_now(self) -> int:
+        return sum(1 for c in self.children for s in c.slots if s.state is SlotState.DUE_NOW)
+
+    @property
+    def logged(self) -> int:
+        return sum(1 for c in self.children for s in c.slots if s.checkin is not None)
+
+
+def _today_relationships(day: date) -> QuerySet[KeyAdultRelationship]:
+    return (
+        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
+        .select_related("pupil", "key_adult", "co_worker")
+        .prefetch_related(
+            "checkin_plans",
+            Prefetch(
+                "checkins",
+                queryset=Checkin.objects.filter(on=day).select_related("done_by"),
+                to_attr="day_checkins",
+            ),
+        )
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+
+
+def today_for(staff: Staff, day: date, now: datetime) -> TodayPage:
+    """The adult's key children and, when their key adults are away, the children they cover."""
+    away = staff_away_on(day)
+    calendar = calendar_between(day, day)
+    mine = Q(key_adult=staff) | Q(co_worker=staff, key_adult_id__in=away)
+    children = [
+        _child_day(r, staff, day, now, away, calendar)
+        for r in _today_relationships(day).filter(mine)
+    ]
+    closure = SchoolClosure.objects.filter(on=day).first()
+    page = TodayPage(day, staff, staff.pk in away, closure.reason if closure else "", children)
+    page.children.sort(key=lambda c: c.covering)  # own key children first, then cover
+    return page
+
+
+def child_day_for(
+    relationship: KeyAdultRelationship, staff: Staff, day: date, now: datetime
+) -> ChildDay:
+    """One child's row of Today, for re-drawing it after a check-in is logged."""
+    fresh = _today_relationships(day).get(pk=relationship.pk)
+    return _child_day(fresh, staff, day, now, staff_away_on(day), calendar_between(day, day))
+
+
+def _child_day(
+    relationship: KeyAdultRelationship,
+    staff: Staff,
+    day: date,
+    now: datetime,
+    away: set[object],
+    calendar: schedule.SchoolCalendar,
+) -> ChildDay:
+    plan = plan_of(relationship)
+    covering = relationship.key_adult_id != staff.pk
+    if plan is None:
+        return ChildDay(relationship, None, covering, relationship.key_adult_id in away, [], "")
+    due = schedule.due_on(day, domain_plan(plan), calendar, cover_for(relationship, away))
+    logged = {c.slot: c for c in relationship.day_checkins}  # type: ignore[attr-defined]
+    rows = [
+        SlotRow(
+            _due_slot(d),
+            slot_state(d.slot, logged=slot_key(d.slot) in logged, day=day, now=now),
+            logged.get(slot_key(d.slot)),
+        )
+        for d in due.due
+    ]
+    return ChildDay(
+        relationship, plan, covering, relationship.key_adult_id in away, rows, due.reason_text
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Oversight
+
+
+@dataclass
+class Completion:
+    due: int = 0
+    happened: int = 0
+    not_happening: int = 0  # missed or declined
+
+    @property
+    def not_logged(self) -> int:
+        return max(self.due - self.happened - self.not_happening, 0)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.happened / self.due) if self.due else None
+
+    def add(self, other: Completion) -> None:
+        self.due += other.due
+        self.happened += other.happened
+        self.not_happening += other.not_happening
+
+
+@dataclass
+class ChildRow:
+    relationship: KeyAdultRelationship
+    completion: Completion
+    last_seen: date | None
+
+
+@dataclass
+class AdultRow:
+    staff: Staff
+    completion: Completion
+    children: int
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedWarning:
+    relationship: KeyAdultRelationship
+    warning: warnings.CheckinWarning
+
+
+@dataclass
+class Oversight:
+    since: date
+    until: date
+    warnings: list[RaisedWarning]
+    children: list[ChildRow]
+    adults: list[AdultRow]
+    without_plan: list[KeyAdultRelationship]
+    caseloads: list[Staff]
+
+
+def oversight(
+    today: date,
+    *,
+    missed_threshold: int = warnings.DEFAULT_MISSED_IN_A_ROW,
+    not_seen_threshold: int = warnings.DEFAULT_NOT_SEEN_SCHOOL_DAYS,
+) -> Oversight:
+    """Warnings, completion per child and per key adult, caseloads and plans still to agree."""
+    since, until = today - timedelta(days=OVERSIGHT_DAYS), today - timedelta(days=1)
+    relationships = list(
+        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
+        .select_related("pupil", "key_adult", "co_worker")
+        .prefetch_related("checkin_plans")
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+    checkins = _checkins_by_relationship(since, today)
+    last_seen = dict(
+        Checkin.objects.filter(outcome__in=SEEN)
+        .values("pupil_id")
+        .annotate(last=Max("on"))
+        .values_list("pupil_id", "last")
+    )
+    calendar = calendar_between(today - timedelta(days=366), today)
+    absences = _absences_by_day(since, today)
+    raised: list[RaisedWarning] = []
+    children: list[ChildRow] = []
+    for r in relationships:
+        plan = plan_of(r)
+        raised += _no_cover(r, absences.get(today, set()), today)
+        if plan is None:
+            continue
+        done = _completion(r, domain_plan(plan), calendar, absences, checkins, since, until)
+        children.append(ChildRow(r, done, last_seen.get(r.pupil_id)))
+        raised += _relationship_warnings(
+            r,
+            plan,
+            checkins.get(r.pk, []),
+            last_seen.get(r.pupil_id),
+            today,
+            calendar,
+            (missed_threshold, not_seen_threshold),
+        )
+    return Oversight(
+        since=since,
+        until=until,
+        warnings=raised,
+        children=children,
+        adults=_by_adult(children),
+        without_plan=[r for r in relationships if plan_of(r) is None],
+        caseloads=[
+            s
+            for s in staff_with_caseloads()
+            if s.caseload or s.covering  # type: ignore[attr-defined]
+        ],
+    )
+
+
+def _checkins_by_relationship(since: date, until: date) -> dict[object, list[Checkin]]:
+    found: dict[object, list[Checkin]] = defaultdict(list)
+    for c in Checkin.objects.filter(on__range=(since, until)).order_by("on", "slot"):
+        found[c.relationship_id].append(c)
+    return found
+
+
+def _absences_by_day(since: date, until: date) -> dict[date, set[object]]:
+    found: dict[date, set[object]] = defaultdict(set)
+    rows = StaffAbsence.objects.filter(on__range=(since, until)).values_list("on", "staff_id")
+    for on, staff_id in rows:
+        found[on].add(staff_id)
+    return found
+
+
+def _completion(
+    relationship: KeyAdultRelationship,
+    plan: schedule.CheckinPlan,
+    calendar: schedule.SchoolCalendar,
+    absences: dict[date, set[object]],
+    checkins: dict[object, list[Checkin]],
+    since: date,
+    until: date,
+) -> Completion:
+    logged = {(c.on, c.slot): c.outcome for c in checkins.get(relationship.pk, [])}
+    done = Completion()
+    day = max(since, relationship.started_on)
+    while day <= until:
+        cover = cover_for(relationship, absences.get(day, set()))
+        for due in schedule.due_on(day, plan, calendar, cover).due:
+            done.due += 1
+            outcome = logged.get((day, slot_key(due.slot)))
+            done.happened += outcome in SEEN
+            done.not_happening += outcome in (Outcome.MISSED, Outcome.DECLINED)
+        day += timedelta(days=1)
+    return done
+
+
+def _relationship_warnings(
+    relationship: KeyAdultRelationship,
+    plan: CheckinPlan,
+    checkins: Iterable[Checkin],
+    last_seen: date | None,
+    today: date,
+    calendar: schedule.SchoolCalendar,
+    thresholds: tuple[int, int],
+) -> list[RaisedWarning]:
+    records = [
+        warnings.CheckinRecord(c.on, warnings.Outcome(c.outcome), order=_slot_order(c.slot))
+        for c in checkins
+    ]
+    found = [
+        warnings.missed_in_a_row(records, threshold=thresholds[0]),
+        warnings.not_seen(
+            last_seen=last_seen,
+            known_since=max(plan.starts_on, relationship.started_on),
+            today=today,
+            calendar=calendar,
+            threshold=thresholds[1],
+        ),
+    ]
+    return [RaisedWarning(relationship, w) for w in found if w is not None]
+
+
+def _slot_order(key: str) -> int:
+    return 0 if key == "start" else 2 if key == "end" else 1
+
+
+def _no_cover(
+    relationship: KeyAdultRelationship, away: set[object], today: date
+) -> list[RaisedWarning]:
+    found = warnings.no_cover(cover_for(relationship, away), today=today)
+    return [RaisedWarning(relationship, found)] if found else []
+
+
+def _by_adult(children: list[ChildRow]) -> list[AdultRow]:
+    adults: dict[object, AdultRow] = {}
+    for row in children:
+        staff = row.relationship.key_adult
+        entry = adults.setdefault(staff.pk, AdultRow(staff, Completion(), 0))
+        entry.completion.add(row.completion)
+        entry.children += 1
+    return sorted(adults.values(), key=lambda a: (a.staff.last_name, a.staff.first_name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Attunement
+
+
+def attunement_history(relationship: KeyAdultRelationship) -> list[AttunementRecord]:
+    return list(
+        AttunementRecord.objects.filter(relationship=relationship).select_related("recorded_by")
+    )
+
+
+def current_level(relationship: KeyAdultRelationship) -> attunement.Principle | None:
+    latest = AttunementRecord.objects.filter(relationship=relationship).order_by("on", "pk").last()
+    return latest.principle if latest else None
+
+
+def attunement_progress(records: Iterable[AttunementRecord]) -> attunement.Progress:
+    return attunement.progress(attunement.LevelRecord(r.on, r.principle) for r in records)

@@ -1,0 +1,93 @@
+"""In a real browser on a tablet-size window: a key adult opens Today and logs three check-ins,
+by tapping and by keyboard, each row updating in place; axe-core finds nothing serious."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from attune import testing
+from attune.checkins.models import Checkin
+from attune.checkins.tests.conftest import latest_weekday, make_plan, make_relationship
+from attune.tenancy import school_scope
+from attune.tests.test_browser import assert_accessible, browser, page, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+__all__ = ["browser", "page"]  # fixtures shared with the main browser test
+
+
+def test_a_key_adult_logs_three_check_ins_from_today(live_server: Any, page: Page) -> None:
+    world = testing.school_world()
+    maya = make_relationship(world)
+    leo = make_relationship(world, pupil=world.looked_after_child)
+    for relationship in (maya, leo):
+        make_plan(relationship, starts_on=timezone.localdate() - timedelta(days=30))
+    day = latest_weekday(timezone.localdate())
+    base = live_server.url
+
+    sign_in(page, base, world.key_adult_user)
+    page.get_by_role("link", name="Today").click()
+    if day != timezone.localdate():  # at a weekend, work on Friday's check-ins
+        page.goto(f"{base}/s/{world.school.urn}/check-ins/?day={day.isoformat()}")
+    expect(page.locator(f"#child-{maya.pk}")).to_contain_text("Maya Fletcher")
+    assert_accessible(page)
+
+    # 1. A tap: mood and note first, then "Happened".
+    maya_row = page.locator(f"#child-{maya.pk}")
+    maya_row.get_by_label("How Maya seemed").first.select_option("4")
+    maya_row.get_by_label("A short note").first.fill("Chatty about her rabbit.")
+    page.get_by_role("button", name="Happened for Maya, start of day").click()
+    expect(maya_row).to_contain_text("Happened · seemed settled · by Priya Shah")
+    expect(maya_row).to_contain_text("Chatty about her rabbit.")
+
+    # 2. Keyboard only: tab to "Child declined" for the end of the day and press Enter.
+    declined = page.get_by_role("button", name="Child declined for Maya, end of day")
+    declined.focus()
+    page.keyboard.press("Enter")
+    expect(maya_row).to_contain_text("Child declined")
+
+    # 3. Leo: needed time to decompress, then a tap.
+    leo_row = page.locator(f"#child-{leo.pk}")
+    leo_row.get_by_label("Needed time to decompress").first.check()
+    page.get_by_role("button", name="Happened for Leo, start of day").click()
+    expect(leo_row).to_contain_text("needed time to decompress")
+    assert_accessible(page)
+
+    with school_scope(world.school):
+        logged = sorted(Checkin.objects.values_list("pupil__legal_forename", "slot", "outcome"))
+    assert logged == [
+        ("Leo", "start", "happened"),
+        ("Maya", "end", "declined"),
+        ("Maya", "start", "happened"),
+    ]
+
+
+def test_the_lead_s_check_in_pages_pass_axe(live_server: Any, page: Page) -> None:
+    world = testing.school_world()
+    maya = make_relationship(world)
+    make_plan(maya)
+    make_relationship(world, pupil=world.looked_after_child)
+    base = live_server.url
+
+    sign_in(page, base, world.lead)
+    page.get_by_role("link", name="Check-ins").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check-ins across the school")
+    assert_accessible(page)
+    page.get_by_role("link", name="Leo Brennan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check-in plan for Leo")
+    page.get_by_label("Ending on (optional)").fill("2000-01-01")
+    page.get_by_label("Where").fill("The garden")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_role("alert")).to_contain_text("A plan cannot end before it starts.")
+    expect(page.get_by_label("Where")).to_have_value("The garden")
+    assert_accessible(page)
+    page.goto(f"{base}/s/{world.school.urn}/check-ins/relationships/{maya.pk}/attunement/")
+    expect(page.locator("main")).to_contain_text("Kennedy, H., Landor, M. & Todd, L.")
+    assert_accessible(page)
+    page.goto(f"{base}/s/{world.school.urn}/check-ins/absences/")
+    assert_accessible(page)

@@ -1,0 +1,308 @@
+"""The key adult's day, check-in plans, absences and closures, oversight and attunement."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from attune.accounts.decorators import school_view
+from attune.accounts.roles import Permission
+from attune.checkins.access import access_loggable, access_plan_relationship, access_relationship
+from attune.checkins.domain.attunement import CITATION, SOURCE_NOTE, Principle
+from attune.checkins.forms import (
+    AbsenceForm,
+    AttunementForm,
+    ClosureForm,
+    LogForm,
+    PlanForm,
+    TargetForm,
+)
+from attune.checkins.models import (
+    CheckinPlan,
+    Mood,
+    Outcome,
+    RelationshipTarget,
+    SchoolClosure,
+    StaffAbsence,
+)
+from attune.checkins.selectors import (
+    attunement_history,
+    attunement_progress,
+    child_day_for,
+    oversight,
+    today_for,
+)
+from attune.checkins.services import (
+    CheckinError,
+    attunement_record,
+    checkin_log,
+    checkin_plan_save,
+    relationship_target_set,
+    school_closure_add,
+    staff_absence_record,
+    staff_absence_remove,
+)
+from attune.http import SchoolRequest
+from attune.people.models import Staff
+from attune.relationships.models import KeyAdultRelationship
+
+REVIEW_AFTER = timedelta(weeks=6)
+ROW_CHOICES = {"moods": Mood.choices, "outcomes": Outcome.choices}  # for checkins/_child.html
+
+
+def _show_error(form: forms.Form, error: CheckinError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _day_from(request: SchoolRequest, today: date) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return today
+    if day > today:
+        messages.info(request, "Check-ins can only be shown and logged up to today.")
+        return today
+    return day
+
+
+@school_view(Permission.CHECK_IN)
+def today(request: SchoolRequest, urn: str) -> HttpResponse:
+    staff = request.membership.staff
+    now = timezone.localtime()
+    day = _day_from(request, now.date())
+    context: dict[str, object] = {"day": day, "is_today": day == now.date(), "page": None}
+    context |= ROW_CHOICES
+    if staff is not None:
+        context["page"] = today_for(staff, day, now)
+    context["previous_day"] = day - timedelta(days=1)
+    context["next_day"] = day + timedelta(days=1) if day < now.date() else None
+    return render(request, "checkins/today.html", context)
+
+
+@school_view(Permission.CHECK_IN)
+def log(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpResponse:
+    """Log one check-in: the Today row posts here (HTMX), or a plain form without script."""
+    relationship = access_loggable(request, relationship_id)
+    staff = request.membership.staff
+    if staff is None:  # access_loggable only finds relationships of a linked staff record
+        raise Http404
+    now = timezone.localtime()
+    form = LogForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checkin_log(
+                actor=request.user,
+                staff=staff,
+                relationship=relationship,
+                on=data["on"],
+                slot=data["slot"],
+                how=form.how(),
+                today=now.date(),
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(form, error)
+        else:
+            if request.htmx:  # type: ignore[attr-defined]
+                child = child_day_for(relationship, staff, data["on"], now)
+                context = {"c": child, "day": data["on"], **ROW_CHOICES}
+                return render(request, "checkins/_child.html", context)
+            messages.success(request, f"Logged {relationship.pupil.known_as}'s check-in.")
+            url = reverse("checkins:today", kwargs={"urn": urn})
+            return redirect(f"{url}?day={data['on'].isoformat()}#child-{relationship.pk}")
+    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
+        day = form.cleaned_data.get("on") or now.date()
+        child = child_day_for(relationship, staff, min(day, now.date()), now)
+        context = {"c": child, "day": day, "errors": _error_list(form), **ROW_CHOICES}
+        return render(request, "checkins/_child.html", context)
+    context = {"relationship": relationship, "form": form, "errors": _error_list(form)}
+    return render(request, "checkins/log.html", context)
+
+
+def _error_list(form: forms.Form) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+@school_view(Permission.CHECK_IN)
+def plan(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    relationship = access_plan_relationship(request, pupil_id)
+    existing = CheckinPlan.objects.filter(relationship=relationship).first()
+    today_ = timezone.localdate()
+    initial = _plan_initial(existing, today_)
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin_plan_save(
+                actor=request.user, relationship=relationship, terms=form.terms(), request=request
+            )
+        except CheckinError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, f"Saved {relationship.pupil.known_as}'s check-in plan.")
+            return redirect("people:pupil", urn=urn, pupil_id=relationship.pupil_id)
+    context = {"relationship": relationship, "pupil": relationship.pupil, "form": form}
+    context["existing"] = existing
+    return render(request, "checkins/plan.html", context)
+
+
+def _plan_initial(existing: CheckinPlan | None, today_: date) -> dict[str, object]:
+    if existing is None:
+        return {
+            "at_start_of_day": True,
+            "at_end_of_day": True,
+            "weekdays": [0, 1, 2, 3, 4],
+            "duration_minutes": 10,
+            "starts_on": today_,
+            "review_on": today_ + REVIEW_AFTER,
+        }
+    fields = PlanForm.base_fields
+    initial = {name: getattr(existing, name) for name in fields if name != "weekdays"}
+    initial["weekdays"] = existing.weekday_numbers
+    return initial
+
+
+@school_view(Permission.MANAGE_CHECKINS)
+def absences(request: SchoolRequest, urn: str) -> HttpResponse:
+    today_ = timezone.localdate()
+    staff = Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
+    post = request.POST if request.method == "POST" else None
+    which = request.POST.get("form")
+    absence_form = AbsenceForm(
+        post if which == "absence" else None, staff=staff, initial={"on": today_}
+    )
+    closure_form = ClosureForm(post if which == "closure" else None)
+    if which == "absence" and absence_form.is_valid():
+        data = absence_form.cleaned_data
+        try:
+            staff_absence_record(
+                actor=request.user,
+                staff=data["staff"],
+                on=data["on"],
+                reason=data["reason"],
+                today=today_,
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(absence_form, error)
+        else:
+            messages.success(request, f"{data['staff'].full_name} is recorded as away.")
+            return redirect("checkins:absences", urn=urn)
+    if which == "closure" and closure_form.is_valid():
+        data = closure_form.cleaned_data
+        try:
+            school_closure_add(
+                actor=request.user,
+                school_id=request.school.pk,
+                on=data["on"],
+                reason=data["reason"],
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(closure_form, error)
+        else:
+            messages.success(request, "The closure is recorded: no check-ins are due that day.")
+            return redirect("checkins:absences", urn=urn)
+    context = {
+        "absence_form": absence_form,
+        "closure_form": closure_form,
+        "absence_list": StaffAbsence.objects.filter(on__gte=today_).select_related("staff"),
+        "closure_list": SchoolClosure.objects.filter(on__gte=today_ - timedelta(days=365)),
+    }
+    return render(request, "checkins/absences.html", context)
+
+
+@require_POST
+@school_view(Permission.MANAGE_CHECKINS)
+def absence_remove(request: SchoolRequest, urn: str, absence_id: uuid.UUID) -> HttpResponse:
+    absence = StaffAbsence.objects.select_related("staff", "school").filter(pk=absence_id).first()
+    if absence is None:
+        raise Http404
+    staff_absence_remove(actor=request.user, absence=absence, request=request)
+    messages.success(request, f"{absence.staff.full_name} is no longer recorded as away.")
+    return redirect("checkins:absences", urn=urn)
+
+
+@school_view(Permission.MANAGE_CHECKINS)
+def oversight_page(request: SchoolRequest, urn: str) -> HttpResponse:
+    today_ = timezone.localdate()
+    context = {"o": oversight(today_), "limit": request.school.caseload_limit}
+    return render(request, "checkins/oversight.html", context)
+
+
+@school_view(Permission.CHECK_IN)
+def attunement(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = access_relationship(request, relationship_id)
+    today_ = timezone.localdate()
+    form = AttunementForm(request.POST or None, initial={"on": today_})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attunement_record(
+                actor=request.user,
+                relationship=relationship,
+                on=data["on"],
+                level=data["level"],
+                evidence=data["evidence"],
+                today=today_,
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect("checkins:attunement", urn=urn, relationship_id=relationship.pk)
+    return _attunement_page(request, relationship, form, TargetForm())
+
+
+@require_POST
+@school_view(Permission.CHECK_IN)
+def target(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = access_relationship(request, relationship_id)
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        try:
+            relationship_target_set(
+                actor=request.user,
+                relationship=relationship,
+                principle=form.cleaned_data["principle"],
+                text=form.cleaned_data["text"],
+                today=timezone.localdate(),
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "Target saved.")
+            return redirect("checkins:attunement", urn=urn, relationship_id=relationship.pk)
+    initial = {"on": timezone.localdate()}
+    return _attunement_page(request, relationship, AttunementForm(initial=initial), form)
+
+
+def _attunement_page(
+    request: SchoolRequest,
+    relationship: KeyAdultRelationship,
+    form: AttunementForm,
+    target_form: TargetForm,
+) -> HttpResponse:
+    history = attunement_history(relationship)
+    context = {
+        "relationship": relationship,
+        "history": history,
+        "progress": attunement_progress(history),
+        "principles": list(Principle),
+        "targets": RelationshipTarget.objects.filter(relationship=relationship),
+        "form": form,
+        "target_form": target_form,
+        "citation": CITATION,
+        "source_note": SOURCE_NOTE,
+    }
+    return render(request, "checkins/attunement.html", context)
