@@ -10,4 +10,6 @@ urlpatterns = [
     path("s/<str:urn>/attendance/", include(("attune.attendance.urls", "attendance"))),
     path("s/<str:urn>/check-ins/", include(("attune.checkins.urls", "checkins"))),
     path("s/<str:urn>/whole-school/", include(("attune.wholeschool.urls", "wholeschool"))),
+    path("s/<str:urn>/plans/", include(("attune.plans.urls", "plans"))),
+    path("s/<str:urn>/audit-trail/", include(("attune.auditlog.urls", "auditlog"))),
 ]

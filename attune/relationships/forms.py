@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from attune.people.models import Staff
+from attune.relationships.models import TeamRole
 
 
 class StaffChoiceField(forms.ModelChoiceField[Staff]):
@@ -68,3 +69,49 @@ class TrustedAdultForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CloseTeamForm(forms.Form):
+    prefix = "close"
+
+    staff = StaffChoiceField(queryset=Staff.objects.none(), label="Adult the child chose")
+    child_words = forms.CharField(
+        label="Why they chose them, in the child's words",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    joined_on = forms.DateField(label="From", widget=_date_input())
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+
+
+class WiderTeamForm(forms.Form):
+    prefix = "wider"
+
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *TeamRole.choices])
+    name = forms.CharField(label="Name", max_length=160)
+    organisation = forms.CharField(
+        label="Organisation", max_length=160, required=False, help_text="For example: the LA team."
+    )
+    email = forms.EmailField(label="Email", required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    started_on = forms.DateField(label="Working with the child since", widget=_date_input())
+    consent_to_share = forms.BooleanField(
+        label="They agreed that staff working with the child may see these details",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("started_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class TeamEndForm(forms.Form):
+    ended_on = forms.DateField(label="Left on", widget=_date_input())

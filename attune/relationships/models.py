@@ -90,3 +90,84 @@ class TrustedAdult(SchoolOwned):
 
     def __str__(self) -> str:
         return f"{self.pupil} trusts {self.staff}"
+
+
+class TeamRole(models.TextChoices):
+    """The people around a child beyond school staff."""
+
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    EARLY_HELP = "early_help", "Early help worker"
+    CAMHS = "camhs", "CAMHS practitioner"
+    SEND_OFFICER = "send_officer", "SEND officer"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School"
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUTH_WORKER = "youth_worker", "Youth worker"
+    FAITH_COMMUNITY = "faith_community", "Faith or community contact"
+    OTHER = "other", "Other"
+
+
+class CloseTeamMember(SchoolOwned):
+    """An adult in school the child has chosen for their close team (beside the key adult)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="close_team")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="close_teams")
+    child_words = models.TextField(help_text="Why the child chose them, in the child's words.")
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="close_team_leaves_after_joining",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "staff"],
+                condition=Q(left_on__isnull=True),
+                name="close_team_one_current_per_adult",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} in {self.pupil}'s close team"
+
+
+class WiderTeamMember(SchoolOwned):
+    """A professional or family member working with the child, with what may be shared."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="wider_team")
+    role = models.CharField(max_length=24, choices=TeamRole.choices)
+    name = models.CharField(max_length=160)
+    organisation = models.CharField(max_length=160, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    consent_to_share = models.BooleanField(
+        default=False,
+        help_text="They (or the family) agreed that staff working with the child may see this.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["role", "started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="wider_team_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "pupil", "role"], name="wider_team_by_role")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()}) for {self.pupil}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

@@ -8,7 +8,13 @@ from django.db.models import Count, Q, QuerySet
 
 from attune.people.models import Pupil, Staff
 from attune.relationships.domain.candidates import Candidate, CandidateFacts, rank_candidates
-from attune.relationships.models import KeyAdultRelationship, TrustedAdult
+from attune.relationships.domain.churn import ChurnFlag, Period, churn_flags
+from attune.relationships.models import (
+    CloseTeamMember,
+    KeyAdultRelationship,
+    TrustedAdult,
+    WiderTeamMember,
+)
 
 
 def current_relationship(pupil: Pupil) -> KeyAdultRelationship | None:
@@ -80,3 +86,28 @@ def continuity(pupil: Pupil, today: date) -> dict[str, int]:
         "key_adults_count": len({r.key_adult_id for r in history}),
         "changes": max(len(history) - 1, 0),
     }
+
+
+def close_team(pupil: Pupil) -> QuerySet[CloseTeamMember]:
+    return (
+        CloseTeamMember.objects.filter(pupil=pupil)
+        .select_related("staff")
+        .order_by("left_on", "joined_on", "pk")
+    )
+
+
+def wider_team(pupil: Pupil, *, with_unshared: bool) -> QuerySet[WiderTeamMember]:
+    """The wider team; members who have not agreed to share only for those who may see them."""
+    members = WiderTeamMember.objects.filter(pupil=pupil)
+    if not with_unshared:
+        members = members.filter(consent_to_share=True)
+    return members.order_by("ended_on", "role", "started_on", "pk")
+
+
+def team_churn(
+    pupil: Pupil, wider: list[WiderTeamMember], history: list[KeyAdultRelationship], today: date
+) -> list[ChurnFlag]:
+    """Churn across the whole team (every member counts, shared or not: only the flag shows)."""
+    periods = [Period(m.role, f"w{m.pk}", m.started_on, m.ended_on) for m in wider]
+    periods += [Period("key_adult", str(r.key_adult_id), r.started_on, r.ended_on) for r in history]
+    return churn_flags(periods, today=today, child_name=pupil.known_as)

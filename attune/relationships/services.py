@@ -11,7 +11,13 @@ from attune.accounts.models import User
 from attune.auditlog.services import audit_log
 from attune.errors import AttuneError, Notice
 from attune.people.models import Pupil, Staff
-from attune.relationships.models import KeyAdultRelationship, TrustedAdult
+from attune.relationships.models import (
+    CloseTeamMember,
+    KeyAdultRelationship,
+    TeamRole,
+    TrustedAdult,
+    WiderTeamMember,
+)
 from attune.relationships.selectors import caseload_of, current_relationship
 
 
@@ -277,3 +283,172 @@ def trusted_adult_add(
             request=request,
         )
     return trusted
+
+
+class TeamError(AttuneError):
+    pass
+
+
+def close_team_add(
+    *,
+    actor: User,
+    pupil: Pupil,
+    staff: Staff,
+    child_words: str,
+    joined_on: date,
+    today: date,
+    request: HttpRequest | None = None,
+) -> CloseTeamMember:
+    """Add an adult the child chose to their close team (the key adult is in it already)."""
+    _check_staff(pupil, staff, "adult", "staff")
+    if not child_words.strip():
+        raise TeamError(
+            f"Write down why {pupil.known_as} chose them, in their own words.",
+            "team.child_words_required",
+            "child_words",
+        )
+    if joined_on > today:
+        raise TeamError("The date cannot be in the future.", "team.date_in_future", "joined_on")
+    with transaction.atomic():
+        Pupil.objects.select_for_update().values_list("pk", flat=True).get(pk=pupil.pk)
+        current = current_relationship(pupil)
+        if current is not None and current.key_adult_id == staff.pk:
+            raise TeamError(
+                f"{staff.full_name} is {pupil.known_as}'s key adult, so already in the close team.",
+                "team.is_key_adult",
+                "staff",
+            )
+        if CloseTeamMember.objects.filter(pupil=pupil, staff=staff, left_on__isnull=True).exists():
+            raise TeamError(
+                f"{staff.full_name} is already in {pupil.known_as}'s close team.",
+                "team.already_member",
+                "staff",
+            )
+        member = CloseTeamMember.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            staff=staff,
+            child_words=child_words.strip(),
+            joined_on=joined_on,
+            created_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="relationships.close_team.joined",
+            obj=member,
+            school=pupil.school,
+            pupil=pupil,
+            changes={"staff": staff.full_name, "joined_on": joined_on.isoformat()},
+            request=request,
+        )
+    return member
+
+
+def close_team_leave(
+    *,
+    actor: User,
+    member: CloseTeamMember,
+    left_on: date,
+    today: date,
+    request: HttpRequest | None = None,
+) -> None:
+    if member.left_on is not None:
+        raise TeamError("They have already left the close team.", "team.already_left")
+    if left_on < member.joined_on or left_on > today:
+        raise TeamError(
+            "The date must be between when they joined and today.", "team.bad_end_date", "left_on"
+        )
+    with transaction.atomic():
+        member.left_on = left_on
+        member.save(update_fields=["left_on"])
+        audit_log(
+            actor=actor,
+            action="relationships.close_team.left",
+            obj=member,
+            school=member.pupil.school,
+            pupil=member.pupil,
+            changes={"staff": member.staff.full_name, "left_on": left_on.isoformat()},
+            request=request,
+        )
+
+
+def wider_team_add(
+    *,
+    actor: User,
+    pupil: Pupil,
+    role: str,
+    name: str,
+    organisation: str,
+    email: str,
+    phone: str,
+    started_on: date,
+    consent_to_share: bool,
+    today: date,
+    request: HttpRequest | None = None,
+) -> WiderTeamMember:
+    """Add a professional or family member to the wider team around the child."""
+    if role not in TeamRole.values:
+        raise TeamError("Choose a role from the list.", "team.unknown_role", "role")
+    if not name.strip():
+        raise TeamError("Give their name.", "team.name_required", "name")
+    if started_on > today:
+        raise TeamError("The date cannot be in the future.", "team.date_in_future", "started_on")
+    with transaction.atomic():
+        member = WiderTeamMember.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            role=role,
+            name=name.strip(),
+            organisation=organisation.strip(),
+            email=email.strip(),
+            phone=phone.strip(),
+            started_on=started_on,
+            consent_to_share=consent_to_share,
+            created_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="relationships.wider_team.joined",
+            obj=member,
+            school=pupil.school,
+            pupil=pupil,
+            changes={
+                "role": role,
+                "name": member.name,
+                "organisation": member.organisation,
+                "started_on": started_on.isoformat(),
+                "consent_to_share": consent_to_share,
+            },
+            request=request,
+        )
+    return member
+
+
+def wider_team_end(
+    *,
+    actor: User,
+    member: WiderTeamMember,
+    ended_on: date,
+    today: date,
+    request: HttpRequest | None = None,
+) -> None:
+    if member.ended_on is not None:
+        raise TeamError("They have already left the team.", "team.already_left")
+    if ended_on < member.started_on or ended_on > today:
+        raise TeamError(
+            "The date must be between when they started and today.",
+            "team.bad_end_date",
+            "ended_on",
+        )
+    with transaction.atomic():
+        member.ended_on = ended_on
+        member.save(update_fields=["ended_on"])
+        audit_log(
+            actor=actor,
+            action="relationships.wider_team.left",
+            obj=member,
+            school=member.pupil.school,
+            pupil=member.pupil,
+            changes={"name": member.name, "ended_on": ended_on.isoformat()},
+            request=request,
+        )

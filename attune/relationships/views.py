@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -13,10 +15,34 @@ from attune.accounts.decorators import school_view
 from attune.accounts.roles import Permission
 from attune.http import SchoolRequest
 from attune.people.access import access_pupil
-from attune.people.models import Staff
-from attune.relationships.forms import KeyAdultAssignForm, TrustedAdultForm
-from attune.relationships.selectors import current_relationship, key_adult_candidates
-from attune.relationships.services import KeyAdultError, key_adult_assign, trusted_adult_add
+from attune.people.models import Pupil, Staff
+from attune.relationships.access import can_see_team_details, can_support_child, require_support
+from attune.relationships.forms import (
+    CloseTeamForm,
+    KeyAdultAssignForm,
+    TeamEndForm,
+    TrustedAdultForm,
+    WiderTeamForm,
+)
+from attune.relationships.models import CloseTeamMember, WiderTeamMember
+from attune.relationships.selectors import (
+    close_team,
+    current_relationship,
+    key_adult_candidates,
+    relationship_history,
+    team_churn,
+    wider_team,
+)
+from attune.relationships.services import (
+    KeyAdultError,
+    TeamError,
+    close_team_add,
+    close_team_leave,
+    key_adult_assign,
+    trusted_adult_add,
+    wider_team_add,
+    wider_team_end,
+)
 
 
 @school_view(Permission.MANAGE_KEY_ADULTS)
@@ -81,3 +107,134 @@ def trusted_adult(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Http
             request, f"Noted: {child.known_as} trusts {form.cleaned_data['staff'].full_name}."
         )
     return redirect("relationships:assign", urn=urn, pupil_id=child.pk)
+
+
+def _active_staff() -> Any:
+    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+def _team_page(
+    request: SchoolRequest,
+    child: Pupil,
+    *,
+    close_form: CloseTeamForm | None = None,
+    wider_form: WiderTeamForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    details = can_see_team_details(request.membership, child)
+    manage = can_support_child(request.membership, child)
+    everyone = list(wider_team(child, with_unshared=True))
+    shown = [m for m in everyone if details or m.consent_to_share]
+    close = list(close_team(child))
+    context = {
+        "pupil": child,
+        "current": current_relationship(child),
+        "close_current": [m for m in close if m.left_on is None],
+        "close_past": [m for m in close if m.left_on is not None] if details else [],
+        "wider_current": [m for m in shown if m.is_current],
+        "wider_past": [m for m in shown if not m.is_current],
+        "hidden_count": len(everyone) - len(shown),
+        "churn": team_churn(child, everyone, list(relationship_history(child)), today),
+        "show_details": details,
+        "can_manage": manage,
+        "close_form": close_form or (CloseTeamForm(staff=_active_staff()) if manage else None),
+        "wider_form": wider_form or (WiderTeamForm() if manage else None),
+        "today": today,
+    }
+    return render(request, "relationships/team.html", context, status=status)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def team(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    child = access_pupil(request, pupil_id)
+    return _team_page(request, child)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def team_close_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    child = access_pupil(request, pupil_id)
+    require_support(request.membership, child)
+    form = CloseTeamForm(request.POST or None, staff=_active_staff())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            close_team_add(
+                actor=request.user,
+                pupil=child,
+                staff=data["staff"],
+                child_words=data["child_words"],
+                joined_on=data["joined_on"],
+                today=timezone.localdate(),
+                request=request,
+            )
+        except TeamError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{data['staff'].full_name} is in the close team.")
+            return redirect("relationships:team", urn=urn, pupil_id=child.pk)
+    return _team_page(request, child, close_form=form)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def team_wider_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    child = access_pupil(request, pupil_id)
+    require_support(request.membership, child)
+    form = WiderTeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = wider_team_add(
+                actor=request.user,
+                pupil=child,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+        except TeamError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{member.name} is in the wider team.")
+            return redirect("relationships:team", urn=urn, pupil_id=child.pk)
+    return _team_page(request, child, wider_form=form)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def team_member_end(
+    request: SchoolRequest, urn: str, pupil_id: uuid.UUID, circle: str, member_id: int
+) -> HttpResponse:
+    """Record that someone has left the close or the wider team (kept in the history)."""
+    child = access_pupil(request, pupil_id)
+    require_support(request.membership, child)
+    if request.method != "POST" or circle not in ("close", "wider"):
+        raise Http404
+    form = TeamEndForm(request.POST)
+    today = timezone.localdate()
+    try:
+        if circle == "close":
+            close = CloseTeamMember.objects.filter(pupil=child, pk=member_id).first()
+            if close is None:
+                raise Http404
+            ended_on = _end_date(form)
+            close_team_leave(
+                actor=request.user, member=close, left_on=ended_on, today=today, request=request
+            )
+        else:
+            wider = WiderTeamMember.objects.filter(pupil=child, pk=member_id).first()
+            if wider is None:
+                raise Http404
+            ended_on = _end_date(form)
+            wider_team_end(
+                actor=request.user, member=wider, ended_on=ended_on, today=today, request=request
+            )
+    except TeamError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Noted that they have left the team.")
+    return redirect("relationships:team", urn=urn, pupil_id=child.pk)
+
+
+def _end_date(form: TeamEndForm) -> date:
+    if not form.is_valid():
+        raise TeamError("Give the date they left.", "team.end_date_required", "ended_on")
+    ended_on: date = form.cleaned_data["ended_on"]
+    return ended_on

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "attune.plans"
+    verbose_name = "Plans, meetings and the chronology"

@@ -1,0 +1,300 @@
+"""Plans with the child's voice: versions, next steps and targets with owners, and reviews.
+
+A plan's words live in versions. A review never edits the past: it records progress against
+each target of the version it reviewed and creates the next version, carrying the next steps
+and targets forward (a target keeps its ``key`` across versions, so its progress can be traced).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from attune.people.models import Pupil, Staff
+from attune.tenancy import SchoolOwned
+
+
+class PlanKind(models.TextChoices):
+    INDIVIDUAL_DEVELOPMENT = "individual_development", "Individual development plan"
+    PERSONALISED = "personalised", "Personalised plan"
+    PASTORAL_SUPPORT = "pastoral_support", "Pastoral support plan"
+    ATTENDANCE_SUPPORT = "attendance_support", "Attendance support plan"
+    RETURN_FROM_SUSPENSION = "return_from_suspension", "Return-from-suspension plan"
+
+
+class OwnerKind(models.TextChoices):
+    STAFF = "staff", "Someone in school"
+    PARENT = "parent", "Parent or carer"
+    CHILD = "child", "The child"
+    PROFESSIONAL = "professional", "Another professional"
+
+
+class Plan(SchoolOwned):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="plans")
+    kind = models.CharField(max_length=32, choices=PlanKind.choices)
+    owner = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="plans_owned",
+        help_text="The adult in school who keeps the plan moving and calls its reviews.",
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="plan_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "pupil", "started_on"], name="plan_by_pupil")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.pupil}"
+
+
+class PlanVersion(SchoolOwned):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    child_goals = models.TextField(help_text="The child's own goals, in their words.")
+    strengths = models.TextField(blank=True)
+    what_helps = models.TextField(blank=True)
+    review_due_on = models.DateField()
+    what_changed = models.TextField(blank=True)
+    created_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="plan_version_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}, version {self.number}"
+
+
+class OwnedBy(SchoolOwned):
+    """Someone named as responsible: an adult in school, a parent or carer, the child, or
+    another professional."""
+
+    owner_kind = models.CharField(max_length=16, choices=OwnerKind.choices)
+    owner_staff = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_name = models.CharField(max_length=160, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_kind == OwnerKind.STAFF and self.owner_staff is not None:
+            return self.owner_staff.full_name
+        if self.owner_kind == OwnerKind.CHILD:
+            return self.owner_name or "The child"
+        return f"{self.owner_name} ({self.get_owner_kind_display()})"
+
+
+class Commitment(OwnedBy):
+    """Something someone has agreed to do or reach, and how everyone will know it worked."""
+
+    description = models.TextField()
+    success_criteria = models.TextField()
+
+    class Meta:
+        abstract = True
+
+
+def _owner_constraints(prefix: str, *, criteria: bool = True) -> list[models.BaseConstraint]:
+    constraints: list[models.BaseConstraint] = [
+        models.CheckConstraint(
+            condition=~Q(owner_kind=OwnerKind.STAFF) | Q(owner_staff__isnull=False),
+            name=f"{prefix}_staff_owner_named",
+        ),
+        models.CheckConstraint(
+            condition=Q(owner_kind__in=[OwnerKind.STAFF, OwnerKind.CHILD]) | ~Q(owner_name=""),
+            name=f"{prefix}_other_owner_named",
+        ),
+    ]
+    if criteria:
+        constraints.append(
+            models.CheckConstraint(condition=~Q(success_criteria=""), name=f"{prefix}_has_criteria")
+        )
+    return constraints
+
+
+class NextStep(Commitment):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="next_steps")
+    due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = _owner_constraints("next_step")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Target(Commitment):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="targets")
+    key = models.UUIDField(default=uuid.uuid4, help_text="The same target across versions.")
+    baseline = models.DecimalField(max_digits=9, decimal_places=2)
+    target_value = models.DecimalField(max_digits=9, decimal_places=2)
+    unit = models.CharField(max_length=40, help_text="For example: % attendance, days a week.")
+    by_date = models.DateField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            *_owner_constraints("target"),
+            models.UniqueConstraint(fields=["version", "key"], name="target_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanReview(SchoolOwned):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField()
+    reviewed_version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="reviews"
+    )
+    new_version = models.OneToOneField(
+        PlanVersion, on_delete=models.PROTECT, related_name="made_by_review"
+    )
+    child_view = models.TextField(blank=True, help_text="How the child thinks it is going.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan} on {self.held_on}"
+
+
+class TargetProgress(SchoolOwned):
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="progress")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="progress")
+    value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "target"], name="target_progress_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.value}"
+
+
+class MeetingKind(models.TextChoices):
+    TEAM_AROUND_THE_CHILD = "tac", "Team around the child meeting"
+    BREAKTHROUGH = "breakthrough", "Breakthrough meeting"
+    RETURN_FROM_SUSPENSION = "return_from_suspension", "Return-from-suspension meeting"
+    SEN_REVIEW = "sen_review", "SEN review"
+
+
+class Meeting(SchoolOwned):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=32, choices=MeetingKind.choices)
+    held_on = models.DateField()
+    attendees = models.TextField(help_text="Who came, one a line, with their role.")
+    child_voice = models.TextField(
+        help_text="The child's words, or how their views were gathered if they were not there."
+    )
+    decisions = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["school", "pupil", "held_on"], name="meeting_by_pupil")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.pupil} on {self.held_on}"
+
+    @property
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class MeetingAction(OwnedBy):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = _owner_constraints("meeting_action", criteria=False)
+        indexes = [
+            models.Index(fields=["school", "owner_staff", "done_on"], name="meeting_action_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ContactWith(models.TextChoices):
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    CHILD = "child", "The child"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    OTHER_PROFESSIONAL = "other_professional", "Another professional"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", "In person"
+    HOME_VISIT = "home_visit", "Home visit"
+    VIDEO = "video", "Video call"
+    LETTER = "letter", "Letter"
+
+
+class ContactLogEntry(SchoolOwned):
+    """One contact with the family, the child or a professional: who, how, when, what agreed."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField()
+    with_kind = models.CharField(max_length=24, choices=ContactWith.choices)
+    with_name = models.CharField(max_length=160)
+    method = models.CharField(max_length=16, choices=ContactMethod.choices)
+    summary = models.TextField()
+    agreed = models.TextField(blank=True)
+    about_absence = models.BooleanField(
+        default=False, help_text="Keeping in touch while the child is absent."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-pk"]
+        verbose_name_plural = "contact log entries"
+        indexes = [
+            models.Index(fields=["school", "pupil", "contacted_on"], name="contact_by_pupil")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} with {self.with_name} on {self.contacted_on}"

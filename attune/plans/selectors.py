@@ -1,0 +1,341 @@
+"""Reads for plans and the chronology, joined and prefetched so a page's queries stay fixed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import LessThan
+
+from attune.people.models import CohortMembership, Pupil, PupilNeed
+from attune.plans.domain.chronology import KINDS, Entry, chronology
+from attune.plans.domain.handover import RECIPIENTS, sections_for
+from attune.plans.models import (
+    ContactLogEntry,
+    ContactMethod,
+    Meeting,
+    MeetingAction,
+    MeetingKind,
+    NextStep,
+    Plan,
+    PlanKind,
+    PlanReview,
+    PlanVersion,
+    Target,
+    TargetProgress,
+)
+from attune.relationships.models import (
+    CloseTeamMember,
+    KeyAdultRelationship,
+    TeamRole,
+    WiderTeamMember,
+)
+
+
+def current_version(plan: Plan) -> PlanVersion:
+    return plan.versions.order_by("-number")[:1].get()
+
+
+def _latest(field: str) -> Subquery:
+    latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
+    return Subquery(latest.values(field)[:1])
+
+
+def with_current(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Plans annotated with their current version's number and next review date."""
+    return plans.select_related("owner").annotate(
+        version_number=_latest("number"), review_due_on=_latest("review_due_on")
+    )
+
+
+def plans_for(pupil: Pupil) -> QuerySet[Plan]:
+    return with_current(Plan.objects.filter(pupil=pupil)).order_by("ended_on", "-started_on")
+
+
+def plans_overdue(today: date) -> QuerySet[Plan]:
+    """Open plans whose current version's review date has passed, most overdue first."""
+    return (
+        with_current(Plan.objects.filter(ended_on__isnull=True))
+        .select_related("pupil")
+        .filter(LessThan(_latest("review_due_on"), Value(today)))
+        .order_by(F("review_due_on"), "pk")
+    )
+
+
+def plan_version(plan: Plan, number: int | None) -> PlanVersion | None:
+    """One version (the current one by default) with its steps and targets and their owners."""
+    versions = PlanVersion.objects.filter(plan=plan).select_related("created_by")
+    versions = versions.prefetch_related(
+        Prefetch("next_steps", NextStep.objects.select_related("owner_staff")),
+        Prefetch("targets", Target.objects.select_related("owner_staff")),
+    )
+    if number is None:
+        return versions.order_by("-number").first()
+    return versions.filter(number=number).first()
+
+
+def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
+    return (
+        PlanVersion.objects.filter(plan=plan)
+        .order_by("-number")
+        .only("number", "created_on", "plan_id", "school_id")
+    )
+
+
+def plan_reviews(plan: Plan) -> QuerySet[PlanReview]:
+    return (
+        PlanReview.objects.filter(plan=plan)
+        .select_related("new_version", "reviewed_version", "created_by")
+        .prefetch_related(Prefetch("progress", TargetProgress.objects.select_related("target")))
+        .order_by("-held_on", "-pk")
+    )
+
+
+# The chronology: one query per source, whatever the number of entries. Each source turns its
+# rows into plain entries; the pure ``chronology`` merges, filters and orders them.
+
+
+def _key_adult_entries(pupil: Pupil, since: date | None, until: date | None) -> list[Entry]:
+    rows = KeyAdultRelationship.objects.filter(
+        _either_in_range("started_on", "ended_on", since, until), pupil=pupil
+    ).values_list(
+        "key_adult__first_name",
+        "key_adult__last_name",
+        "started_on",
+        "ended_on",
+        "reason",
+        "chosen_by_child",
+        "end_reason",
+    )
+    entries = []
+    for first, last, started, ended, reason, chosen, end_reason in rows:
+        name = f"{first} {last}"
+        why = f"{reason} {pupil.known_as} chose them." if chosen else reason
+        entries.append(Entry(started, "key_adult", f"{name} became key adult", why, order=1))
+        if ended is not None:
+            entries.append(Entry(ended, "key_adult", f"{name} stopped being key adult", end_reason))
+    return entries
+
+
+def _team_entries(pupil: Pupil, since: date | None, until: date | None) -> list[Entry]:
+    entries = []
+    close = CloseTeamMember.objects.filter(
+        _either_in_range("joined_on", "left_on", since, until), pupil=pupil
+    ).values_list("staff__first_name", "staff__last_name", "joined_on", "left_on", "child_words")
+    for first, last, joined, left, words in close:
+        name = f"{first} {last}"
+        entries.append(
+            Entry(joined, "team", f"{name} joined the close team", f"“{words}”", order=1)
+        )
+        if left is not None:
+            entries.append(Entry(left, "team", f"{name} left the close team"))
+    wider = WiderTeamMember.objects.filter(
+        _either_in_range("started_on", "ended_on", since, until), pupil=pupil
+    ).values_list("name", "role", "organisation", "started_on", "ended_on")
+    roles = dict(TeamRole.choices)
+    for name, role, organisation, started, ended in wider:
+        where = f", {organisation}" if organisation else ""
+        label = roles.get(role, role)
+        entries.append(Entry(started, "team", f"{name} ({label}{where}) joined the team", order=1))
+        if ended is not None:
+            entries.append(Entry(ended, "team", f"{name} ({label}) left the team"))
+    return entries
+
+
+KIND_LABELS = dict(PlanKind.choices)
+
+
+def _plan_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: Callable[[int], str]
+) -> list[Entry]:
+    plans = Plan.objects.filter(pupil=pupil, **_range("started_on", since, until)).values_list(
+        "pk", "kind", "started_on", "owner__first_name", "owner__last_name"
+    )
+    return [
+        Entry(
+            started,
+            "plan",
+            f"{KIND_LABELS.get(kind, kind)} started",
+            f"Led by {first} {last}.",
+            link(pk),
+            order=2,
+        )
+        for pk, kind, started, first, last in plans
+    ]
+
+
+def _review_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: Callable[[int], str]
+) -> list[Entry]:
+    reviews = PlanReview.objects.filter(
+        plan__pupil=pupil, **_range("held_on", since, until)
+    ).values_list(
+        "held_on", "plan_id", "plan__kind", "new_version__number", "new_version__what_changed"
+    )
+    return [
+        Entry(
+            held_on,
+            "review",
+            f"{KIND_LABELS.get(kind, kind)} reviewed (version {number})",
+            what_changed,
+            link(plan_id),
+            order=3,
+        )
+        for held_on, plan_id, kind, number, what_changed in reviews
+    ]
+
+
+MEETING_LABELS = dict(MeetingKind.choices)
+
+
+def _meeting_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: Callable[[int], str]
+) -> list[Entry]:
+    meetings = Meeting.objects.filter(pupil=pupil, **_range("held_on", since, until))
+    return [
+        Entry(held_on, "meeting", MEETING_LABELS.get(kind, kind), decisions, link(pk), order=4)
+        for pk, held_on, kind, decisions in meetings.values_list(
+            "pk", "held_on", "kind", "decisions"
+        )
+    ]
+
+
+def _contact_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: str
+) -> list[Entry]:
+    contacts = ContactLogEntry.objects.filter(pupil=pupil, **_range("contacted_on", since, until))
+    methods = dict(ContactMethod.choices)
+    return [
+        Entry(
+            on,
+            "contact",
+            f"{methods.get(method, method)} with {name}",
+            f"{summary} Agreed: {agreed}" if agreed else summary,
+            link,
+            order=5,
+        )
+        for on, method, name, summary, agreed in contacts.values_list(
+            "contacted_on", "method", "with_name", "summary", "agreed"
+        )
+    ]
+
+
+def contacts_for(pupil: Pupil) -> QuerySet[ContactLogEntry]:
+    return ContactLogEntry.objects.filter(pupil=pupil).order_by("-contacted_on", "-pk")
+
+
+def _range(field: str, since: date | None, until: date | None) -> dict[str, date]:
+    bounds = {}
+    if since is not None:
+        bounds[f"{field}__gte"] = since
+    if until is not None:
+        bounds[f"{field}__lte"] = until
+    return bounds
+
+
+def _either_in_range(start: str, end: str, since: date | None, until: date | None) -> Q:
+    """Rows whose start or end falls in the range (each makes its own entry)."""
+    return Q(**_range(start, since, until)) | Q(**_range(end, since, until))
+
+
+def _no_link(pk: int) -> str:
+    return ""
+
+
+def chronology_for(
+    pupil: Pupil,
+    *,
+    kinds: Iterable[str] | None,
+    since: date | None,
+    until: date | None,
+    link: Callable[[int], str] = _no_link,
+    meeting_link: Callable[[int], str] = _no_link,
+    contacts_link: str = "",
+) -> list[Entry]:
+    """Every event about the child, newest first: one query for each kind asked for."""
+    wanted = set(kinds) if kinds else set(KINDS)
+    sources: dict[str, Callable[[], list[Entry]]] = {
+        "key_adult": lambda: _key_adult_entries(pupil, since, until),
+        "team": lambda: _team_entries(pupil, since, until),
+        "plan": lambda: _plan_entries(pupil, since, until, link),
+        "review": lambda: _review_entries(pupil, since, until, link),
+        "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link),
+        "contact": lambda: _contact_entries(pupil, since, until, contacts_link),
+    }
+    found = [e for kind, source in sources.items() if kind in wanted for e in source()]
+    return chronology(found, kinds=wanted, since=since, until=until)
+
+
+def meetings_for(pupil: Pupil) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(pupil=pupil).order_by("-held_on", "-pk")
+
+
+def meeting_actions(meeting: Meeting) -> QuerySet[MeetingAction]:
+    return MeetingAction.objects.filter(meeting=meeting).select_related("owner_staff")
+
+
+def actions_owned(staff_id: uuid.UUID | None, pupils: QuerySet[Pupil]) -> QuerySet[MeetingAction]:
+    """Open meeting actions this adult owns, soonest due first."""
+    return (
+        MeetingAction.objects.filter(
+            owner_staff_id=staff_id, done_on__isnull=True, meeting__pupil__in=pupils
+        )
+        .select_related("meeting__pupil")
+        .order_by("due_on", "pk")
+    )
+
+
+@dataclass
+class HandoverPack:
+    """Everything a handover pack shows, already cut to what the recipient may see."""
+
+    pupil: Pupil
+    recipient: str
+    recipient_label: str
+    sections: tuple[str, ...]
+    today: date
+    key_adult: KeyAdultRelationship | None
+    close_team: list[CloseTeamMember]
+    wider_team: list[WiderTeamMember]
+    cohorts: list[CohortMembership] = field(default_factory=list)
+    needs: list[PupilNeed] = field(default_factory=list)
+    plans: list[tuple[Plan, PlanVersion]] = field(default_factory=list)
+    recent: list[Entry] = field(default_factory=list)
+
+
+def handover_pack(pupil: Pupil, *, recipient: str, today: date) -> HandoverPack:
+    sections = sections_for(recipient)
+    label = RECIPIENTS.get(recipient, ("", False))[0]
+    sensitive = "needs" in sections
+    wider = WiderTeamMember.objects.filter(pupil=pupil, ended_on__isnull=True)
+    if not sensitive:
+        wider = wider.filter(consent_to_share=True)
+    pack = HandoverPack(
+        pupil=pupil,
+        recipient=recipient,
+        recipient_label=label,
+        sections=sections,
+        today=today,
+        key_adult=KeyAdultRelationship.objects.filter(pupil=pupil, ended_on__isnull=True)
+        .select_related("key_adult", "co_worker")
+        .first(),
+        close_team=list(
+            CloseTeamMember.objects.filter(pupil=pupil, left_on__isnull=True).select_related(
+                "staff"
+            )
+        ),
+        wider_team=list(wider.order_by("role", "started_on")),
+    )
+    if sensitive:
+        pack.cohorts = list(
+            CohortMembership.objects.filter(pupil=pupil, end_date__isnull=True).order_by("cohort")
+        )
+        pack.needs = list(PupilNeed.objects.filter(pupil=pupil))
+        open_plans = Plan.objects.filter(pupil=pupil, ended_on__isnull=True).select_related("owner")
+        pack.plans = [(p, v) for p in open_plans if (v := plan_version(p, None)) is not None]
+        since = today - timedelta(days=183)
+        pack.recent = chronology_for(pupil, kinds=None, since=since, until=today)[:25]
+    return pack

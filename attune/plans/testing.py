@@ -1,0 +1,158 @@
+"""Builders for tests and benchmarks: a child with years of history, written in bulk."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from attune.people.models import Pupil, Staff
+from attune.plans.models import (
+    ContactLogEntry,
+    Meeting,
+    MeetingKind,
+    Plan,
+    PlanKind,
+    PlanReview,
+    PlanVersion,
+)
+from attune.relationships.models import (
+    CloseTeamMember,
+    KeyAdultRelationship,
+    TeamRole,
+    WiderTeamMember,
+)
+from attune.tenancy import school_scope
+
+PLANS = 60
+MEETINGS = 20
+CONTACTS = 40
+
+
+def history(pupil: Pupil, adults: list[Staff], *, entries: int, today: date) -> int:
+    """Give ``pupil`` about five years of key adults, team changes, meetings, plans and reviews
+    making ``entries`` chronology entries in all (at least 300). Returns the number written."""
+    school = pupil.school
+    start = today - timedelta(days=5 * 365)
+    written = 0
+    with school_scope(school):
+        relationships = []
+        for i, adult in enumerate(adults[:6]):
+            began = start + timedelta(days=300 * i)
+            ended = began + timedelta(days=300) if i < min(len(adults), 6) - 1 else None
+            relationships.append(
+                KeyAdultRelationship(
+                    school=school,
+                    pupil=pupil,
+                    key_adult=adult,
+                    started_on=began,
+                    ended_on=ended,
+                    reason="Around every day.",
+                    chosen_by_child=i % 2 == 0,
+                )
+            )
+            written += 1 + (ended is not None)
+        KeyAdultRelationship.objects.bulk_create(relationships)
+        close = [
+            CloseTeamMember(
+                school=school,
+                pupil=pupil,
+                staff=adults[i % len(adults)],
+                child_words="They make me laugh.",
+                joined_on=start + timedelta(days=150 * i),
+                left_on=start + timedelta(days=150 * i + 100) if i < 9 else None,
+            )
+            for i in range(10)
+        ]
+        CloseTeamMember.objects.bulk_create(close)
+        written += sum(1 + (m.left_on is not None) for m in close)
+        roles = list(TeamRole.values)
+        wider = [
+            WiderTeamMember(
+                school=school,
+                pupil=pupil,
+                role=roles[i % len(roles)],
+                name=f"Worker {i}",
+                organisation="County services",
+                started_on=start + timedelta(days=55 * i),
+                ended_on=start + timedelta(days=55 * i + 50) if i < 27 else None,
+                consent_to_share=i % 3 != 0,
+            )
+            for i in range(30)
+        ]
+        WiderTeamMember.objects.bulk_create(wider)
+        written += sum(1 + (m.ended_on is not None) for m in wider)
+        kinds = list(MeetingKind.values)
+        Meeting.objects.bulk_create(
+            Meeting(
+                school=school,
+                pupil=pupil,
+                kind=kinds[i % len(kinds)],
+                held_on=start + timedelta(days=90 * i),
+                attendees="Key adult\nParent",
+                child_voice="Said mornings are hard.",
+                decisions="Meet at the gate.",
+            )
+            for i in range(MEETINGS)
+        )
+        written += MEETINGS
+        ContactLogEntry.objects.bulk_create(
+            ContactLogEntry(
+                school=school,
+                pupil=pupil,
+                contacted_on=start + timedelta(days=45 * i),
+                with_kind="parent_carer",
+                with_name="Jo",
+                method="phone",
+                summary="Checked in about the morning.",
+                agreed="Try the side gate." if i % 2 else "",
+            )
+            for i in range(CONTACTS)
+        )
+        written += CONTACTS
+        reviews = entries - written - PLANS
+        written += _plans_and_reviews(pupil, adults[0], reviews, start, today)
+    return written
+
+
+def _plans_and_reviews(pupil: Pupil, owner: Staff, reviews: int, start: date, today: date) -> int:
+    school = pupil.school
+    kinds = list(PlanKind.values)
+    plans = Plan.objects.bulk_create(
+        Plan(
+            school=school,
+            pupil=pupil,
+            kind=kinds[i % len(kinds)],
+            owner=owner,
+            started_on=start + timedelta(days=30 * i),
+        )
+        for i in range(PLANS)
+    )
+    per_plan = [reviews // PLANS + (i < reviews % PLANS) for i in range(PLANS)]
+    versions = PlanVersion.objects.bulk_create(
+        PlanVersion(
+            school=school,
+            plan=plan,
+            number=n + 1,
+            child_goals="To feel settled in class.",
+            review_due_on=plan.started_on + timedelta(days=n + 1),
+            what_changed=f"Review {n}: small steps kept going." if n else "",
+            created_on=plan.started_on + timedelta(days=n),
+        )
+        for plan, count in zip(plans, per_plan, strict=True)
+        for n in range(count + 1)
+    )
+    by_plan: dict[int, list[PlanVersion]] = {}
+    for version in versions:
+        by_plan.setdefault(version.plan_id, []).append(version)
+    PlanReview.objects.bulk_create(
+        PlanReview(
+            school=school,
+            plan_id=plan_id,
+            held_on=min(later.created_on, today),
+            reviewed_version=earlier,
+            new_version=later,
+        )
+        for plan_id, chain in by_plan.items()
+        for earlier, later in itertools.pairwise(chain)
+    )
+    return PLANS + reviews

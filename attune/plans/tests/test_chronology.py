@@ -1,0 +1,111 @@
+"""The chronology: every event about a child, in time order, filterable, with fixed queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from attune import testing
+from attune.accounts.models import User
+from attune.plans import testing as plan_testing
+from attune.testing import SchoolWorld
+
+pytestmark = pytest.mark.django_db
+
+SignedIn = Callable[[User], Client]
+
+
+def url(world: SchoolWorld) -> str:
+    return reverse("plans:chronology", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
+
+
+def build(world: SchoolWorld, entries: int) -> int:
+    adults = [world.key_adult, world.other_adult, *(testing.staff(world.school) for _ in range(4))]
+    return plan_testing.history(world.child, adults, entries=entries, today=timezone.localdate())
+
+
+def test_every_kind_of_event_in_time_order(world: SchoolWorld, signed_in: SignedIn) -> None:
+    written = build(world, 300)
+    client = signed_in(world.lead)
+
+    response = client.get(url(world))
+
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    assert len(entries) == written == 300
+    assert [e.on for e in entries] == sorted((e.on for e in entries), reverse=True)
+    assert {e.kind for e in entries} == {
+        "key_adult",
+        "team",
+        "plan",
+        "review",
+        "meeting",
+        "contact",
+    }
+    page = response.text
+    assert "Priya Shah became key adult" in page
+    assert (
+        "joined the close team" in page
+        and "Worker 2 (CAMHS practitioner, County services) joined the team" in page
+    )
+    assert "reviewed (version 2)" in page
+    assert 'media="print"' in page
+
+
+def test_filter_by_kind_and_dates(world: SchoolWorld, signed_in: SignedIn) -> None:
+    build(world, 300)
+    client = signed_in(world.lead)
+    since = timezone.localdate() - timedelta(days=365)
+
+    team = client.get(url(world), {"kind": ["team"]}).context["entries"]
+    recent = client.get(url(world), {"since": since.isoformat()}).context["entries"]
+    both = client.get(url(world), {"kind": ["team", "key_adult"], "since": since.isoformat()})
+
+    assert team and {e.kind for e in team} == {"team"}
+    assert recent and all(e.on >= since for e in recent)
+    shown = both.context["entries"]
+    assert {e.kind for e in shown} <= {"team", "key_adult"} and all(e.on >= since for e in shown)
+    assert 'value="team"' in both.text and "checked" in both.text
+
+
+def test_a_backwards_date_range_is_explained(world: SchoolWorld, signed_in: SignedIn) -> None:
+    response = signed_in(world.lead).get(url(world), {"since": "2026-05-01", "until": "2026-01-01"})
+
+    assert response.status_code == 200
+    assert "The end date must be on or after the start date." in response.text
+
+
+def test_the_chronology_takes_the_same_queries_whatever_its_length(
+    world: SchoolWorld, signed_in: SignedIn, django_assert_num_queries: Any
+) -> None:
+    client = signed_in(world.lead)
+    client.get(url(world))
+    with django_assert_num_queries(QUERIES):
+        client.get(url(world))
+    build(world, 400)
+
+    with django_assert_num_queries(QUERIES):
+        response = client.get(url(world))
+
+    assert len(response.context["entries"]) == 400
+    with django_assert_num_queries(QUERIES - 6):  # one kind asked for: one source read
+        client.get(url(world), {"kind": "review"})
+
+
+# Session, user, second factor, membership and the pupil; then one query per source: key
+# adults, close team, wider team, plans, reviews, meetings, contacts.
+QUERIES = 12
+
+
+def test_other_school_and_roles(
+    world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    assert signed_in(other_world.lead).get(url(world)).status_code == 404
+    assert signed_in(world.teacher).get(url(world)).status_code == 403
+    assert signed_in(world.key_adult_user).get(url(world)).status_code == 403  # not her key child

@@ -1,0 +1,75 @@
+"""How a child's chronology page behaves with five years of history (2,000 entries).
+
+Run ``.venv/bin/python -m benchmarks.chronology`` (SQLite in a throwaway folder), or with
+``DATABASE_URL=postgres://...`` for PostgreSQL. It builds one school with a child whose record
+holds 2,000 chronology entries (key adults, close and wider team changes, 60 plans and their
+reviews), signs in as the strategic attachment lead and times the page: everything, one kind,
+and the last year. Figures go to stdout and ``benchmarks/results/chronology-<database>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.checkin_log import _signed_in
+from benchmarks.pupil_list import Figure, _measure, _setup_django
+
+ENTRIES = 2_000
+
+
+def main() -> None:
+    vendor = _setup_django()
+    from dataclasses import asdict
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from attune import testing
+    from attune.accounts.roles import Role
+    from attune.plans.testing import history
+
+    today = timezone.localdate()
+    school = testing.school("190201", "Benchmark Primary")
+    adults = [testing.staff(school) for _ in range(8)]
+    child = testing.pupil(school)
+    lead = testing.user(school, Role.ATTACHMENT_LEAD)
+    started = time.perf_counter()
+    written = history(child, adults, entries=ENTRIES, today=today)
+    built_s = time.perf_counter() - started
+    client = _signed_in(lead.email)
+    base = reverse("plans:chronology", kwargs={"urn": school.urn, "pupil_id": child.pk})
+    year_ago = (today - timedelta(days=365)).isoformat()
+    cases = {
+        "everything": base,
+        "reviews only": f"{base}?kind=review",
+        "the last year": f"{base}?since={year_ago}",
+    }
+    figures: list[Figure] = [_measure(client, url, case) for case, url in cases.items()]
+
+    print(f"Chronology, {written} entries for one child, on {vendor} (built in {built_s:.1f} s)")
+    print(f"{'case':<16}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
+    for f in figures:
+        print(f"{f.case:<16}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
+    out = Path(__file__).parent / "results" / f"chronology-{vendor}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "entries": written,
+                "database": vendor,
+                "python": sys.version.split()[0],
+                "machine": platform.machine(),
+                "figures": [asdict(f) for f in figures],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
