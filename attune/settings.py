@@ -59,6 +59,9 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file, not memory: the browser tests' live server then gets a connection per
+    # thread, instead of sharing one that two overlapping requests would trip over.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-attune.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
