@@ -35,7 +35,7 @@ from attune.people.domain.pupil_csv import (
     RowChecker,
     RowError,
     UpnValidator,
-    check_header,
+    checked_records,
     checked_upn,
     csv_records,
     default_upn_validator,
@@ -224,39 +224,7 @@ def _rows(
     stream: IO[bytes] | IO[str],
 ) -> Iterator[tuple[int, list[str], list[str]] | RowError]:
     """Like ``split_records``, but yields ``(row, stripped cells, header)``: no dict per row."""
-    records = _fast_records(stream)
-    first = next(records, None)
-    if first is None:
-        yield RowError(1, "", "This file is empty. It needs a header row and marks.", "file.empty")
-        return
-    if isinstance(first, RowError):
-        yield first
-        return
-    header_row, cells = first
-    header, header_errors = check_header(cells, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
-    yield from header_errors
-    if any(error.code == "header.missing_column" for error in header_errors):
-        return
-    seen_rows = False
-    for record in records:
-        if isinstance(record, RowError):
-            yield record
-            return
-        seen_rows = True
-        number, values = record
-        if len(values) != len(header):
-            yield RowError(
-                number,
-                "",
-                f"This row has {len(values)} values but the header has {len(header)} columns.",
-                "row.field_count",
-            )
-            continue
-        yield number, [value.strip() for value in values], header
-    if not seen_rows:
-        yield RowError(
-            header_row + 1, "", "This file has a header row but no data.", "file.no_rows"
-        )
+    return checked_records(_fast_records(stream), REQUIRED_COLUMNS, OPTIONAL_COLUMNS, "marks")
 
 
 class _FastRow:

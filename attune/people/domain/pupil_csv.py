@@ -199,10 +199,29 @@ def split_records(
 
     Yields nothing but errors if a required column is missing, since no row could be checked.
     """
-    records = csv_records(stream)
+    for item in checked_records(csv_records(stream), required, optional, "pupils"):
+        if isinstance(item, RowError):
+            yield item
+        else:
+            number, values, header = item
+            yield number, dict(zip(header, values, strict=True))
+
+
+def checked_records(
+    records: Iterator[tuple[int, list[str]] | RowError],
+    required: Sequence[str],
+    optional: Sequence[str],
+    what: str,
+) -> Iterator[tuple[int, list[str], list[str]] | RowError]:
+    """Check the header and each row's width; yield ``(row, stripped cells, header)`` or errors.
+
+    ``what`` names the rows in the empty-file message ("pupils", "marks").
+    """
     first = next(records, None)
     if first is None:
-        yield RowError(1, "", "This file is empty. It needs a header row and pupils.", "file.empty")
+        yield RowError(
+            1, "", f"This file is empty. It needs a header row and {what}.", "file.empty"
+        )
         return
     if isinstance(first, RowError):
         yield first
@@ -227,7 +246,7 @@ def split_records(
                 "row.field_count",
             )
             continue
-        yield number, {name: value.strip() for name, value in zip(header, values, strict=True)}
+        yield number, [value.strip() for value in values], header
     if not seen_rows:
         yield RowError(
             header_row + 1, "", "This file has a header row but no data.", "file.no_rows"
