@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "attune.checkins",
     "attune.wholeschool",
     "attune.plans",
+    "attune.belonging",
+    "attune.training",
+    "attune.interventions",
+    "attune.incidents",
+    "attune.privacy",
     "attune.demo",
 ]
 

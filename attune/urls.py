@@ -11,5 +11,10 @@ urlpatterns = [
     path("s/<str:urn>/check-ins/", include(("attune.checkins.urls", "checkins"))),
     path("s/<str:urn>/whole-school/", include(("attune.wholeschool.urls", "wholeschool"))),
     path("s/<str:urn>/plans/", include(("attune.plans.urls", "plans"))),
+    path("s/<str:urn>/belonging/", include(("attune.belonging.urls", "belonging"))),
+    path("s/<str:urn>/training/", include(("attune.training.urls", "training"))),
+    path("s/<str:urn>/interventions/", include(("attune.interventions.urls", "interventions"))),
+    path("s/<str:urn>/incidents/", include(("attune.incidents.urls", "incidents"))),
+    path("s/<str:urn>/privacy/", include(("attune.privacy.urls", "privacy"))),
     path("s/<str:urn>/audit-trail/", include(("attune.auditlog.urls", "auditlog"))),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BelongingConfig(AppConfig):
+    name = "attune.belonging"
+    verbose_name = "School belonging survey"
