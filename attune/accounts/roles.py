@@ -42,6 +42,16 @@ class Permission(StrEnum):
     RUN_RELATIONAL_AUDIT = "run_relational_audit"  # the whole-school Relational Approaches Audit
     CHECK_IN = "check_in"  # Today: any adult may be a key adult; access is by relationship
     MANAGE_CHECKINS = "manage_checkins"  # any child's plan, absences, closures, oversight
+    HANDLE_DATA_REQUESTS = "handle_data_requests"  # retention, legal holds, access, erasure
+    MANAGE_SURVEYS = "manage_surveys"  # set up belonging survey rounds and read their results
+    RUN_SURVEY_KIOSK = "run_survey_kiosk"  # open the pupil kiosk for a belonging survey round
+    MANAGE_INTERVENTIONS = "manage_interventions"  # the catalogue, allocations, measures, impact
+    RECORD_INCIDENTS = "record_incidents"  # record an incident (see incidents/access.py for reads)
+    VIEW_ALL_INCIDENTS = "view_all_incidents"  # every child's incidents and the school's trends
+    MANAGE_TRAINING = "manage_training"  # the course catalogue and everyone's training record
+    MANAGE_SUPERVISION = "manage_supervision"  # record and read all supervision of key adults
+    VIEW_ATTENDANCE = "view_attendance"  # the school's attendance figures for every pupil
+    MANAGE_ATTENDANCE = "manage_attendance"  # upload register files, set term dates
 
 
 # A Virtual School officer reaches only the children in its cohorts, read-only.
@@ -63,10 +73,28 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_OWN_SENSITIVE,
             Permission.VIEW_STAFF,
             Permission.CHECK_IN,
+            Permission.RECORD_INCIDENTS,
+            Permission.RUN_SURVEY_KIOSK,
         }
     ),
-    Role.TEACHER: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_STAFF, Permission.CHECK_IN}),
-    Role.OFFICE: frozenset({Permission.VIEW_PUPILS, Permission.CHECK_IN}),
+    Role.TEACHER: frozenset(
+        {
+            Permission.VIEW_PUPILS,
+            Permission.VIEW_STAFF,
+            Permission.CHECK_IN,
+            Permission.RECORD_INCIDENTS,
+            Permission.RUN_SURVEY_KIOSK,
+        }
+    ),
+    Role.OFFICE: frozenset(
+        {
+            Permission.VIEW_PUPILS,
+            Permission.CHECK_IN,
+            Permission.VIEW_ATTENDANCE,
+            Permission.MANAGE_ATTENDANCE,
+            Permission.RECORD_INCIDENTS,
+        }
+    ),
     Role.VIRTUAL_SCHOOL: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_ALL_SENSITIVE}),
 }
 
@@ -78,7 +106,12 @@ def role_can(role: str, permission: Permission) -> bool:
 # Anyone who can read sensitive notes (all children's or their own key children's) or the audit
 # trail must sign in with a second factor as well as a password.
 TWO_FACTOR_PERMISSIONS = frozenset(
-    {Permission.VIEW_ALL_SENSITIVE, Permission.VIEW_OWN_SENSITIVE, Permission.VIEW_AUDIT_TRAIL}
+    {
+        Permission.VIEW_ALL_SENSITIVE,
+        Permission.VIEW_OWN_SENSITIVE,
+        Permission.VIEW_AUDIT_TRAIL,
+        Permission.HANDLE_DATA_REQUESTS,
+    }
 )
 
 

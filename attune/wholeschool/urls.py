@@ -3,6 +3,7 @@ from django.urls import URLPattern, path
 from attune.wholeschool import views
 
 urlpatterns: list[URLPattern] = [
+    path("", views.whole_school, name="hub"),
     path("audits/", views.audit_list, name="audit_list"),
     path("audits/<uuid:run_id>/", views.audit_edit, name="audit_edit"),
     path("audits/<uuid:run_id>/autosave/", views.audit_autosave, name="audit_autosave"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from attune.accounts.decorators import school_view
 from attune.accounts.roles import Permission
 from attune.http import SchoolRequest
-from attune.wholeschool import exports
+from attune.wholeschool import exports, hub
 from attune.wholeschool.domain import audit_scoring
 from attune.wholeschool.domain.audit_template import AuditTemplate
 from attune.wholeschool.forms import ActionPlanForm, ActionStatusForm, AuditAnswersForm, slug
@@ -49,6 +49,12 @@ MOVEMENT_LABELS = {
     audit_scoring.Movement.NO_LONGER_RATED: "No longer rated",
     audit_scoring.Movement.NOT_RATED: "Not rated",
 }
+
+
+@school_view()
+def whole_school(request: SchoolRequest, urn: str) -> HttpResponse:
+    links = hub.links_for(request.membership, urn)
+    return render(request, "wholeschool/hub.html", {"links": links})
 
 
 @school_view(RUN)

@@ -390,3 +390,21 @@ def test_pdf_export_is_a_pdf(world: SchoolWorld, signed_in: SignedIn) -> None:
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert len(response.content) > 2000
+
+
+def test_the_whole_school_page_lists_only_what_the_member_may_open(
+    world: SchoolWorld, signed_in: Callable[[User], Client]
+) -> None:
+    lead_page = signed_in(world.lead).get(
+        reverse("wholeschool:hub", kwargs={"urn": world.school.urn})
+    )
+    assert lead_page.status_code == 200
+    assert "Relational Approaches Audit" in lead_page.content.decode()
+    assert 'href="/s/' in lead_page.content.decode()
+
+    office_page = signed_in(world.office).get(
+        reverse("wholeschool:hub", kwargs={"urn": world.school.urn})
+    )
+    assert office_page.status_code == 200
+    assert "Relational Approaches Audit" not in office_page.content.decode()
+    assert "nothing here for your role" in office_page.content.decode()

@@ -1,0 +1,63 @@
+"""The whole-school page: one place that leads to each part of the school's relational work.
+
+Each entry names the page it opens and the permission that page needs, so a member sees only
+what they can open. A new whole-school feature is one more line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from attune.accounts.models import Membership
+from attune.accounts.roles import Permission
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    description: str
+    url_name: str
+    permission: Permission
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    description: str
+    url: str
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry(
+        "Relational Approaches Audit",
+        "Rate how the school helps children feel safe, known and connected, and plan what next.",
+        "wholeschool:audit_list",
+        Permission.RUN_RELATIONAL_AUDIT,
+    ),
+    Entry(
+        "Belonging survey",
+        "Ask children how much they feel they belong, and see the results by year and group.",
+        "belonging:round_list",
+        Permission.MANAGE_SURVEYS,
+    ),
+    Entry(
+        "Survey kiosk",
+        "Hand a tablet to a child so they can answer the belonging survey, with read-aloud.",
+        "belonging:kiosk_home",
+        Permission.RUN_SURVEY_KIOSK,
+    ),
+)
+
+
+def links_for(membership: Membership, urn: str) -> list[Link]:
+    return [
+        Link(entry.title, entry.description, reverse(entry.url_name, kwargs={"urn": urn}))
+        for entry in ENTRIES
+        if membership.can(entry.permission)
+    ]
+
+
+def has_any(membership: Membership | None) -> bool:
+    return membership is not None and any(membership.can(e.permission) for e in ENTRIES)

@@ -1,0 +1,145 @@
+"""Server time for a belonging survey results page (every answer in a round is summed).
+
+Run it with ``.venv/bin/python -m benchmarks.belonging_results`` (SQLite in a throwaway
+folder), or with ``DATABASE_URL=postgres://...`` for PostgreSQL. It builds the demo school with
+its two demo rounds (about 350 children each, compared with each other), then adds a round the
+size of a large secondary school (1,500 children, anonymous), and times the results page of
+each as the demo attachment lead. Figures go to stdout and benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.checkin_log import _signed_in
+from benchmarks.pupil_list import _setup_django
+
+REPEATS = 30
+LARGE = 1500
+
+
+@dataclass(frozen=True)
+class Figure:
+    case: str
+    responses: int
+    queries: int
+    median_ms: float
+    p90_ms: float
+
+
+def _measure(client: Any, url: str, case: str, responses: int) -> Figure:
+    from django.db import connection
+
+    executed: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    client.get(url)  # warm up
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    timings: list[float] = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return Figure(
+        case=case,
+        responses=responses,
+        queries=len(executed),
+        median_ms=round(statistics.median(timings), 1),
+        p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
+    )
+
+
+def _large_round(school: Any, today: Any) -> Any:
+    from attune.belonging.domain.survey_template import default_template
+    from attune.belonging.models import SurveyMode, SurveyResponse, SurveyRound
+
+    rng = random.Random(3)
+    template = default_template()
+    survey_round = SurveyRound.objects.create(
+        school=school,
+        title="Whole-school census",
+        template_id=template.id,
+        template_version=template.version,
+        opens_on=today - timedelta(days=3),
+        closes_on=today - timedelta(days=1),
+        mode=SurveyMode.ANONYMOUS,
+        year_groups=[7, 8, 9, 10, 11],
+    )
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            school=school,
+            round=survey_round,
+            year_group=rng.choice([7, 8, 9, 10, 11]),
+            looked_after=rng.random() < 0.01,
+            social_worker=rng.random() < 0.05,
+            send=rng.random() < 0.15,
+            fsm=rng.random() < 0.25,
+            answered_on=today - timedelta(days=2),
+            answers={s: rng.choice([1, 2, 3, 3]) for s in template.statement_ids()},
+        )
+        for _ in range(LARGE)
+    )
+    return survey_round
+
+
+def main() -> None:
+    vendor = _setup_django()
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from attune.belonging.demo import build_belonging
+    from attune.belonging.models import SurveyResponse
+    from attune.demo.generator import build_demo
+    from attune.tenancy import school_scope
+
+    today = timezone.localdate()
+    school = build_demo(today=today).schools[0]
+    client = _signed_in("lead@demo.attune.test")
+    figures = []
+    with school_scope(school):
+        rounds = build_belonging(school, random.Random(2026), today)
+        large = _large_round(school, today)
+        cases = [(rounds[-1], "demo round, compared with the one before"), (large, "1,500 answers")]
+        for survey_round, case in cases:
+            count = SurveyResponse.objects.filter(round=survey_round).count()
+            url = reverse(
+                "belonging:round_results",
+                kwargs={"urn": school.urn, "round_id": survey_round.pk},
+            )
+            figures.append(_measure(client, url, case, count))
+    for figure in figures:
+        print(
+            f"{figure.case:45} {figure.responses:5} answers  {figure.queries:3} queries  "
+            f"median {figure.median_ms} ms  p90 {figure.p90_ms} ms"
+        )
+    out = Path(__file__).parent / "results" / f"belonging_results-{vendor}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "database": vendor,
+                "python": sys.version.split()[0],
+                "machine": platform.machine(),
+                "figures": [asdict(f) for f in figures],
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
