@@ -2,9 +2,11 @@
 
 Run ``.venv/bin/python -m benchmarks.chronology`` (SQLite in a throwaway folder), or with
 ``DATABASE_URL=postgres://...`` for PostgreSQL. It builds one school with a child whose record
-holds 2,000 chronology entries (key adults, close and wider team changes, 60 plans and their
-reviews), signs in as the strategic attachment lead and times the page: everything, one kind,
-and the last year. Figures go to stdout and ``benchmarks/results/chronology-<database>.json``.
+holds 2,000 chronology entries (key adults, close and wider team changes, meetings, contacts,
+ten weeks of check-ins, five years of register marks with runs of absence and changed marks,
+"you said, we did" items, 60 plans and their reviews), signs in as the strategic attachment
+lead and times the page: everything, one kind, and the last year. Figures go to stdout and
+``benchmarks/results/chronology-<database>.json``.
 """
 
 from __future__ import annotations

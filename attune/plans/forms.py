@@ -17,7 +17,10 @@ from attune.plans.models import (
     MeetingKind,
     OwnerKind,
     PlanKind,
+    RaisedBy,
     Target,
+    YouSaidKind,
+    YouSaidStatus,
 )
 from attune.relationships.forms import StaffChoiceField
 
@@ -236,3 +239,71 @@ class HandoverForm(forms.Form):
         widget=forms.RadioSelect,
         initial="html",
     )
+
+
+class PlanCloseForm(forms.Form):
+    prefix = "close"
+
+    ended_on = forms.DateField(label="Closed on", widget=_date())
+    reason = forms.CharField(
+        label="Why the plan is closing",
+        widget=_text(2),
+        max_length=2000,
+        required=False,
+        help_text="For example: the targets were met, or a new plan replaces it. "
+        "The plan stays on record, shown as closed.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("ended_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class YouSaidForm(forms.Form):
+    kind = forms.ChoiceField(label="Is it", choices=[("", "Choose"), *YouSaidKind.choices])
+    raised_by = forms.ChoiceField(
+        label="Raised by", choices=[("", "Choose"), *RaisedBy.choices], required=False
+    )
+    raised_by_name = forms.CharField(
+        label="Their name (optional)",
+        max_length=160,
+        required=False,
+        help_text="Leave it blank if they would rather not be named.",
+    )
+    their_words = forms.CharField(
+        label="What they said",
+        widget=_text(),
+        max_length=4000,
+        required=False,
+        help_text="In their words, as far as you can.",
+    )
+    raised_on = forms.DateField(label="When", widget=_date())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("raised_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class YouSaidResponseForm(forms.Form):
+    status = forms.ChoiceField(label="Where it has got to", choices=YouSaidStatus.choices)
+    what_we_did = forms.CharField(
+        label="What we did, or are doing", widget=_text(), max_length=4000, required=False
+    )
+    done_by = StaffChoiceField(
+        queryset=Staff.objects.none(), label="Done by (when done)", required=False
+    )
+    done_on = forms.DateField(
+        label="Date done or decided (when done or not taken forward)",
+        widget=_date(),
+        required=False,
+    )
+    not_forward_reason = forms.CharField(
+        label="Why it is not being taken forward",
+        widget=_text(2),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["done_by"].queryset = staff  # type: ignore[attr-defined]

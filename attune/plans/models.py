@@ -33,6 +33,7 @@ class OwnerKind(models.TextChoices):
 
 
 class Plan(SchoolOwned):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="plans")
     kind = models.CharField(max_length=32, choices=PlanKind.choices)
     owner = models.ForeignKey(
@@ -43,6 +44,10 @@ class Plan(SchoolOwned):
     )
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True, help_text="Why the plan was closed.")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -54,6 +59,10 @@ class Plan(SchoolOwned):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="plan_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | ~Q(end_reason=""),
+                name="plan_closed_with_reason",
             ),
         ]
         indexes = [models.Index(fields=["school", "pupil", "started_on"], name="plan_by_pupil")]
@@ -212,6 +221,7 @@ class MeetingKind(models.TextChoices):
 
 
 class Meeting(SchoolOwned):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=32, choices=MeetingKind.choices)
     held_on = models.DateField()
@@ -238,6 +248,7 @@ class Meeting(SchoolOwned):
 
 
 class MeetingAction(OwnedBy):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     due_on = models.DateField()
@@ -298,3 +309,95 @@ class ContactLogEntry(SchoolOwned):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} with {self.with_name} on {self.contacted_on}"
+
+
+class RaisedBy(models.TextChoices):
+    CHILD = "child", "A child"
+    FAMILY = "family", "A family member"
+    STAFF = "staff", "A member of staff"
+
+
+class YouSaidKind(models.TextChoices):
+    CONCERN = "concern", "A concern"
+    IDEA = "idea", "An idea"
+
+
+class YouSaidStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_HAND = "in_hand", "In hand"
+    DONE = "done", "Done"
+    NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward"
+
+
+FINISHED = (YouSaidStatus.DONE, YouSaidStatus.NOT_TAKEN_FORWARD)
+
+
+class YouSaid(SchoolOwned):
+    """ "You said, we did": a concern or idea someone raised, what was done about it, by whom
+    and when, and a senior leader's sign-off. About one child, or (no pupil) the whole school."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="you_said"
+    )
+    kind = models.CharField(max_length=8, choices=YouSaidKind.choices)
+    raised_by = models.CharField(max_length=8, choices=RaisedBy.choices)
+    raised_by_name = models.CharField(max_length=160, blank=True)
+    their_words = models.TextField()
+    raised_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=YouSaidStatus.choices, default=YouSaidStatus.OPEN
+    )
+    what_we_did = models.TextField(blank=True)
+    done_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_on = models.DateField(null=True, blank=True)
+    not_forward_reason = models.TextField(blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["raised_on", "pk"]
+        verbose_name = "you said, we did item"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=YouSaidStatus.DONE)
+                | (~Q(what_we_did="") & Q(done_on__isnull=False) & Q(done_by__isnull=False)),
+                name="you_said_done_says_what_who_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=YouSaidStatus.NOT_TAKEN_FORWARD) | ~Q(not_forward_reason=""),
+                name="you_said_not_forward_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_on__isnull=True) | Q(status__in=FINISHED),
+                name="you_said_signed_off_when_finished",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_on__gte=F("raised_on")),
+                name="you_said_done_after_raised",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "pupil", "raised_on"], name="you_said_by_pupil"),
+            models.Index(fields=["school", "signed_off_on", "raised_on"], name="you_said_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} raised on {self.raised_on}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def raised_by_label(self) -> str:
+        who = self.get_raised_by_display()
+        return f"{self.raised_by_name} ({who.lower()})" if self.raised_by_name else who

@@ -6,12 +6,16 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.lookups import LessThan
+from django.utils import timezone
 
+from attune.attendance.models import MarkChange, SessionMark
+from attune.checkins.models import Checkin
 from attune.people.models import CohortMembership, Pupil, PupilNeed
-from attune.plans.domain.chronology import KINDS, Entry, chronology
+from attune.plans.domain.chronology import KINDS, Entry, absence_runs, checkin_weeks, chronology
 from attune.plans.domain.handover import RECIPIENTS, sections_for
 from attune.plans.models import (
     ContactLogEntry,
@@ -24,8 +28,12 @@ from attune.plans.models import (
     PlanKind,
     PlanReview,
     PlanVersion,
+    RaisedBy,
     Target,
     TargetProgress,
+    YouSaid,
+    YouSaidKind,
+    YouSaidStatus,
 )
 from attune.relationships.models import (
     CloseTeamMember,
@@ -33,6 +41,8 @@ from attune.relationships.models import (
     TeamRole,
     WiderTeamMember,
 )
+
+Link = Callable[[uuid.UUID], str]
 
 
 def current_version(plan: Plan) -> PlanVersion:
@@ -148,32 +158,41 @@ def _team_entries(pupil: Pupil, since: date | None, until: date | None) -> list[
 KIND_LABELS = dict(PlanKind.choices)
 
 
-def _plan_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: Callable[[int], str]
-) -> list[Entry]:
-    plans = Plan.objects.filter(pupil=pupil, **_range("started_on", since, until)).values_list(
-        "pk", "kind", "started_on", "owner__first_name", "owner__last_name"
+def _plan_entries(pupil: Pupil, since: date | None, until: date | None, link: Link) -> list[Entry]:
+    plans = Plan.objects.filter(
+        _either_in_range("started_on", "ended_on", since, until), pupil=pupil
+    ).values_list(
+        "public_id",
+        "kind",
+        "started_on",
+        "owner__first_name",
+        "owner__last_name",
+        "ended_on",
+        "end_reason",
     )
-    return [
-        Entry(
-            started,
-            "plan",
-            f"{KIND_LABELS.get(kind, kind)} started",
-            f"Led by {first} {last}.",
-            link(pk),
-            order=2,
+    entries = []
+    for public_id, kind, started, first, last, ended, end_reason in plans:
+        label = KIND_LABELS.get(kind, kind)
+        url = link(public_id)
+        entries.append(
+            Entry(started, "plan", f"{label} started", f"Led by {first} {last}.", url, 2)
         )
-        for pk, kind, started, first, last in plans
-    ]
+        if ended is not None:
+            entries.append(Entry(ended, "plan", f"{label} closed", end_reason, url, order=8))
+    return entries
 
 
 def _review_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: Callable[[int], str]
+    pupil: Pupil, since: date | None, until: date | None, link: Link
 ) -> list[Entry]:
     reviews = PlanReview.objects.filter(
         plan__pupil=pupil, **_range("held_on", since, until)
     ).values_list(
-        "held_on", "plan_id", "plan__kind", "new_version__number", "new_version__what_changed"
+        "held_on",
+        "plan__public_id",
+        "plan__kind",
+        "new_version__number",
+        "new_version__what_changed",
     )
     return [
         Entry(
@@ -192,13 +211,13 @@ MEETING_LABELS = dict(MeetingKind.choices)
 
 
 def _meeting_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: Callable[[int], str]
+    pupil: Pupil, since: date | None, until: date | None, link: Link
 ) -> list[Entry]:
     meetings = Meeting.objects.filter(pupil=pupil, **_range("held_on", since, until))
     return [
         Entry(held_on, "meeting", MEETING_LABELS.get(kind, kind), decisions, link(pk), order=4)
         for pk, held_on, kind, decisions in meetings.values_list(
-            "pk", "held_on", "kind", "decisions"
+            "public_id", "held_on", "kind", "decisions"
         )
     ]
 
@@ -241,7 +260,64 @@ def _either_in_range(start: str, end: str, since: date | None, until: date | Non
     return Q(**_range(start, since, until)) | Q(**_range(end, since, until))
 
 
-def _no_link(pk: int) -> str:
+def _checkin_entries(pupil: Pupil, since: date | None, until: date | None) -> list[Entry]:
+    rows = Checkin.objects.filter(pupil=pupil, **_range("on", since, until)).order_by()
+    return checkin_weeks(rows.values_list("on", "outcome", "mood"))
+
+
+def _attendance_entries(pupil: Pupil, since: date | None, until: date | None) -> list[Entry]:
+    """Runs of absence from the register, and marks changed (grouped by the import that
+    changed them): two queries whatever the years of register."""
+    marks = SessionMark.objects.filter(pupil=pupil, **_range("date", since, until))
+    entries = absence_runs(marks.order_by("date", "session").values_list("date", "session", "code"))
+    changes = MarkChange.objects.filter(pupil=pupil, **_range("changed_at__date", since, until))
+    by_import: dict[object, list[tuple[Any, ...]]] = {}
+    for row in changes.order_by("changed_at", "pk").values_list(
+        "source_id", "source__file_name", "changed_at", "date", "session", "old_code", "new_code"
+    ):
+        by_import.setdefault(row[0] if row[0] is not None else ("by hand", row[2]), []).append(row)
+    for rows in by_import.values():
+        file_name, changed_at = rows[0][1], timezone.localdate(rows[0][2])
+        said = "; ".join(f"{r[3].day} {r[3]:%b} {r[4]} {r[5]} to {r[6]}" for r in rows[:6])
+        more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+        count = f"{len(rows)} register mark{'s' * (len(rows) != 1)} changed"
+        title = f"{count} by the import of {file_name}" if file_name else count.capitalize()
+        entries.append(Entry(changed_at, "attendance", title, said + more + ".", order=7))
+    return entries
+
+
+def _you_said_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: Link
+) -> list[Entry]:
+    items = YouSaid.objects.filter(
+        _either_in_range("raised_on", "done_on", since, until), pupil=pupil
+    ).values_list(
+        "public_id",
+        "kind",
+        "raised_by",
+        "raised_by_name",
+        "their_words",
+        "raised_on",
+        "status",
+        "what_we_did",
+        "done_on",
+        "not_forward_reason",
+    )
+    kinds, who = dict(YouSaidKind.choices), dict(RaisedBy.choices)
+    entries = []
+    for public_id, kind, raised_by, name, words, raised_on, status, did, done_on, why in items:
+        url = link(public_id)
+        by = f"{name} ({who[raised_by].lower()})" if name else who[raised_by].lower()
+        title = f"You said: {kinds[kind].lower()} raised by {by}"
+        entries.append(Entry(raised_on, "you_said", title, f"“{words}”", url, order=9))
+        if done_on is not None and status == YouSaidStatus.DONE:
+            entries.append(Entry(done_on, "you_said", "We did", did, url, order=9))
+        elif done_on is not None:
+            entries.append(Entry(done_on, "you_said", "Not taken forward", why, url, order=9))
+    return entries
+
+
+def _no_link(key: uuid.UUID) -> str:
     return ""
 
 
@@ -251,11 +327,13 @@ def chronology_for(
     kinds: Iterable[str] | None,
     since: date | None,
     until: date | None,
-    link: Callable[[int], str] = _no_link,
-    meeting_link: Callable[[int], str] = _no_link,
+    link: Link = _no_link,
+    meeting_link: Link = _no_link,
     contacts_link: str = "",
+    you_said_link: Link = _no_link,
 ) -> list[Entry]:
-    """Every event about the child, newest first: one query for each kind asked for."""
+    """Every event about the child, newest first: a fixed number of queries for each kind
+    asked for (one, or two for the team and for attendance), however long the history."""
     wanted = set(kinds) if kinds else set(KINDS)
     sources: dict[str, Callable[[], list[Entry]]] = {
         "key_adult": lambda: _key_adult_entries(pupil, since, until),
@@ -264,6 +342,9 @@ def chronology_for(
         "review": lambda: _review_entries(pupil, since, until, link),
         "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link),
         "contact": lambda: _contact_entries(pupil, since, until, contacts_link),
+        "checkin": lambda: _checkin_entries(pupil, since, until),
+        "attendance": lambda: _attendance_entries(pupil, since, until),
+        "you_said": lambda: _you_said_entries(pupil, since, until, you_said_link),
     }
     found = [e for kind, source in sources.items() if kind in wanted for e in source()]
     return chronology(found, kinds=wanted, since=since, until=until)
@@ -339,3 +420,19 @@ def handover_pack(pupil: Pupil, *, recipient: str, today: date) -> HandoverPack:
         since = today - timedelta(days=183)
         pack.recent = chronology_for(pupil, kinds=None, since=since, until=today)[:25]
     return pack
+
+
+def you_said_items(pupil: Pupil | None) -> QuerySet[YouSaid]:
+    """One child's items, or (``None``) the whole school's, newest first."""
+    items = YouSaid.objects.filter(pupil=pupil) if pupil else YouSaid.objects.filter(pupil=None)
+    return items.select_related("done_by", "signed_off_by").order_by("-raised_on", "-pk")
+
+
+def you_said_unsigned(pupils: QuerySet[Pupil]) -> QuerySet[YouSaid]:
+    """Every item not yet signed off (whole-school ones and those about ``pupils``), oldest
+    first: the senior leader's list."""
+    return (
+        YouSaid.objects.filter(Q(pupil=None) | Q(pupil__in=pupils), signed_off_on__isnull=True)
+        .select_related("pupil", "done_by")
+        .order_by("raised_on", "pk")
+    )

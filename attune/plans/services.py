@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -17,9 +18,10 @@ from django.http import HttpRequest
 from attune.accounts.models import User
 from attune.auditlog.services import audit_log
 from attune.errors import AttuneError
-from attune.people.models import Pupil, Staff
-from attune.plans.domain.rules import Problem, criteria_problem, owner_problem
+from attune.people.models import Pupil, School, Staff
+from attune.plans.domain.rules import Problem, criteria_problem, owner_problem, you_said_problem
 from attune.plans.models import (
+    FINISHED,
     ContactLogEntry,
     ContactMethod,
     ContactWith,
@@ -32,11 +34,16 @@ from attune.plans.models import (
     PlanKind,
     PlanReview,
     PlanVersion,
+    RaisedBy,
     Target,
     TargetProgress,
+    YouSaid,
+    YouSaidKind,
+    YouSaidStatus,
 )
 from attune.plans.selectors import current_version
 from attune.relationships.models import TeamRole, WiderTeamMember
+from attune.tenancy import SchoolOwned
 
 
 class PlanError(AttuneError):
@@ -46,6 +53,77 @@ class PlanError(AttuneError):
 def _raise(problem: Problem | None) -> None:
     if problem is not None:
         raise PlanError(problem.message, problem.code, problem.field)
+
+
+def _create[Saved: SchoolOwned](
+    row: Saved,
+    *,
+    actor: User,
+    action: str,
+    pupil: Pupil | None,
+    changes: dict[str, Any],
+    request: HttpRequest | None,
+) -> Saved:
+    """Save a new row and its audit event in one transaction."""
+    with transaction.atomic():
+        row.save(force_insert=True)
+        audit_log(
+            actor=actor,
+            action=action,
+            obj=row,
+            school=row.school,
+            pupil=pupil,
+            changes=changes,
+            request=request,
+        )
+    return row
+
+
+def _update[Saved: SchoolOwned](
+    row: Saved,
+    values: dict[str, Any],
+    *,
+    actor: User,
+    action: str,
+    pupil: Pupil | None,
+    request: HttpRequest | None,
+) -> Saved:
+    """Change some fields of a row (and only those), auditing each old and new value."""
+    changes = {
+        name: [_plain(getattr(row, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(row, name) != value
+    }
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(values))
+        audit_log(
+            actor=actor,
+            action=action,
+            obj=row,
+            school=row.school,
+            pupil=pupil,
+            changes=changes,
+            request=request,
+        )
+    return row
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Staff):
+        return value.full_name
+    if isinstance(value, User):
+        return value.email
+    return value
+
+
+def _required(text: str, message: str, code: str, field: str) -> str:
+    if not text.strip():
+        raise PlanError(message, code, field)
+    return text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +138,17 @@ class Owner:
         return {"owner_kind": self.kind, "owner_staff": staff, "owner_name": name}
 
 
-def _check_owner(plan: Plan, owner: Owner) -> None:
+def _check_owner(school_id: int, owner: Owner) -> None:
     _raise(owner_problem(owner.kind, owner.staff is not None, owner.name))
-    if owner.kind == OwnerKind.STAFF and owner.staff and owner.staff.school_id != plan.school_id:
+    if owner.kind == OwnerKind.STAFF and owner.staff and owner.staff.school_id != school_id:
         raise PlanError("Choose an adult from this school.", "plans.owner_required", "owner_staff")
+
+
+def _check_commitment(plan: Plan, what: str, description: str, owner: Owner, criteria: str) -> None:
+    """A next step or a target: said what it is, who is responsible, how we will know."""
+    _required(description, f"Describe the {what}.", "plans.description_required", "description")
+    _check_owner(plan.school_id, owner)
+    _raise(criteria_problem(criteria))
 
 
 def plan_create(
@@ -143,35 +228,33 @@ def next_step_add(
     due_on: date | None,
     request: HttpRequest | None = None,
 ) -> NextStep:
-    if not description.strip():
-        raise PlanError("Describe the next step.", "plans.description_required", "description")
-    _check_owner(plan, owner)
-    _raise(criteria_problem(success_criteria))
+    _check_commitment(plan, "next step", description, owner, success_criteria)
     if due_on is not None and due_on < plan.started_on:
         raise PlanError(
             "A next step cannot be due before the plan started.",
             "plans.due_before_start",
             "due_on",
         )
-    with transaction.atomic():
-        step = NextStep.objects.create(
-            school=plan.school,
-            version=current_version(plan),
-            description=description.strip(),
-            success_criteria=success_criteria.strip(),
-            due_on=due_on,
-            **owner.fields(),
-        )
-        audit_log(
-            actor=actor,
-            action="plans.next_step.added",
-            obj=step,
-            school=plan.school,
-            pupil=plan.pupil,
-            changes={"plan": plan.pk, "description": step.description, "owner": step.owner_label},
-            request=request,
-        )
-    return step
+    step = NextStep(
+        school=plan.school,
+        version=current_version(plan),
+        description=description.strip(),
+        success_criteria=success_criteria.strip(),
+        due_on=due_on,
+        **owner.fields(),
+    )
+    return _create(
+        step,
+        actor=actor,
+        action="plans.next_step.added",
+        pupil=plan.pupil,
+        changes={
+            "plan": str(plan.public_id),
+            "description": step.description,
+            "owner": step.owner_label,
+        },
+        request=request,
+    )
 
 
 def target_add(
@@ -187,10 +270,7 @@ def target_add(
     by_date: date,
     request: HttpRequest | None = None,
 ) -> Target:
-    if not description.strip():
-        raise PlanError("Describe the target.", "plans.description_required", "description")
-    _check_owner(plan, owner)
-    _raise(criteria_problem(success_criteria))
+    _check_commitment(plan, "target", description, owner, success_criteria)
     if by_date <= plan.started_on:
         raise PlanError(
             "The target date must come after the plan started.",
@@ -203,34 +283,62 @@ def target_add(
             "plans.target_same_as_baseline",
             "target_value",
         )
-    with transaction.atomic():
-        target = Target.objects.create(
-            school=plan.school,
-            version=current_version(plan),
-            description=description.strip(),
-            success_criteria=success_criteria.strip(),
-            baseline=baseline,
-            target_value=target_value,
-            unit=unit.strip(),
-            by_date=by_date,
-            **owner.fields(),
+    target = Target(
+        school=plan.school,
+        version=current_version(plan),
+        description=description.strip(),
+        success_criteria=success_criteria.strip(),
+        baseline=baseline,
+        target_value=target_value,
+        unit=unit.strip(),
+        by_date=by_date,
+        **owner.fields(),
+    )
+    return _create(
+        target,
+        actor=actor,
+        action="plans.target.added",
+        pupil=plan.pupil,
+        changes={
+            "plan": str(plan.public_id),
+            "description": target.description,
+            "from": str(baseline),
+            "to": str(target_value),
+            "by": by_date.isoformat(),
+        },
+        request=request,
+    )
+
+
+def plan_close(
+    *,
+    actor: User,
+    plan: Plan,
+    ended_on: date,
+    reason: str,
+    today: date,
+    request: HttpRequest | None = None,
+) -> Plan:
+    """Close a plan: it is kept, with its versions and reviews, and shown as closed."""
+    if plan.ended_on is not None:
+        raise PlanError("This plan is already closed.", "plans.already_closed")
+    if ended_on < plan.started_on:
+        raise PlanError(
+            f"A plan cannot close before it started ({plan.started_on:%-d %B %Y}).",
+            "plans.close_before_start",
+            "ended_on",
         )
-        audit_log(
-            actor=actor,
-            action="plans.target.added",
-            obj=target,
-            school=plan.school,
-            pupil=plan.pupil,
-            changes={
-                "plan": plan.pk,
-                "description": target.description,
-                "from": str(baseline),
-                "to": str(target_value),
-                "by": by_date.isoformat(),
-            },
-            request=request,
-        )
-    return target
+    if ended_on > today:
+        raise PlanError("Close a plan on or before today.", "plans.close_in_future", "ended_on")
+    why = _required(reason, "Say why the plan is closing.", "plans.close_reason_required", "reason")
+    return _update(
+        plan,
+        {"ended_on": ended_on, "end_reason": why, "ended_by": actor},
+        actor=actor,
+        action="plans.plan.closed",
+        pupil=plan.pupil,
+        request=request,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +363,8 @@ def plan_review(
     request: HttpRequest | None = None,
 ) -> PlanReview:
     """Record progress on each target and make the next version of the plan."""
+    if plan.ended_on is not None:
+        raise PlanError("This plan is closed; start a new plan instead.", "plans.closed")
     if held_on < plan.started_on:
         raise PlanError(
             f"A review cannot be dated before the plan started ({plan.started_on:%-d %B %Y}).",
@@ -338,7 +448,7 @@ def plan_review(
             school=plan.school,
             pupil=plan.pupil,
             changes={
-                "plan": plan.pk,
+                "plan": str(plan.public_id),
                 "version": [reviewed.number, new.number],
                 "held_on": held_on.isoformat(),
                 "progress": {
@@ -376,27 +486,24 @@ def meeting_record(
             "meetings.child_voice_required",
             "child_voice",
         )
-    with transaction.atomic():
-        meeting = Meeting.objects.create(
-            school=pupil.school,
-            pupil=pupil,
-            kind=kind,
-            held_on=held_on,
-            attendees=attendees.strip(),
-            child_voice=child_voice.strip(),
-            decisions=decisions.strip(),
-            created_by=actor,
-        )
-        audit_log(
-            actor=actor,
-            action="plans.meeting.recorded",
-            obj=meeting,
-            school=pupil.school,
-            pupil=pupil,
-            changes={"kind": kind, "held_on": held_on.isoformat()},
-            request=request,
-        )
-    return meeting
+    meeting = Meeting(
+        school=pupil.school,
+        pupil=pupil,
+        kind=kind,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        child_voice=child_voice.strip(),
+        decisions=decisions.strip(),
+        created_by=actor,
+    )
+    return _create(
+        meeting,
+        actor=actor,
+        action="plans.meeting.recorded",
+        pupil=pupil,
+        changes={"kind": kind, "held_on": held_on.isoformat()},
+        request=request,
+    )
 
 
 def meeting_action_add(
@@ -408,38 +515,32 @@ def meeting_action_add(
     due_on: date,
     request: HttpRequest | None = None,
 ) -> MeetingAction:
-    if not description.strip():
-        raise PlanError("Describe the action.", "plans.description_required", "description")
-    _raise(owner_problem(owner.kind, owner.staff is not None, owner.name))
-    if owner.staff is not None and owner.staff.school_id != meeting.school_id:
-        raise PlanError("Choose an adult from this school.", "plans.owner_required", "owner_staff")
+    _required(description, "Describe the action.", "plans.description_required", "description")
+    _check_owner(meeting.school_id, owner)
     if due_on < meeting.held_on:
         raise PlanError(
             "An action cannot be due before the meeting.", "meetings.due_before_meeting", "due_on"
         )
-    with transaction.atomic():
-        action = MeetingAction.objects.create(
-            school=meeting.school,
-            meeting=meeting,
-            description=description.strip(),
-            due_on=due_on,
-            **owner.fields(),
-        )
-        audit_log(
-            actor=actor,
-            action="plans.meeting_action.added",
-            obj=action,
-            school=meeting.school,
-            pupil=meeting.pupil,
-            changes={
-                "meeting": meeting.pk,
-                "description": action.description,
-                "owner": action.owner_label,
-                "due_on": due_on.isoformat(),
-            },
-            request=request,
-        )
-    return action
+    action = MeetingAction(
+        school=meeting.school,
+        meeting=meeting,
+        description=description.strip(),
+        due_on=due_on,
+        **owner.fields(),
+    )
+    return _create(
+        action,
+        actor=actor,
+        action="plans.meeting_action.added",
+        pupil=meeting.pupil,
+        changes={
+            "meeting": str(meeting.public_id),
+            "description": action.description,
+            "owner": action.owner_label,
+            "due_on": due_on.isoformat(),
+        },
+        request=request,
+    )
 
 
 def meeting_action_done(
@@ -451,18 +552,14 @@ def meeting_action_done(
 ) -> None:
     if action.done_on is not None:
         raise PlanError("This action is already done.", "meetings.action_already_done")
-    with transaction.atomic():
-        action.done_on = today
-        action.save(update_fields=["done_on"])
-        audit_log(
-            actor=actor,
-            action="plans.meeting_action.done",
-            obj=action,
-            school=action.school,
-            pupil=action.meeting.pupil,
-            changes={"done_on": today.isoformat()},
-            request=request,
-        )
+    _update(
+        action,
+        {"done_on": today},
+        actor=actor,
+        action="plans.meeting_action.done",
+        pupil=action.meeting.pupil,
+        request=request,
+    )
 
 
 def contact_log(
@@ -500,34 +597,31 @@ def contact_log(
                 "contacts.no_consent",
                 "about_absence",
             )
-    with transaction.atomic():
-        entry = ContactLogEntry.objects.create(
-            school=pupil.school,
-            pupil=pupil,
-            contacted_on=contacted_on,
-            with_kind=with_kind,
-            with_name=with_name.strip(),
-            method=method,
-            summary=summary.strip(),
-            agreed=agreed.strip(),
-            about_absence=about_absence,
-            created_by=actor,
-        )
-        audit_log(
-            actor=actor,
-            action="plans.contact.logged",
-            obj=entry,
-            school=pupil.school,
-            pupil=pupil,
-            changes={
-                "contacted_on": contacted_on.isoformat(),
-                "with": with_kind,
-                "method": method,
-                "about_absence": about_absence,
-            },
-            request=request,
-        )
-    return entry
+    entry = ContactLogEntry(
+        school=pupil.school,
+        pupil=pupil,
+        contacted_on=contacted_on,
+        with_kind=with_kind,
+        with_name=with_name.strip(),
+        method=method,
+        summary=summary.strip(),
+        agreed=agreed.strip(),
+        about_absence=about_absence,
+        created_by=actor,
+    )
+    return _create(
+        entry,
+        actor=actor,
+        action="plans.contact.logged",
+        pupil=pupil,
+        changes={
+            "contacted_on": contacted_on.isoformat(),
+            "with": with_kind,
+            "method": method,
+            "about_absence": about_absence,
+        },
+        request=request,
+    )
 
 
 def handover_made(
@@ -546,5 +640,126 @@ def handover_made(
         school=pupil.school,
         pupil=pupil,
         changes={"recipient": recipient, "format": "pdf" if as_pdf else "print"},
+        request=request,
+    )
+
+
+# "You said, we did": what someone raised, what was done about it, and a senior sign-off.
+
+
+def you_said_raise(
+    *,
+    actor: User,
+    school: School,
+    pupil: Pupil | None,
+    kind: str,
+    raised_by: str,
+    raised_by_name: str,
+    their_words: str,
+    raised_on: date,
+    today: date,
+    request: HttpRequest | None = None,
+) -> YouSaid:
+    """Record a concern or an idea, in the words of whoever raised it (``pupil`` None: about
+    the whole school)."""
+    if kind not in YouSaidKind.values:
+        raise PlanError("Choose a concern or an idea.", "you_said.unknown_kind", "kind")
+    if raised_by not in RaisedBy.values:
+        raise PlanError("Say who raised it.", "you_said.raised_by_required", "raised_by")
+    words = _required(
+        their_words,
+        "Write what they said, in their words as far as you can.",
+        "you_said.words_required",
+        "their_words",
+    )
+    if raised_on > today:
+        raise PlanError("The date cannot be in the future.", "you_said.in_future", "raised_on")
+    item = YouSaid(
+        school=school,
+        pupil=pupil,
+        kind=kind,
+        raised_by=raised_by,
+        raised_by_name=raised_by_name.strip(),
+        their_words=words,
+        raised_on=raised_on,
+        created_by=actor,
+    )
+    return _create(
+        item,
+        actor=actor,
+        action="plans.you_said.raised",
+        pupil=pupil,
+        changes={"kind": kind, "raised_by": raised_by, "raised_on": raised_on.isoformat()},
+        request=request,
+    )
+
+
+def you_said_respond(
+    *,
+    actor: User,
+    item: YouSaid,
+    status: str,
+    what_we_did: str,
+    done_by: Staff | None,
+    done_on: date | None,
+    not_forward_reason: str,
+    today: date,
+    request: HttpRequest | None = None,
+) -> YouSaid:
+    """Say what is being done: in hand, done (what, by whom, when) or not taken forward (why)."""
+    if item.signed_off_on is not None:
+        raise PlanError(
+            "This has been signed off; raise a new item if there is more to do.",
+            "you_said.signed_off",
+        )
+    if status not in YouSaidStatus.values:
+        raise PlanError("Choose where this has got to.", "you_said.unknown_status", "status")
+    _raise(you_said_problem(status, what_we_did, done_by is not None, done_on, not_forward_reason))
+    if done_by is not None and done_by.school_id != item.school_id:
+        raise PlanError("Choose an adult from this school.", "you_said.done_by_required", "done_by")
+    if done_on is not None and done_on < item.raised_on:
+        raise PlanError(
+            f"It was raised on {item.raised_on:%-d %B %Y}; it cannot be done before that.",
+            "you_said.done_before_raised",
+            "done_on",
+        )
+    if done_on is not None and done_on > today:
+        raise PlanError("The date cannot be in the future.", "you_said.in_future", "done_on")
+    values: dict[str, Any] = {
+        "status": status,
+        "what_we_did": what_we_did.strip(),
+        "done_by": done_by if status == YouSaidStatus.DONE else None,
+        "done_on": done_on if status in FINISHED else None,
+        "not_forward_reason": not_forward_reason.strip()
+        if status == YouSaidStatus.NOT_TAKEN_FORWARD
+        else "",
+    }
+    return _update(
+        item,
+        values,
+        actor=actor,
+        action="plans.you_said.updated",
+        pupil=item.pupil,
+        request=request,
+    )
+
+
+def you_said_sign_off(
+    *, actor: User, item: YouSaid, today: date, request: HttpRequest | None = None
+) -> YouSaid:
+    """A senior leader agrees the response is enough: the item leaves the open list."""
+    if item.signed_off_on is not None:
+        raise PlanError("This is already signed off.", "you_said.already_signed_off")
+    if not item.is_finished:
+        raise PlanError(
+            "Only something done, or not taken forward with a reason, can be signed off.",
+            "you_said.not_finished",
+        )
+    return _update(
+        item,
+        {"signed_off_on": today, "signed_off_by": actor},
+        actor=actor,
+        action="plans.you_said.signed_off",
+        pupil=item.pupil,
         request=request,
     )

@@ -5,6 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from django.utils import timezone
+
+from attune.attendance.models import AttendanceImport, MarkChange, SessionMark
+from attune.checkins.models import Checkin, Mood, Outcome
 from attune.people.models import Pupil, Staff
 from attune.plans.models import (
     ContactLogEntry,
@@ -14,6 +18,10 @@ from attune.plans.models import (
     PlanKind,
     PlanReview,
     PlanVersion,
+    RaisedBy,
+    YouSaid,
+    YouSaidKind,
+    YouSaidStatus,
 )
 from attune.relationships.models import (
     CloseTeamMember,
@@ -29,8 +37,9 @@ CONTACTS = 40
 
 
 def history(pupil: Pupil, adults: list[Staff], *, entries: int, today: date) -> int:
-    """Give ``pupil`` about five years of key adults, team changes, meetings, plans and reviews
-    making ``entries`` chronology entries in all (at least 300). Returns the number written."""
+    """Give ``pupil`` about five years of key adults, team changes, meetings, contacts,
+    check-ins, register marks, "you said" items, plans and reviews making ``entries``
+    chronology entries in all (at least 300). Returns the number written."""
     school = pupil.school
     start = today - timedelta(days=5 * 365)
     written = 0
@@ -109,9 +118,104 @@ def history(pupil: Pupil, adults: list[Staff], *, entries: int, today: date) -> 
             for i in range(CONTACTS)
         )
         written += CONTACTS
+        written += _checkins(relationships[-1], today)
+        written += _register(pupil, start, today)
+        written += _you_said(pupil, adults[0], start)
         reviews = entries - written - PLANS
         written += _plans_and_reviews(pupil, adults[0], reviews, start, today)
     return written
+
+
+CHECKIN_WEEKS = 10
+YOU_SAID = 10
+ABSENCE_EVERY = 60  # school days between runs of three days' illness
+
+
+def _checkins(relationship: KeyAdultRelationship, today: date) -> int:
+    """Morning check-ins on every weekday of the last ten weeks: one chronology entry a week."""
+    monday = today - timedelta(days=today.weekday() + 7 * CHECKIN_WEEKS)
+    outcomes = [Outcome.HAPPENED, Outcome.HAPPENED, Outcome.MISSED, Outcome.DECLINED]
+    Checkin.objects.bulk_create(
+        Checkin(
+            school=relationship.school,
+            relationship=relationship,
+            pupil=relationship.pupil,
+            on=monday + timedelta(days=7 * week + day),
+            slot="start",
+            outcome=outcomes[(week + day) % len(outcomes)],
+            mood=Mood.SETTLED if day % 2 else Mood.OKAY,
+        )
+        for week in range(CHECKIN_WEEKS)
+        for day in range(5)
+    )
+    return CHECKIN_WEEKS
+
+
+def _register(pupil: Pupil, start: date, today: date) -> int:
+    """Five years of morning and afternoon marks with a three-day illness every sixty school
+    days, and five marks changed (three by one import, two by hand)."""
+    school = pupil.school
+    days = [
+        start + timedelta(days=n)
+        for n in range((today - start).days)
+        if (start + timedelta(days=n)).weekday() < 5
+    ]
+    starts = range(ABSENCE_EVERY, len(days) - 3, ABSENCE_EVERY)
+    ill = {first + k for first in starts for k in range(3)}
+    SessionMark.objects.bulk_create(
+        SessionMark(
+            school=school,
+            pupil=pupil,
+            date=day,
+            session=session,
+            code="I" if i in ill else present,
+            original_code="I" if i in ill else present,
+        )
+        for i, day in enumerate(days)
+        for session, present in (("AM", "/"), ("PM", "\\"))
+    )
+    now = timezone.now()
+    source = AttendanceImport.objects.create(
+        school=school, kind="csv", file_name="register.csv", imported_at=now
+    )
+    MarkChange.objects.bulk_create(
+        MarkChange(
+            school=school,
+            pupil=pupil,
+            date=days[-n],
+            session="AM",
+            old_code="O",
+            old_original_code="O",
+            new_code="/",
+            new_original_code="/",
+            changed_at=now - timedelta(days=n) if n > 3 else now,
+            source=source if n <= 3 else None,
+        )
+        for n in range(1, 6)
+    )
+    return len(starts) + 3
+
+
+def _you_said(pupil: Pupil, adult: Staff, start: date) -> int:
+    """Ten things raised; every other one done (a second entry) and signed off."""
+    YouSaid.objects.bulk_create(
+        YouSaid(
+            school=pupil.school,
+            pupil=pupil,
+            kind=YouSaidKind.IDEA if i % 3 else YouSaidKind.CONCERN,
+            raised_by=RaisedBy.FAMILY,
+            raised_by_name="Jo",
+            their_words="Could the mornings start more quietly?",
+            raised_on=start + timedelta(days=150 * i),
+            status=YouSaidStatus.DONE if i % 2 else YouSaidStatus.OPEN,
+            what_we_did="A quiet start in the library." if i % 2 else "",
+            done_by=adult if i % 2 else None,
+            done_on=start + timedelta(days=150 * i + 10) if i % 2 else None,
+            signed_off_on=start + timedelta(days=150 * i + 20) if i % 2 else None,
+        )
+        for i in range(YOU_SAID)
+    )
+    return YOU_SAID + YOU_SAID // 2
 
 
 def _plans_and_reviews(pupil: Pupil, owner: Staff, reviews: int, start: date, today: date) -> int:

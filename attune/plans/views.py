@@ -4,9 +4,11 @@ selector or a service, then a template."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +20,16 @@ from attune.accounts.decorators import school_view
 from attune.accounts.roles import Permission, Role
 from attune.http import SchoolRequest
 from attune.people.access import access_pupil, visible_pupils
-from attune.people.models import Staff
-from attune.plans.access import access_meeting, access_plan, require_plan_reader
+from attune.people.models import Pupil, Staff
+from attune.plans.access import (
+    access_meeting,
+    access_plan,
+    access_you_said,
+    can_respond,
+    oversees_you_said,
+    require_plan_reader,
+    works_in_school,
+)
 from attune.plans.domain.chronology import Entry
 from attune.plans.domain.prompts import PROMPTS
 from attune.plans.domain.rules import progress_share, review_state
@@ -31,11 +41,14 @@ from attune.plans.forms import (
     MeetingForm,
     NextStepForm,
     OwnerForm,
+    PlanCloseForm,
     PlanForm,
     ReviewForm,
     TargetForm,
+    YouSaidForm,
+    YouSaidResponseForm,
 )
-from attune.plans.models import Plan
+from attune.plans.models import Plan, YouSaid
 from attune.plans.pdf import handover_pdf
 from attune.plans.selectors import (
     actions_owned,
@@ -49,6 +62,8 @@ from attune.plans.selectors import (
     plan_versions,
     plans_for,
     plans_overdue,
+    you_said_items,
+    you_said_unsigned,
 )
 from attune.plans.services import (
     Owner,
@@ -60,10 +75,14 @@ from attune.plans.services import (
     meeting_action_done,
     meeting_record,
     next_step_add,
+    plan_close,
     plan_create,
     plan_review,
     target_add,
+    you_said_raise,
+    you_said_respond,
 )
+from attune.plans.services import you_said_sign_off as you_said_sign_off_service
 from attune.relationships.access import can_support_child, require_support
 
 
@@ -73,6 +92,18 @@ def _staff() -> Any:
 
 def _show_error(form: Any, error: PlanError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _saved[T](request: SchoolRequest, form: Any, save: Callable[[dict[str, Any]], T]) -> T | None:
+    """On a valid POST, run ``save`` with the form's data: what it saved, or None with the
+    form showing why not (a refusal from the service sits beside its field)."""
+    if form is None or request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except PlanError as error:
+        _show_error(form, error)
+        return None
 
 
 @school_view(Permission.VIEW_PUPILS)
@@ -86,6 +117,7 @@ def pupil_plans(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
         "plans": plans,
         "meetings": meetings_for(child),
         "can_manage": can_support_child(request.membership, child),
+        "you_said": you_said_items(child),
     }
     return render(request, "plans/pupil_plans.html", context)
 
@@ -95,20 +127,16 @@ def plan_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
     child = access_pupil(request, pupil_id)
     require_support(request.membership, child)
     form = PlanForm(request.POST or None, staff=_staff())
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = plan_create(
-                actor=request.user,
-                pupil=child,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, "Plan saved. Add the next steps and targets below.")
-            return redirect("plans:plan", urn=urn, plan_id=plan.pk)
+    plan = _saved(
+        request,
+        form,
+        lambda data: plan_create(
+            actor=request.user, pupil=child, today=timezone.localdate(), request=request, **data
+        ),
+    )
+    if plan is not None:
+        messages.success(request, "Plan saved. Add the next steps and targets below.")
+        return redirect("plans:plan", urn=urn, plan_id=plan.public_id)
     return render(request, "plans/plan_new.html", {"pupil": child, "form": form})
 
 
@@ -118,6 +146,7 @@ def _plan_page(
     *,
     step_form: NextStepForm | None = None,
     target_form: TargetForm | None = None,
+    close_form: PlanCloseForm | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     asked = request.GET.get("version", "")
@@ -126,7 +155,9 @@ def _plan_page(
         raise Http404
     versions = list(plan_versions(plan))
     is_current = version.number == versions[0].number
-    manage = is_current and can_support_child(request.membership, plan.pupil)
+    manage = (
+        is_current and plan.ended_on is None and can_support_child(request.membership, plan.pupil)
+    )
     reviews = list(plan_reviews(plan))
     for review in reviews:
         for item in review.progress.all():
@@ -143,12 +174,13 @@ def _plan_page(
         "can_manage": manage,
         "step_form": step_form or (NextStepForm(staff=_staff()) if manage else None),
         "target_form": target_form or (TargetForm(staff=_staff()) if manage else None),
+        "close_form": close_form or (PlanCloseForm() if manage else None),
     }
     return render(request, "plans/plan.html", context)
 
 
 @school_view(Permission.VIEW_PUPILS)
-def plan(request: SchoolRequest, urn: str, plan_id: int) -> HttpResponse:
+def plan(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
     return _plan_page(request, access_plan(request, plan_id))
 
 
@@ -157,62 +189,100 @@ def _owner(form: OwnerForm) -> Owner:
     return Owner(kind=data["owner_kind"], staff=data["owner_staff"], name=data["owner_name"])
 
 
-@school_view(Permission.VIEW_PUPILS)
-def step_add(request: SchoolRequest, urn: str, plan_id: int) -> HttpResponse:
+def _plan_writer(request: SchoolRequest, plan_id: uuid.UUID) -> Plan:
+    """The plan, for someone who may change it; closed plans are kept as they were."""
     the_plan = access_plan(request, plan_id)
     require_support(request.membership, the_plan.pupil)
-    form = NextStepForm(request.POST or None, staff=_staff())
-    if request.method == "POST" and form.is_valid():
-        try:
-            next_step_add(
-                actor=request.user,
-                plan=the_plan,
-                description=form.cleaned_data["description"],
-                owner=_owner(form),
-                success_criteria=form.cleaned_data["success_criteria"],
-                due_on=form.cleaned_data["due_on"],
-                request=request,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, "Next step added.")
-            return redirect("plans:plan", urn=urn, plan_id=the_plan.pk)
-    return _plan_page(request, the_plan, step_form=form)
+    if the_plan.ended_on is not None:
+        raise PermissionDenied
+    return the_plan
 
 
-@school_view(Permission.VIEW_PUPILS)
-def target_new(request: SchoolRequest, urn: str, plan_id: int) -> HttpResponse:
-    the_plan = access_plan(request, plan_id)
-    require_support(request.membership, the_plan.pupil)
-    form = TargetForm(request.POST or None, staff=_staff())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            target_add(
-                actor=request.user,
-                plan=the_plan,
-                description=data["description"],
-                owner=_owner(form),
-                success_criteria=data["success_criteria"],
-                baseline=data["baseline"],
-                target_value=data["target_value"],
-                unit=data["unit"],
-                by_date=data["by_date"],
-                request=request,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, "Target added.")
-            return redirect("plans:plan", urn=urn, plan_id=the_plan.pk)
-    return _plan_page(request, the_plan, target_form=form)
+def _plan_part(
+    request: SchoolRequest,
+    plan_id: uuid.UUID,
+    *,
+    form: Callable[[], Any],
+    slot: str,
+    done: str,
+    save: Callable[[Plan, Any, dict[str, Any]], object],
+) -> HttpResponse:
+    """Add something to a plan from a form on the plan's page: saved and back to the page, or
+    the page again with the form showing what to put right."""
+    the_plan = _plan_writer(request, plan_id)
+    bound = form()
+    if _saved(request, bound, lambda data: save(the_plan, bound, data)) is not None:
+        messages.success(request, done)
+        return redirect("plans:plan", urn=request.school.urn, plan_id=the_plan.public_id)
+    return _plan_page(request, the_plan, **{slot: bound})
 
 
 @school_view(Permission.VIEW_PUPILS)
-def review(request: SchoolRequest, urn: str, plan_id: int) -> HttpResponse:
-    the_plan = access_plan(request, plan_id)
-    require_support(request.membership, the_plan.pupil)
+def step_add(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
+    return _plan_part(
+        request,
+        plan_id,
+        form=lambda: NextStepForm(request.POST or None, staff=_staff()),
+        slot="step_form",
+        done="Next step added.",
+        save=lambda plan, form, data: next_step_add(
+            actor=request.user,
+            plan=plan,
+            description=data["description"],
+            owner=_owner(form),
+            success_criteria=data["success_criteria"],
+            due_on=data["due_on"],
+            request=request,
+        ),
+    )
+
+
+@school_view(Permission.VIEW_PUPILS)
+def target_new(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
+    return _plan_part(
+        request,
+        plan_id,
+        form=lambda: TargetForm(request.POST or None, staff=_staff()),
+        slot="target_form",
+        done="Target added.",
+        save=lambda plan, form, data: target_add(
+            actor=request.user,
+            plan=plan,
+            description=data["description"],
+            owner=_owner(form),
+            success_criteria=data["success_criteria"],
+            baseline=data["baseline"],
+            target_value=data["target_value"],
+            unit=data["unit"],
+            by_date=data["by_date"],
+            request=request,
+        ),
+    )
+
+
+@school_view(Permission.VIEW_PUPILS)
+def close(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
+    """Close a plan with a date and a reason; it stays on record, shown as closed."""
+    return _plan_part(
+        request,
+        plan_id,
+        form=lambda: PlanCloseForm(request.POST or None),
+        slot="close_form",
+        done="Plan closed. It stays on record with its reviews.",
+        save=lambda plan, _form, data: plan_close(
+            actor=request.user,
+            plan=plan,
+            ended_on=data["ended_on"],
+            reason=data["reason"],
+            today=timezone.localdate(),
+            request=request,
+        ),
+    )
+
+
+@school_view(Permission.VIEW_PUPILS)
+def review(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
+    the_plan = _plan_writer(request, plan_id)
     version = plan_version(the_plan, None)
     if version is None:  # every plan is created with its first version
         raise Http404
@@ -223,29 +293,29 @@ def review(request: SchoolRequest, urn: str, plan_id: int) -> HttpResponse:
         "what_helps": version.what_helps,
     }
     form = ReviewForm(request.POST or None, targets=targets, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        progress = {t.pk: Progress(data[f"progress_{t.pk}"], data[f"note_{t.pk}"]) for t in targets}
-        try:
-            plan_review(
-                actor=request.user,
-                plan=the_plan,
-                held_on=data["held_on"],
-                progress=progress,
-                what_changed=data["what_changed"],
-                child_view=data["child_view"],
-                child_goals=data["child_goals"],
-                strengths=data["strengths"],
-                what_helps=data["what_helps"],
-                next_review_due_on=data["next_review_due_on"],
-                today=timezone.localdate(),
-                request=request,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, f"Review saved as version {version.number + 1}.")
-            return redirect("plans:plan", urn=urn, plan_id=the_plan.pk)
+    saved = _saved(
+        request,
+        form,
+        lambda data: plan_review(
+            actor=request.user,
+            plan=the_plan,
+            held_on=data["held_on"],
+            progress={
+                t.pk: Progress(data[f"progress_{t.pk}"], data[f"note_{t.pk}"]) for t in targets
+            },
+            what_changed=data["what_changed"],
+            child_view=data["child_view"],
+            child_goals=data["child_goals"],
+            strengths=data["strengths"],
+            what_helps=data["what_helps"],
+            next_review_due_on=data["next_review_due_on"],
+            today=timezone.localdate(),
+            request=request,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Review saved as version {version.number + 1}.")
+        return redirect("plans:plan", urn=urn, plan_id=the_plan.public_id)
     context = {"plan": the_plan, "pupil": the_plan.pupil, "version": version, "form": form}
     return render(request, "plans/review.html", context)
 
@@ -273,22 +343,27 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
     require_plan_reader(request, child)
     form = ChronologyFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    # One reverse, then string formatting: thousands of entries need no URL resolving each.
-    plan_url = reverse("plans:plan", kwargs={"urn": urn, "plan_id": 0}).replace("/0/", "/{}/")
-    meeting_url = reverse("plans:meeting", kwargs={"urn": urn, "meeting_id": 0})
-    meeting_url = meeting_url.replace("/0/", "/{}/")
-    contacts_url = reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk})
+    # One reverse each, then string formatting: thousands of entries need no URL resolving.
     entries = chronology_for(
         child,
         kinds=data.get("kind"),
         since=data.get("since"),
         until=data.get("until"),
-        link=plan_url.format,
-        meeting_link=meeting_url.format,
-        contacts_link=contacts_url,
+        link=_link_maker("plans:plan", urn, "plan_id"),
+        meeting_link=_link_maker("plans:meeting", urn, "meeting_id"),
+        contacts_link=reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk}),
+        you_said_link=_link_maker("plans:you_said", urn, "item_id"),
     )
     context = {"pupil": child, "entries": entries, "rows": _rows(entries), "form": form}
     return render(request, "plans/chronology.html", context)
+
+
+_BLANK = uuid.UUID(int=0)
+
+
+def _link_maker(name: str, urn: str, argument: str) -> Callable[[uuid.UUID], str]:
+    pattern = reverse(name, kwargs={"urn": urn, argument: _BLANK}).replace(str(_BLANK), "{}")
+    return pattern.format
 
 
 def _rows(entries: list[Entry]) -> SafeString:
@@ -313,20 +388,16 @@ def meeting_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
     child = access_pupil(request, pupil_id)
     require_support(request.membership, child)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_record(
-                actor=request.user,
-                pupil=child,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, "Meeting recorded. Add the actions agreed below.")
-            return redirect("plans:meeting", urn=urn, meeting_id=meeting.pk)
+    meeting = _saved(
+        request,
+        form,
+        lambda data: meeting_record(
+            actor=request.user, pupil=child, today=timezone.localdate(), request=request, **data
+        ),
+    )
+    if meeting is not None:
+        messages.success(request, "Meeting recorded. Add the actions agreed below.")
+        return redirect("plans:meeting", urn=urn, meeting_id=meeting.public_id)
     context = {"pupil": child, "form": form, "prompts": PROMPTS}
     return render(request, "plans/meeting_new.html", context)
 
@@ -346,40 +417,40 @@ def _meeting_page(
 
 
 @school_view(Permission.VIEW_PUPILS)
-def meeting(request: SchoolRequest, urn: str, meeting_id: int) -> HttpResponse:
+def meeting(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) -> HttpResponse:
     return _meeting_page(request, access_meeting(request, meeting_id))
 
 
 @school_view(Permission.VIEW_PUPILS)
-def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: int) -> HttpResponse:
+def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) -> HttpResponse:
     the_meeting = access_meeting(request, meeting_id)
     require_support(request.membership, the_meeting.pupil)
     form = MeetingActionForm(request.POST or None, staff=_staff())
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_action_add(
-                actor=request.user,
-                meeting=the_meeting,
-                description=form.cleaned_data["description"],
-                owner=_owner(form),
-                due_on=form.cleaned_data["due_on"],
-                request=request,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, "Action added.")
-            return redirect("plans:meeting", urn=urn, meeting_id=the_meeting.pk)
+    action = _saved(
+        request,
+        form,
+        lambda data: meeting_action_add(
+            actor=request.user,
+            meeting=the_meeting,
+            description=data["description"],
+            owner=_owner(form),
+            due_on=data["due_on"],
+            request=request,
+        ),
+    )
+    if action is not None:
+        messages.success(request, "Action added.")
+        return redirect("plans:meeting", urn=urn, meeting_id=the_meeting.public_id)
     return _meeting_page(request, the_meeting, form)
 
 
 @school_view(Permission.VIEW_PUPILS)
 def meeting_action_complete(
-    request: SchoolRequest, urn: str, meeting_id: int, action_id: int
+    request: SchoolRequest, urn: str, meeting_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
     the_meeting = access_meeting(request, meeting_id)
     require_support(request.membership, the_meeting.pupil)
-    action = meeting_actions(the_meeting).filter(pk=action_id).first()
+    action = meeting_actions(the_meeting).filter(public_id=action_id).first()
     if action is None or request.method != "POST":
         raise Http404
     try:
@@ -390,7 +461,7 @@ def meeting_action_complete(
         messages.error(request, error.message)
     else:
         messages.success(request, "Marked as done.")
-    return redirect("plans:meeting", urn=urn, meeting_id=the_meeting.pk)
+    return redirect("plans:meeting", urn=urn, meeting_id=the_meeting.public_id)
 
 
 @school_view(Permission.VIEW_PUPILS)
@@ -402,20 +473,16 @@ def contacts(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
     if request.method == "POST":
         require_support(request.membership, child)
     form = ContactForm(request.POST or None) if manage else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            contact_log(
-                actor=request.user,
-                pupil=child,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-        except PlanError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, "Contact logged.")
-            return redirect("plans:contacts", urn=urn, pupil_id=child.pk)
+    entry = _saved(
+        request,
+        form,
+        lambda data: contact_log(
+            actor=request.user, pupil=child, today=timezone.localdate(), request=request, **data
+        ),
+    )
+    if entry is not None:
+        messages.success(request, "Contact logged.")
+        return redirect("plans:contacts", urn=urn, pupil_id=child.pk)
     context = {"pupil": child, "form": form, "entries": contacts_for(child)}
     return render(request, "plans/contacts.html", context)
 
@@ -440,3 +507,121 @@ def handover(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return render(request, "plans/handover.html", {"pupil": child, "pack": pack})
+
+
+# "You said, we did"
+
+
+@school_view(Permission.VIEW_PUPILS)
+def you_said_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    """Record a concern or idea about one child, raised by the child, their family or staff."""
+    child = access_pupil(request, pupil_id)
+    require_support(request.membership, child)
+    form = YouSaidForm(request.POST or None)
+    item = _saved(request, form, lambda data: _raise_you_said(request, child, data))
+    if item is not None:
+        messages.success(request, "Noted. Say what is done about it when you can.")
+        return redirect("plans:you_said", urn=urn, item_id=item.public_id)
+    return render(request, "plans/you_said_new.html", {"pupil": child, "form": form})
+
+
+def _raise_you_said(request: SchoolRequest, child: Pupil | None, data: dict[str, Any]) -> YouSaid:
+    return you_said_raise(
+        actor=request.user,
+        school=request.school,
+        pupil=child,
+        today=timezone.localdate(),
+        request=request,
+        **data,
+    )
+
+
+@school_view(Permission.VIEW_PUPILS)
+def you_said_school(request: SchoolRequest, urn: str) -> HttpResponse:
+    """Whole-school "you said, we did": every member of staff may read and add to it."""
+    if not works_in_school(request.membership):
+        raise PermissionDenied
+    form = YouSaidForm(request.POST or None)
+    item = _saved(request, form, lambda data: _raise_you_said(request, None, data))
+    if item is not None:
+        messages.success(request, "Noted. The attachment lead will see it on their list.")
+        return redirect("plans:you_said_school", urn=urn)
+    context = {
+        "form": form,
+        "items": you_said_items(None),
+        "oversees": oversees_you_said(request.membership),
+    }
+    return render(request, "plans/you_said_school.html", context)
+
+
+def _you_said_page(
+    request: SchoolRequest, item: YouSaid, form: YouSaidResponseForm | None = None
+) -> HttpResponse:
+    membership = request.membership
+    respond = item.signed_off_on is None and can_respond(membership, item)
+    initial = {
+        "status": item.status,
+        "what_we_did": item.what_we_did,
+        "done_by": item.done_by_id or membership.staff_id,
+        "done_on": item.done_on or timezone.localdate(),
+        "not_forward_reason": item.not_forward_reason,
+    }
+    context = {
+        "item": item,
+        "pupil": item.pupil,
+        "form": form or (YouSaidResponseForm(staff=_staff(), initial=initial) if respond else None),
+        "can_sign_off": oversees_you_said(membership)
+        and item.is_finished
+        and item.signed_off_on is None,
+    }
+    return render(request, "plans/you_said.html", context)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def you_said(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> HttpResponse:
+    """One item: what was said, and what we did (recorded here by those who may)."""
+    item = access_you_said(request, item_id)
+    if request.method != "POST":
+        return _you_said_page(request, item)
+    if not can_respond(request.membership, item):
+        raise PermissionDenied
+    form = YouSaidResponseForm(request.POST, staff=_staff())
+    saved = _saved(
+        request,
+        form,
+        lambda data: you_said_respond(
+            actor=request.user, item=item, today=timezone.localdate(), request=request, **data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Saved.")
+        return redirect("plans:you_said", urn=urn, item_id=item.public_id)
+    return _you_said_page(request, item, form)
+
+
+@school_view(Permission.MANAGE_CHECKINS)
+def you_said_sign_off(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> HttpResponse:
+    item = access_you_said(request, item_id)
+    if request.method != "POST":
+        raise Http404
+    try:
+        you_said_sign_off_service(
+            actor=request.user, item=item, today=timezone.localdate(), request=request
+        )
+    except PlanError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Signed off.")
+    return redirect("plans:you_said_oversight", urn=urn)
+
+
+@school_view(Permission.MANAGE_CHECKINS)
+def you_said_oversight(request: SchoolRequest, urn: str) -> HttpResponse:
+    """The senior leader's list: everything not yet signed off, oldest first."""
+    items = list(you_said_unsigned(visible_pupils(request.membership)))
+    context = {
+        "ready": [i for i in items if i.is_finished],
+        "open": [i for i in items if not i.is_finished],
+        "today": timezone.localdate(),
+    }
+    return render(request, "plans/you_said_oversight.html", context)

@@ -109,6 +109,8 @@ class TeamRole(models.TextChoices):
 class CloseTeamMember(SchoolOwned):
     """An adult in school the child has chosen for their close team (beside the key adult)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="close_team")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="close_teams")
     child_words = models.TextField(help_text="Why the child chose them, in the child's words.")
@@ -138,6 +140,8 @@ class CloseTeamMember(SchoolOwned):
 
 class WiderTeamMember(SchoolOwned):
     """A professional or family member working with the child, with what may be shared."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="wider_team")
     role = models.CharField(max_length=24, choices=TeamRole.choices)

@@ -9,7 +9,7 @@ urlpatterns = [
     path("pupils/<uuid:pupil_id>/team/close/", views.team_close_add, name="team_close_add"),
     path("pupils/<uuid:pupil_id>/team/wider/", views.team_wider_add, name="team_wider_add"),
     path(
-        "pupils/<uuid:pupil_id>/team/<str:circle>/<int:member_id>/end/",
+        "pupils/<uuid:pupil_id>/team/<str:circle>/<uuid:member_id>/end/",
         views.team_member_end,
         name="team_member_end",
     ),

@@ -200,7 +200,7 @@ def team_wider_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Htt
 
 @school_view(Permission.VIEW_PUPILS)
 def team_member_end(
-    request: SchoolRequest, urn: str, pupil_id: uuid.UUID, circle: str, member_id: int
+    request: SchoolRequest, urn: str, pupil_id: uuid.UUID, circle: str, member_id: uuid.UUID
 ) -> HttpResponse:
     """Record that someone has left the close or the wider team (kept in the history)."""
     child = access_pupil(request, pupil_id)
@@ -211,7 +211,7 @@ def team_member_end(
     today = timezone.localdate()
     try:
         if circle == "close":
-            close = CloseTeamMember.objects.filter(pupil=child, pk=member_id).first()
+            close = CloseTeamMember.objects.filter(pupil=child, public_id=member_id).first()
             if close is None:
                 raise Http404
             ended_on = _end_date(form)
@@ -219,7 +219,7 @@ def team_member_end(
                 actor=request.user, member=close, left_on=ended_on, today=today, request=request
             )
         else:
-            wider = WiderTeamMember.objects.filter(pupil=child, pk=member_id).first()
+            wider = WiderTeamMember.objects.filter(pupil=child, public_id=member_id).first()
             if wider is None:
                 raise Http404
             ended_on = _end_date(form)

@@ -145,6 +145,18 @@ def test_children_are_never_addressed_by_a_sequential_number() -> None:
     assert not numbered, numbered
 
 
+def test_no_school_page_takes_a_sequential_number() -> None:
+    """Nothing under /s/<urn>/ (plans, meetings, team members, anything) is addressed by an
+    integer: every object in a URL is a UUID, so none can be found by counting."""
+    numbered = [
+        f"{name} <{converter}:{argument}>"
+        for name, arguments in _school_urls()
+        for converter, argument in arguments
+        if converter == "int"
+    ]
+    assert not numbered, numbered
+
+
 def test_the_matrix_covers_enough_url_and_role_pairs(target: Target) -> None:
     urls = urls_for(target)
     other_school = len(urls) * len(Role)

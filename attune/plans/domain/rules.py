@@ -65,3 +65,22 @@ def progress_share(baseline: Decimal, target: Decimal, value: Decimal | None) ->
     if value is None or target == baseline:
         return None
     return round((value - baseline) / (target - baseline) * 100)
+
+
+def you_said_problem(
+    status: str, what_we_did: str, has_done_by: bool, done_on: date | None, reason: str
+) -> Problem | None:
+    """Why this response to a "you said" item will not do, or None."""
+    if status in ("in_hand", "done") and not what_we_did.strip():
+        return Problem("you_said.what_required", "what_we_did", "Say what we did, or are doing.")
+    if status == "done" and not has_done_by:
+        return Problem("you_said.done_by_required", "done_by", "Say who did it.")
+    if status in ("done", "not_taken_forward") and done_on is None:
+        return Problem("you_said.done_on_required", "done_on", "Give the date it was decided.")
+    if status == "not_taken_forward" and not reason.strip():
+        return Problem(
+            "you_said.reason_required",
+            "not_forward_reason",
+            "Say why it is not being taken forward; the person who raised it deserves a reason.",
+        )
+    return None

@@ -47,6 +47,9 @@ def test_every_kind_of_event_in_time_order(world: SchoolWorld, signed_in: Signed
         "review",
         "meeting",
         "contact",
+        "checkin",
+        "attendance",
+        "you_said",
     }
     page = response.text
     assert "Priya Shah became key adult" in page
@@ -94,13 +97,14 @@ def test_the_chronology_takes_the_same_queries_whatever_its_length(
         response = client.get(url(world))
 
     assert len(response.context["entries"]) == 400
-    with django_assert_num_queries(QUERIES - 6):  # one kind asked for: one source read
+    with django_assert_num_queries(QUERIES - 10):  # one kind asked for: one source read
         client.get(url(world), {"kind": "review"})
 
 
 # Session, user, second factor, membership and the pupil; then one query per source: key
-# adults, close team, wider team, plans, reviews, meetings, contacts.
-QUERIES = 12
+# adults, close team, wider team, plans, reviews, meetings, contacts, check-ins, register
+# marks, mark changes and "you said" items.
+QUERIES = 16
 
 
 def test_other_school_and_roles(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attune.plans.domain.chronology import KINDS, Entry, chronology
@@ -91,6 +91,7 @@ entries = st.lists(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # a busy CI box
 @given(entries, st.sets(st.sampled_from(sorted(KINDS))), st.dates(date(2021, 1, 1), TODAY))
 def test_chronology_keeps_only_what_was_asked_in_time_order(
     found: list[Entry], kinds: set[str], since: date

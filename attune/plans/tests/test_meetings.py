@@ -82,9 +82,12 @@ def test_a_lead_records_a_meeting_with_actions_that_reach_their_owner(
         "action-owner_staff": str(world.key_adult.pk),
         "action-due_on": days(7).isoformat(),
     }
-    assert client.post(url(world, "action_add", meeting_id=meeting.pk), action).status_code == 302
+    assert (
+        client.post(url(world, "action_add", meeting_id=meeting.public_id), action).status_code
+        == 302
+    )
 
-    shown = client.get(url(world, "meeting", meeting_id=meeting.pk)).text
+    shown = client.get(url(world, "meeting", meeting_id=meeting.public_id)).text
     assert "a storm cloud, then the sun at the gate" in shown
     assert "<li>Sam Adeyemi, social worker</li>" in shown
     assert "Ask the office to open the side gate" in shown
@@ -139,7 +142,9 @@ def test_an_action_needs_an_owner_and_a_sensible_date(
         f"action-{k}": (days(-30).isoformat() if v == "before" else v) for k, v in overrides.items()
     }
 
-    response = signed_in(world.lead).post(url(world, "action_add", meeting_id=meeting.pk), data)
+    response = signed_in(world.lead).post(
+        url(world, "action_add", meeting_id=meeting.public_id), data
+    )
 
     assert response.status_code == 200
     assert response.context["action_form"].errors[field]
@@ -162,7 +167,7 @@ def test_marking_an_action_done_takes_it_off_the_owners_list(
     with school_scope(world.school):
         action = MeetingAction.objects.get()
     client = signed_in(world.lead)
-    done = url(world, "action_done", meeting_id=meeting.pk, action_id=action.pk)
+    done = url(world, "action_done", meeting_id=meeting.public_id, action_id=action.public_id)
     assert "Overdue" in signed_in(world.key_adult_user).get(url(world, "reviews_due")).text
     client = signed_in(world.lead)
 
@@ -178,18 +183,20 @@ def test_meeting_access(world: SchoolWorld, other_world: SchoolWorld, signed_in:
     theirs = make_meeting(world, child=world.looked_after_child)
     with school_scope(world.school):
         action = MeetingAction.objects.filter(meeting=meeting).get()
-    done = url(world, "action_done", meeting_id=meeting.pk, action_id=action.pk)
+    done = url(world, "action_done", meeting_id=meeting.public_id, action_id=action.public_id)
 
     outsider = signed_in(other_world.lead)
-    assert outsider.get(url(world, "meeting", meeting_id=meeting.pk)).status_code == 404
+    assert outsider.get(url(world, "meeting", meeting_id=meeting.public_id)).status_code == 404
     assert outsider.post(done).status_code == 404
     assert outsider.get(url(world, "meeting_new", pupil_id=world.child.pk)).status_code == 404
     teacher = signed_in(world.teacher)
-    assert teacher.get(url(world, "meeting", meeting_id=meeting.pk)).status_code == 404
+    assert teacher.get(url(world, "meeting", meeting_id=meeting.public_id)).status_code == 404
     assert teacher.get(url(world, "meeting_new", pupil_id=world.child.pk)).status_code == 403
     virtual = signed_in(testing.user(world.school, Role.VIRTUAL_SCHOOL))
-    assert virtual.get(url(world, "meeting", meeting_id=theirs.pk)).status_code == 200
-    assert virtual.get(url(world, "meeting", meeting_id=meeting.pk)).status_code == 404
-    assert virtual.post(url(world, "action_add", meeting_id=theirs.pk), {}).status_code == 403
+    assert virtual.get(url(world, "meeting", meeting_id=theirs.public_id)).status_code == 200
+    assert virtual.get(url(world, "meeting", meeting_id=meeting.public_id)).status_code == 404
+    assert (
+        virtual.post(url(world, "action_add", meeting_id=theirs.public_id), {}).status_code == 403
+    )
     with school_scope(world.school):
         assert MeetingAction.objects.get(pk=action.pk).done_on is None

@@ -133,12 +133,12 @@ def test_a_lead_writes_a_plan_with_targets_and_reviews_it(
     assert created.status_code == 302
     with school_scope(world.school):
         plan = Plan.objects.get()
-    plan_url = url(world, "plan", plan_id=plan.pk)
+    plan_url = url(world, "plan", plan_id=plan.public_id)
     assert created["Location"] == plan_url
 
     for description, owner in (("Mornings in school", "staff"), ("Lessons stayed in", "child")):
         added = client.post(
-            url(world, "target_add", plan_id=plan.pk),
+            url(world, "target_add", plan_id=plan.public_id),
             target_data(world, **{"target-description": description, "target-owner_kind": owner}),
         )
         assert added.status_code == 302
@@ -148,13 +148,13 @@ def test_a_lead_writes_a_plan_with_targets_and_reviews_it(
         "step-owner_name": "Jo Fletcher",
         "step-success_criteria": "Mum replies most days",
     }
-    assert client.post(url(world, "step_add", plan_id=plan.pk), step).status_code == 302
+    assert client.post(url(world, "step_add", plan_id=plan.public_id), step).status_code == 302
     page = client.get(plan_url).text
     assert "Get to school by nine on Mondays" in page
     assert "Jo Fletcher (Parent or carer)" in page and "Maya" in page
 
     target = the_target(world, plan)
-    reviewed = client.post(url(world, "review", plan_id=plan.pk), review_data(target))
+    reviewed = client.post(url(world, "review", plan_id=plan.public_id), review_data(target))
 
     assert reviewed.status_code == 302
     shown = client.get(plan_url).text
@@ -246,7 +246,7 @@ def test_a_target_without_owner_or_criteria_is_refused_with_the_rest_kept(
         k: (days(-90).isoformat() if v == "past" else v) for k, v in overrides.items()
     }
 
-    response = signed_in(world.lead).post(url(world, "target_add", plan_id=plan.pk), data)
+    response = signed_in(world.lead).post(url(world, "target_add", plan_id=plan.public_id), data)
 
     assert response.status_code == 200
     form = response.context["target_form"]
@@ -267,7 +267,7 @@ def test_a_next_step_without_success_criteria_is_refused(
         "step-success_criteria": "",
     }
 
-    response = signed_in(world.lead).post(url(world, "step_add", plan_id=plan.pk), data)
+    response = signed_in(world.lead).post(url(world, "step_add", plan_id=plan.public_id), data)
 
     assert response.status_code == 200
     assert "Say how everyone will know this has worked." in response.text
@@ -295,7 +295,7 @@ def test_review_refusals_keep_what_was_written(
         k: dates[v].isoformat() if v in dates else v for k, v in overrides.items()
     }
 
-    response = signed_in(world.lead).post(url(world, "review", plan_id=plan.pk), data)
+    response = signed_in(world.lead).post(url(world, "review", plan_id=plan.public_id), data)
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -378,7 +378,9 @@ def test_an_overdue_review_is_flagged_to_the_owner_and_the_lead(
         )
 
     lead = signed_in(world.lead)
-    assert "Review overdue by 2 days" in lead.get(url(world, "plan", plan_id=overdue.pk)).text
+    assert (
+        "Review overdue by 2 days" in lead.get(url(world, "plan", plan_id=overdue.public_id)).text
+    )
     listed = lead.get(url(world, "reviews_due")).text
     assert "Maya Fletcher" in listed and "Leo Brennan" not in listed
     assert (
@@ -405,8 +407,8 @@ def test_teachers_and_office_cannot_see_or_write_plans(
         client.post(url(world, "plan_new", pupil_id=world.child.pk), plan_data()).status_code == 403
     )
     for name in ("plan", "review", "target_add", "step_add"):
-        assert client.get(url(world, name, plan_id=plan.pk)).status_code == 404
-        assert client.post(url(world, name, plan_id=plan.pk), {}).status_code == 404
+        assert client.get(url(world, name, plan_id=plan.public_id)).status_code == 404
+        assert client.post(url(world, name, plan_id=plan.public_id), {}).status_code == 404
 
 
 def test_a_key_adult_writes_plans_for_their_own_key_child_only(
@@ -434,9 +436,9 @@ def test_virtual_school_reads_plans_of_its_children_but_does_not_write(
     not_theirs = make_plan(world)
     client = signed_in(testing.user(world.school, Role.VIRTUAL_SCHOOL))
 
-    assert client.get(url(world, "plan", plan_id=theirs.pk)).status_code == 200
-    assert client.get(url(world, "plan", plan_id=not_theirs.pk)).status_code == 404
-    assert client.get(url(world, "review", plan_id=theirs.pk)).status_code == 403
+    assert client.get(url(world, "plan", plan_id=theirs.public_id)).status_code == 200
+    assert client.get(url(world, "plan", plan_id=not_theirs.public_id)).status_code == 404
+    assert client.get(url(world, "review", plan_id=theirs.public_id)).status_code == 403
     assert (
         client.post(
             url(world, "plan_new", pupil_id=world.looked_after_child.pk), plan_data()
@@ -453,14 +455,17 @@ def test_another_schools_lead_gets_404_everywhere(
     target = the_target(world, plan)
 
     for name in ("plan", "review", "target_add", "step_add"):
-        assert client.get(url(world, name, plan_id=plan.pk)).status_code == 404
+        assert client.get(url(world, name, plan_id=plan.public_id)).status_code == 404
         assert (
-            client.post(url(world, name, plan_id=plan.pk), review_data(target)).status_code == 404
+            client.post(url(world, name, plan_id=plan.public_id), review_data(target)).status_code
+            == 404
         )
     for name in ("pupil_plans", "plan_new", "chronology"):
         assert client.get(url(world, name, pupil_id=world.child.pk)).status_code == 404
     # Their own school's URLs with this school's plan number find nothing either.
-    theirs = reverse("plans:plan", kwargs={"urn": other_world.school.urn, "plan_id": plan.pk})
+    theirs = reverse(
+        "plans:plan", kwargs={"urn": other_world.school.urn, "plan_id": plan.public_id}
+    )
     assert client.get(theirs).status_code == 404
     with school_scope(world.school):
         assert PlanVersion.objects.count() == 1
@@ -501,7 +506,7 @@ def test_plan_pages_keep_a_fixed_number_of_queries(
         make_plan(world)
 
     with django_assert_max_num_queries(16):
-        assert client.get(url(world, "plan", plan_id=plan.pk)).status_code == 200
+        assert client.get(url(world, "plan", plan_id=plan.public_id)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url(world, "pupil_plans", pupil_id=world.child.pk)).status_code == 200
     with django_assert_max_num_queries(12):

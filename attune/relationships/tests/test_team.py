@@ -228,7 +228,7 @@ def test_another_schools_lead_gets_404(
 ) -> None:
     member = wider(world)
     client = signed_in(other_world.lead)
-    end = url(world, "team_member_end", circle="wider", member_id=member.pk)
+    end = url(world, "team_member_end", circle="wider", member_id=member.public_id)
 
     assert client.get(url(world)).status_code == 404
     assert client.post(url(world, "team_wider_add"), wider_data()).status_code == 404
@@ -254,7 +254,7 @@ def test_a_third_social_worker_within_a_year_is_flagged(
 def test_ending_membership_keeps_it_in_the_history(world: SchoolWorld, signed_in: SignedIn) -> None:
     member = wider(world)
     client = signed_in(world.lead)
-    end = url(world, "team_member_end", circle="wider", member_id=member.pk)
+    end = url(world, "team_member_end", circle="wider", member_id=member.public_id)
 
     too_early = client.post(end, {"ended_on": days_ago(40).isoformat()}, follow=True)
     assert "between when they started and today" in too_early.text
@@ -264,7 +264,9 @@ def test_ending_membership_keeps_it_in_the_history(world: SchoolWorld, signed_in
     again = client.post(end, {"ended_on": days_ago(0).isoformat()}, follow=True)
     assert "already left the team" in again.text
     assert (
-        client.post(url(world, "team_member_end", circle="nope", member_id=member.pk)).status_code
+        client.post(
+            url(world, "team_member_end", circle="nope", member_id=member.public_id)
+        ).status_code
         == 404
     )
     with school_scope(world.school):
