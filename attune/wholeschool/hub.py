@@ -31,6 +31,12 @@ class Link:
 
 ENTRIES: tuple[Entry, ...] = (
     Entry(
+        "You said, we did",
+        "Concerns and ideas from children, families and staff, and what the school did about them.",
+        "plans:you_said_school",
+        Permission.CHECK_IN,
+    ),
+    Entry(
         "Relational Approaches Audit",
         "Rate how the school helps children feel safe, known and connected, and plan what next.",
         "wholeschool:audit_list",
@@ -47,6 +53,18 @@ ENTRIES: tuple[Entry, ...] = (
         "Hand a tablet to a child so they can answer the belonging survey, with read-aloud.",
         "belonging:kiosk_home",
         Permission.RUN_SURVEY_KIOSK,
+    ),
+    Entry(
+        "Interventions",
+        "What the school offers, who takes part, and how much difference it is making.",
+        "interventions:catalogue",
+        Permission.MANAGE_INTERVENTIONS,
+    ),
+    Entry(
+        "Incidents",
+        "Record what happened, how the child was helped to calm, and what was talked through.",
+        "incidents:school",
+        Permission.RECORD_INCIDENTS,
     ),
 )
 
