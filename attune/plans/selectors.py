@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from attune.attendance.models import MarkChange, SessionMark
 from attune.checkins.models import Checkin
+from attune.incidents.selectors import chronology_entries as incident_entries
+from attune.interventions.selectors import chronology_entries as intervention_entries
 from attune.people.models import CohortMembership, Pupil, PupilNeed
 from attune.plans.domain.chronology import KINDS, Entry, absence_runs, checkin_weeks, chronology
 from attune.plans.domain.handover import RECIPIENTS, sections_for
@@ -317,6 +319,22 @@ def _you_said_entries(
     return entries
 
 
+def _incident_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: Link
+) -> list[Entry]:
+    found = incident_entries([pupil.pk], since=since, until=until)
+    return [
+        Entry(e.on, "incident", e.title, e.detail, link(e.incident_id), order=10) for e in found
+    ]
+
+
+def _intervention_entries(
+    pupil: Pupil, since: date | None, until: date | None, link: str
+) -> list[Entry]:
+    found = intervention_entries([pupil.pk], since=since, until=until)
+    return [Entry(e.on, "intervention", e.title, e.detail, link, order=11) for e in found]
+
+
 def _no_link(key: uuid.UUID) -> str:
     return ""
 
@@ -331,10 +349,19 @@ def chronology_for(
     meeting_link: Link = _no_link,
     contacts_link: str = "",
     you_said_link: Link = _no_link,
+    incident_link: Link | None = None,
+    interventions_link: str | None = None,
 ) -> list[Entry]:
     """Every event about the child, newest first: a fixed number of queries for each kind
-    asked for (one, or two for the team and for attendance), however long the history."""
+    asked for (one, or two for the team and for attendance), however long the history.
+
+    Incidents and interventions come in only when the caller passes their link, having
+    checked that the reader may see them (incidents have their own, narrower rule)."""
     wanted = set(kinds) if kinds else set(KINDS)
+    if incident_link is None:
+        wanted.discard("incident")
+    if interventions_link is None:
+        wanted.discard("intervention")
     sources: dict[str, Callable[[], list[Entry]]] = {
         "key_adult": lambda: _key_adult_entries(pupil, since, until),
         "team": lambda: _team_entries(pupil, since, until),
@@ -345,6 +372,10 @@ def chronology_for(
         "checkin": lambda: _checkin_entries(pupil, since, until),
         "attendance": lambda: _attendance_entries(pupil, since, until),
         "you_said": lambda: _you_said_entries(pupil, since, until, you_said_link),
+        "incident": lambda: _incident_entries(pupil, since, until, incident_link or _no_link),
+        "intervention": lambda: _intervention_entries(
+            pupil, since, until, interventions_link or ""
+        ),
     }
     found = [e for kind, source in sources.items() if kind in wanted for e in source()]
     return chronology(found, kinds=wanted, since=since, until=until)

@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString
 from attune.accounts.decorators import school_view
 from attune.accounts.roles import Permission, Role
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil, visible_pupils
+from attune.incidents.access import can_see_incidents
+from attune.people.access import access_pupil, can_see_sensitive, visible_pupils
 from attune.people.models import Pupil, Staff
 from attune.plans.access import (
     access_meeting,
@@ -353,6 +354,16 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
         meeting_link=_link_maker("plans:meeting", urn, "meeting_id"),
         contacts_link=reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk}),
         you_said_link=_link_maker("plans:you_said", urn, "item_id"),
+        incident_link=(
+            _link_maker("incidents:incident", urn, "incident_id")
+            if can_see_incidents(request.membership, child)
+            else None
+        ),
+        interventions_link=(
+            reverse("interventions:pupil", kwargs={"urn": urn, "pupil_id": child.pk})
+            if can_see_sensitive(request.membership, child)
+            else None
+        ),
     )
     context = {"pupil": child, "entries": entries, "rows": _rows(entries), "form": form}
     return render(request, "plans/chronology.html", context)

@@ -18,6 +18,8 @@ KINDS: dict[str, str] = {
     "checkin": "Check-ins",
     "attendance": "Attendance",
     "you_said": "You said, we did",
+    "incident": "Incidents",
+    "intervention": "Interventions",
 }
 
 

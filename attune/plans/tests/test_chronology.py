@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from attune import testing
 from attune.accounts.models import User
+from attune.incidents.services import IncidentDetails, incident_record
+from attune.interventions.models import Intervention
+from attune.interventions.services import AllocationDetails, allocation_add, catalogue_start
 from attune.plans import testing as plan_testing
+from attune.plans.selectors import chronology_for
+from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 
 pytestmark = pytest.mark.django_db
@@ -97,14 +102,14 @@ def test_the_chronology_takes_the_same_queries_whatever_its_length(
         response = client.get(url(world))
 
     assert len(response.context["entries"]) == 400
-    with django_assert_num_queries(QUERIES - 10):  # one kind asked for: one source read
+    with django_assert_num_queries(QUERIES - 12):  # one kind asked for: one source read
         client.get(url(world), {"kind": "review"})
 
 
 # Session, user, second factor, membership and the pupil; then one query per source: key
 # adults, close team, wider team, plans, reviews, meetings, contacts, check-ins, register
-# marks, mark changes and "you said" items.
-QUERIES = 16
+# marks, mark changes, "you said" items, incidents and interventions.
+QUERIES = 18
 
 
 def test_other_school_and_roles(
@@ -113,3 +118,57 @@ def test_other_school_and_roles(
     assert signed_in(other_world.lead).get(url(world)).status_code == 404
     assert signed_in(world.teacher).get(url(world)).status_code == 403
     assert signed_in(world.key_adult_user).get(url(world)).status_code == 403  # not her key child
+
+
+def test_incidents_and_interventions_join_the_chronology_only_for_those_who_may_see_them(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    now = timezone.now()
+    with school_scope(world.school):
+        incident_record(
+            actor=world.lead,
+            pupil=world.child,
+            details=IncidentDetails(
+                occurred_at=now - timedelta(days=3),
+                place="the dining hall",
+                before="A loud fire drill.",
+                regulated_by=world.key_adult,
+                how_regulated="Quiet room, breathing together.",
+                minutes_to_calm=14,
+                talked_through="",
+                repair="",
+                follow_up="",
+            ),
+            now=now,
+        )
+        catalogue_start(actor=world.lead, school=world.school)
+        elsa = Intervention.objects.get(name="ELSA")
+        allocation_add(
+            actor=world.lead,
+            pupil=world.child,
+            intervention=elsa,
+            measure=None,
+            details=AllocationDetails(
+                staff=world.key_adult,
+                started_on=now.date() - timedelta(days=20),
+                ended_on=None,
+                frequency="Weekly",
+                baseline=None,
+                baseline_on=None,
+                follow_up=None,
+                follow_up_on=None,
+            ),
+            today=now.date(),
+        )
+
+    response = signed_in(world.lead).get(url(world))
+
+    kinds = {e.kind for e in response.context["entries"]}
+    assert {"incident", "intervention"} <= kinds
+    assert (
+        "Incident in the dining hall" in response.text and "Calm after 14 minutes." in response.text
+    )
+    assert "Started ELSA" in response.text
+    with school_scope(world.school):
+        quiet = chronology_for(world.child, kinds=None, since=None, until=None)
+    assert not {"incident", "intervention"} & {e.kind for e in quiet}
