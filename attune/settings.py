@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "attune.accounts",
     "attune.people",
     "attune.relationships",
@@ -204,7 +205,9 @@ SECURE_CSP = {
 # Attune reads REMOTE_ADDR: behind a proxy, have the proxy server set it to the client's address.
 AXES_FAILURE_LIMIT = envint("ATTUNE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("ATTUNE_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address with ATTUNE_ADDRESS_LOCKOUT_FAILURES over all emails is paused (spraying).
+AXES_LOCKOUT_PARAMETERS = "attune.privacy.signin.lockout_parameters"
+ATTUNE_ADDRESS_LOCKOUT_FAILURES = envint("ATTUNE_ADDRESS_LOCKOUT_FAILURES", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "attune.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -215,8 +218,24 @@ OTP_TOTP_ISSUER = "Attune"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
-# Attune sends no email yet; when it does, it will use Django 6.1's MAILERS setting.
+# Email goes out through SMTP (Django 6.1 mailers), only from the background worker.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Attune <no-reply@attune.invalid>")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", False),
+            "timeout": envint("EMAIL_TIMEOUT", 30),
+        },
+    }
+}
+
+# Background tasks (django.tasks) are stored in the database and run by `attune db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

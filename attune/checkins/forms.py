@@ -5,8 +5,24 @@ from typing import Any
 from django import forms
 
 from attune.checkins.domain.attunement import Principle
-from attune.checkins.models import WEEKDAY_NAMES, CheckinForm, Mood, Outcome
-from attune.checkins.services import HowItWent, PlanTerms
+from attune.checkins.models import (
+    WEEKDAY_NAMES,
+    CheckinForm,
+    ContactBy,
+    ContactOutcome,
+    Mood,
+    Outcome,
+    PhoneOutcome,
+    ShareChannel,
+)
+from attune.checkins.services import (
+    Contact,
+    HowItWent,
+    PlanTerms,
+    Routine,
+    SharingTerms,
+    WhatWasNoticed,
+)
 from attune.people.models import Staff
 from attune.relationships.forms import StaffChoiceField
 
@@ -137,3 +153,131 @@ class TargetForm(forms.Form):
         label="Principle it works on", coerce=int, choices=[(p.value, p.label) for p in Principle]
     )
     text = forms.CharField(label="Target", max_length=500)
+
+
+# ---------------------------------------------------------------------------------------------
+# Positive noticing, family sharing and keeping in touch
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+class FamilySharingForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How good news goes home", choices=ShareChannel.choices, widget=forms.RadioSelect
+    )
+    home_name = forms.CharField(
+        label="Who at home (optional)",
+        required=False,
+        max_length=120,
+        help_text="How to greet them, for example: Ms Fletcher, or Dad.",
+    )
+    email = forms.EmailField(label="Email address to use", required=False)
+    phone = forms.CharField(label="Phone number to use", required=False, max_length=40)
+    consent_given_by = forms.CharField(
+        label="Consent given by",
+        required=False,
+        max_length=120,
+        help_text="For example: Mum, at the review meeting.",
+    )
+    consent_given_on = forms.DateField(label="Consent given on", required=False, widget=DATE)
+    child_view = forms.CharField(
+        label="What the child said about it, in their words",
+        required=False,
+        max_length=2000,
+        widget=SHORT_TEXT,
+    )
+
+    def terms(self) -> SharingTerms:
+        return SharingTerms(**self.cleaned_data)
+
+
+class NoticingForm(forms.Form):
+    pupil = forms.UUIDField(label="Child", widget=forms.Select)
+    on = forms.DateField(label="Day", widget=DATE)
+    child_in_school = forms.TypedChoiceField(
+        label="Was the child in school?",
+        choices=[("yes", "Yes"), ("no", "No: notice their effort from home")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    proud_of = forms.CharField(
+        label="What the child was proud of",
+        max_length=500,
+        widget=SHORT_TEXT,
+        help_text="Ask them, and write it in their words.",
+    )
+    noticed = forms.CharField(
+        label="What you noticed",
+        max_length=500,
+        widget=SHORT_TEXT,
+        help_text="On a day at home this can be effort: an email sent in, a call taken.",
+    )
+    shared_by = forms.ChoiceField(
+        label="How it goes home",
+        choices=[*ShareChannel.choices, ("", "Not shared yet")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    phone_outcome = forms.ChoiceField(
+        label="If you phoned: how the call went",
+        choices=PhoneOutcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    share_note = forms.CharField(
+        label="Anything said or agreed (optional)", required=False, max_length=500
+    )
+
+    def __init__(self, *args: Any, children: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].widget.choices = children
+
+    def what(self) -> WhatWasNoticed:
+        data = self.cleaned_data
+        return WhatWasNoticed(
+            on=data["on"],
+            proud_of=data["proud_of"],
+            noticed=data["noticed"],
+            child_in_school=data["child_in_school"],
+            shared_by=data["shared_by"],
+            phone_outcome=data["phone_outcome"],
+            share_note=data["share_note"],
+        )
+
+
+class RoutineForm(forms.Form):
+    prefix = "routine"
+
+    staff = StaffChoiceField(queryset=Staff.objects.none(), label="Who gets in touch")
+    at = forms.TimeField(label="At", widget=TIME, help_text="For example 09:30.")
+    by = forms.ChoiceField(label="How", choices=ContactBy.choices)
+    with_whom = forms.CharField(
+        label="With whom (optional)",
+        required=False,
+        max_length=120,
+        help_text="For example: the child, then Mum.",
+    )
+    notes = forms.CharField(label="What helps (optional)", required=False, max_length=500)
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+
+    def routine(self) -> Routine:
+        return Routine(**self.cleaned_data)
+
+
+class ContactForm(forms.Form):
+    prefix = "contact"
+
+    on = forms.DateField(label="Day", widget=DATE)
+    by = forms.ChoiceField(label="How", choices=ContactBy.choices)
+    outcome = forms.ChoiceField(
+        label="How it went", choices=ContactOutcome.choices, widget=forms.RadioSelect
+    )
+    agreed = forms.CharField(label="What was agreed (optional)", required=False, max_length=500)
+
+    def contact(self) -> Contact:
+        return Contact(**self.cleaned_data)

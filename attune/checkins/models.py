@@ -245,3 +245,188 @@ class RelationshipTarget(SchoolOwned):
 
     def __str__(self) -> str:
         return self.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Positive noticing and how it goes home
+
+
+class ShareChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "A phone call"
+    CHILD_TELLS = "child_tells", "The child tells them"
+
+
+class FamilySharing(SchoolOwned):
+    """How good news goes home for one child, as the child and family agreed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="family_sharing")
+    channel = models.CharField(max_length=12, choices=ShareChannel.choices)
+    home_name = models.CharField("Who at home", max_length=120, blank=True)
+    email = models.EmailField("Email address to use", blank=True)
+    phone = models.CharField("Phone number to use", max_length=40, blank=True)
+    consent_given_by = models.CharField(max_length=120, blank=True)
+    consent_given_on = models.DateField(null=True, blank=True)
+    child_view = models.TextField("What the child said", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(channel="email") | (~Q(email="") & Q(consent_given_on__isnull=False)),
+                name="family_sharing_email_needs_address_and_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} for {self.pupil_id}"
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_on is not None
+
+
+class PhoneOutcome(models.TextChoices):
+    SPOKE = "spoke", "Spoke to them"
+    NO_ANSWER = "no_answer", "No answer"
+    MESSAGE_LEFT = "message_left", "Left a message"
+
+
+class Noticing(SchoolOwned):
+    """Two positives for a child at the end of a day or session, and how they went home.
+
+    On a day the child is not in school, the positives are the effort noticed (an email sent
+    in, a call taken, getting up and dressed).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    relationship = models.ForeignKey(
+        KeyAdultRelationship, on_delete=models.PROTECT, related_name="noticings"
+    )
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="noticings")
+    on = models.DateField()
+    child_in_school = models.BooleanField(default=True)
+    proud_of = models.CharField(max_length=500)
+    noticed = models.CharField(max_length=500)
+    shared_by = models.CharField(max_length=12, choices=ShareChannel.choices, blank=True)
+    phone_outcome = models.CharField(max_length=12, choices=PhoneOutcome.choices, blank=True)
+    share_note = models.CharField(max_length=500, blank=True)
+    recorded_by_staff = models.ForeignKey(
+        Staff, null=True, on_delete=models.SET_NULL, related_name="noticings"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(shared_by="phone") | ~Q(phone_outcome=""),
+                name="noticing_phone_has_outcome",
+            )
+        ]
+        indexes = [models.Index(fields=["pupil", "on"], name="noticing_pupil_day")]
+
+    def __str__(self) -> str:
+        return f"Noticing on {self.on}"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to send"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
+class EmailHome(SchoolOwned):
+    """One email to a family, sent by the background worker. Every attempt is counted here,
+    so a message that could not be sent is shown to the lead rather than lost."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    noticing = models.OneToOneField(Noticing, on_delete=models.CASCADE, related_name="email")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="emails_home")
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "status"], name="email_home_school_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.subject}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping in touch with a child who is not in school
+
+
+class ContactBy(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    VIDEO = "video", "Video call"
+    VISIT = "visit", "Home visit"
+
+
+class ContactOutcome(models.TextChoices):
+    SPOKE_TO_CHILD = "spoke_child", "Spoke to the child"
+    SPOKE_TO_PARENT = "spoke_parent", "Spoke to a parent or carer"
+    NO_ANSWER = "no_answer", "No answer"
+    MESSAGE_LEFT = "message_left", "Left a message"
+
+
+class KeepInTouchRoutine(SchoolOwned):
+    """Who gets in touch with a child on the days they are not in school, how and when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pupil = models.OneToOneField(
+        Pupil, on_delete=models.CASCADE, related_name="keep_in_touch_routine"
+    )
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="keep_in_touch")
+    at = models.TimeField()
+    by = models.CharField(max_length=8, choices=ContactBy.choices, default=ContactBy.PHONE)
+    with_whom = models.CharField(max_length=120, blank=True)
+    notes = models.CharField(max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%H:%M} by {self.get_by_display().lower()}"
+
+
+class KeepInTouchContact(SchoolOwned):
+    """One contact made with an absent child or their family, and what was agreed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="keep_in_touch")
+    on = models.DateField()
+    by = models.CharField(max_length=8, choices=ContactBy.choices)
+    outcome = models.CharField(max_length=12, choices=ContactOutcome.choices)
+    agreed = models.CharField(max_length=500, blank=True)
+    staff = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "recorded_at"]
+        indexes = [models.Index(fields=["school", "on"], name="keep_in_touch_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.on}"

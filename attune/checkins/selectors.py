@@ -9,12 +9,19 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 
+from attune.attendance.models import SessionMark, SessionName
 from attune.checkins.domain import attunement, schedule, warnings
+from attune.checkins.domain.arrival import ARRIVAL_TEXT, NOON, Arrival, arrival, mark_to_read
 from attune.checkins.domain.today import STATE_TEXT, SlotState, slot_key, slot_state
 from attune.checkins.models import (
     AttunementRecord,
     Checkin,
     CheckinPlan,
+    DeliveryStatus,
+    EmailHome,
+    KeepInTouchContact,
+    KeepInTouchRoutine,
+    Noticing,
     Outcome,
     SchoolClosure,
     StaffAbsence,
@@ -116,10 +123,27 @@ class ChildDay:
     key_adult_away: bool
     slots: list[SlotRow]
     none_due: str
+    arrival: Arrival = Arrival.NO_MARK
+    noticed: int = 0  # positives recorded for this child on the day
 
     @property
     def pupil(self) -> Pupil:
         return self.relationship.pupil
+
+    @property
+    def arrival_text(self) -> str:
+        return ARRIVAL_TEXT[self.arrival]
+
+
+@dataclass
+class KeepInTouchRow:
+    routine: KeepInTouchRoutine
+    arrival: Arrival
+    contacts: list[KeepInTouchContact]
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.routine.pupil
 
 
 @dataclass
@@ -129,6 +153,22 @@ class TodayPage:
     away: bool
     closed: str
     children: list[ChildDay] = field(default_factory=list)
+    keeping_in_touch: list[KeepInTouchRow] = field(default_factory=list)
+
+    def _count(self, which: Arrival) -> int:
+        return sum(1 for c in self.children if c.arrival is which)
+
+    @property
+    def in_school(self) -> int:
+        return self._count(Arrival.IN_SCHOOL)
+
+    @property
+    def absent(self) -> int:
+        return self._count(Arrival.ABSENT)
+
+    @property
+    def no_mark(self) -> int:
+        return self._count(Arrival.NO_MARK)
 
     @property
     def due_now(self) -> int:
@@ -150,6 +190,9 @@ def _today_relationships(day: date) -> QuerySet[KeyAdultRelationship]:
                 queryset=Checkin.objects.filter(on=day).select_related("done_by"),
                 to_attr="day_checkins",
             ),
+            Prefetch(
+                "noticings", queryset=Noticing.objects.filter(on=day), to_attr="day_noticings"
+            ),
         )
         .order_by("pupil__legal_surname", "pupil__legal_forename")
     )
@@ -160,14 +203,56 @@ def today_for(staff: Staff, day: date, now: datetime) -> TodayPage:
     away = staff_away_on(day)
     calendar = calendar_between(day, day)
     mine = Q(key_adult=staff) | Q(co_worker=staff, key_adult_id__in=away)
+    relationships = list(_today_relationships(day).filter(mine))
+    routines = list(
+        KeepInTouchRoutine.objects.filter(staff=staff).select_related("pupil").order_by("at")
+    )
+    pupils = {r.pupil_id for r in relationships} | {r.pupil_id for r in routines}
+    where = arrivals_on(day, pupils, afternoon=_afternoon(day, now))
     children = [
-        _child_day(r, staff, day, now, away, calendar)
-        for r in _today_relationships(day).filter(mine)
+        _child_day(r, staff, day, now, away, calendar, where.get(r.pupil_id, Arrival.NO_MARK))
+        for r in relationships
     ]
     closure = SchoolClosure.objects.filter(on=day).first()
     page = TodayPage(day, staff, staff.pk in away, closure.reason if closure else "", children)
     page.children.sort(key=lambda c: c.covering)  # own key children first, then cover
+    page.keeping_in_touch = _keeping_in_touch(routines, where, day)
     return page
+
+
+def _afternoon(day: date, now: datetime) -> bool:
+    return day < now.date() or now.time() >= NOON
+
+
+def arrivals_on(
+    day: date, pupil_ids: Iterable[object], *, afternoon: bool
+) -> dict[object, Arrival]:
+    """Where each child is on ``day`` by the register: one query, read-only."""
+    marks: dict[object, dict[str, str]] = defaultdict(dict)
+    rows = SessionMark.objects.filter(date=day, pupil_id__in=list(pupil_ids)).values_list(
+        "pupil_id", "session", "code"
+    )
+    for pupil_id, session, code in rows:
+        marks[pupil_id][session] = code
+    return {
+        pupil_id: arrival(
+            mark_to_read(found.get(SessionName.AM), found.get(SessionName.PM), afternoon=afternoon)
+        )
+        for pupil_id, found in marks.items()
+    }
+
+
+def _keeping_in_touch(
+    routines: list[KeepInTouchRoutine], where: dict[object, Arrival], day: date
+) -> list[KeepInTouchRow]:
+    """The children this adult keeps in touch with who are not in school on ``day``."""
+    absent = [r for r in routines if where.get(r.pupil_id) is Arrival.ABSENT]
+    if not absent:
+        return []
+    contacts: dict[object, list[KeepInTouchContact]] = defaultdict(list)
+    for c in KeepInTouchContact.objects.filter(on=day, pupil_id__in=[r.pupil_id for r in absent]):
+        contacts[c.pupil_id].append(c)
+    return [KeepInTouchRow(r, Arrival.ABSENT, contacts[r.pupil_id]) for r in absent]
 
 
 def child_day_for(
@@ -175,7 +260,16 @@ def child_day_for(
 ) -> ChildDay:
     """One child's row of Today, for re-drawing it after a check-in is logged."""
     fresh = _today_relationships(day).get(pk=relationship.pk)
-    return _child_day(fresh, staff, day, now, staff_away_on(day), calendar_between(day, day))
+    where = arrivals_on(day, [fresh.pupil_id], afternoon=_afternoon(day, now))
+    return _child_day(
+        fresh,
+        staff,
+        day,
+        now,
+        staff_away_on(day),
+        calendar_between(day, day),
+        where.get(fresh.pupil_id, Arrival.NO_MARK),
+    )
 
 
 def _child_day(
@@ -185,12 +279,21 @@ def _child_day(
     now: datetime,
     away: set[object],
     calendar: schedule.SchoolCalendar,
+    where: Arrival = Arrival.NO_MARK,
 ) -> ChildDay:
     plan = plan_of(relationship)
     covering = relationship.key_adult_id != staff.pk
+    noticed = len(relationship.day_noticings)  # type: ignore[attr-defined]
+    key_adult_away = relationship.key_adult_id in away
     if plan is None:
-        return ChildDay(relationship, None, covering, relationship.key_adult_id in away, [], "")
-    due = schedule.due_on(day, domain_plan(plan), calendar, cover_for(relationship, away))
+        return ChildDay(relationship, None, covering, key_adult_away, [], "", where, noticed)
+    due = schedule.due_on(
+        day,
+        domain_plan(plan),
+        calendar,
+        cover_for(relationship, away),
+        child_absent=where is Arrival.ABSENT,
+    )
     logged = {c.slot: c for c in relationship.day_checkins}  # type: ignore[attr-defined]
     rows = [
         SlotRow(
@@ -201,7 +304,7 @@ def _child_day(
         for d in due.due
     ]
     return ChildDay(
-        relationship, plan, covering, relationship.key_adult_id in away, rows, due.reason_text
+        relationship, plan, covering, key_adult_away, rows, due.reason_text, where, noticed
     )
 
 
@@ -418,3 +521,29 @@ def current_level(relationship: KeyAdultRelationship) -> attunement.Principle | 
 
 def attunement_progress(records: Iterable[AttunementRecord]) -> attunement.Progress:
     return attunement.progress(attunement.LevelRecord(r.on, r.principle) for r in records)
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages home
+
+
+@dataclass
+class MessagesHome:
+    waiting: list[EmailHome]  # not sent yet: queued, or failed and waiting for a retry
+    sent: list[EmailHome]
+
+
+def messages_home(recent: int = 20) -> MessagesHome:
+    emails = EmailHome.objects.select_related("pupil", "noticing__recorded_by_staff")
+    return MessagesHome(
+        waiting=list(emails.exclude(status=DeliveryStatus.SENT).order_by("created_at")),
+        sent=list(emails.filter(status=DeliveryStatus.SENT).order_by("-sent_at")[:recent]),
+    )
+
+
+def noticings_for(pupil: Pupil, limit: int = 10) -> list[Noticing]:
+    return list(
+        Noticing.objects.filter(pupil=pupil)
+        .select_related("recorded_by_staff", "email")
+        .order_by("-on", "-recorded_at")[:limit]
+    )

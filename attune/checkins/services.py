@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+import smtplib
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from attune.accounts.models import User
 from attune.auditlog.services import audit_log
 from attune.checkins.domain import attunement
+from attune.checkins.domain.delivery import next_attempt_at
 from attune.checkins.domain.schedule import ScheduleError
 from attune.checkins.models import (
     AttunementRecord,
     Checkin,
     CheckinPlan,
+    ContactBy,
+    ContactOutcome,
+    DeliveryStatus,
+    EmailHome,
+    FamilySharing,
+    KeepInTouchContact,
+    KeepInTouchRoutine,
+    Noticing,
     Outcome,
+    PhoneOutcome,
     RelationshipTarget,
     SchoolClosure,
+    ShareChannel,
     StaffAbsence,
 )
 from attune.checkins.selectors import current_level, domain_plan, slots_due_for
 from attune.errors import AttuneError
-from attune.people.models import Staff
+from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 
 
@@ -415,3 +430,465 @@ def relationship_target_set(
             request=request,
         )
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# How good news goes home, positive noticing and the emails it sends
+
+
+@dataclass(frozen=True, slots=True)
+class SharingTerms:
+    """How the child and family agreed good news goes home."""
+
+    channel: str
+    home_name: str = ""
+    email: str = ""
+    phone: str = ""
+    consent_given_by: str = ""
+    consent_given_on: date | None = None
+    child_view: str = ""
+
+
+def _check_sharing(terms: SharingTerms, today: date) -> None:
+    if terms.channel not in ShareChannel.values:
+        raise CheckinError("Choose how good news goes home.", "checkins.sharing.channel", "channel")
+    if terms.consent_given_on is not None and terms.consent_given_on > today:
+        raise CheckinError(
+            "Consent cannot be dated in the future.",
+            "checkins.sharing.consent_future",
+            "consent_given_on",
+        )
+    if terms.consent_given_on is not None and not terms.consent_given_by.strip():
+        raise CheckinError(
+            "Say who gave consent, for example 'Mum, at the review meeting'.",
+            "checkins.sharing.consent_by",
+            "consent_given_by",
+        )
+    if terms.channel == ShareChannel.EMAIL and not terms.email.strip():
+        raise CheckinError(
+            "Give the email address the family asked us to use.",
+            "checkins.sharing.no_email",
+            "email",
+        )
+    if terms.channel == ShareChannel.EMAIL and terms.consent_given_on is None:
+        raise CheckinError(
+            "Email needs the family's consent first: record who gave it and when.",
+            "checkins.sharing.no_consent",
+            "consent_given_on",
+        )
+
+
+_SHARING_FIELDS = (
+    "channel",
+    "home_name",
+    "email",
+    "phone",
+    "consent_given_by",
+    "consent_given_on",
+    "child_view",
+)
+
+
+def family_sharing_save(
+    *,
+    actor: User,
+    pupil: Pupil,
+    terms: SharingTerms,
+    today: date,
+    request: HttpRequest | None = None,
+) -> FamilySharing:
+    """Record how good news goes home for ``pupil`` (the audit keeps no address, only that it
+    changed)."""
+    _check_sharing(terms, today)
+    values = {
+        "channel": terms.channel,
+        "home_name": terms.home_name.strip(),
+        "email": terms.email.strip(),
+        "phone": terms.phone.strip(),
+        "consent_given_by": terms.consent_given_by.strip(),
+        "consent_given_on": terms.consent_given_on,
+        "child_view": terms.child_view.strip(),
+    }
+    with transaction.atomic():
+        sharing = FamilySharing.objects.select_for_update(of=("self",)).filter(pupil=pupil).first()
+        created = sharing is None
+        if sharing is None:
+            sharing = FamilySharing(school_id=pupil.school_id, pupil=pupil)
+        changed = [f for f in _SHARING_FIELDS if getattr(sharing, f) != values[f]]
+        for name, value in values.items():
+            setattr(sharing, name, value)
+        sharing.updated_by = actor
+        if created:
+            sharing.save()
+        else:
+            sharing.save(update_fields=[*_SHARING_FIELDS, "updated_by", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="checkins.sharing.set" if created else "checkins.sharing.changed",
+            obj=sharing,
+            school=pupil.school,
+            pupil=pupil,
+            changes={
+                "channel": sharing.channel,
+                "consent": sharing.consent_given_on.isoformat()
+                if sharing.consent_given_on
+                else None,
+                "changed": changed,
+            },
+            request=request,
+        )
+    return sharing
+
+
+@dataclass(frozen=True, slots=True)
+class WhatWasNoticed:
+    """Two positives, and how they went home (``shared_by`` empty when not shared yet)."""
+
+    on: date
+    proud_of: str
+    noticed: str
+    child_in_school: bool = True
+    shared_by: str = ""
+    phone_outcome: str = ""
+    share_note: str = ""
+
+
+def noticing_not_yours() -> CheckinError:
+    """The same refusal for another adult's child and for a child not found at all."""
+    return CheckinError(
+        "You can only record noticing for children you are key adult or co-worker for.",
+        "checkins.noticing.not_yours",
+        "pupil",
+    )
+
+
+def noticing_relationship(staff: Staff, pupil: Pupil) -> KeyAdultRelationship | None:
+    """The current relationship where ``staff`` is the child's key adult or co-worker."""
+    return (
+        KeyAdultRelationship.objects.filter(pupil=pupil, ended_on__isnull=True)
+        .filter(Q(key_adult=staff) | Q(co_worker=staff))
+        .select_related("pupil", "pupil__school")
+        .first()
+    )
+
+
+def _check_noticing(what: WhatWasNoticed, sharing: FamilySharing | None, today: date) -> None:
+    if what.on > today:
+        raise CheckinError(
+            "Record what has already happened: the date cannot be in the future.",
+            "checkins.noticing.future",
+            "on",
+        )
+    if not what.proud_of.strip():
+        raise CheckinError(
+            "Write what the child was proud of, in their words if you can.",
+            "checkins.noticing.proud_of",
+            "proud_of",
+        )
+    if not what.noticed.strip():
+        raise CheckinError(
+            "Write the good thing you noticed.", "checkins.noticing.noticed", "noticed"
+        )
+    if what.shared_by and what.shared_by not in ShareChannel.values:
+        raise CheckinError("Choose how it went home.", "checkins.noticing.channel", "shared_by")
+    if what.shared_by == ShareChannel.PHONE and what.phone_outcome not in PhoneOutcome.values:
+        raise CheckinError(
+            "Say how the phone call went.", "checkins.noticing.phone_outcome", "phone_outcome"
+        )
+    if what.shared_by == ShareChannel.EMAIL and (sharing is None or not sharing.email):
+        raise CheckinError(
+            "There is no email address for this family yet. Add it on the child's page, "
+            "or share it another way.",
+            "checkins.noticing.no_email",
+            "shared_by",
+        )
+    if what.shared_by == ShareChannel.EMAIL and sharing is not None and not sharing.has_consent:
+        raise CheckinError(
+            "The family has not agreed to email yet, so it cannot go by email.",
+            "checkins.noticing.no_consent",
+            "shared_by",
+        )
+
+
+def noticing_record(
+    *,
+    actor: User,
+    staff: Staff,
+    pupil: Pupil,
+    what: WhatWasNoticed,
+    today: date,
+    request: HttpRequest | None = None,
+) -> Noticing:
+    """Save two positives for a child; by email, the message is queued for the worker."""
+    relationship = noticing_relationship(staff, pupil)
+    if relationship is None:
+        raise noticing_not_yours()
+    sharing = FamilySharing.objects.filter(pupil=pupil).first()
+    _check_noticing(what, sharing, today)
+    with transaction.atomic():
+        noticing = Noticing.objects.create(
+            school_id=pupil.school_id,
+            relationship=relationship,
+            pupil=pupil,
+            on=what.on,
+            child_in_school=what.child_in_school,
+            proud_of=what.proud_of.strip(),
+            noticed=what.noticed.strip(),
+            shared_by=what.shared_by,
+            phone_outcome=what.phone_outcome if what.shared_by == ShareChannel.PHONE else "",
+            share_note=what.share_note.strip(),
+            recorded_by_staff=staff,
+            recorded_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="checkins.noticing.recorded",
+            obj=noticing,
+            school=relationship.pupil.school,
+            pupil=pupil,
+            changes={
+                "on": what.on.isoformat(),
+                "child_in_school": what.child_in_school,
+                "shared_by": noticing.shared_by or None,
+                "phone_outcome": noticing.phone_outcome or None,
+            },
+            request=request,
+        )
+        if what.shared_by == ShareChannel.EMAIL and sharing is not None:
+            _queue_email(actor, noticing, sharing, staff, today, request)
+    return noticing
+
+
+def _queue_email(
+    actor: User,
+    noticing: Noticing,
+    sharing: FamilySharing,
+    staff: Staff,
+    today: date,
+    request: HttpRequest | None,
+) -> EmailHome:
+    pupil = noticing.pupil
+    school = pupil.school
+    when = "today" if noticing.on == today else f"on {noticing.on:%A %-d %B}"
+    email = EmailHome.objects.create(
+        school_id=pupil.school_id,
+        noticing=noticing,
+        pupil=pupil,
+        to=sharing.email,
+        subject=f"Good news about {pupil.known_as} from {school.name}",
+        body=email_body(noticing, sharing, staff, when),
+    )
+    audit_log(
+        actor=actor,
+        action="checkins.email_home.queued",
+        obj=email,
+        school=school,
+        pupil=pupil,
+        changes={"noticing": str(noticing.pk)},
+        request=request,
+    )
+    _enqueue(email, run_after=None)
+    return email
+
+
+def email_body(noticing: Noticing, sharing: FamilySharing, staff: Staff, when: str) -> str:
+    name = noticing.pupil.known_as
+    greeting = f"Hello {sharing.home_name}," if sharing.home_name else "Hello,"
+    opening = (
+        f"Two good things from {name}'s day {when}."
+        if noticing.child_in_school
+        else f"{name} was not in school {when}, and we still noticed two things worth sharing."
+    )
+    return "\n".join(
+        [
+            greeting,
+            "",
+            opening,
+            "",
+            f"What {name} was proud of:",
+            noticing.proud_of,
+            "",
+            f"What {staff.first_name} noticed:",
+            noticing.noticed,
+            "",
+            "With best wishes,",
+            staff.full_name,
+            noticing.pupil.school.name,
+            "",
+            "You are getting this because you asked the school to share good news by email. "
+            "To change that, contact the school.",
+        ]
+    )
+
+
+def _enqueue(email: EmailHome, *, run_after: datetime | None) -> None:
+    from attune.checkins.tasks import send_email_home  # the task module imports this one
+
+    task = send_email_home.using(run_after=run_after) if run_after else send_email_home
+    task.enqueue(email.school_id, str(email.pk), email.attempts)
+
+
+def email_home_send(*, email: EmailHome, attempts_before: int, now: datetime) -> EmailHome:
+    """One attempt to send, run by the worker. Each attempt is counted on the row; a failure
+    schedules the next try with a growing wait, and a stale task (one overtaken by a newer
+    attempt or a sent message) does nothing."""
+    if email.status == DeliveryStatus.SENT or email.attempts != attempts_before:
+        return email
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+    )
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as error:
+        _record_attempt(email, now, error=f"{type(error).__name__}: {error}"[:500])
+    else:
+        _record_attempt(email, now, error=None)
+    return email
+
+
+def _record_attempt(email: EmailHome, now: datetime, *, error: str | None) -> None:
+    with transaction.atomic():
+        email.attempts += 1
+        if error is None:
+            email.status, email.sent_at, email.last_error = DeliveryStatus.SENT, now, ""
+            email.next_attempt_at = None
+        else:
+            email.status, email.last_error = DeliveryStatus.FAILED, error
+            email.next_attempt_at = next_attempt_at(email.attempts, now)
+        email.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
+        audit_log(
+            actor=None,
+            action="checkins.email_home.sent" if error is None else "checkins.email_home.failed",
+            obj=email,
+            school=email.pupil.school,
+            pupil=email.pupil,
+            changes={"attempt": email.attempts, "error": error},
+        )
+        if email.next_attempt_at is not None:
+            _enqueue(email, run_after=email.next_attempt_at)
+
+
+def email_home_retry(
+    *, actor: User, email: EmailHome, request: HttpRequest | None = None
+) -> EmailHome:
+    """Send again now ("try again" on the messages home list)."""
+    if email.status == DeliveryStatus.SENT:
+        raise CheckinError("That message has already been sent.", "checkins.email_home.sent")
+    with transaction.atomic():
+        email.status, email.next_attempt_at = DeliveryStatus.QUEUED, None
+        email.save(update_fields=["status", "next_attempt_at"])
+        audit_log(
+            actor=actor,
+            action="checkins.email_home.retried",
+            obj=email,
+            school=email.pupil.school,
+            pupil=email.pupil,
+            changes={"attempts_so_far": email.attempts},
+            request=request,
+        )
+        _enqueue(email, run_after=None)
+    return email
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping in touch with a child who is not in school
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    staff: Staff
+    at: time
+    by: str
+    with_whom: str = ""
+    notes: str = ""
+
+
+def keep_in_touch_routine_save(
+    *, actor: User, pupil: Pupil, routine: Routine, request: HttpRequest | None = None
+) -> KeepInTouchRoutine:
+    if routine.by not in ContactBy.values:
+        raise CheckinError("Choose how you keep in touch.", "checkins.routine.by", "by")
+    if routine.staff.school_id != pupil.school_id or not routine.staff.is_active:
+        raise CheckinError(
+            "Choose an adult who works at the school.", "checkins.routine.staff", "staff"
+        )
+    values = {
+        "staff": routine.staff,
+        "at": routine.at,
+        "by": routine.by,
+        "with_whom": routine.with_whom.strip(),
+        "notes": routine.notes.strip(),
+        "updated_by": actor,
+    }
+    with transaction.atomic():
+        saved, created = KeepInTouchRoutine.objects.update_or_create(
+            pupil=pupil, defaults={"school_id": pupil.school_id, **values}
+        )
+        audit_log(
+            actor=actor,
+            action="checkins.routine.set" if created else "checkins.routine.changed",
+            obj=saved,
+            school=pupil.school,
+            pupil=pupil,
+            changes={
+                "staff": routine.staff.full_name,
+                "at": routine.at.isoformat(timespec="minutes"),
+                "by": routine.by,
+                "with_whom": saved.with_whom,
+            },
+            request=request,
+        )
+    return saved
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    on: date
+    by: str
+    outcome: str
+    agreed: str = ""
+
+
+def keep_in_touch_contact_log(
+    *,
+    actor: User,
+    staff: Staff | None,
+    pupil: Pupil,
+    contact: Contact,
+    today: date,
+    request: HttpRequest | None = None,
+) -> KeepInTouchContact:
+    if contact.on > today:
+        raise CheckinError(
+            "A contact cannot be logged for a day that has not happened yet.",
+            "checkins.contact.future",
+            "on",
+        )
+    if contact.by not in ContactBy.values:
+        raise CheckinError("Choose how you got in touch.", "checkins.contact.by", "by")
+    if contact.outcome not in ContactOutcome.values:
+        raise CheckinError("Choose how it went.", "checkins.contact.outcome", "outcome")
+    with transaction.atomic():
+        logged = KeepInTouchContact.objects.create(
+            school_id=pupil.school_id,
+            pupil=pupil,
+            on=contact.on,
+            by=contact.by,
+            outcome=contact.outcome,
+            agreed=contact.agreed.strip(),
+            staff=staff,
+            recorded_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="checkins.contact.logged",
+            obj=logged,
+            school=pupil.school,
+            pupil=pupil,
+            changes={"on": contact.on.isoformat(), "by": contact.by, "outcome": contact.outcome},
+            request=request,
+        )
+    return logged

@@ -15,4 +15,13 @@ urlpatterns = [
         name="attunement",
     ),
     path("relationships/<uuid:relationship_id>/targets/", views.target, name="target"),
+    path("noticing/", views.noticing, name="noticing"),
+    path("pupils/<uuid:pupil_id>/sharing/", views.sharing, name="sharing"),
+    path(
+        "pupils/<uuid:pupil_id>/keeping-in-touch/",
+        views.keeping_in_touch,
+        name="keeping_in_touch",
+    ),
+    path("messages-home/", views.messages_home_page, name="messages_home"),
+    path("messages-home/<uuid:email_id>/retry/", views.email_retry, name="email_retry"),
 ]

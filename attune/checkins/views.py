@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,28 +16,49 @@ from django.views.decorators.http import require_POST
 
 from attune.accounts.decorators import school_view
 from attune.accounts.roles import Permission
-from attune.checkins.access import access_loggable, access_plan_relationship, access_relationship
+from attune.checkins.access import (
+    access_contact_pupil,
+    access_family_pupil,
+    access_loggable,
+    access_plan_relationship,
+    access_relationship,
+    can_set_family_arrangements,
+)
 from attune.checkins.domain.attunement import CITATION, SOURCE_NOTE, Principle
 from attune.checkins.forms import (
     AbsenceForm,
     AttunementForm,
     ClosureForm,
+    ContactForm,
+    FamilySharingForm,
     LogForm,
+    NoticingForm,
     PlanForm,
+    RoutineForm,
     TargetForm,
 )
 from attune.checkins.models import (
     CheckinPlan,
+    ContactBy,
+    ContactOutcome,
+    EmailHome,
+    FamilySharing,
+    KeepInTouchContact,
+    KeepInTouchRoutine,
     Mood,
+    Noticing,
     Outcome,
     RelationshipTarget,
     SchoolClosure,
+    ShareChannel,
     StaffAbsence,
 )
 from attune.checkins.selectors import (
     attunement_history,
     attunement_progress,
     child_day_for,
+    messages_home,
+    noticings_for,
     oversight,
     today_for,
 )
@@ -45,13 +67,19 @@ from attune.checkins.services import (
     attunement_record,
     checkin_log,
     checkin_plan_save,
+    email_home_retry,
+    family_sharing_save,
+    keep_in_touch_contact_log,
+    keep_in_touch_routine_save,
+    noticing_not_yours,
+    noticing_record,
     relationship_target_set,
     school_closure_add,
     staff_absence_record,
     staff_absence_remove,
 )
 from attune.http import SchoolRequest
-from attune.people.models import Staff
+from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 
 REVIEW_AFTER = timedelta(weeks=6)
@@ -79,7 +107,7 @@ def today(request: SchoolRequest, urn: str) -> HttpResponse:
     now = timezone.localtime()
     day = _day_from(request, now.date())
     context: dict[str, object] = {"day": day, "is_today": day == now.date(), "page": None}
-    context |= ROW_CHOICES
+    context |= ROW_CHOICES | {"contact_outcomes": ContactOutcome.choices}
     if staff is not None:
         context["page"] = today_for(staff, day, now)
     context["previous_day"] = day - timedelta(days=1)
@@ -306,3 +334,188 @@ def _attunement_page(
         "source_note": SOURCE_NOTE,
     }
     return render(request, "checkins/attunement.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Positive noticing, how it goes home, and keeping in touch
+
+
+def _my_children(staff: Staff) -> list[KeyAdultRelationship]:
+    return list(
+        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
+        .filter(Q(key_adult=staff) | Q(co_worker=staff))
+        .select_related("pupil")
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+
+
+@school_view(Permission.CHECK_IN)
+def noticing(request: SchoolRequest, urn: str) -> HttpResponse:
+    """Two positives for a child, shared home the way the family agreed."""
+    staff = request.membership.staff
+    today_ = timezone.localdate()
+    if staff is None:
+        return render(request, "checkins/noticing.html", {"form": None})
+    mine = _my_children(staff)
+    children = [(str(r.pupil_id), r.pupil.display_name) for r in mine]
+    chosen = request.POST.get("pupil") or request.GET.get("pupil", "")
+    sharing = _sharing_of(chosen, {str(r.pupil_id) for r in mine})
+    initial = {"on": today_, "pupil": chosen, "shared_by": sharing.channel if sharing else ""}
+    form = NoticingForm(request.POST or None, children=children, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        pupil = Pupil.objects.filter(pk=form.cleaned_data["pupil"]).first()
+        try:
+            if pupil is None:
+                raise noticing_not_yours()
+            saved = noticing_record(
+                actor=request.user,
+                staff=staff,
+                pupil=pupil,
+                what=form.what(),
+                today=today_,
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _noticing_saved(saved))
+            url = reverse("checkins:today", kwargs={"urn": urn})
+            return redirect(f"{url}?day={saved.on.isoformat()}#child-{saved.relationship_id}")
+    context = {"form": form, "sharing": sharing, "recent": _recent(chosen, mine)}
+    return render(request, "checkins/noticing.html", context)
+
+
+def _sharing_of(pupil_id: str, mine: set[str]) -> FamilySharing | None:
+    if pupil_id not in mine:
+        return None
+    return FamilySharing.objects.filter(pupil_id=pupil_id).first()
+
+
+def _recent(pupil_id: str, mine: list[KeyAdultRelationship]) -> list[Noticing]:
+    found = next((r.pupil for r in mine if str(r.pupil_id) == pupil_id), None)
+    return noticings_for(found, limit=5) if found else []
+
+
+def _noticing_saved(saved: Noticing) -> str:
+    name = saved.pupil.known_as
+    if saved.shared_by == ShareChannel.EMAIL:
+        return f"Saved. The email to {name}'s family is on its way."
+    if saved.shared_by == ShareChannel.PHONE:
+        return f"Saved, with the phone call to {name}'s family."
+    if saved.shared_by == ShareChannel.CHILD_TELLS:
+        return f"Saved. {name} will tell them at home."
+    return f"Saved the good things about {name}."
+
+
+@school_view(Permission.CHECK_IN)
+def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    """How good news goes home for this child: agreed with the child and family."""
+    pupil = access_family_pupil(request, pupil_id)
+    existing = FamilySharing.objects.filter(pupil=pupil).first()
+    initial = {f: getattr(existing, f) for f in FamilySharingForm.base_fields} if existing else {}
+    form = FamilySharingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            family_sharing_save(
+                actor=request.user,
+                pupil=pupil,
+                terms=form.terms(),
+                today=timezone.localdate(),
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, f"Saved how good news goes home for {pupil.known_as}.")
+            return redirect("people:pupil", urn=urn, pupil_id=pupil.pk)
+    context = {"pupil": pupil, "form": form, "existing": existing}
+    return render(request, "checkins/sharing.html", context)
+
+
+@school_view(Permission.CHECK_IN)
+def keeping_in_touch(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    """The child's keeping-in-touch routine and the contacts made on days they are away."""
+    pupil = access_contact_pupil(request, pupil_id)
+    today_ = timezone.localdate()
+    can_set = can_set_family_arrangements(request, pupil)
+    existing = KeepInTouchRoutine.objects.filter(pupil=pupil).select_related("staff").first()
+    which = request.POST.get("form")
+    post = request.POST if request.method == "POST" else None
+    if which == "routine" and not can_set:
+        raise Http404
+    routine_form = RoutineForm(
+        post if which == "routine" else None,
+        staff=Staff.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        initial=_routine_initial(existing),
+    )
+    contact_form = ContactForm(
+        post if which == "contact" else None,
+        initial={"on": today_, "by": existing.by if existing else ContactBy.PHONE},
+    )
+    if which == "routine" and routine_form.is_valid():
+        try:
+            keep_in_touch_routine_save(
+                actor=request.user, pupil=pupil, routine=routine_form.routine(), request=request
+            )
+        except CheckinError as error:
+            _show_error(routine_form, error)
+        else:
+            messages.success(request, f"Saved how you keep in touch with {pupil.known_as}.")
+            return redirect("checkins:keeping_in_touch", urn=urn, pupil_id=pupil.pk)
+    if which == "contact" and contact_form.is_valid():
+        try:
+            keep_in_touch_contact_log(
+                actor=request.user,
+                staff=request.membership.staff,
+                pupil=pupil,
+                contact=contact_form.contact(),
+                today=today_,
+                request=request,
+            )
+        except CheckinError as error:
+            _show_error(contact_form, error)
+        else:
+            messages.success(request, f"Logged the contact with {pupil.known_as}.")
+            if request.POST.get("back") == "today":
+                url = reverse("checkins:today", kwargs={"urn": urn})
+                return redirect(f"{url}#touch-{pupil.pk}")
+            return redirect("checkins:keeping_in_touch", urn=urn, pupil_id=pupil.pk)
+    context = {
+        "pupil": pupil,
+        "routine": existing,
+        "can_set": can_set,
+        "routine_form": routine_form,
+        "contact_form": contact_form,
+        "contacts": KeepInTouchContact.objects.filter(pupil=pupil)
+        .select_related("staff")
+        .order_by("-on", "-recorded_at")[:30],
+    }
+    return render(request, "checkins/keeping_in_touch.html", context)
+
+
+def _routine_initial(existing: KeepInTouchRoutine | None) -> dict[str, object]:
+    if existing is None:
+        return {"by": ContactBy.PHONE}
+    fields = ("staff", "at", "by", "with_whom", "notes")
+    return {f: getattr(existing, f) for f in fields}
+
+
+@school_view(Permission.MANAGE_CHECKINS)
+def messages_home_page(request: SchoolRequest, urn: str) -> HttpResponse:
+    """Emails home that have not gone yet, with a way to try again, and the latest sent."""
+    return render(request, "checkins/messages_home.html", {"m": messages_home()})
+
+
+@require_POST
+@school_view(Permission.MANAGE_CHECKINS)
+def email_retry(request: SchoolRequest, urn: str, email_id: uuid.UUID) -> HttpResponse:
+    email = EmailHome.objects.select_related("pupil", "pupil__school").filter(pk=email_id).first()
+    if email is None:
+        raise Http404
+    try:
+        email_home_retry(actor=request.user, email=email, request=request)
+    except CheckinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Trying again to send the email about {email.pupil.known_as}.")
+    return redirect("checkins:messages_home", urn=urn)

@@ -3,16 +3,24 @@ by tapping and by keyboard, each row updating in place; axe-core finds nothing s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from attune import testing
-from attune.checkins.models import Checkin
-from attune.checkins.tests.conftest import latest_weekday, make_plan, make_relationship
+from attune.checkins.models import Checkin, FamilySharing
+from attune.checkins.tests.conftest import (
+    Inbox,
+    latest_weekday,
+    mail_of,
+    make_plan,
+    make_relationship,
+    run_worker,
+)
 from attune.tenancy import school_scope
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
 
@@ -91,3 +99,72 @@ def test_the_lead_s_check_in_pages_pass_axe(live_server: Any, page: Page) -> Non
     assert_accessible(page)
     page.goto(f"{base}/s/{world.school.urn}/check-ins/absences/")
     assert_accessible(page)
+
+
+@pytest.fixture
+def tablet(browser: Browser) -> Iterator[Page]:
+    """A portrait school tablet."""
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def test_on_a_tablet_a_key_adult_logs_check_ins_and_a_note_that_the_worker_emails_home(
+    live_server: Any, tablet: Page, smtp_inbox: Inbox
+) -> None:
+    world = testing.school_world()
+    maya = make_relationship(world)
+    make_plan(maya, starts_on=timezone.localdate() - timedelta(days=30), at_time=time(12, 30))
+    with school_scope(world.school):
+        FamilySharing.objects.create(
+            school=world.school,
+            pupil=world.child,
+            channel="email",
+            home_name="Ms Fletcher",
+            email="fletcher.home@example.test",
+            consent_given_by="Mum",
+            consent_given_on=timezone.localdate() - timedelta(days=7),
+        )
+    day = latest_weekday(timezone.localdate())
+    base, page = live_server.url, tablet
+
+    sign_in(page, base, world.key_adult_user)
+    page.get_by_role("link", name="Today").click()
+    if day != timezone.localdate():
+        page.goto(f"{base}/s/{world.school.urn}/check-ins/?day={day.isoformat()}")
+    row = page.locator(f"#child-{maya.pk}")
+    expect(row).to_contain_text("No register mark yet")
+    assert_accessible(page)
+
+    logged = row.locator(".slot-logged")
+    page.get_by_role("button", name="Happened for Maya, start of day").tap()
+    expect(logged).to_have_count(1)
+    page.get_by_role("button", name="Child declined for Maya, 12:30").tap()
+    expect(logged).to_have_count(2)
+    page.get_by_role("button", name="Happened for Maya, end of day").tap()
+    expect(logged).to_have_count(3)
+    expect(logged.nth(1)).to_contain_text("Child declined")
+
+    row.get_by_role("link", name="Notice something good about Maya").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notice something good")
+    expect(page.get_by_label("Email")).to_be_checked()  # the family's choice, ready to go
+    assert_accessible(page)
+    page.get_by_label("What the child was proud of").fill("Reading her poem out loud.")
+    page.get_by_label("What you noticed").fill("She clapped for everyone else's poems too.")
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_text("The email to Maya's family is on its way.")).to_be_visible()
+    expect(row).to_contain_text("Noticed once on this day")
+    assert_accessible(page)
+
+    run_worker()
+
+    [envelope] = smtp_inbox.messages
+    message, body = mail_of(envelope)
+    assert message["To"] == "fletcher.home@example.test"
+    assert message["Subject"] == "Good news about Maya from Hollybrook Primary School"
+    assert "Reading her poem out loud." in body
+    assert "She clapped for everyone else's poems too." in body
+    with school_scope(world.school):
+        rows = sorted(Checkin.objects.values_list("slot", "outcome"))
+    assert rows == [("12:30", "declined"), ("end", "happened"), ("start", "happened")]

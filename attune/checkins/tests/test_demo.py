@@ -5,7 +5,16 @@ from datetime import date
 import pytest
 
 from attune.checkins.demo import build_checkins
-from attune.checkins.models import AttunementRecord, Checkin, CheckinPlan
+from attune.checkins.models import (
+    AttunementRecord,
+    Checkin,
+    CheckinPlan,
+    EmailHome,
+    FamilySharing,
+    KeepInTouchContact,
+    KeepInTouchRoutine,
+    Noticing,
+)
 from attune.checkins.selectors import oversight
 from attune.demo.generator import build_demo
 from attune.tenancy import school_scope
@@ -29,6 +38,11 @@ def test_the_demo_has_plans_weeks_of_check_ins_and_some_warnings() -> None:
         assert CheckinPlan.objects.count() == made.plans
         assert not Checkin.objects.filter(on__week_day__in=[1, 7]).exists()  # no weekends
         assert AttunementRecord.objects.exists()
+        assert Noticing.objects.count() == made.noticings > 0
+        assert FamilySharing.objects.filter(channel="email").exists()
+        assert EmailHome.objects.filter(status="failed").count() == 1
+        assert KeepInTouchRoutine.objects.count() == 3
+        assert KeepInTouchContact.objects.exists()
         page = oversight(TODAY)
     assert page.warnings
     assert all(c.completion.due for c in page.children if c.relationship.started_on < TODAY)
