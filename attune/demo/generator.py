@@ -15,7 +15,10 @@ from faker import Faker
 
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
+from attune.belonging.demo import build_belonging
 from attune.checkins.demo import build_checkins
+from attune.incidents.demo import build_incidents
+from attune.interventions.demo import build_interventions
 from attune.people.domain.upn import make_upn
 from attune.people.models import (
     Cohort,
@@ -31,6 +34,7 @@ from attune.people.models import (
     Staff,
     WorkingDay,
 )
+from attune.plans.demo import build_plans
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 from attune.tenancy import school_scope
 
@@ -107,6 +111,11 @@ def build_demo(
         )
         builder.sign_ins(school, setting, summary)
         build_checkins(school, today=today, seed=seed)
+        # Each part draws from its own stream, so adding one never reshuffles the others.
+        build_plans(school, random.Random(seed + 1), today)
+        build_belonging(school, random.Random(seed + 2), today)
+        build_interventions(school, random.Random(seed + 3), today)
+        build_incidents(school, random.Random(seed + 4), today)
     return summary
 
 

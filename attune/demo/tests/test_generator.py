@@ -161,3 +161,21 @@ def test_the_demo_command_builds_the_demo_without_serving(db: None) -> None:
     with school_scope(School.objects.get(urn="100001")):
         assert Pupil.objects.count() == 60
         assert Staff.objects.count() == 10
+
+
+def test_the_demo_school_has_something_to_show_on_every_page(demo: DemoSummary) -> None:
+    from attune.belonging.models import SurveyRound
+    from attune.incidents.models import Incident
+    from attune.interventions.models import Allocation
+    from attune.plans.models import Plan, YouSaid
+
+    school = demo.schools[0]
+    with school_scope(school):
+        shown = {
+            "plans": Plan.objects.count(),
+            "you said": YouSaid.objects.count(),
+            "survey rounds": SurveyRound.objects.count(),
+            "interventions": Allocation.objects.count(),
+            "incidents": Incident.objects.count(),
+        }
+    assert all(shown.values()), shown
