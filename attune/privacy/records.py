@@ -1,0 +1,106 @@
+"""Which records are about a child, found from the app registry so new apps are covered.
+
+A *record kind* is every school-owned model with a foreign key to ``Pupil`` (plus the pupil row
+itself), named by its ``app_label.model``. Retention, the subject access export and erasure all
+walk the same list, so a new app's records are exported, erased and (under the safe default,
+"keep") never removed by retention until someone chooses a rule for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+from attune.people.models import Pupil
+from attune.tenancy import SchoolOwned
+
+PUPIL_KIND = "people.pupil"
+OWN_APP = "privacy"  # legal holds and requests are about the process, not records to retain
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    label: str  # "app_label.model"
+    model: type[models.Model]
+    pupil_field: str | None  # the foreign key to the child; None for the pupil row itself
+    date_fields: tuple[str, ...]  # every date and date-time field, for date-based rules
+    datetime_fields: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+    def for_pupil(self, pupil_id: uuid.UUID) -> models.QuerySet[Any]:
+        """This kind's rows about one child (inside the open school scope)."""
+        manager = self.model._default_manager
+        if self.pupil_field is None:
+            return manager.filter(pk=pupil_id)
+        return manager.filter(**{f"{self.pupil_field}_id": pupil_id})
+
+
+def _dates(model: type[models.Model]) -> tuple[tuple[str, ...], frozenset[str]]:
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, models.DateField)]
+    names = tuple(f.name for f in fields)
+    return names, frozenset(f.name for f in fields if isinstance(f, models.DateTimeField))
+
+
+def _pupil_field(model: type[models.Model]) -> str | None:
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model is Pupil:
+            return field.name
+    return None
+
+
+@cache
+def record_kinds() -> tuple[RecordKind, ...]:
+    """Every kind of record about a child except the pupil row, sorted by label."""
+    found = []
+    for model in apps.get_models():
+        if not issubclass(model, SchoolOwned) or model._meta.app_label == OWN_APP:
+            continue
+        pupil_field = _pupil_field(model)
+        if pupil_field is None:
+            continue
+        dates, datetimes = _dates(model)
+        found.append(RecordKind(model._meta.label_lower, model, pupil_field, dates, datetimes))
+    return tuple(sorted(found, key=lambda kind: kind.label))
+
+
+@cache
+def pupil_kind() -> RecordKind:
+    dates, datetimes = _dates(Pupil)
+    return RecordKind(PUPIL_KIND, Pupil, None, dates, datetimes)
+
+
+def all_kinds() -> tuple[RecordKind, ...]:
+    return (pupil_kind(), *record_kinds())
+
+
+def kind_named(label: str) -> RecordKind | None:
+    return next((kind for kind in all_kinds() if kind.label == label), None)
+
+
+def plain(value: Any) -> Any:
+    """A field's value as JSON: dates as ISO 8601, ids and decimals as strings."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    return value
+
+
+def row_values(kind: RecordKind, obj: models.Model) -> dict[str, Any]:
+    """Every stored field of one record, by column name, except the school and the child."""
+    skip = {"school", kind.pupil_field}
+    return {
+        field.attname: plain(field.value_from_object(obj))
+        for field in kind.model._meta.concrete_fields
+        if field.name not in skip
+    }

@@ -1,0 +1,259 @@
+"""Retention, legal holds, subject access exports, and correction or erasure requests."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from attune.accounts.decorators import school_view
+from attune.accounts.roles import Permission
+from attune.errors import AttuneError
+from attune.http import SchoolRequest
+from attune.people.access import access_pupil
+from attune.people.models import Pupil
+from attune.privacy.forms import DataRequestForm, DecisionForm, HoldForm, RuleForm
+from attune.privacy.models import DataRequest, LegalHold, RequestKind
+from attune.privacy.pdf import subject_access_pdf
+from attune.privacy.records import PUPIL_KIND, all_kinds, kind_named
+from attune.privacy.selectors import (
+    active_holds,
+    child_records,
+    pending_requests,
+    recent_requests,
+    rules_in_force,
+    school_rule_kinds,
+    subject_access_data,
+)
+from attune.privacy.services import (
+    data_request_decide,
+    data_request_raise,
+    legal_hold_place,
+    legal_hold_release,
+    retention_rule_set,
+    subject_access_logged,
+)
+
+
+def _show_error(form: Any, error: AttuneError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def home(request: SchoolRequest, urn: str) -> HttpResponse:
+    return _home(request, RuleForm(), HoldForm())
+
+
+def _home(request: SchoolRequest, rule_form: RuleForm, hold_form: HoldForm) -> HttpResponse:
+    rules = rules_in_force()
+    own = school_rule_kinds()
+    kinds = [(kind, rules[kind.label], kind.label in own) for kind in all_kinds()]
+    holds = list(active_holds().select_related("placed_by"))
+    held = Pupil.objects.filter(pk__in=[h.pupil_id for h in holds if h.pupil_id])
+    names = {pupil.pk: pupil.display_name for pupil in held}
+    context = {
+        "kinds": kinds,
+        "holds": [(hold, names.get(hold.pupil_id) if hold.pupil_id else None) for hold in holds],
+        "pending": list(pending_requests()),
+        "rule_form": rule_form,
+        "hold_form": hold_form,
+    }
+    return render(request, "privacy/home.html", context)
+
+
+@require_POST
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def rule_set(request: SchoolRequest, urn: str) -> HttpResponse:
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        try:
+            retention_rule_set(
+                actor=request.user,
+                school=request.school,
+                kind=form.cleaned_data["kind"],
+                basis=form.cleaned_data["basis"],
+                years=form.cleaned_data["years"],
+            )
+        except AttuneError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "Retention rule saved.")
+            return redirect("privacy:home", urn=urn)
+    return _home(request, form, HoldForm())
+
+
+@require_POST
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def hold_add(request: SchoolRequest, urn: str) -> HttpResponse:
+    form = HoldForm(request.POST, for_child=bool(request.POST.get("pupil")))
+    pupil = None
+    if form.is_valid():
+        if form.cleaned_data["pupil"]:
+            pupil = access_pupil(request, form.cleaned_data["pupil"])
+        try:
+            legal_hold_place(
+                actor=request.user,
+                school=request.school,
+                pupil=pupil,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except AttuneError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "Legal hold placed: nothing it covers will be removed.")
+            if pupil is not None:
+                return redirect("privacy:child", urn=urn, pupil_id=pupil.pk)
+            return redirect("privacy:home", urn=urn)
+    if pupil is not None:
+        return _child(request, pupil, form)
+    return _home(request, RuleForm(), form)
+
+
+@require_POST
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def hold_release(request: SchoolRequest, urn: str, hold_id: uuid.UUID) -> HttpResponse:
+    hold = LegalHold.objects.filter(pk=hold_id).first()
+    if hold is None:
+        raise Http404
+    try:
+        legal_hold_release(actor=request.user, hold=hold, request=request)
+    except AttuneError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Legal hold lifted.")
+    return redirect("privacy:home", urn=urn)
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def child(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    pupil = access_pupil(request, pupil_id)
+    return _child(request, pupil, HoldForm(initial={"pupil": pupil.pk}, for_child=True))
+
+
+def _child(request: SchoolRequest, pupil: Pupil, hold_form: HoldForm) -> HttpResponse:
+    counts = [(kind, len(rows)) for kind, rows in child_records(pupil)]
+    holds = [
+        h
+        for h in active_holds()
+        if h.pupil_id == pupil.pk or (h.kind and any(k.label == h.kind for k, n in counts if n))
+    ]
+    context = {
+        "pupil": pupil,
+        "counts": [(kind, n) for kind, n in counts if n],
+        "holds": holds,
+        "hold_form": hold_form,
+        "requests": DataRequest.objects.filter(pupil_id=pupil.pk).select_related("raised_by"),
+    }
+    return render(request, "privacy/child.html", context)
+
+
+def _export(request: SchoolRequest, pupil_id: uuid.UUID, fmt: str) -> dict[str, Any]:
+    pupil = access_pupil(request, pupil_id)
+    subject_access_logged(
+        actor=request.user, pupil=pupil, school=request.school, fmt=fmt, request=request
+    )
+    return subject_access_data(pupil, school=request.school, made_at=timezone.now())
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def export_json(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    data = _export(request, pupil_id, "json")
+    body = json.dumps(data, indent=2, sort_keys=True, default=str).encode()
+    return _download(body, "application/json", f"subject-access-{pupil_id}.json")
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def export_pdf(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    data = _export(request, pupil_id, "pdf")
+    return _download(subject_access_pdf(data), "application/pdf", f"subject-access-{pupil_id}.pdf")
+
+
+@school_view(Permission.VIEW_PUPILS)
+def request_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    """Any member of staff who can see the child may ask; only the child's own row is offered
+    unless they handle data requests, so the form never reveals what else is held."""
+    pupil = access_pupil(request, pupil_id)
+    records = child_records(pupil)
+    if not request.membership.can(Permission.HANDLE_DATA_REQUESTS):
+        records = [(kind, rows) for kind, rows in records if kind.label == PUPIL_KIND]
+    form = DataRequestForm(request.POST or None, records=records)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            data_request_raise(
+                actor=request.user,
+                pupil=pupil,
+                kind=data["kind"],
+                reason=data["reason"],
+                record=data["record"],
+                field_name=data["field_name"],
+                new_value=data["new_value"],
+                request=request,
+            )
+        except AttuneError as error:
+            _show_error(form, error)
+        else:
+            messages.success(
+                request, "Request sent. Someone who handles data requests will decide it."
+            )
+            return redirect("people:pupil", urn=urn, pupil_id=pupil.pk)
+    return render(request, "privacy/request_new.html", {"pupil": pupil, "form": form})
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def requests(request: SchoolRequest, urn: str) -> HttpResponse:
+    context = {"pending": list(pending_requests()), "decided": list(recent_requests()[:50])}
+    return render(request, "privacy/requests.html", context)
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def request_detail(request: SchoolRequest, urn: str, request_id: uuid.UUID) -> HttpResponse:
+    data_request = (
+        DataRequest.objects.select_related("raised_by", "decided_by").filter(pk=request_id).first()
+    )
+    if data_request is None:
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_request_decide(
+                actor=request.user,
+                data_request=data_request,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except AttuneError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("privacy:requests", urn=urn)
+    kind = kind_named(data_request.record_kind)
+    current = None
+    if data_request.kind == RequestKind.CORRECT and kind is not None:
+        row = kind.for_pupil(data_request.pupil_id).filter(pk=data_request.record_id).first()
+        if row is not None and data_request.field_name:
+            current = getattr(row, data_request.field_name, None)
+    context = {
+        "item": data_request,
+        "record_kind": kind,
+        "current": current,
+        "own": data_request.raised_by_id == request.user.pk,
+        "form": form,
+    }
+    return render(request, "privacy/request_detail.html", context)
