@@ -353,3 +353,15 @@ def test_the_staff_page_query_count_is_fixed(
         client.get(url(world, "staff"))
 
     assert len(large) == len(small)
+
+
+def test_the_pupil_page_links_only_to_what_the_reader_may_open(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    lead = signed_in(world.lead).get(url(world, "pupil", world.child)).text
+    teacher = signed_in(world.teacher).get(url(world, "pupil", world.child)).text
+
+    for page in (lead, teacher):
+        assert ">Incidents</a>" in page and "Ask to correct or erase something" in page
+    assert ">Interventions</a>" in lead and ">Interventions</a>" not in teacher
+    assert "Data held about" in lead and "Data held about" not in teacher
