@@ -275,7 +275,6 @@ def test_a_huge_ctf_text_node_is_refused(schools: None) -> None:
     assert import_ctf(data) != "imported"
 
 
-@LONG_NAME_GAP
 def test_a_name_longer_than_its_column_is_refused(schools: None) -> None:
     assert import_pupils(_huge_cell(PUPILS_CSV, 1000)) != "imported"
 

@@ -412,6 +412,30 @@ def _sen(check: RowChecker) -> str | None:
     return value or None
 
 
+# The longest value each text column holds (the database's column sizes).
+TEXT_LIMITS: dict[str, int] = {
+    "legal_forename": 100,
+    "legal_surname": 100,
+    "preferred_name": 100,
+    "registration_group": 20,
+}
+
+
+def too_long(row: int, values: dict[str, str | None]) -> list[RowError]:
+    """A clear error for each text value longer than its column holds."""
+    return [
+        RowError(
+            row,
+            name,
+            f"{name.replace('_', ' ').capitalize()} is {len(value):,} characters long; "
+            f"it can be at most {TEXT_LIMITS[name]}.",
+            "value.too_long",
+        )
+        for name, value in values.items()
+        if value is not None and name in TEXT_LIMITS and len(value) > TEXT_LIMITS[name]
+    ]
+
+
 def _pupil(
     check: RowChecker, today: date, validate: UpnValidator, min_age: int, max_age: int
 ) -> PupilRow | None:
@@ -424,6 +448,7 @@ def _pupil(
     year_group = _year_group(check)
     flags = {name: parse_flag(check, name) for name in FLAG_COLUMNS}
     sen = _sen(check)
+    check.errors.extend(too_long(check.number, {name: check.text(name) for name in TEXT_LIMITS}))
     if check.errors or born is None:
         return None
     return PupilRow(

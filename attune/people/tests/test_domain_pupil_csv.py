@@ -126,6 +126,8 @@ def test_latin1_is_refused_clearly() -> None:
         ("123456,{a},A,B,,2015-03-02,U,1,", "sex", "sex.invalid"),
         ("123456,{a},A,B,,2015-03-02,F,15,", "year_group", "year_group.invalid"),
         ("123456,{a},A,B,,2015-03-02,F,Reception,", "year_group", "year_group.invalid"),
+        ("123456,{a},A," + "B" * 101 + ",,2015-03-02,F,1,", "legal_surname", "value.too_long"),
+        ("123456,{a},A,B,,2015-03-02,F,1," + "6" * 21, "registration_group", "value.too_long"),
     ],
 )
 def test_each_value_problem_names_row_and_field(cells: str, field: str, code: str) -> None:
