@@ -37,6 +37,7 @@ from attune.people.models import (
 from attune.plans.demo import build_plans
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 from attune.tenancy import school_scope
+from attune.training.demo import build_training
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 - printed for the demo, refused in production
 
@@ -116,6 +117,7 @@ def build_demo(
         build_belonging(school, random.Random(seed + 2), today)
         build_interventions(school, random.Random(seed + 3), today)
         build_incidents(school, random.Random(seed + 4), today)
+        build_training(school, random.Random(seed + 5), today)
     return summary
 
 

@@ -55,6 +55,24 @@ ENTRIES: tuple[Entry, ...] = (
         Permission.RUN_SURVEY_KIOSK,
     ),
     Entry(
+        "Staff training",
+        "Courses, who has been on them, and whose training is due or overdue.",
+        "training:overview",
+        Permission.MANAGE_TRAINING,
+    ),
+    Entry(
+        "Supervision",
+        "Supervision for key adults: when it happened, what was agreed, and who is overdue.",
+        "training:supervision",
+        Permission.MANAGE_SUPERVISION,
+    ),
+    Entry(
+        "Your training and supervision",
+        "The courses you have been on, what is due, and your own supervision record.",
+        "training:mine",
+        Permission.CHECK_IN,
+    ),
+    Entry(
         "Interventions",
         "What the school offers, who takes part, and how much difference it is making.",
         "interventions:catalogue",

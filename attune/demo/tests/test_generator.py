@@ -168,6 +168,7 @@ def test_the_demo_school_has_something_to_show_on_every_page(demo: DemoSummary) 
     from attune.incidents.models import Incident
     from attune.interventions.models import Allocation
     from attune.plans.models import Plan, YouSaid
+    from attune.training.models import Attendance
 
     school = demo.schools[0]
     with school_scope(school):
@@ -177,5 +178,6 @@ def test_the_demo_school_has_something_to_show_on_every_page(demo: DemoSummary) 
             "survey rounds": SurveyRound.objects.count(),
             "interventions": Allocation.objects.count(),
             "incidents": Incident.objects.count(),
+            "training": Attendance.objects.count(),
         }
     assert all(shown.values()), shown

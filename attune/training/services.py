@@ -1,0 +1,367 @@
+"""Writes for training and supervision, each audited in the same transaction.
+
+No child's record is touched here, so events carry no pupil; supervision notes are never
+copied into the audit log (only who, when and what kind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from attune.accounts.models import User
+from attune.accounts.roles import Role
+from attune.auditlog.services import AuditEntry, audit_log, audit_log_many
+from attune.errors import AttuneError
+from attune.people.models import JobRole, School, Staff
+from attune.training.domain.catalogue import SUGGESTED_COURSES
+from attune.training.models import (
+    Attendance,
+    Course,
+    Supervision,
+    SupervisionKind,
+    SupervisionSettings,
+    Theme,
+)
+
+MAX_RENEWAL_MONTHS = 120
+
+
+class TrainingError(AttuneError):
+    pass
+
+
+class SupervisionError(AttuneError):
+    pass
+
+
+def courses_add_suggested(
+    *, actor: User, school: School, request: HttpRequest | None = None
+) -> list[Course]:
+    """Add the suggested courses the school does not have yet (by name)."""
+    with transaction.atomic():
+        have = set(Course.objects.values_list("name", flat=True))
+        added = [
+            Course.objects.create(
+                school=school,
+                name=s.name,
+                description=s.description,
+                renew_every_months=s.renew_every_months,
+                for_everyone=s.everyone,
+                job_roles=list(s.job_roles),
+                attune_roles=list(s.attune_roles),
+            )
+            for s in SUGGESTED_COURSES
+            if s.name not in have
+        ]
+        audit_log_many(
+            actor=actor,
+            school=school,
+            entries=[
+                AuditEntry("training.course.added", c, changes={"name": c.name, "suggested": True})
+                for c in added
+            ],
+            request=request,
+        )
+    return added
+
+
+def _check_course(
+    *,
+    name: str,
+    renew_every_months: int | None,
+    for_everyone: bool,
+    job_roles: Sequence[str],
+    attune_roles: Sequence[str],
+    course: Course | None,
+) -> None:
+    if not name.strip():
+        raise TrainingError("Give the course a name.", "course.name_required", "name")
+    taken = Course.objects.filter(name__iexact=name.strip())
+    if course is not None:
+        taken = taken.exclude(pk=course.pk)
+    if taken.exists():
+        raise TrainingError(
+            "There is already a course with this name.", "course.name_taken", "name"
+        )
+    if renew_every_months is not None and not 1 <= renew_every_months <= MAX_RENEWAL_MONTHS:
+        raise TrainingError(
+            f"Renewal is between 1 and {MAX_RENEWAL_MONTHS} months; leave it empty for a "
+            "course taken once.",
+            "course.bad_renewal",
+            "renew_every_months",
+        )
+    if set(job_roles) - set(JobRole.values) or set(attune_roles) - {r.value for r in Role}:
+        raise TrainingError("Choose roles from the list.", "course.bad_role", "job_roles")
+    if not (for_everyone or job_roles or attune_roles):
+        raise TrainingError(
+            "Say who the course is for: everyone, or at least one role.",
+            "course.no_audience",
+            "job_roles",
+        )
+
+
+def course_save(
+    *,
+    actor: User,
+    school: School,
+    course: Course | None,
+    name: str,
+    description: str,
+    renew_every_months: int | None,
+    for_everyone: bool,
+    job_roles: Sequence[str],
+    attune_roles: Sequence[str],
+    is_active: bool = True,
+    request: HttpRequest | None = None,
+) -> Course:
+    """Add a course (``course`` is None) or change one; every change is audited."""
+    _check_course(
+        name=name,
+        renew_every_months=renew_every_months,
+        for_everyone=for_everyone,
+        job_roles=job_roles,
+        attune_roles=attune_roles,
+        course=course,
+    )
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "description": description.strip(),
+        "renew_every_months": renew_every_months,
+        "for_everyone": for_everyone,
+        "job_roles": sorted(set(job_roles)),
+        "attune_roles": sorted(set(attune_roles)),
+        "is_active": is_active,
+    }
+    changes: dict[str, Any] = values
+    with transaction.atomic():
+        if course is None:
+            course = Course.objects.create(school=school, **values)
+            action = "training.course.added"
+        else:
+            changes = {
+                k: [getattr(course, k), v] for k, v in values.items() if getattr(course, k) != v
+            }
+            for key, value in values.items():
+                setattr(course, key, value)
+            course.save(update_fields=list(values))
+            action = "training.course.changed"
+        audit_log(
+            actor=actor, action=action, obj=course, school=school, changes=changes, request=request
+        )
+    return course
+
+
+def attendance_record(
+    *,
+    actor: User,
+    school: School,
+    course: Course,
+    staff: Sequence[Staff],
+    attended_on: date,
+    provider: str,
+    notes: str,
+    today: date,
+    request: HttpRequest | None = None,
+) -> list[Attendance]:
+    """Record that each of ``staff`` attended ``course`` on one day (a session, or one person)."""
+    if not staff:
+        raise TrainingError("Choose at least one person.", "attendance.no_staff", "staff")
+    if attended_on > today:
+        raise TrainingError(
+            "Record training once it has happened: the date is in the future.",
+            "attendance.future",
+            "attended_on",
+        )
+    if not course.is_active:
+        raise TrainingError(
+            "This course has been retired; bring it back first to record attendance.",
+            "attendance.course_retired",
+            "course",
+        )
+    if any(s.school_id != school.pk or not s.is_active for s in staff):
+        raise TrainingError("Choose people who work here now.", "attendance.not_on_staff", "staff")
+    with transaction.atomic():
+        already = list(
+            Attendance.objects.filter(
+                course=course, attended_on=attended_on, staff__in=staff
+            ).select_related("staff")
+        )
+        if already:
+            names = ", ".join(sorted(a.staff.full_name for a in already))
+            raise TrainingError(
+                f"Already recorded for this course on that day: {names}.",
+                "attendance.duplicate",
+                "staff",
+            )
+        rows = Attendance.objects.bulk_create(
+            Attendance(
+                school=school,
+                course=course,
+                staff=person,
+                attended_on=attended_on,
+                provider=provider.strip(),
+                notes=notes.strip(),
+                recorded_by=actor,
+            )
+            for person in staff
+        )
+        audit_log_many(
+            actor=actor,
+            school=school,
+            entries=[
+                AuditEntry(
+                    "training.attendance.recorded",
+                    row,
+                    changes={
+                        "course": course.name,
+                        "staff": str(row.staff_id),
+                        "attended_on": attended_on.isoformat(),
+                    },
+                )
+                for row in rows
+            ],
+            request=request,
+        )
+    return rows
+
+
+def attendance_remove(
+    *, actor: User, school: School, attendance: Attendance, request: HttpRequest | None = None
+) -> None:
+    """Take away a record made by mistake; the audit log keeps what it said."""
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="training.attendance.removed",
+            obj=attendance,
+            school=school,
+            changes={
+                "course": attendance.course.name,
+                "staff": str(attendance.staff_id),
+                "attended_on": attendance.attended_on.isoformat(),
+            },
+            request=request,
+        )
+        attendance.delete()
+
+
+def supervision_record(
+    *,
+    actor: User,
+    school: School,
+    kind: str,
+    held_on: date,
+    supervisor: Staff,
+    supervisee: Staff,
+    themes: Sequence[str],
+    other_themes: str,
+    notes: str,
+    agreed_support: str,
+    follow_ups: str,
+    follow_up_by: date | None,
+    today: date,
+    request: HttpRequest | None = None,
+) -> Supervision:
+    """Record one supervision conversation with a key adult."""
+    if kind not in SupervisionKind.values:
+        raise SupervisionError("Choose formal, peer or informal.", "supervision.bad_kind", "kind")
+    if supervisor.pk == supervisee.pk:
+        raise SupervisionError(
+            "Supervision is between two people: choose someone else as the supervisor.",
+            "supervision.same_person",
+            "supervisor",
+        )
+    if supervisor.school_id != school.pk or supervisee.school_id != school.pk:
+        raise SupervisionError(
+            "Both people must work here.", "supervision.not_on_staff", "supervisee"
+        )
+    if held_on > today:
+        raise SupervisionError(
+            "Record supervision once it has happened: the date is in the future.",
+            "supervision.future",
+            "held_on",
+        )
+    if set(themes) - set(Theme.values):
+        raise SupervisionError("Choose themes from the list.", "supervision.bad_theme", "themes")
+    if not themes and not other_themes.strip():
+        raise SupervisionError(
+            "Note at least one theme, from the list or in your own words.",
+            "supervision.no_theme",
+            "themes",
+        )
+    if follow_up_by is not None and follow_up_by < held_on:
+        raise SupervisionError(
+            "The follow-up date comes after the supervision.",
+            "supervision.follow_up_before",
+            "follow_up_by",
+        )
+    with transaction.atomic():
+        record = Supervision.objects.create(
+            school=school,
+            kind=kind,
+            held_on=held_on,
+            supervisor=supervisor,
+            supervisee=supervisee,
+            themes=sorted(set(themes)),
+            other_themes=other_themes.strip(),
+            notes=notes.strip(),
+            agreed_support=agreed_support.strip(),
+            follow_ups=follow_ups.strip(),
+            follow_up_by=follow_up_by,
+            recorded_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="training.supervision.recorded",
+            obj=record,
+            school=school,
+            changes={
+                "kind": kind,
+                "held_on": held_on.isoformat(),
+                "supervisor": str(supervisor.pk),
+                "supervisee": str(supervisee.pk),
+            },
+            request=request,
+        )
+    return record
+
+
+def supervision_viewed(
+    *, actor: User, school: School, record: Supervision, request: HttpRequest | None = None
+) -> None:
+    """Reading supervision notes is recorded, as reading a child's record is."""
+    audit_log(
+        actor=actor,
+        action="training.supervision.viewed",
+        obj=record,
+        school=school,
+        request=request,
+    )
+
+
+def supervision_settings_save(
+    *, actor: User, school: School, formal_every_weeks: int, request: HttpRequest | None = None
+) -> SupervisionSettings:
+    if not 1 <= formal_every_weeks <= 52:
+        raise SupervisionError(
+            "Choose between 1 and 52 weeks.", "supervision.bad_interval", "formal_every_weeks"
+        )
+    with transaction.atomic():
+        found, _ = SupervisionSettings.objects.select_for_update().get_or_create(school=school)
+        before = found.formal_every_weeks
+        found.formal_every_weeks = formal_every_weeks
+        found.save(update_fields=["formal_every_weeks"])
+        audit_log(
+            actor=actor,
+            action="training.supervision.settings_changed",
+            obj=found,
+            school=school,
+            changes={"formal_every_weeks": [before, formal_every_weeks]},
+            request=request,
+        )
+    return found
