@@ -1,5 +1,5 @@
 # Start a throwaway PostgreSQL server on loopback for the test suite. Sourced by bin/test.
-# Sets ATTUNE_PG_URL on success; pg_stop cleans up.
+# Creates the attune database and sets ATTUNE_PG_URL on success; pg_stop cleans up.
 
 pg_bindir() {
   local dir
@@ -26,6 +26,8 @@ pg_start() {
     -o "-h 127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
     cat "$PG_DIR/server.log" >&2; return 1; }
   PG_BINDIR=$bindir
+  pg_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres attune || {
+    echo "Could not create the attune database." >&2; return 1; }
   ATTUNE_PG_URL="postgres://postgres@127.0.0.1:$port/attune"
   export ATTUNE_PG_URL
 }

@@ -22,7 +22,7 @@ BATCH = 5_000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(value: Any) -> str:
+def copy_text(value: Any) -> str:
     """One value in COPY's text format: ``\\N`` for null, backslashes and breaks escaped."""
     if value is None:
         return "\\N"
@@ -41,6 +41,33 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+def copy_lines(table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
+    """PostgreSQL only: COPY lines already in COPY's text format (see ``copy_text``)."""
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    iterator = iter(lines)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        while batch := "".join(islice(iterator, BATCH)):
+            copy.write(batch)
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL only: COPY ``rows`` into ``table`` (a trusted name, not user input)."""
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    count = 0
+    iterator = iter(rows)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        while batch := list(islice(iterator, BATCH)):
+            copy.write("".join("\t".join(map(copy_text, row)) + "\n" for row in batch))
+            count += len(batch)
+    return count
+
+
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
@@ -50,19 +77,14 @@ def insert_rows(
     database's constraints, so the caller validates first.
     """
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        return copy_rows(table, columns, rows)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    values = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({values})"  # noqa: S608
     count = 0
+    iterator = iter(rows)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            iterator = iter(rows)
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                while batch := list(islice(iterator, BATCH)):
-                    copy.write("".join("\t".join(map(_copy_text, row)) + "\n" for row in batch))
-                    count += len(batch)
-            return count
-        values = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({values})"  # noqa: S608
-        iterator = iter(rows)
         while batch := [tuple(map(_sqlite_value, row)) for row in islice(iterator, BATCH)]:
             cursor.executemany(sql, batch)
             count += len(batch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, time
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -43,6 +44,14 @@ class School(models.Model):
     local_authority = models.ForeignKey(
         LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
+    estab = models.CharField(
+        "establishment number",
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{4}$", "An establishment number is four digits.")],
+        help_text="The DfE's four-digit establishment number; with the LA number it names the "
+        "school in Common Transfer Files.",
+    )
     caseload_limit = models.PositiveSmallIntegerField(
         default=5, help_text="How many key children one adult should hold at most."
     )
@@ -52,6 +61,13 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "estab"],
+                condition=~Q(estab=""),
+                name="school_la_estab_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -11,13 +11,22 @@ from attune.people.models import LocalAuthority, Phase, Pupil, School
 
 
 def school_add_or_update(
-    *, urn: str, name: str, phase: str, la_code: int | None, la_name: str | None = None
+    *,
+    urn: str,
+    name: str,
+    phase: str,
+    la_code: int | None,
+    la_name: str | None = None,
+    estab: str | None = None,
 ) -> tuple[School, bool]:
     """Idempotent by URN: an existing school is updated. Returns the school and if it is new.
 
     ``la_name`` names (or renames) the local authority; without it a new one is called
-    "Local authority NNN" until someone gives its name.
+    "Local authority NNN" until someone gives its name. ``estab`` is the DfE establishment
+    number (four digits): with the LA number it is how Common Transfer Files name the school.
     """
+    if estab is not None and not (len(estab) == 4 and estab.isascii() and estab.isdigit()):
+        raise ValueError(f"Establishment number {estab!r} should be four digits, e.g. 2001.")
     if phase not in Phase.values:
         raise ValueError(f"Unknown phase {phase!r}: use one of {', '.join(Phase.values)}.")
     if not (urn.isdigit() and 5 <= len(urn) <= 7):
@@ -31,6 +40,9 @@ def school_add_or_update(
         if la_code is not None:
             la = _local_authority(la_code, la_name)
             defaults["local_authority"] = la
+        if estab is not None:
+            defaults["estab"] = estab
+            _check_estab(urn, la, estab)
         school, created = School.objects.update_or_create(urn=urn, defaults=defaults)
         la = school.local_authority
         audit_log(
@@ -43,9 +55,25 @@ def school_add_or_update(
                 "phase": phase,
                 "la": la.code if la else None,
                 "la_name": la.name if la else None,
+                "estab": school.estab or None,
             },
         )
     return school, created
+
+
+def _check_estab(urn: str, la: LocalAuthority | None, estab: str) -> None:
+    """LA + establishment number name one school; refuse a second school with the same pair."""
+    if la is None:
+        existing = School.objects.filter(urn=urn).select_related("local_authority").first()
+        la = existing.local_authority if existing else None
+    if la is None:
+        raise ValueError("An establishment number needs the local authority's number too (--la).")
+    clash = School.objects.filter(local_authority=la, estab=estab).exclude(urn=urn).first()
+    if clash is not None:
+        raise ValueError(
+            f"{clash.name} (URN {clash.urn}) already has LA {la.code} and establishment "
+            f"number {estab}."
+        )
 
 
 def _local_authority(code: int, name: str | None) -> LocalAuthority:

@@ -34,9 +34,11 @@ Non-school days in ``AttendanceMarks``: the string covers every calendar day, wi
 each session when the school is not open (weekends, holidays, closures) — as MIS exporters
 write it (e.g. the Aspen CTF exporter writes ``##`` for a day not in session). ``#``, ``-`` and
 a space (no mark taken) produce no mark; every other character is a register code, mapped by the
-codes module like the CSV import. The register codes that are two characters since August 2024
-(``C1``, ``J1``, ``Y1``…) cannot fit one character a session; a file using them will show as
-unknown codes and is reported, not guessed at.
+codes module like the CSV import (retired ``J`` -> ``J1``, ``Y`` -> ``Y7``, ``H``/``F`` -> ``C``,
+keeping the original). The register codes that are two characters since August 2024 (``C1``,
+``C2``, ``J1``, ``Y1``…``Y7``) cannot fit one character a session; a file writing them into the
+string shows the digit as an unknown code, reported with a note naming the two-character code,
+never guessed at.
 
 Each ``YearData`` belongs to one school (``LEA`` + ``Estab``): a pupil who moved or was dual
 registered has a ``YearData`` per school, and their marks may share dates. A session given twice
@@ -71,6 +73,8 @@ from attune.people.domain.pupil_csv import (
 )
 
 SUPPORTED_VERSIONS: tuple[str, ...] = ("24", "25")
+# Register codes since 19 August 2024 that are two characters (docs: attendance codes table).
+TWO_CHARACTER_CODES = frozenset({"C1", "C2", "J1", *(f"Y{n}" for n in range(1, 8))})
 NO_MARK = frozenset("#- ")
 _PUPIL_DEPTH = 3  # CTfile > CTFpupilData > Pupil
 _HEADER_DEPTH = 2
@@ -336,12 +340,13 @@ class _PupilReader:
                 continue
             day, session = start + timedelta(days=index // 2), ("AM", "PM")[index % 2]
             where = f"mark {index + 1} ({day.isoformat()} {session})"
-            mark = self._mark((*school, day, session), char, where, seen)
+            before = text[index - 1] if index else ""
+            mark = self._mark((*school, day, session), char, where, seen, before)
             if mark is not None:
                 yield mark
 
     def _mark(
-        self, key: _SessionKey, char: str, where: str, seen: set[_SessionKey]
+        self, key: _SessionKey, char: str, where: str, seen: set[_SessionKey], before: str = ""
     ) -> CtfMark | None:
         day, session = key[2], key[3]
         if day > self.today:
@@ -356,9 +361,15 @@ class _PupilReader:
         try:
             return CtfMark(day, session, self.mapper(char), char)
         except ValueError as exc:
-            self.fail(
-                "AttendanceMarks", f"{where}: {exc}", str(getattr(exc, "code", "code.unknown"))
-            )
+            message = f"{where}: {exc}"
+            if char.isdigit() and (before + char).upper() in TWO_CHARACTER_CODES:
+                message += (
+                    f" '{before}{char}' looks like one of the codes in use since August 2024 "
+                    "that have two characters (C1, C2, J1, Y1 to Y7); a CTF's marks string has "
+                    "one character a session, so it can't hold them. Ask the sending school how "
+                    "their system exports these codes."
+                )
+            self.fail("AttendanceMarks", message, str(getattr(exc, "code", "code.unknown")))
             return None
 
 

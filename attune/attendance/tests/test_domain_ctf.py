@@ -549,3 +549,22 @@ def test_streams_without_holding_the_file_in_memory() -> None:
         tracemalloc.stop()
     assert source.served > 800 * len(source.pupil)  # the file went past...
     assert peak < 1_000_000  # ...but only about one pupil is held at a time
+
+
+@pytest.mark.parametrize("written", ["C1", "C2", "J1", "Y1", "Y7", "y4"])
+def test_a_two_character_code_in_the_marks_string_is_explained(written: str) -> None:
+    xml = pupil_xml(body=ATTENDANCE.replace(FOUR_MARKS, written))
+
+    [problem] = problems(ctf_bytes([xml]))
+
+    assert problem.code == "attendance.unknown_code"
+    assert f"'{written}' looks like one of the codes in use since August 2024" in problem.message
+
+
+def test_a_digit_after_another_code_gets_no_two_character_note() -> None:
+    xml = pupil_xml(body=ATTENDANCE.replace(FOUR_MARKS, "I1"))
+
+    [problem] = problems(ctf_bytes([xml]))
+
+    assert problem.code == "attendance.unknown_code"
+    assert "two characters" not in problem.message

@@ -178,13 +178,52 @@ def test_an_unknown_sending_school_is_refused(db: None) -> None:
     assert "123456 (Synthetic Primary)" in error.message
 
 
-def test_a_header_without_a_urn_is_refused(sender: School, tmp_path: Path) -> None:
-    bad = edited(tmp_path, CTF25, "<URN>123456</URN>", "")
+def test_a_header_without_a_urn_or_estab_is_refused(sender: School, tmp_path: Path) -> None:
+    bad = edited(tmp_path, CTF25, "<LEA>823</LEA><Estab>2001</Estab><URN>123456</URN>", "")
 
     with pytest.raises(AttendanceImportRejected) as caught:
         attendance_ctf_import(path=bad, today=TODAY)
 
     assert caught.value.errors[0].code == "ctf.no_urn"
+
+
+def test_without_a_urn_the_school_is_found_by_la_and_estab(sender: School, tmp_path: Path) -> None:
+    sender.estab = "2001"
+    sender.save()
+    no_urn = edited(tmp_path, CTF25, "<URN>123456</URN>", "")
+
+    result = attendance_ctf_import(path=no_urn, today=TODAY)
+
+    assert result.school == sender
+    assert counts(sender)[:2] == (3, 12)
+
+
+def test_an_estab_in_another_la_is_not_a_match(sender: School, tmp_path: Path) -> None:
+    sender.estab = "2001"
+    sender.save()
+    elsewhere = edited(
+        tmp_path,
+        CTF25,
+        "<LEA>823</LEA><Estab>2001</Estab><URN>123456</URN>",
+        "<LEA>824</LEA><Estab>2001</Estab>",
+    )
+
+    with pytest.raises(AttendanceImportRejected) as caught:
+        attendance_ctf_import(path=elsewhere, today=TODAY)
+
+    [error] = caught.value.errors
+    assert (error.field, error.code) == ("SourceSchool/Estab", "estab.unknown")
+    assert "LA and establishment number 824/2001 (Synthetic Primary)" in error.message
+    assert "--la 824 --estab 2001" in error.message
+    assert counts(sender) == (0, 0, 0, 0, 0)
+
+
+def test_an_unknown_urn_and_estab_names_both(db: None) -> None:
+    with pytest.raises(AttendanceImportRejected) as caught:
+        attendance_ctf_import(path=CTF25, today=TODAY)
+
+    [error] = caught.value.errors
+    assert "nor one with LA and establishment number 823/2001" in error.message
 
 
 def test_command_prints_a_summary(sender: School, tmp_path: Path) -> None:

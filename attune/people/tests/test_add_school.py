@@ -78,3 +78,38 @@ def test_running_again_without_an_la_keeps_the_schools_local_authority() -> None
     assert school.name == "Brookside Primary School"
     assert school.local_authority is not None
     assert school.local_authority.code == 886
+
+
+def test_estab_is_stored_with_the_local_authority() -> None:
+    add_school("123456", "Oakfield Primary", "--phase", "primary", "--la", "886", "--estab", "2001")
+
+    school = School.objects.get(urn="123456")
+    assert school.estab == "2001"
+    event = AuditEvent.objects.get(action="people.school.added", school=school)
+    assert event.changes["estab"] == "2001"
+    add_school("123456", "Oakfield Primary", "--phase", "primary")  # no --estab: kept
+    assert School.objects.get(urn="123456").estab == "2001"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--la", "886", "--estab", "201"], "should be four digits"),
+        (["--la", "886", "--estab", "20a1"], "should be four digits"),
+        (["--estab", "2001"], "needs the local authority's number"),
+    ],
+)
+def test_a_bad_estab_is_refused(args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        add_school("123456", "Oakfield Primary", "--phase", "primary", *args)
+
+    assert not School.objects.filter(urn="123456").exists()
+
+
+def test_two_schools_cannot_share_la_and_estab() -> None:
+    add_school("123456", "Oakfield Primary", "--phase", "primary", "--la", "886", "--estab", "2001")
+
+    with pytest.raises(CommandError, match=r"Oakfield Primary \(URN 123456\) already has LA 886"):
+        add_school("654321", "Elm Primary", "--phase", "primary", "--la", "886", "--estab", "2001")
+
+    assert not School.objects.filter(urn="654321").exists()

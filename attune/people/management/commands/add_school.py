@@ -1,4 +1,4 @@
-"""``attune add_school URN "NAME" --phase PHASE [--la NNN --la-name NAME]``."""
+"""``attune add_school URN "NAME" --phase PHASE [--la NNN --la-name NAME --estab NNNN]``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--phase", required=True, help="One of: " + ", ".join(Phase.values))
         parser.add_argument("--la", type=int, help="The DfE's three-digit local authority number.")
         parser.add_argument("--la-name", help="The local authority's name, e.g. Kent.")
+        parser.add_argument(
+            "--estab",
+            help="The DfE's four-digit establishment number (with --la, how CTFs name the school).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["la_name"] and options["la"] is None:
@@ -30,6 +34,7 @@ class Command(BaseCommand):
                 phase=options["phase"].strip().lower(),
                 la_code=options["la"],
                 la_name=options["la_name"],
+                estab=options["estab"].strip() if options["estab"] else None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

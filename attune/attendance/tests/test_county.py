@@ -1,0 +1,85 @@
+"""County cohort figures: the same sums on SQLite and PostgreSQL, one query on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from attune.attendance.county import ALL_PUPILS, cohort_figures
+from attune.attendance.models import SessionMark
+from attune.people.models import Cohort, Pupil, School
+from attune.tenancy import school_scope
+from attune.testing import SchoolWorld, pupil
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 9, 7)
+
+
+def marks(place: School, child: Pupil, codes: str) -> None:
+    """One code a session, AM then PM, from ``MONDAY`` on."""
+    with school_scope(place):
+        SessionMark.objects.bulk_create(
+            SessionMark(
+                school=place,
+                pupil=child,
+                date=MONDAY + timedelta(days=n // 2),
+                session=("AM", "PM")[n % 2],
+                code=code,
+                original_code=code,
+            )
+            for n, code in enumerate(codes)
+        )
+
+
+def test_cohorts_against_all_pupils_across_schools(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    # Maya: 10 possible, 1 absent (10%: persistent). Leo (looked after): 10 possible, 5 absent
+    # (50%: severe too). Another school's child: 9 present, 1 "not counted" (X).
+    marks(world.school, world.child, "/\\/\\/\\/\\/N")
+    marks(world.school, world.looked_after_child, "/\\/\\/IIIIN")
+    elsewhere = pupil(other_world.school, forename="Ada", surname="Lee")
+    marks(other_world.school, elsewhere, "/\\/\\/\\/\\/X")
+    schools = [world.school.pk, other_world.school.pk]
+
+    figures = cohort_figures(school_ids=schools, date_from=MONDAY, date_to=MONDAY + timedelta(9))
+
+    every, looked_after = figures
+    assert every.cohort == ALL_PUPILS and looked_after.cohort == Cohort.LOOKED_AFTER
+    assert (every.pupils, every.possible_sessions, every.absent_sessions) == (3, 29, 6)
+    assert (every.persistent_absentees, every.severe_absentees) == (2, 1)
+    assert every.attendance_pct == Decimal("79.31")
+    assert every.persistent_absence_pct == Decimal("66.67")
+    assert (looked_after.pupils, looked_after.severe_absence_pct) == (1, Decimal("100.00"))
+    assert looked_after.label == "Looked after"
+
+
+def test_only_the_given_schools_and_dates_count(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    marks(world.school, world.child, "NNNN")
+    elsewhere = pupil(other_world.school, forename="Ada", surname="Lee")
+    marks(other_world.school, elsewhere, "/\\/\\")
+
+    [every] = cohort_figures(school_ids=[other_world.school.pk], date_from=MONDAY, date_to=MONDAY)
+    assert (every.pupils, every.absent_sessions, every.persistent_absentees) == (1, 0, 0)
+    assert every.attendance_pct == Decimal("100.00")
+    [empty] = cohort_figures(
+        school_ids=[world.school.pk], date_from=date(2027, 1, 1), date_to=date(2027, 1, 2)
+    )
+    assert (empty.pupils, empty.attendance_pct, empty.persistent_absence_pct) == (0, None, None)
+
+
+def test_the_marks_are_read_by_one_query_on_postgresql(world: SchoolWorld) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the single-query form is PostgreSQL's")
+    marks(world.school, world.child, "/N")
+    with CaptureQueriesContext(connection) as queries:
+        cohort_figures(school_ids=[world.school.pk], date_from=MONDAY, date_to=MONDAY)
+    reading = [q["sql"] for q in queries.captured_queries if "attendance_sessionmark" in q["sql"]]
+    assert len(reading) == 1
