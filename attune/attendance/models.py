@@ -8,9 +8,11 @@ mark (and keeping the old one) a plain row operation.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from attune.people.models import Pupil
 from attune.tenancy import SchoolOwned
@@ -144,3 +146,90 @@ class LessonMark(SchoolOwned):
 
     def __str__(self) -> str:
         return f"{self.date} P{self.period} {self.subject} {self.code}"
+
+
+class SchoolTerm(SchoolOwned):
+    """One stretch of teaching (a term or half-term) between two holidays.
+
+    The first day of each feeds the start-of-term early warning and the calendar; a school with
+    none entered uses the typical dates in ``domain/terms.py``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=60)
+    starts_on = models.DateField("First day")
+    ends_on = models.DateField("Last day")
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="school_term_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["school", "starts_on"], name="school_term_one_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on} to {self.ends_on})"
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MONITORING = "monitoring", "Improving: keeping an eye on it"
+    CLOSED = "closed", "Closed"
+
+
+class AbsenceFactor(models.TextChoices):
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    COST_OF_LIVING = "cost_of_living", "Cost of living"
+    SEND = "send", "Special educational needs or disability"
+    ILLNESS = "illness", "Illness or a health condition"
+    FAMILY_ROUTINES = "family_routines", "Family routines"
+    EXCLUSION = "exclusion", "Suspension or exclusion"
+    BULLYING = "bullying", "Bullying"
+    EBSA = "ebsa", "Emotionally based school avoidance"
+    OTHER = "other", "Something else"
+
+
+class AttendanceConcern(SchoolOwned):
+    """What seems to lie behind a child's absence, so support can be aimed at the cause."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance_concerns")
+    opened_on = models.DateField()
+    status = models.CharField(max_length=12, choices=ConcernStatus.choices)
+    closed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_on"]
+        indexes = [models.Index(fields=["school", "status"], name="attendance_concern_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="attendance_concern_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance concern from {self.opened_on} ({self.get_status_display()})"
+
+
+class ConcernFactor(SchoolOwned):
+    """One factor recorded on a concern (a row each, so the database can count them)."""
+
+    concern = models.ForeignKey(AttendanceConcern, on_delete=models.CASCADE, related_name="factors")
+    factor = models.CharField(max_length=20, choices=AbsenceFactor.choices)
+
+    class Meta:
+        ordering = ["factor"]
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "factor"], name="concern_factor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_factor_display()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -136,9 +137,11 @@ def _weeks(marks: dict[tuple[date, str], str]) -> tuple[Week, ...]:
     return tuple(reversed(weeks))
 
 
-def pupil_attendance_page(pupil: Pupil, *, today: date) -> PupilAttendancePage:
+def pupil_attendance_page(
+    pupil: Pupil, *, today: date, term_starts: Sequence[date] = ()
+) -> PupilAttendancePage:
     """A child's school year so far: totals, register by week, early warnings (3 queries)."""
-    start = school_year_start(today, ())
+    start = school_year_start(today, term_starts)
     rows = list(
         pupil_marks(pupil, date_from=start, date_to=today).values_list("date", "session", "code")
     )
@@ -148,7 +151,7 @@ def pupil_attendance_page(pupil: Pupil, *, today: date) -> PupilAttendancePage:
     warnings = evaluate(
         session_marks,
         today=today,
-        term_starts=(),
+        term_starts=term_starts,
         lessons=[LessonMark_(lesson.date, lesson.subject, lesson.code) for lesson in lessons],
     )
     used = sorted({code for _, _, code in rows}, key=list(CODES).index)

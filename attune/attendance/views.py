@@ -1,19 +1,41 @@
-"""Attendance pages. Each starts with the role guard and an access check on the child."""
+"""Attendance pages. Each starts with the role guard and, for one child, an access check."""
 
 from __future__ import annotations
 
+import csv
 import uuid
+from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from attune.accounts.decorators import school_view
 from attune.accounts.roles import Permission
+from attune.attendance import school as school_reads
+from attune.attendance.forms import (
+    SORT_CHOICES,
+    ConcernForm,
+    DateRangeForm,
+    SchoolFilterForm,
+    TermForm,
+    UploadForm,
+)
+from attune.attendance.imports import AttendanceImportRejected
+from attune.attendance.models import AttendanceConcern, SchoolTerm
 from attune.attendance.selectors import pupil_attendance_page
-from attune.attendance.services import pupil_attendance_viewed
+from attune.attendance.services import (
+    concern_save,
+    pupil_attendance_viewed,
+    term_delete,
+    term_save,
+)
+from attune.attendance.uploads import upload_ctf, upload_marks_csv
+from attune.attendance.warnings import children_needing_attention
+from attune.errors import AttuneError
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil, can_see_sensitive
+from attune.people.access import access_pupil, can_see_sensitive, visible_pupils
 from attune.people.models import Pupil
 
 
@@ -34,5 +56,296 @@ def access_pupil_attendance(request: SchoolRequest, pupil_id: uuid.UUID) -> Pupi
 def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil_attendance(request, pupil_id)
     pupil_attendance_viewed(actor=request.user, pupil=child, request=request)
-    page = pupil_attendance_page(child, today=timezone.localdate())
-    return render(request, "attendance/pupil.html", {"pupil": child, "page": page})
+    today = timezone.localdate()
+    page = pupil_attendance_page(
+        child, today=today, term_starts=school_reads.school_year(today).term_starts
+    )
+    concerns = AttendanceConcern.objects.filter(pupil=child).prefetch_related("factors")
+    return render(
+        request,
+        "attendance/pupil.html",
+        {"pupil": child, "page": page, "concerns": concerns},
+    )
+
+
+# --- the school page ------------------------------------------------------------------------
+
+
+@school_view(Permission.VIEW_ATTENDANCE)
+def school(request: SchoolRequest, urn: str) -> HttpResponse:
+    today = timezone.localdate()
+    year = school_reads.school_year(today)
+    with_cohorts = request.membership.can(Permission.VIEW_ALL_SENSITIVE)
+    form = SchoolFilterForm(
+        request.GET or None,
+        groups=school_reads.registration_groups(),
+        with_cohorts=with_cohorts,
+    )
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    date_from, date_to = form.dates(year.starts_on, today)
+    filters = school_reads.SchoolFilters(
+        date_from=date_from,
+        date_to=date_to,
+        year_group=data.get("year_group"),
+        registration_group=data.get("registration_group") or "",
+        cohort=data.get("cohort") or "",
+        only=data.get("only") or "",
+        sort=data.get("sort") or "name",
+        descending=data.get("order") == "desc",
+    )
+    page = school_reads.school_attendance_page(filters)
+    return render(
+        request,
+        "attendance/school.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "columns": _sort_links(request, filters),
+            "chart": {
+                "labels": [label for label, _ in page.bands],
+                "values": [n for _, n in page.bands],
+                "label": "Pupils",
+            },
+        },
+    )
+
+
+def _sort_links(
+    request: SchoolRequest, filters: school_reads.SchoolFilters
+) -> list[dict[str, Any]]:
+    """Each column heading's link: sorts by it, or reverses it if it is already the sort."""
+    columns = []
+    for key, label in SORT_CHOICES:
+        query = request.GET.copy()
+        current = filters.sort == key
+        query["sort"] = key
+        query["order"] = "asc" if current and filters.descending else "desc" if current else "asc"
+        aria = ("descending" if filters.descending else "ascending") if current else "none"
+        columns.append({"key": key, "label": label, "query": query.urlencode(), "aria": aria})
+    return columns
+
+
+# --- who needs attention --------------------------------------------------------------------
+
+
+@school_view(Permission.VIEW_ATTENDANCE, Permission.VIEW_ALL_SENSITIVE)
+def attention(request: SchoolRequest, urn: str) -> HttpResponse:
+    today = timezone.localdate()
+    children = children_needing_attention(visible_pupils(request.membership), today=today)
+    return render(request, "attendance/attention.html", {"children": children, "today": today})
+
+
+# --- cohorts ---------------------------------------------------------------------------------
+
+
+def _cohort_range(request: SchoolRequest) -> tuple[DateRangeForm, Any, Any]:
+    today = timezone.localdate()
+    form = DateRangeForm(request.GET or None)
+    date_from, date_to = form.dates(school_reads.school_year(today).starts_on, today)
+    return form, date_from, date_to
+
+
+@school_view(Permission.VIEW_ATTENDANCE, Permission.VIEW_ALL_SENSITIVE)
+def cohorts(request: SchoolRequest, urn: str) -> HttpResponse:
+    form, date_from, date_to = _cohort_range(request)
+    figures = school_reads.cohort_figures(date_from, date_to)
+    chart = {
+        "labels": [f.label for f in figures],
+        "values": [
+            None
+            if f.cohort.persistent_absence_pct is None
+            else round(f.cohort.persistent_absence_pct, 1)
+            for f in figures
+        ],
+        "label": "Persistently absent (%)",
+    }
+    return render(
+        request,
+        "attendance/cohorts.html",
+        {
+            "form": form,
+            "date_from": date_from,
+            "date_to": date_to,
+            "figures": figures,
+            "chart": chart,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+CSV_FIELDS = (
+    "cohort",
+    "pupils",
+    "pupils_with_possible_sessions",
+    "possible_sessions",
+    "absence_sessions",
+    "attendance_pct",
+    "persistently_absent",
+    "persistent_absence_pct",
+    "severely_absent",
+    "severe_absence_pct",
+    "pupils_with_concern",
+)
+
+
+@school_view(Permission.VIEW_ATTENDANCE, Permission.VIEW_ALL_SENSITIVE)
+def cohorts_csv(request: SchoolRequest, urn: str) -> HttpResponse:
+    _, date_from, date_to = _cohort_range(request)
+    figures = school_reads.cohort_figures(date_from, date_to)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attendance-cohorts-{urn}-{date_from}-to-{date_to}.csv"'
+    )
+    writer = csv.writer(response, lineterminator="\n")
+    factor_labels = [label for label, _ in figures[0].factor_counts()] if figures else []
+    writer.writerow([*CSV_FIELDS, *(f"factor: {label}" for label in factor_labels)])
+    for f in figures:
+        c = f.cohort
+        writer.writerow(
+            [
+                f.label,
+                c.pupils,
+                c.pupils_with_possible_sessions,
+                f.possible,
+                f.absence,
+                _number(f.attendance_pct),
+                c.persistently_absent,
+                _number(c.persistent_absence_pct),
+                c.severely_absent,
+                _number(c.severe_absence_pct),
+                f.pupils_with_concern,
+                *(n for _, n in f.factor_counts()),
+            ]
+        )
+    return response
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+# --- upload ----------------------------------------------------------------------------------
+
+
+@school_view(Permission.MANAGE_ATTENDANCE)
+def upload(request: SchoolRequest, urn: str) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        importer = upload_ctf if form.cleaned_data["kind"] == "ctf" else upload_marks_csv
+        try:
+            result = importer(
+                school=request.school,
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+                today=timezone.localdate(),
+            )
+        except AttendanceImportRejected as rejected:
+            context.update(rejected=rejected)
+        else:
+            context.update(result=result, form=UploadForm())
+    return render(request, "attendance/upload.html", context, status=_status(context))
+
+
+def _status(context: dict[str, Any]) -> int:
+    return 422 if "rejected" in context else 200
+
+
+# --- term dates ------------------------------------------------------------------------------
+
+
+@school_view(Permission.MANAGE_ATTENDANCE)
+def terms(request: SchoolRequest, urn: str) -> HttpResponse:
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term_save(actor=request.user, school=request.school, **form.cleaned_data)
+        except AttuneError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect("attendance:terms", urn=urn)
+    today = timezone.localdate()
+    return render(
+        request,
+        "attendance/terms.html",
+        {
+            "form": form,
+            "terms": SchoolTerm.objects.all(),
+            "year": school_reads.school_year(today),
+        },
+    )
+
+
+def access_term(term_id: uuid.UUID) -> SchoolTerm:
+    term = SchoolTerm.objects.filter(pk=term_id).select_related("school").first()
+    if term is None:
+        raise Http404
+    return term
+
+
+@school_view(Permission.MANAGE_ATTENDANCE)
+def term_edit(request: SchoolRequest, urn: str, term_id: uuid.UUID) -> HttpResponse:
+    term = access_term(term_id)
+    initial = {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
+    form = TermForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term_save(actor=request.user, school=request.school, term=term, **form.cleaned_data)
+        except AttuneError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect("attendance:terms", urn=urn)
+    return render(request, "attendance/term_edit.html", {"form": form, "term": term})
+
+
+@school_view(Permission.MANAGE_ATTENDANCE)
+@require_POST
+def term_remove(request: SchoolRequest, urn: str, term_id: uuid.UUID) -> HttpResponse:
+    term_delete(actor=request.user, term=access_term(term_id))
+    return redirect("attendance:terms", urn=urn)
+
+
+# --- concerns --------------------------------------------------------------------------------
+
+
+@school_view(Permission.VIEW_PUPILS)
+def concern(
+    request: SchoolRequest, urn: str, pupil_id: uuid.UUID, concern_id: uuid.UUID | None = None
+) -> HttpResponse:
+    child = access_pupil_attendance(request, pupil_id)
+    existing = None
+    if concern_id is not None:
+        existing = AttendanceConcern.objects.filter(pk=concern_id, pupil=child).first()
+        if existing is None:
+            raise Http404
+    initial: dict[str, Any] = {"opened_on": timezone.localdate()}
+    if existing is not None:
+        initial = {
+            "opened_on": existing.opened_on,
+            "status": existing.status,
+            "notes": existing.notes,
+            "factors": list(existing.factors.values_list("factor", flat=True)),
+        }
+    form = ConcernForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern_save(
+                actor=request.user,
+                pupil=child,
+                opened_on=data["opened_on"],
+                status=data["status"],
+                notes=data["notes"],
+                factors=data["factors"],
+                today=timezone.localdate(),
+                concern=existing,
+                request=request,
+            )
+        except AttuneError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect("attendance:pupil", urn=urn, pupil_id=child.pk)
+    return render(
+        request, "attendance/concern.html", {"pupil": child, "form": form, "concern": existing}
+    )

@@ -1,0 +1,311 @@
+"""Reads for the school-wide attendance pages: every pupil's figures, cohorts, term dates.
+
+The database counts marks per pupil and code (one ``GROUP BY``); ``summarise_counts`` turns
+the counts into measures, so the sums are the pure module's and never a second copy in SQL.
+A page costs a fixed handful of queries however many pupils the school has.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from attune.attendance.domain.calculations import (
+    AttendanceSummary,
+    CohortSummary,
+    summarise_cohort,
+    summarise_counts,
+)
+from attune.attendance.domain.early_warning import school_year_start
+from attune.attendance.domain.terms import TermDates, default_terms
+from attune.attendance.models import (
+    AbsenceFactor,
+    ConcernFactor,
+    SchoolTerm,
+    SessionMark,
+)
+from attune.people.models import YEAR_GROUP_LABELS, Cohort, CohortMembership, Pupil
+
+PUPIL_FIELDS = (
+    "id",
+    "upn",
+    "legal_forename",
+    "legal_surname",
+    "preferred_name",
+    "year_group",
+    "registration_group",
+)
+
+
+# --- term dates ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolYear:
+    """The school year containing a day, with the terms in force (entered or typical)."""
+
+    starts_on: date
+    terms: tuple[TermDates, ...]
+    entered: bool  # False when the typical dates are standing in
+
+    @property
+    def term_starts(self) -> tuple[date, ...]:
+        return tuple(term.starts_on for term in self.terms)
+
+
+def school_year(today: date) -> SchoolYear:
+    """The open school's terms for the year containing ``today`` (one query)."""
+    august_first = school_year_start(today, ())
+    year_end = date(august_first.year + 1, 7, 31)
+    entered = tuple(
+        TermDates(term.name, term.starts_on, term.ends_on)
+        for term in SchoolTerm.objects.filter(starts_on__range=(august_first, year_end))
+    )
+    terms = entered or default_terms(august_first.year)
+    return SchoolYear(school_year_start(today, [t.starts_on for t in terms]), terms, bool(entered))
+
+
+# --- pupils with their figures --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PupilFigures:
+    pupil_id: uuid.UUID
+    upn: str
+    name: str
+    sort_name: str
+    year_group: int
+    registration_group: str
+    summary: AttendanceSummary
+
+    @property
+    def year_label(self) -> str:
+        return YEAR_GROUP_LABELS.get(self.year_group, str(self.year_group))
+
+
+def pupil_figures(row: dict[str, object], summary: AttendanceSummary) -> PupilFigures:
+    known_as = str(row["preferred_name"] or row["legal_forename"])
+    return PupilFigures(
+        pupil_id=row["id"],  # type: ignore[arg-type]
+        upn=str(row["upn"]),
+        name=f"{known_as} {row['legal_surname']}",
+        sort_name=f"{row['legal_surname']} {row['legal_forename']}".casefold(),
+        year_group=int(row["year_group"]),  # type: ignore[call-overload]
+        registration_group=str(row["registration_group"]),
+        summary=summary,
+    )
+
+
+def mark_counts(
+    pupils: QuerySet[Pupil] | None, date_from: date, date_to: date
+) -> dict[uuid.UUID, dict[str, int]]:
+    """Marks per pupil and code over the range, counted by the database (one query).
+
+    ``pupils=None`` means the whole school: the (school, date) index serves that directly.
+    """
+    marks = SessionMark.objects.filter(date__range=(date_from, date_to))
+    if pupils is not None:
+        marks = marks.filter(pupil_id__in=pupils.values("id"))
+    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
+    rows = marks.order_by().values_list("pupil_id", "code").annotate(n=Count("id"))
+    for pupil_id, code, n in rows:
+        counts[pupil_id][code] = n
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFilters:
+    date_from: date
+    date_to: date
+    year_group: int | None = None
+    registration_group: str = ""
+    cohort: str = ""
+    only: str = ""  # "", "pa" (persistently absent) or "sa" (severely absent)
+    sort: str = "name"
+    descending: bool = False
+
+    @property
+    def narrows_pupils(self) -> bool:
+        return self.year_group is not None or bool(self.registration_group or self.cohort)
+
+
+def in_cohort(cohort: str, date_from: date, date_to: date) -> Q:
+    """Pupils who belonged to ``cohort`` at any time in the range."""
+    overlapping = CohortMembership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=date_from),
+        pupil=OuterRef("pk"),
+        cohort=cohort,
+        start_date__lte=date_to,
+    )
+    return Q(Exists(overlapping))
+
+
+def filtered_pupils(filters: SchoolFilters) -> QuerySet[Pupil]:
+    pupils = Pupil.objects.all()
+    if filters.year_group is not None:
+        pupils = pupils.filter(year_group=filters.year_group)
+    if filters.registration_group:
+        pupils = pupils.filter(registration_group=filters.registration_group)
+    if filters.cohort:
+        pupils = pupils.filter(in_cohort(filters.cohort, filters.date_from, filters.date_to))
+    return pupils
+
+
+SORTS = {
+    "name": lambda p: (p.sort_name,),
+    "year": lambda p: (p.year_group, p.registration_group, p.sort_name),
+    "group": lambda p: (p.registration_group, p.sort_name),
+    "attendance": lambda p: (p.summary.attendance_pct or 0.0,),
+    "possible": lambda p: (p.summary.possible,),
+    "authorised": lambda p: (p.summary.authorised_absence,),
+    "unauthorised": lambda p: (p.summary.unauthorised_absence,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolAttendance:
+    pupils: tuple[PupilFigures, ...]  # after every filter, sorted
+    persistent: tuple[PupilFigures, ...]  # of those, lowest attendance first
+    severe: tuple[PupilFigures, ...]
+    cohort: CohortSummary
+    bands: tuple[tuple[str, int], ...]  # pupils by attendance band, for the chart
+
+
+BANDS = (
+    ("97% or more", 97.0),
+    ("95% to under 97%", 95.0),
+    ("90% to under 95%", 90.0),
+    ("50% to under 90% (persistent absence)", 50.0),
+    ("Under 50% (severe absence)", -1.0),
+)
+
+
+def _bands(pupils: Iterable[PupilFigures]) -> tuple[tuple[str, int], ...]:
+    tally: Counter[str] = Counter()
+    for pupil in pupils:
+        pct = pupil.summary.attendance_pct
+        if pct is None:
+            continue
+        # The PA and SA lines are exact (calculations.py); the other bands are for display.
+        if pupil.summary.severe_absence:
+            tally[BANDS[4][0]] += 1
+        elif pupil.summary.persistent_absence:
+            tally[BANDS[3][0]] += 1
+        else:
+            tally[next(label for label, floor in BANDS if pct >= floor)] += 1
+    return tuple((label, tally[label]) for label, _ in BANDS)
+
+
+def school_attendance_page(filters: SchoolFilters) -> SchoolAttendance:
+    """Every pupil matching the filters, with their figures (two queries)."""
+    pupils = filtered_pupils(filters)
+    counts = mark_counts(
+        pupils if filters.narrows_pupils else None, filters.date_from, filters.date_to
+    )
+    rows = [
+        pupil_figures(row, summarise_counts(counts.get(row["id"], {})))
+        for row in pupils.values(*PUPIL_FIELDS)
+    ]
+    by_attendance = sorted(
+        (r for r in rows if r.summary.persistent_absence), key=SORTS["attendance"]
+    )
+    if filters.only == "pa":
+        rows = [r for r in rows if r.summary.persistent_absence]
+    elif filters.only == "sa":
+        rows = [r for r in rows if r.summary.severe_absence]
+    rows.sort(key=SORTS.get(filters.sort, SORTS["name"]), reverse=filters.descending)
+    if filters.sort == "attendance":  # pupils with no figure last, whichever the direction
+        rows = [r for r in rows if r.summary.possible] + [r for r in rows if not r.summary.possible]
+    return SchoolAttendance(
+        pupils=tuple(rows),
+        persistent=tuple(by_attendance),
+        severe=tuple(r for r in by_attendance if r.summary.severe_absence),
+        cohort=summarise_cohort(r.summary for r in rows),
+        bands=_bands(rows),
+    )
+
+
+def registration_groups() -> list[str]:
+    return list(
+        Pupil.objects.exclude(registration_group="")
+        .order_by("registration_group")
+        .values_list("registration_group", flat=True)
+        .distinct()
+    )
+
+
+# --- cohorts ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CohortFigures:
+    key: str  # "" for all pupils
+    label: str
+    summaries: list[AttendanceSummary] = field(default_factory=list)
+    factors: Counter[str] = field(default_factory=Counter)
+    pupils_with_concern: int = 0
+
+    @property
+    def cohort(self) -> CohortSummary:
+        return summarise_cohort(self.summaries)
+
+    @property
+    def possible(self) -> int:
+        return sum(s.possible for s in self.summaries)
+
+    @property
+    def absence(self) -> int:
+        return sum(s.absence for s in self.summaries)
+
+    @property
+    def attendance_pct(self) -> float | None:
+        possible = self.possible
+        return None if possible == 0 else (possible - self.absence) * 100 / possible
+
+    def factor_counts(self) -> list[tuple[str, int]]:
+        return [(choice.label, self.factors[choice.value]) for choice in AbsenceFactor]
+
+
+def cohort_figures(date_from: date, date_to: date) -> list[CohortFigures]:
+    """All pupils, then every cohort: PA/SA shares, attendance and factor counts (4 queries).
+
+    A pupil counts in a cohort if they belonged to it at any time in the range; a concern's
+    factors count if the concern was open at any time in the range.
+    """
+    counts = mark_counts(None, date_from, date_to)
+    summaries = {
+        pupil_id: summarise_counts(counts.get(pupil_id, {}))
+        for pupil_id in Pupil.objects.values_list("id", flat=True)
+    }
+    members: dict[str, set[uuid.UUID]] = defaultdict(set)
+    memberships = CohortMembership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=date_from), start_date__lte=date_to
+    ).values_list("cohort", "pupil_id")
+    for cohort, pupil_id in memberships:
+        members[cohort].add(pupil_id)
+    factors: dict[uuid.UUID, set[str]] = defaultdict(set)
+    concern_factors = ConcernFactor.objects.filter(
+        Q(concern__closed_on__isnull=True) | Q(concern__closed_on__gte=date_from),
+        concern__opened_on__lte=date_to,
+    ).values_list("concern__pupil_id", "factor")
+    for pupil_id, factor in concern_factors:
+        factors[pupil_id].add(factor)
+    groups = [("", "All pupils", set(summaries))] + [
+        (choice.value, choice.label, members[choice.value]) for choice in Cohort
+    ]
+    out = []
+    for key, label, pupil_ids in groups:
+        figures = CohortFigures(key, label)
+        for pupil_id in pupil_ids:
+            if pupil_id not in summaries:
+                continue
+            figures.summaries.append(summaries[pupil_id])
+            figures.factors.update(factors.get(pupil_id, ()))
+            figures.pupils_with_concern += pupil_id in factors
+        out.append(figures)
+    return out

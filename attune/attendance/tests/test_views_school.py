@@ -1,0 +1,487 @@
+"""The school-wide attendance pages: figures, filters, warnings, cohorts, terms, concerns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from django.template import Context, Template
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from attune import testing
+from attune.accounts.models import Membership, User
+from attune.attendance.models import AttendanceConcern, SchoolTerm, SessionMark
+from attune.auditlog.models import AuditEvent
+from attune.people.models import Cohort, Pupil
+from attune.relationships.services import key_adult_assign
+from attune.tenancy import school_scope
+from attune.testing import SchoolWorld
+
+pytestmark = pytest.mark.django_db
+
+SignedIn = Callable[[User], Client]
+
+
+def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
+    return reverse(f"attendance:{name}", kwargs={"urn": world.school.urn, **kwargs})
+
+
+def school_days(count: int, end: date | None = None) -> list[date]:
+    days: list[date] = []
+    day = end or timezone.localdate()
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= timedelta(days=1)
+    return days[::-1]
+
+
+def give_marks(pupil: Pupil, absent_days: int, days: int = 10) -> None:
+    """``days`` school days up to today; the last ``absent_days`` of them missed (N)."""
+    with school_scope(pupil.school_id):
+        SessionMark.objects.bulk_create(
+            SessionMark(
+                school_id=pupil.school_id,
+                pupil=pupil,
+                date=day,
+                session=session,
+                code="N" if n >= days - absent_days else "/",
+                original_code="N" if n >= days - absent_days else "/",
+            )
+            for n, day in enumerate(school_days(days))
+            for session in ("AM", "PM")
+        )
+
+
+@pytest.fixture
+def marked(world: SchoolWorld) -> SchoolWorld:
+    """Maya misses 6 of 10 days (severe); Leo (looked after) misses 2 (persistent)."""
+    give_marks(world.child, 6)
+    give_marks(world.looked_after_child, 2)
+    return world
+
+
+# --- the school page -------------------------------------------------------------------------
+
+
+def test_the_school_page_lists_every_pupil_with_their_figures(
+    marked: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = signed_in(marked.lead)
+    with django_assert_max_num_queries(12):
+        page = client.get(url(marked, "school"))
+
+    assert page.status_code == 200
+    text = page.text
+    assert "Maya Fletcher" in text and "Leo Brennan" in text
+    assert "40.0%" in text and "80.0%" in text
+    assert "Severely absent (1)" in text
+    assert "Persistently absent (2)" in text
+    assert 'data-testid="bands-table"' in text
+    assert 'id="bands-data"' in text  # the chart's data, for the external script
+
+
+def test_the_query_count_does_not_grow_with_the_school(
+    marked: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(15):
+        give_marks(testing.pupil(marked.school), 1)
+    client = signed_in(marked.lead)
+    with django_assert_max_num_queries(12):
+        page = client.get(url(marked, "school"))
+    assert page.context["page"].pupils.__len__() == 17
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ({"only": "sa"}, "Maya Fletcher", "Leo Brennan"),
+        ({"cohort": Cohort.LOOKED_AFTER}, "Leo Brennan", "Maya Fletcher"),
+        ({"year_group": "5"}, None, "Maya Fletcher"),
+        ({"registration_group": "4B"}, "Maya Fletcher", None),
+    ],
+)
+def test_filters_narrow_the_list(
+    marked: SchoolWorld,
+    signed_in: SignedIn,
+    query: dict[str, str],
+    shown: str | None,
+    hidden: str | None,
+) -> None:
+    page = signed_in(marked.lead).get(url(marked, "school"), query)
+
+    table = page.text.split('data-testid="pupils-table"')[-1].split("</table>")[0]
+    if 'data-testid="pupils-table"' not in page.text:
+        table = ""
+    if shown:
+        assert shown in table
+    if hidden:
+        assert hidden not in table
+
+
+def test_a_date_range_before_the_marks_shows_no_figures(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    long_ago = {"date_from": "2020-01-01", "date_to": "2020-01-31"}
+    page = signed_in(marked.lead).get(url(marked, "school"), long_ago)
+
+    assert page.context["page"].cohort.pupils_with_possible_sessions == 0
+    assert "No figure" in page.text
+
+
+def test_sorting_by_attendance_puts_the_lowest_first(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    testing.pupil(marked.school, forename="Ada", surname="Ng")  # no marks, so no figure
+    page = signed_in(marked.lead).get(url(marked, "school"), {"sort": "attendance"})
+    names = [p.name for p in page.context["page"].pupils]
+    assert names == ["Maya Fletcher", "Leo Brennan", "Ada Ng"]
+    page = signed_in(marked.lead).get(
+        url(marked, "school"), {"sort": "attendance", "order": "desc"}
+    )
+    names = [p.name for p in page.context["page"].pupils]
+    assert names == ["Leo Brennan", "Maya Fletcher", "Ada Ng"]
+    assert 'aria-sort="descending"' in page.text
+
+
+def test_office_staff_see_figures_but_not_the_cohort_filter(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    page = signed_in(marked.office).get(url(marked, "school"), {"cohort": Cohort.LOOKED_AFTER})
+
+    assert page.status_code == 200
+    assert 'name="cohort"' not in page.text
+    assert len(page.context["page"].pupils) == 2  # the cohort asked for is ignored
+
+
+@pytest.mark.parametrize(
+    "name", ["school", "attention", "cohorts", "cohorts_csv", "upload", "terms"]
+)
+def test_the_other_school_gets_not_found(
+    marked: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn, name: str
+) -> None:
+    assert signed_in(other_world.lead).get(url(marked, name)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "name"),
+    [
+        ("teacher", "school"),
+        ("key_adult_user", "school"),
+        ("office", "attention"),
+        ("office", "cohorts"),
+        ("office", "cohorts_csv"),
+        ("teacher", "upload"),
+        ("teacher", "terms"),
+    ],
+)
+def test_roles_without_permission_are_refused(
+    marked: SchoolWorld, signed_in: SignedIn, who: str, name: str
+) -> None:
+    assert signed_in(getattr(marked, who)).get(url(marked, name)).status_code == 403
+
+
+# --- who needs attention ----------------------------------------------------------------------
+
+
+def test_the_attention_list_gives_each_warning_with_its_reason(
+    marked: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = signed_in(marked.lead)
+    with django_assert_max_num_queries(12):
+        page = client.get(url(marked, "attention"))
+
+    assert page.status_code == 200
+    children = page.context["children"]
+    assert [c.pupil.name for c in children] == ["Maya Fletcher", "Leo Brennan"]
+    assert "Missed 12 of 20 sessions this school year (60.0%)" in page.text
+    assert "severe absence" in page.text
+    assert all(c.warnings[0].severity == c.top_severity for c in children)
+
+
+def test_a_school_with_good_attendance_has_nobody_on_the_list(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    give_marks(world.child, 0)
+    page = signed_in(world.lead).get(url(world, "attention"))
+    assert "No child's register needs attention today." in page.text
+
+
+def _assign(world: SchoolWorld, child: Pupil) -> None:
+    today = timezone.localdate()
+    with school_scope(world.school):
+        key_adult_assign(
+            actor=world.lead,
+            pupil=child,
+            key_adult=world.key_adult,
+            co_worker=None,
+            started_on=today,
+            reason="Chosen",
+            chosen_by_child=True,
+            child_words="",
+            today=today,
+            confirmed=True,
+        )
+
+
+def _render_tag(user: User, world: SchoolWorld) -> str:
+    membership = Membership.objects.select_related("staff").get(user=user, school=world.school)
+    template = Template("{% load attendance_tags %}{% attention_for_key_adult membership.staff %}")
+    with school_scope(world.school):
+        return template.render(Context({"membership": membership, "school": world.school}))
+
+
+def test_the_tag_shows_a_key_adult_only_their_own_children(
+    marked: SchoolWorld, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    Membership.objects.filter(user=marked.key_adult_user).update(staff=marked.key_adult)
+    _assign(marked, marked.child)
+
+    with django_assert_max_num_queries(6):
+        html = _render_tag(marked.key_adult_user, marked)
+
+    assert "Maya Fletcher" in html
+    assert "Missed 12 of 20 sessions" in html
+    assert "Leo Brennan" not in html
+
+
+def test_the_tag_shows_nothing_to_an_adult_without_the_sensitive_record(
+    marked: SchoolWorld,
+) -> None:
+    teacher_staff = testing.staff(marked.school)
+    Membership.objects.filter(user=marked.teacher).update(staff=teacher_staff)
+    assert "Attendance" not in _render_tag(marked.teacher, marked)
+
+
+def test_today_includes_the_key_adults_warnings(marked: SchoolWorld, signed_in: SignedIn) -> None:
+    Membership.objects.filter(user=marked.key_adult_user).update(staff=marked.key_adult)
+    _assign(marked, marked.child)
+    page = signed_in(marked.key_adult_user).get(
+        reverse("checkins:today", kwargs={"urn": marked.school.urn})
+    )
+    assert 'data-testid="key-adult-attention"' in page.text
+    assert "Missed 12 of 20 sessions" in page.text
+
+
+# --- cohorts ---------------------------------------------------------------------------------
+
+
+def test_cohort_figures_compare_each_cohort_with_all_pupils(
+    marked: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = signed_in(marked.lead)
+    with django_assert_max_num_queries(12):
+        page = client.get(url(marked, "cohorts"))
+
+    figures = {f.label: f for f in page.context["figures"]}
+    everyone, looked_after = figures["All pupils"], figures["Looked after"]
+    assert (everyone.cohort.pupils, everyone.cohort.persistently_absent) == (2, 2)
+    assert everyone.cohort.severely_absent == 1
+    assert (looked_after.cohort.pupils, looked_after.cohort.severely_absent) == (1, 0)
+    assert looked_after.attendance_pct == 80.0
+    assert everyone.attendance_pct == 60.0  # 16 missed of 40
+    assert 'id="cohort-data"' in page.text
+
+
+def test_the_cohort_csv_has_the_counts_behind_the_rates(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    page = signed_in(marked.lead).get(url(marked, "cohorts_csv"))
+
+    rows = list(csv.DictReader(io.StringIO(page.content.decode())))
+    assert page["Content-Type"].startswith("text/csv")
+    everyone = rows[0]
+    assert everyone["cohort"] == "All pupils"
+    assert everyone["possible_sessions"] == "40"
+    assert everyone["absence_sessions"] == "16"
+    assert everyone["attendance_pct"] == "60.00"
+    assert everyone["persistent_absence_pct"] == "100.00"
+    assert rows[1]["cohort"] == "Looked after"
+
+
+def test_factor_counts_by_cohort(marked: SchoolWorld, signed_in: SignedIn) -> None:
+    client = signed_in(marked.lead)
+    client.post(
+        url(marked, "concern_new", pupil_id=marked.looked_after_child.pk),
+        {
+            "opened_on": timezone.localdate().isoformat(),
+            "status": "open",
+            "notes": "",
+            "factors": ["ebsa", "bullying"],
+        },
+    )
+    page = client.get(url(marked, "cohorts"))
+    figures = {f.label: f for f in page.context["figures"]}
+    counts = dict(figures["Looked after"].factor_counts())
+    assert counts["Emotionally based school avoidance"] == 1
+    assert counts["Bullying"] == 1
+    assert figures["All pupils"].pupils_with_concern == 1
+    assert figures["Free school meals"].pupils_with_concern == 0
+
+
+# --- concerns -------------------------------------------------------------------------------
+
+
+def test_opening_and_changing_a_concern_is_audited(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    client = signed_in(marked.lead)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        url(marked, "concern_new", pupil_id=marked.child.pk),
+        {"opened_on": today, "status": "open", "notes": "Worried", "factors": ["mental_health"]},
+    )
+    assert response.status_code == 302
+    with school_scope(marked.school):
+        concern = AttendanceConcern.objects.get()
+    response = client.post(
+        url(marked, "concern", pupil_id=marked.child.pk, concern_id=concern.pk),
+        {"opened_on": today, "status": "closed", "notes": "Better", "factors": ["illness"]},
+    )
+    assert response.status_code == 302
+    with school_scope(marked.school):
+        concern.refresh_from_db()
+        assert concern.closed_on == timezone.localdate()
+        assert list(concern.factors.values_list("factor", flat=True)) == ["illness"]
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="attendance.concern").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == ["attendance.concern.opened", "attendance.concern.changed"]
+    page = client.get(url(marked, "pupil", pupil_id=marked.child.pk))
+    assert "Illness or a health condition" in page.text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"factors": []}, "This field is required."),
+        ({"factors": ["other"], "notes": ""}, "say what in the notes"),
+        ({"opened_on": "2099-01-01"}, "can&#x27;t be opened in the future"),
+    ],
+)
+def test_a_concern_with_a_problem_is_not_saved(
+    marked: SchoolWorld, signed_in: SignedIn, data: dict[str, object], message: str
+) -> None:
+    post = {
+        "opened_on": timezone.localdate().isoformat(),
+        "status": "open",
+        "notes": "",
+        "factors": ["illness"],
+        **data,
+    }
+    page = signed_in(marked.lead).post(url(marked, "concern_new", pupil_id=marked.child.pk), post)
+    assert page.status_code == 200
+    assert message in page.text
+    with school_scope(marked.school):
+        assert not AttendanceConcern.objects.exists()
+
+
+def test_a_teacher_cannot_open_a_concern(marked: SchoolWorld, signed_in: SignedIn) -> None:
+    page = signed_in(marked.teacher).get(url(marked, "concern_new", pupil_id=marked.child.pk))
+    assert page.status_code == 404
+
+
+def test_another_schools_child_is_not_found(
+    marked: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    page = signed_in(marked.lead).get(url(marked, "concern_new", pupil_id=other_world.child.pk))
+    assert page.status_code == 404
+
+
+# --- term dates -------------------------------------------------------------------------------
+
+
+def test_with_no_terms_entered_the_typical_dates_are_used(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    page = signed_in(world.office).get(url(world, "terms"))
+    assert page.status_code == 200
+    assert "typical dates for England" in page.text
+    assert len(page.context["year"].terms) == 6
+
+
+def test_office_staff_add_change_and_remove_a_term(world: SchoolWorld, signed_in: SignedIn) -> None:
+    client = signed_in(world.office)
+    today = timezone.localdate()
+    response = client.post(
+        url(world, "terms"),
+        {
+            "name": "This half",
+            "starts_on": (today - timedelta(days=20)).isoformat(),
+            "ends_on": (today + timedelta(days=20)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url(world, "terms"))
+    assert not page.context["year"].entered or "This half" in page.text
+    with school_scope(world.school):
+        term = SchoolTerm.objects.get()
+    response = client.post(
+        url(world, "term_edit", term_id=term.pk),
+        {
+            "name": "Renamed",
+            "starts_on": term.starts_on.isoformat(),
+            "ends_on": term.ends_on.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert client.post(url(world, "term_remove", term_id=term.pk)).status_code == 302
+    with school_scope(world.school):
+        assert not SchoolTerm.objects.exists()
+    actions = set(
+        AuditEvent.objects.filter(action__startswith="attendance.term").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {
+        "attendance.term.added",
+        "attendance.term.changed",
+        "attendance.term.removed",
+    }
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "message"),
+    [
+        ("2026-09-10", "2026-09-01", "The last day must be on or after the first day."),
+        ("2026-09-05", "2026-09-30", "These dates overlap Autumn 1"),
+    ],
+)
+def test_a_bad_term_is_refused(
+    world: SchoolWorld, signed_in: SignedIn, starts: str, ends: str, message: str
+) -> None:
+    with school_scope(world.school):
+        SchoolTerm.objects.create(
+            school=world.school,
+            name="Autumn 1",
+            starts_on=date(2026, 9, 2),
+            ends_on=date(2026, 10, 23),
+        )
+    page = signed_in(world.lead).post(
+        url(world, "terms"), {"name": "New", "starts_on": starts, "ends_on": ends}
+    )
+    assert page.status_code == 200
+    assert message in page.text
+
+
+def test_another_schools_term_is_not_found(
+    world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    with school_scope(other_world.school):
+        theirs = SchoolTerm.objects.create(
+            school=other_world.school,
+            name="Theirs",
+            starts_on=date(2026, 9, 2),
+            ends_on=date(2026, 10, 23),
+        )
+    client = signed_in(world.lead)
+    assert client.get(url(world, "term_edit", term_id=theirs.pk)).status_code == 404
+    assert client.post(url(world, "term_remove", term_id=theirs.pk)).status_code == 404

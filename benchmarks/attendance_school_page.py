@@ -1,0 +1,138 @@
+"""The school-wide attendance pages at 2,000 pupils with a full year of marks.
+
+Run it with ``.venv/bin/python -m benchmarks.attendance_school_page`` (SQLite in a throwaway
+folder), or with ``DATABASE_URL=postgres://...`` for PostgreSQL. It builds the demo school at
+2,000 pupils, gives every pupil a school year of register marks (190 days, two sessions a day:
+760,000 marks; most pupils attend well, about one in six is persistently absent, a few severely,
+some are often late), then, as the strategic attachment lead on the last day of that year,
+requests the school page (all pupils, filtered, sorted), the cohort figures and CSV, and the
+"who needs attention" list. Figures go to stdout and benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import date, timedelta
+from pathlib import Path
+from unittest import mock
+
+from benchmarks.pupil_list import Figure, _measure, _setup_django
+
+PUPILS = 2_000
+STAFF = 150
+YEAR_START, YEAR_END = date(2025, 9, 1), date(2026, 7, 17)
+
+
+def school_days() -> list[date]:
+    days: list[date] = []
+    day = YEAR_START
+    while day <= YEAR_END and len(days) < 190:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _rows(rng: random.Random, school_id: int, pupils: list[object]) -> Iterator[tuple[object, ...]]:
+    days = school_days()
+    for pupil_id in pupils:
+        kind = rng.random()
+        absence = 0.6 if kind < 0.02 else 0.14 if kind < 0.17 else 0.03
+        late = 0.08 if rng.random() < 0.1 else 0.01
+        for day in days:
+            for session in ("AM", "PM"):
+                roll = rng.random()
+                if roll < absence:
+                    code = rng.choice("IIIMNNOGC")
+                elif roll < absence + late:
+                    code = "L"
+                else:
+                    code = "/" if session == "AM" else "\\"
+                yield (school_id, pupil_id, day, session, code, code, None)
+
+
+def build_marks(rng: random.Random) -> int:
+    """A year of marks, written the way the importer writes them (``bulk.insert_rows``)."""
+    from django.db import transaction
+
+    from attune.attendance.bulk import insert_rows
+    from attune.attendance.models import SessionMark
+    from attune.people.models import Pupil, School
+    from attune.tenancy import school_scope
+
+    school = School.objects.get(urn="100001")
+    columns = ("school_id", "pupil_id", "date", "session", "code", "original_code", "minutes_late")
+    with school_scope(school), transaction.atomic():
+        pupils: list[object] = list(Pupil.objects.values_list("id", flat=True))
+        return insert_rows(SessionMark, columns, _rows(rng, school.pk, pupils))
+
+
+def main() -> None:
+    vendor = _setup_django()
+    from django.test import Client
+    from django.urls import reverse
+
+    from attune.accounts.models import Membership
+    from attune.accounts.roles import Role
+    from attune.accounts.testing import sign_in_fully
+    from attune.demo.generator import build_demo
+
+    started = time.perf_counter()
+    build_demo(pupils=PUPILS, staff=STAFF, seed=7, today=YEAR_END)
+    print(f"demo school built in {time.perf_counter() - started:.1f} s", flush=True)
+    marks = build_marks(random.Random(7))
+    built_s = time.perf_counter() - started
+    print(f"{marks:,} marks written; {built_s:.1f} s so far", flush=True)
+    lead = Membership.objects.filter(school__urn="100001", role=Role.ATTACHMENT_LEAD).first()
+    assert lead is not None, "the demo should have a strategic attachment lead"
+    client = Client()
+    sign_in_fully(client, lead.user)
+    urls = {
+        name: reverse(f"attendance:{name}", kwargs={"urn": "100001"})
+        for name in ("school", "cohorts", "cohorts_csv", "attention")
+    }
+    cases = {
+        "school page, whole year": urls["school"],
+        "sorted by attendance": f"{urls['school']}?sort=attendance",
+        "year 6 only": f"{urls['school']}?year_group=6",
+        "looked after only": f"{urls['school']}?cohort=looked_after",
+        "only severely absent": f"{urls['school']}?only=sa",
+        "autumn term range": f"{urls['school']}?date_from=2025-09-01&date_to=2025-12-19",
+        "cohort figures": urls["cohorts"],
+        "cohort figures CSV": urls["cohorts_csv"],
+        "who needs attention": urls["attention"],
+    }
+    # The pages read "today" from the clock: stand on the last day of the year of marks.
+    with mock.patch("django.utils.timezone.localdate", return_value=YEAR_END):
+        figures: list[Figure] = [_measure(client, url, case) for case, url in cases.items()]
+
+    print(f"Attendance pages, {PUPILS} pupils, {marks:,} marks, on {vendor}", end="")
+    print(f" (built in {built_s:.1f} s)")
+    print(f"{'case':<28}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
+    for f in figures:
+        print(f"{f.case:<28}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
+    out = Path(__file__).parent / "results" / f"attendance_school_page-{vendor}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "pupils": PUPILS,
+                "marks": marks,
+                "database": vendor,
+                "python": sys.version.split()[0],
+                "machine": platform.machine(),
+                "figures": [asdict(f) for f in figures],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
