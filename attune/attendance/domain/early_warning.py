@@ -19,6 +19,7 @@ involve the local authority (School Attendance (Pupil Registration) (England) Re
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -173,32 +174,54 @@ def school_year_start(today: date, term_starts: Iterable[date]) -> date:
     return min(this_year, default=august_first)
 
 
+@functools.cache
+def _facts(code: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(possible, absent, unauthorised, late, late after close) for one code: a school's
+    year has hundreds of thousands of marks but only a few dozen codes."""
+    parsed = parse_code(code)
+    entry = parsed.register_code
+    return (
+        entry.possible,
+        entry.is_absence,
+        entry.category is Category.UNAUTHORISED,
+        parsed.code in ("L", "U"),
+        parsed.code == "U",
+    )
+
+
 def _counted(marks: Iterable[SessionMark | LessonMark], start: date, end: date) -> list[_Counted]:
     """Possible sessions (or lessons) dated from ``start`` to ``end`` inclusive, in date order."""
     out = []
     for mark in marks:
         if not start <= mark.day <= end:
             continue
-        parsed = parse_code(mark.code)
-        entry = parsed.register_code
-        if entry.possible:
-            out.append(
-                _Counted(
-                    day=mark.day,
-                    absent=entry.is_absence,
-                    unauthorised=entry.category is Category.UNAUTHORISED,
-                    late=parsed.code in ("L", "U"),
-                    late_after_close=parsed.code == "U",
-                )
-            )
+        possible, absent, unauthorised, late, after_close = _facts(mark.code)
+        if possible:
+            out.append(_Counted(mark.day, absent, unauthorised, late, after_close))
     out.sort(key=lambda c: c.day)
     return out
 
 
-def _this_year(
-    marks: Iterable[SessionMark], today: date, term_starts: Iterable[date]
-) -> list[_Counted]:
-    return _counted(marks, school_year_start(today, term_starts), today)
+@dataclass(frozen=True, slots=True)
+class CountedYear:
+    """One pupil's marks already reduced to this school year's possible sessions, so the
+    rules run by :func:`evaluate` share one pass over the marks instead of one each."""
+
+    rows: list[_Counted]
+    today: date
+    year_start: date
+
+
+Marks = Iterable[SessionMark] | CountedYear
+
+
+def _this_year(marks: Marks, today: date, term_starts: Iterable[date]) -> list[_Counted]:
+    start = school_year_start(today, term_starts)
+    if isinstance(marks, CountedYear) and (marks.today, marks.year_start) == (today, start):
+        return marks.rows
+    if isinstance(marks, CountedYear):
+        raise ValueError("these marks were counted for another day or school year")
+    return _counted(marks, start, today)
 
 
 def _since(rows: list[_Counted], today: date, weeks: int) -> list[_Counted]:
@@ -241,7 +264,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def falling_trend(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Iterable[date],
@@ -273,7 +296,7 @@ def falling_trend(
 
 
 def monday_friday_pattern(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Iterable[date],
@@ -325,7 +348,7 @@ def _restart_days(school_days: list[date], term_starts: Iterable[date], gap: int
 
 
 def start_of_term_pattern(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Sequence[date],
@@ -366,7 +389,7 @@ def start_of_term_pattern(
 
 
 def repeated_lateness(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Iterable[date],
@@ -449,7 +472,7 @@ def _whole_days_absent(year: list[_Counted]) -> list[tuple[date, bool, int]]:
 
 
 def continuous_absence(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Iterable[date],
@@ -482,7 +505,7 @@ def continuous_absence(
 
 
 def fifteen_days_missed(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Iterable[date],
@@ -509,7 +532,7 @@ def _sessions_to_reach(missed: int, possible: int, line: Fraction) -> int:
 
 
 def absence_lines(
-    marks: Iterable[SessionMark],
+    marks: Marks,
     *,
     today: date,
     term_starts: Iterable[date],
@@ -590,10 +613,12 @@ def evaluate(
         fifteen_days_missed,
         absence_lines,
     )
+    year_start = school_year_start(today, starts)
+    year = CountedYear(_counted(marks, year_start, today), today, year_start)
     warnings = [
         warning
         for rule in session_rules
-        for warning in rule(marks, today=today, term_starts=starts, thresholds=t)
+        for warning in rule(year, today=today, term_starts=starts, thresholds=t)
     ]
     warnings += same_lessons_missed(lessons, today=today, term_starts=starts, thresholds=t)
     return warnings

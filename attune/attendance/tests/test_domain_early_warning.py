@@ -677,3 +677,39 @@ def test_every_warning_explains_itself(marks: list[SessionMark]) -> None:
         assert "None" not in warning.reason
         assert warning.numbers
         assert all(isinstance(v, int | float) for v in warning.numbers.values())
+
+
+CODES_SEEN = ["/", "\\", "I", "M", "O", "G", "N", "L", "U", "B", "#", "C1", "E"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    codes=st.lists(st.sampled_from(CODES_SEEN), min_size=0, max_size=200),
+    today_offset=st.integers(min_value=0, max_value=150),
+)
+def test_evaluate_counts_once_and_agrees_with_each_rule_run_on_its_own(
+    codes: list[str], today_offset: int
+) -> None:
+    """evaluate shares one pass over the marks between rules; that must change nothing."""
+    days = weekdays(SEPT_1, SEPT_1 + timedelta(days=200))
+    marks = [
+        SessionMark(day, session, code)
+        for (day, session), code in zip(
+            ((d, s) for d in days for s in (AM, PM)), codes, strict=False
+        )
+    ]
+    today = SEPT_1 + timedelta(days=today_offset)
+    one_by_one = [
+        warning
+        for rule in (
+            falling_trend,
+            monday_friday_pattern,
+            start_of_term_pattern,
+            repeated_lateness,
+            continuous_absence,
+            fifteen_days_missed,
+            absence_lines,
+        )
+        for warning in rule(marks, today=today, term_starts=TERM_STARTS)
+    ]
+    assert evaluate(marks, today=today, term_starts=TERM_STARTS) == one_by_one
