@@ -74,7 +74,10 @@ def test_lead_completes_compares_and_plans_by_keyboard(live_server: Any, page: P
     page.get_by_role("link", name="Skip to main content").focus()
     rate_with_keyboard(page)
     # The last change is saved as you go (HTMX) before any button is pressed.
-    expect(page.locator("#saved-relationships-individual-6")).to_contain_text("Saved at")
+    # Generous wait: the autosave is a real request, and a busy CI machine can be slow.
+    expect(page.locator("#saved-relationships-individual-6")).to_contain_text(
+        "Saved at", timeout=20_000
+    )
     with school_scope(world.school):
         assert AuditItemRating.objects.exclude(run=last_year).exclude(rating="").count() == 40
     page.get_by_label(
