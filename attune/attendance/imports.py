@@ -29,7 +29,7 @@ from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
 from attune.auditlog.services import AuditEntry, audit_log_many
 from attune.errors import AttuneError
-from attune.people.domain.pupil_csv import PupilRow, RowError
+from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
 from attune.people.imports import SchoolImport, _SchoolImporter
 from attune.people.models import Pupil, School
 from attune.tenancy import school_scope
@@ -461,6 +461,9 @@ def _ctf_school(header: CtfHeader) -> School:
     )
 
 
+NAME_LIMIT = TEXT_LIMITS["legal_surname"]
+
+
 def _ctf_problems(path: str | os.PathLike[str], today: date) -> Iterator[CtfProblem]:
     first_seen: dict[str, int] = {}
     for item in iter_ctf(path, today=today):
@@ -485,6 +488,21 @@ def _ctf_problems(path: str | os.PathLike[str], today: date) -> Iterator[CtfProb
                 "we need a year group to keep the pupil's record.",
                 "year_group.missing",
             )
+        names: dict[str, str | None] = {
+            "Forename": item.forename,
+            "Surname": item.surname,
+            "PreferredForename": item.preferred_forename,
+        }
+        for element, value in names.items():
+            if value is not None and len(value) > NAME_LIMIT:
+                yield CtfProblem(
+                    item.position,
+                    item.upn,
+                    element,
+                    f"Pupil {item.position} (UPN {item.upn}): <{element}> is {len(value):,} "
+                    f"characters long; a name can be at most {NAME_LIMIT}.",
+                    "value.too_long",
+                )
 
 
 def _ctf_pupils(path: str | os.PathLike[str], today: date) -> Iterator[CtfPupil]:

@@ -263,13 +263,6 @@ def test_a_huge_field_is_refused(schools: None, size: int) -> None:
     assert import_marks(_huge_cell(MARKS_CSV, size)) != "imported"
 
 
-# Known gap, for the people and attendance owners: neither reader checks a name against its
-# column's length (100 characters), so SQLite stores a 5 MB surname and PostgreSQL would stop
-# with an unhandled DataError. Strict, so these fail loudly once the readers refuse long names.
-LONG_NAME_GAP = pytest.mark.xfail(strict=True, reason="readers don't check name lengths yet")
-
-
-@LONG_NAME_GAP
 def test_a_huge_ctf_text_node_is_refused(schools: None) -> None:
     data = CTF.replace(b"<Surname>", b"<Surname>" + b"x" * 5_000_000, 1)
     assert import_ctf(data) != "imported"
