@@ -40,10 +40,10 @@ def test_the_lead_reads_the_school_attendance_page_and_its_chart(
     assert_accessible(page)
 
     # Sorting by a column heading, by keyboard.
-    page.get_by_role("link", name="Attendance", exact=True).focus()
+    pupils.get_by_role("link", name="Attendance", exact=True).focus()
     page.keyboard.press("Enter")
     expect(pupils.locator("tbody tr").first).to_contain_text("Maya Fletcher")
-    page.get_by_role("link", name="Attendance", exact=True).click()
+    pupils.get_by_role("link", name="Attendance", exact=True).click()
     expect(pupils.locator("tbody tr").first).to_contain_text("Leo Brennan")
 
     # Only the severely absent.
