@@ -15,6 +15,7 @@ from faker import Faker
 
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
+from attune.attendance.demo import build_register
 from attune.belonging.demo import build_belonging
 from attune.checkins.demo import build_checkins
 from attune.incidents.demo import build_incidents
@@ -111,6 +112,7 @@ def build_demo(
             la, "100002", "Little Acorns Nursery", Phase.EARLY_YEARS, 36, 10, summary
         )
         builder.sign_ins(school, setting, summary)
+        build_register(school, random.Random(seed - 1), today)
         build_checkins(school, today=today, seed=seed)
         # Each part draws from its own stream, so adding one never reshuffles the others.
         build_plans(school, random.Random(seed + 1), today)

@@ -164,6 +164,7 @@ def test_the_demo_command_builds_the_demo_without_serving(db: None) -> None:
 
 
 def test_the_demo_school_has_something_to_show_on_every_page(demo: DemoSummary) -> None:
+    from attune.attendance.models import SessionMark
     from attune.belonging.models import SurveyRound
     from attune.incidents.models import Incident
     from attune.interventions.models import Allocation
@@ -179,5 +180,6 @@ def test_the_demo_school_has_something_to_show_on_every_page(demo: DemoSummary) 
             "interventions": Allocation.objects.count(),
             "incidents": Incident.objects.count(),
             "training": Attendance.objects.count(),
+            "register marks": SessionMark.objects.count(),
         }
     assert all(shown.values()), shown
