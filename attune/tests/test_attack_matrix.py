@@ -33,7 +33,6 @@ pytestmark = pytest.mark.django_db
 SignedIn = Callable[[User], Client]
 PLACEHOLDERS: dict[str, object] = {"uuid": uuid.UUID(int=7), "int": 7}
 FORM = {"reason": "x", "about_me": "changed", "note": "x", "status": "done", "code": "000000"}
-# Routes that still take a sequential number; each needs a reason to stay (see docs/security.md).
 MIN_PAIRS = 150
 
 
