@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "attune.interventions",
     "attune.incidents",
     "attune.privacy",
+    "attune.earlyyears",
+    "attune.pep",
+    "attune.oversight",
     "attune.demo",
 ]
 

@@ -16,5 +16,8 @@ urlpatterns = [
     path("s/<str:urn>/interventions/", include(("attune.interventions.urls", "interventions"))),
     path("s/<str:urn>/incidents/", include(("attune.incidents.urls", "incidents"))),
     path("s/<str:urn>/privacy/", include(("attune.privacy.urls", "privacy"))),
+    path("s/<str:urn>/early-years/", include(("attune.earlyyears.urls", "earlyyears"))),
+    path("s/<str:urn>/pep/", include(("attune.pep.urls", "pep"))),
+    path("la/<str:la_code>/", include(("attune.oversight.urls", "oversight"))),
     path("s/<str:urn>/audit-trail/", include(("attune.auditlog.urls", "auditlog"))),
 ]
