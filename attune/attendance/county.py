@@ -2,9 +2,10 @@
 
 For a local authority (or any set of schools) over a date range: for every cohort, and for all
 pupils, how many pupils had marks, their overall attendance, and the share persistently (10% or
-more of possible sessions missed) and severely (50% or more) absent. The database counts each
-pupil's possible and absent sessions once (one pass over the marks, ``GROUP BY pupil``); the
-cohorts are joined to those per-pupil counts, so a county's year is one query.
+more of possible sessions missed) and severely (50% or more) absent. The database adds up each
+pupil's weekly counts (``week_counts``: a few rows a pupil, not every mark) plus the marks of
+any odd days at the ends of the range; the cohorts are joined to those per-pupil sums, so a
+county's year is one query over 39 rows a pupil.
 
 Which codes are possible sessions and which are absences comes from the pure codes module, so
 the SQL counts what ``calculations.summarise`` counts.
@@ -15,6 +16,7 @@ schools a user may see (an LA officer's own authority) and passes them in.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -22,10 +24,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 
+from attune.attendance.domain.calculations import AttendanceSummary, split_by_weeks
 from attune.attendance.domain.codes import CODES
-from attune.attendance.models import SessionMark
-from attune.people.models import Cohort, CohortMembership
+from attune.attendance.models import SessionMark, WeekCounts
+from attune.attendance.week_counts import pupil_summaries
+from attune.people.models import Cohort, CohortMembership, Pupil
+from attune.tenancy import scopes_disabled
 
 ALL_PUPILS = ""  # the ``cohort`` of the row for all pupils
 POSSIBLE_CODES = tuple(sorted(code for code, c in CODES.items() if c.possible))
@@ -71,36 +77,89 @@ def _share(part: int, whole: int) -> Decimal | None:
 
 
 _MARKS = SessionMark._meta.db_table
+_WEEKS = WeekCounts._meta.db_table
 _MEMBERS = CohortMembership._meta.db_table
 
-# Per pupil: possible and absent sessions in the range (one pass over the marks, using the
-# (school, date) index or a parallel scan). Cohort membership overlapping the range counts.
-_SQL = f"""
+# Per pupil (and school): possible and absent sessions in the range. Whole weeks come from
+# the weekly counts (a few rows a pupil); the odd days at either end from the marks, by the
+# (school, date) index. Cohort membership overlapping the range counts.
+_SQL = """
 WITH per_pupil AS MATERIALIZED (
-    SELECT pupil_id,
-           count(*) FILTER (WHERE code = ANY(%(possible)s)) AS possible,
-           count(*) FILTER (WHERE code = ANY(%(absence)s)) AS absent
-    FROM {_MARKS}
-    WHERE school_id = ANY(%(schools)s) AND date BETWEEN %(date_from)s AND %(date_to)s
-    GROUP BY pupil_id
+    SELECT school_id, pupil_id, sum(possible) AS possible, sum(absent) AS absent
+    FROM (
+        SELECT school_id, pupil_id, possible,
+               authorised_absence + unauthorised_absence AS absent
+        FROM {weeks}
+        WHERE school_id = ANY(%(schools)s) AND week BETWEEN %(first_week)s AND %(last_week)s
+        UNION ALL
+        SELECT school_id, pupil_id, (code = ANY(%(possible)s))::int, (code = ANY(%(absence)s))::int
+        FROM {marks}
+        WHERE school_id = ANY(%(schools)s)
+          AND (date BETWEEN %(edge1_from)s AND %(edge1_to)s
+               OR date BETWEEN %(edge2_from)s AND %(edge2_to)s)
+    ) parts
+    GROUP BY school_id, pupil_id
 ), counted AS (
-    SELECT pupil_id, possible, absent,
+    SELECT {key}, sum(possible) AS possible, sum(absent) AS absent
+    FROM per_pupil GROUP BY {key} HAVING sum(possible) > 0
+), flagged AS (
+    SELECT {key}, possible, absent,
            (absent * 10 >= possible)::int AS persistent,
            (absent * 2 >= possible)::int AS severe
-    FROM per_pupil WHERE possible > 0
+    FROM counted
 ), members AS (
-    SELECT DISTINCT pupil_id, cohort FROM {_MEMBERS}
+    SELECT DISTINCT {key}, cohort FROM {members}
     WHERE school_id = ANY(%(schools)s)
       AND start_date <= %(date_to)s AND (end_date IS NULL OR end_date >= %(date_from)s)
 )
-SELECT '' AS cohort, count(*), coalesce(sum(possible), 0), coalesce(sum(absent), 0),
+SELECT {group} '' AS cohort, count(*), coalesce(sum(possible), 0), coalesce(sum(absent), 0),
        coalesce(sum(persistent), 0), coalesce(sum(severe), 0)
-FROM counted
+FROM flagged {group_by_school}
 UNION ALL
-SELECT m.cohort, count(*), sum(c.possible), sum(c.absent), sum(c.persistent), sum(c.severe)
-FROM counted c JOIN members m USING (pupil_id)
-GROUP BY m.cohort
-"""  # noqa: S608 (the table names are our own)
+SELECT {group} m.cohort, count(*), sum(c.possible), sum(c.absent), sum(c.persistent),
+       sum(c.severe)
+FROM flagged c JOIN members m USING ({key})
+GROUP BY {group} m.cohort
+"""
+_COUNTY_SQL = _SQL.format(
+    weeks=_WEEKS, marks=_MARKS, members=_MEMBERS, key="pupil_id", group="", group_by_school=""
+)
+# A pupil who moved school in the range counts at each school, with that school's marks.
+_BY_SCHOOL_SQL = _SQL.format(
+    weeks=_WEEKS,
+    marks=_MARKS,
+    members=_MEMBERS,
+    key="school_id, pupil_id",
+    group="school_id,",
+    group_by_school="GROUP BY school_id",
+)
+
+
+def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any]:
+    split = split_by_weeks(date_from, date_to)
+    edges = [*split.edges, (None, None), (None, None)]
+    return {
+        "schools": schools,
+        "date_from": date_from,
+        "date_to": date_to,
+        "first_week": split.first_week,
+        "last_week": split.last_week,
+        "edge1_from": edges[0][0],
+        "edge1_to": edges[0][1],
+        "edge2_from": edges[1][0],
+        "edge2_to": edges[1][1],
+        "possible": list(POSSIBLE_CODES),
+        "absence": list(ABSENCE_CODES),
+    }
+
+
+def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Room to count a county's pupils in a hash table rather than sort them on disk.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def cohort_figures(
@@ -109,21 +168,30 @@ def cohort_figures(
     """All pupils first, then every cohort with pupils, in ``Cohort`` order (one query)."""
     schools = list(school_ids)
     if connection.vendor != "postgresql":  # SQLite has no arrays: per-pupil sums, then here
-        return _cohort_figures_portable(schools, date_from, date_to)
-    params: dict[str, Any] = {
-        "schools": schools,
-        "date_from": date_from,
-        "date_to": date_to,
-        "possible": list(POSSIBLE_CODES),
-        "absence": list(ABSENCE_CODES),
-    }
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Room to count a county's pupils in a hash table: with the default 4 MB the database
-        # sorts every mark by pupil on disk instead (several times slower). This query only.
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute(_SQL, params)
-        rows = cursor.fetchall()
+        return _ordered(_portable(schools, date_from, date_to, by_school=False)[0])
+    rows = _run(_COUNTY_SQL, _params(schools, date_from, date_to))
     return _ordered(CohortFigures(*row) for row in rows)
+
+
+def cohort_figures_by_school(
+    *, school_ids: Iterable[int], date_from: date, date_to: date
+) -> dict[int, list[CohortFigures]]:
+    """``cohort_figures`` for each school (one query): schools with no pupils are left out.
+
+    Adding up the schools' rows gives the area's figures counted by enrolment (a pupil who
+    moved counts once at each school), which is what lets a table of schools and its totals
+    be suppressed consistently.
+    """
+    schools = list(school_ids)
+    if connection.vendor != "postgresql":
+        return {
+            school: _ordered(figures)
+            for school, figures in _portable(schools, date_from, date_to, by_school=True).items()
+        }
+    by_school: dict[int, list[CohortFigures]] = defaultdict(list)
+    for school_id, *row in _run(_BY_SCHOOL_SQL, _params(schools, date_from, date_to)):
+        by_school[school_id].append(CohortFigures(*row))
+    return {school: _ordered(figures) for school, figures in by_school.items()}
 
 
 def _ordered(figures: Iterable[CohortFigures]) -> list[CohortFigures]:
@@ -131,25 +199,17 @@ def _ordered(figures: Iterable[CohortFigures]) -> list[CohortFigures]:
     return sorted(figures, key=lambda f: order.index(f.cohort))
 
 
-def _cohort_figures_portable(
-    schools: list[int], date_from: date, date_to: date
-) -> list[CohortFigures]:
-    """The same sums for SQLite (development, tests): per-pupil counts in SQL, cohorts here."""
-    from django.db.models import Count, Q
+def _portable(
+    schools: list[int], date_from: date, date_to: date, *, by_school: bool
+) -> dict[int, list[CohortFigures]]:
+    """The same sums for SQLite (development, tests): per-pupil counts, cohorts here.
 
-    from attune.tenancy import scopes_disabled
-
+    Keyed by school when ``by_school``, else everything under the key 0.
+    """
     with scopes_disabled():
-        rows = (
-            SessionMark.objects.filter(school_id__in=schools, date__range=(date_from, date_to))
-            .order_by()
-            .values("pupil_id")
-            .annotate(
-                possible=Count("id", filter=Q(code__in=POSSIBLE_CODES)),
-                absent=Count("id", filter=Q(code__in=ABSENCE_CODES)),
-            )
-        )
-        counted = {r["pupil_id"]: (r["possible"], r["absent"]) for r in rows if r["possible"]}
+        summaries = pupil_summaries(date_from=date_from, date_to=date_to, school_ids=schools)
+        counted = {k: v for k, v in summaries.items() if v.possible}
+        homes = dict(Pupil.objects.filter(pk__in=list(counted)).values_list("id", "school_id"))
         members = set(
             CohortMembership.objects.filter(
                 Q(end_date__isnull=True) | Q(end_date__gte=date_from),
@@ -158,17 +218,24 @@ def _cohort_figures_portable(
                 pupil_id__in=list(counted),
             ).values_list("pupil_id", "cohort")
         )
-    groups: dict[str, list[tuple[int, int]]] = {ALL_PUPILS: list(counted.values())}
+    groups: dict[int, dict[str, list[AttendanceSummary]]] = defaultdict(lambda: defaultdict(list))
+    if not by_school:  # the area's "all pupils" row is there even with no pupils, as in SQL
+        groups[0][ALL_PUPILS] = []
+    for pupil_id, summary in counted.items():
+        groups[homes[pupil_id] if by_school else 0][ALL_PUPILS].append(summary)
     for pupil_id, cohort in members:
-        groups.setdefault(cohort, []).append(counted[pupil_id])
-    return _ordered(
-        CohortFigures(
-            cohort,
-            len(pupils),
-            sum(p for p, _ in pupils),
-            sum(a for _, a in pupils),
-            sum(1 for p, a in pupils if a * 10 >= p),
-            sum(1 for p, a in pupils if a * 2 >= p),
-        )
-        for cohort, pupils in groups.items()
-    )
+        groups[homes[pupil_id] if by_school else 0][cohort].append(counted[pupil_id])
+    return {
+        key: [
+            CohortFigures(
+                cohort,
+                len(pupils),
+                sum(s.possible for s in pupils),
+                sum(s.absence for s in pupils),
+                sum(1 for s in pupils if s.persistent_absence),
+                sum(1 for s in pupils if s.severe_absence),
+            )
+            for cohort, pupils in by_cohort.items()
+        ]
+        for key, by_cohort in groups.items()
+    }

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from attune.attendance import week_counts
 from attune.attendance.bulk import insert_rows
 from attune.attendance.models import SessionMark
 from attune.attendance.school import school_year
@@ -38,7 +39,9 @@ def build_register(school: School, rng: random.Random, today: date) -> int:
             for day in _weekdays(term.starts_on, min(term.ends_on, today))
         ]
         pupils = list(Pupil.objects.values_list("id", flat=True).order_by("upn"))
-        return insert_rows(SessionMark, COLUMNS, _rows(rng, school.pk, pupils, days, today))
+        written = insert_rows(SessionMark, COLUMNS, _rows(rng, school.pk, pupils, days, today))
+        week_counts.rebuild(school.pk)
+        return written
 
 
 def _weekdays(first: date, last: date) -> Iterator[date]:

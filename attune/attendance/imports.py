@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.attendance import week_counts
 from attune.attendance.bulk import copy_lines, copy_text, delete_ids, insert_rows
 from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
@@ -200,9 +201,11 @@ class _MarksWriter:
         if not any(marks.values()):
             return
         if self.in_sql:
-            added, replaced = self._compare_in_sql(marks)
+            added, replaced, touched = self._compare_in_sql(marks)
         else:
-            added, replaced = self._compare_in_python(marks)
+            added, replaced, touched = self._compare_in_python(marks)
+        # The weekly counts of every week with a new or changed mark, in this transaction.
+        week_counts.refresh(self.school.pk, touched)
         audit: list[AuditEntry] = []
         for pupil_id, pupil_marks in marks.items():
             new, changed = added.get(pupil_id, 0), replaced.get(pupil_id, 0)
@@ -217,7 +220,7 @@ class _MarksWriter:
 
     def _compare_in_sql(
         self, marks: dict[Any, list[Mark]]
-    ) -> tuple[dict[Any, int], dict[Any, int]]:
+    ) -> tuple[dict[Any, int], dict[Any, int], list[tuple[Any, date]]]:
         """PostgreSQL: COPY the batch into a temporary table and compare set against set."""
         with connection.cursor() as cursor:
             if not self._incoming_ready:
@@ -236,13 +239,16 @@ class _MarksWriter:
             }
             cursor.execute(COMPARE_SQL, params)
             counts = cursor.fetchall()
-        added = {pupil_id: new for pupil_id, new, _ in counts}
-        replaced = {pupil_id: changed for pupil_id, _, changed in counts}
-        return added, replaced
+        added: dict[Any, int] = defaultdict(int)
+        replaced: dict[Any, int] = defaultdict(int)
+        for pupil_id, _, new, changed in counts:
+            added[pupil_id] += new
+            replaced[pupil_id] += changed
+        return added, replaced, [(pupil_id, week) for pupil_id, week, _, _ in counts]
 
     def _compare_in_python(
         self, marks: dict[Any, list[Mark]]
-    ) -> tuple[dict[Any, int], dict[Any, int]]:
+    ) -> tuple[dict[Any, int], dict[Any, int], list[tuple[Any, date]]]:
         """Any database: read the stored marks for these pupils and dates, compare, write."""
         existing = self._existing(marks)
         school_id, source_id, now = self.school.pk, self.source.pk, self.now
@@ -251,6 +257,7 @@ class _MarksWriter:
         stale: list[int] = []
         added: dict[Any, int] = defaultdict(int)
         replaced: dict[Any, int] = defaultdict(int)
+        touched: list[tuple[Any, date]] = []
         for pupil_id, pupil_marks in marks.items():
             for mark in pupil_marks:
                 day, session, code, original, minutes = mark
@@ -266,10 +273,11 @@ class _MarksWriter:
                         (school_id, pupil_id, day, session, *old[1:], *mark[2:], now, source_id)
                     )
                 new_rows.append((school_id, pupil_id, *mark))
+                touched.append((pupil_id, day))
         delete_ids(SessionMark, stale)
         insert_rows(SessionMark, MARK_COLUMNS, new_rows)
         insert_rows(MarkChange, CHANGE_COLUMNS, changes)
-        return added, replaced
+        return added, replaced, touched
 
     def _existing(
         self, marks: dict[Any, list[Mark]]
@@ -352,22 +360,9 @@ WITH differing AS MATERIALIZED (
            code, original_code, minutes_late, %(now)s, %(source)s
     FROM differing WHERE mark_id IS NOT NULL
 )
-SELECT pupil_id, count(*) FILTER (WHERE mark_id IS NULL), count(mark_id)
-FROM differing GROUP BY pupil_id
-"""  # noqa: S608 (the table names are our own)
-INSERT_NEW_SQL = f"""
-WITH added AS (
-    INSERT INTO {MARKS} (
-        school_id, pupil_id, date, session, code, original_code, minutes_late)
-    SELECT %(school)s, i.pupil_id, i.date, i.session, i.code, i.original_code, i.minutes_late
-    FROM {INCOMING} i
-    WHERE NOT EXISTS (
-        SELECT 1 FROM {MARKS} m
-        WHERE m.pupil_id = i.pupil_id AND m.date = i.date AND m.session = i.session
-    )
-    RETURNING pupil_id
-)
-SELECT pupil_id, count(*) FROM added GROUP BY pupil_id
+SELECT pupil_id, date_trunc('week', date)::date,
+       count(*) FILTER (WHERE mark_id IS NULL), count(mark_id)
+FROM differing GROUP BY 1, 2
 """  # noqa: S608 (the table names are our own)
 
 

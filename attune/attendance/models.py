@@ -125,6 +125,38 @@ class MarkChange(SchoolOwned):
         return f"{self.date} {self.session}: {self.old_code} -> {self.new_code}"
 
 
+class WeekCounts(SchoolOwned):
+    """One pupil's sessions in one week (Monday to Sunday), counted the way ``summarise`` does.
+
+    Kept by whatever writes marks (the importers, the demo), in the same transaction, through
+    ``attune.attendance.week_counts.refresh``, so school and county figures add up a few rows
+    a pupil instead of every mark (``docs/county-scale.md``). The marks stay the truth: the
+    counts can be rebuilt from them at any time (``attune rebuild_attendance_counts``).
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
+    week = models.DateField(help_text="The Monday the week starts on.")
+    possible = models.PositiveSmallIntegerField(default=0)
+    present = models.PositiveSmallIntegerField(default=0)
+    approved_activity = models.PositiveSmallIntegerField(default=0)
+    authorised_absence = models.PositiveSmallIntegerField(default=0)
+    unauthorised_absence = models.PositiveSmallIntegerField(default=0)
+    late_before_close = models.PositiveSmallIntegerField(default=0)
+    late_after_close = models.PositiveSmallIntegerField(default=0)
+    not_counted = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "weekly attendance count"
+        verbose_name_plural = "weekly attendance counts"
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "week"], name="week_counts_one_per_week"),
+        ]
+        indexes = [models.Index(fields=["school", "week"], name="week_counts_school_week")]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week}: {self.possible - self.present} of {self.possible} missed"
+
+
 class LessonMark(SchoolOwned):
     """A mark for one lesson (secondary schools), for missed learning per subject."""
 

@@ -1,7 +1,7 @@
 """Reads for the school-wide attendance pages: every pupil's figures, cohorts, term dates.
 
-The database counts marks per pupil and code (one ``GROUP BY``); ``summarise_counts`` turns
-the counts into measures, so the sums are the pure module's and never a second copy in SQL.
+Each pupil's counts come from ``week_counts`` (whole weeks from the weekly counts, odd days
+from the marks), which are the pure module's sums, never a second copy of the rules.
 A page costs a fixed handful of queries however many pupils the school has.
 """
 
@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
     CohortSummary,
     summarise_cohort,
-    summarise_counts,
 )
 from attune.attendance.domain.early_warning import school_year_start
 from attune.attendance.domain.terms import TermDates, default_terms
@@ -27,8 +26,8 @@ from attune.attendance.models import (
     AbsenceFactor,
     ConcernFactor,
     SchoolTerm,
-    SessionMark,
 )
+from attune.attendance.week_counts import pupil_summaries
 from attune.people.models import YEAR_GROUP_LABELS, Cohort, CohortMembership, Pupil
 
 PUPIL_FIELDS = (
@@ -40,6 +39,9 @@ PUPIL_FIELDS = (
     "year_group",
     "registration_group",
 )
+
+
+NO_MARKS = AttendanceSummary()  # a pupil with no marks in the range
 
 
 # --- term dates ----------------------------------------------------------------------------
@@ -99,23 +101,6 @@ def pupil_figures(row: dict[str, object], summary: AttendanceSummary) -> PupilFi
         registration_group=str(row["registration_group"]),
         summary=summary,
     )
-
-
-def mark_counts(
-    pupils: QuerySet[Pupil] | None, date_from: date, date_to: date
-) -> dict[uuid.UUID, dict[str, int]]:
-    """Marks per pupil and code over the range, counted by the database (one query).
-
-    ``pupils=None`` means the whole school: the (school, date) index serves that directly.
-    """
-    marks = SessionMark.objects.filter(date__range=(date_from, date_to))
-    if pupils is not None:
-        marks = marks.filter(pupil_id__in=pupils.values("id"))
-    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-    rows = marks.order_by().values_list("pupil_id", "code").annotate(n=Count("id"))
-    for pupil_id, code, n in rows:
-        counts[pupil_id][code] = n
-    return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +189,13 @@ def _bands(pupils: Iterable[PupilFigures]) -> tuple[tuple[str, int], ...]:
 def school_attendance_page(filters: SchoolFilters) -> SchoolAttendance:
     """Every pupil matching the filters, with their figures (two queries)."""
     pupils = filtered_pupils(filters)
-    counts = mark_counts(
-        pupils if filters.narrows_pupils else None, filters.date_from, filters.date_to
+    summaries = pupil_summaries(
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        pupils=pupils if filters.narrows_pupils else None,
     )
     rows = [
-        pupil_figures(row, summarise_counts(counts.get(row["id"], {})))
+        pupil_figures(row, summaries.get(row["id"], NO_MARKS))
         for row in pupils.values(*PUPIL_FIELDS)
     ]
     by_attendance = sorted(
@@ -277,9 +264,9 @@ def cohort_figures(date_from: date, date_to: date) -> list[CohortFigures]:
     A pupil counts in a cohort if they belonged to it at any time in the range; a concern's
     factors count if the concern was open at any time in the range.
     """
-    counts = mark_counts(None, date_from, date_to)
+    counted = pupil_summaries(date_from=date_from, date_to=date_to)
     summaries = {
-        pupil_id: summarise_counts(counts.get(pupil_id, {}))
+        pupil_id: counted.get(pupil_id, NO_MARKS)
         for pupil_id in Pupil.objects.values_list("id", flat=True)
     }
     members: dict[str, set[uuid.UUID]] = defaultdict(set)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
     lessons_missed_by_subject,
     summarise,
-    summarise_counts,
 )
 from attune.attendance.domain.codes import CODES, RegisterCode
 from attune.attendance.domain.early_warning import (
@@ -26,6 +24,7 @@ from attune.attendance.domain.early_warning import (
 from attune.attendance.domain.early_warning import LessonMark as LessonMark_
 from attune.attendance.domain.early_warning import SessionMark as SessionMark_
 from attune.attendance.models import LessonMark, MarkChange, SessionMark
+from attune.attendance.week_counts import pupil_summaries
 from attune.people.models import Pupil
 
 
@@ -49,23 +48,23 @@ def _in_range(
 def school_attendance(
     *, date_from: date | None = None, date_to: date | None = None
 ) -> list[PupilAttendance]:
-    """Every pupil of the open school, by UPN, with their counts over the range (two queries).
+    """Every pupil of the open school, by UPN, with their counts over the range (a few queries).
 
-    The database counts marks per pupil and code; ``summarise_counts`` turns those counts into
-    the measures, so the sums are the pure module's, not a second copy in SQL.
+    The counts come from ``week_counts`` (the pure module's sums over the marks); an open end
+    of the range stops at the school's first or last mark.
     """
-    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-    rows = (
-        _in_range(SessionMark.objects.all(), date_from, date_to)
-        .order_by()
-        .values_list("pupil_id", "code")
-        .annotate(n=Count("id"))
+    if date_from is None or date_to is None:
+        bounds = SessionMark.objects.aggregate(first=Min("date"), last=Max("date"))
+        date_from = date_from or bounds["first"]
+        date_to = date_to or bounds["last"]
+    summaries = (
+        {}
+        if date_from is None or date_to is None
+        else pupil_summaries(date_from=date_from, date_to=date_to)
     )
-    for pupil_id, code, n in rows:
-        counts[pupil_id][code] = n
     pupils = Pupil.objects.order_by("upn").values_list("id", "upn")
     return [
-        PupilAttendance(pupil_id, upn, summarise_counts(counts.get(pupil_id, {})))
+        PupilAttendance(pupil_id, upn, summaries.get(pupil_id, AttendanceSummary()))
         for pupil_id, upn in pupils
     ]
 

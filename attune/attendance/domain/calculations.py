@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Protocol
 
@@ -25,10 +26,13 @@ __all__ = [
     "AttendanceSummary",
     "CohortSummary",
     "LessonMarkLike",
+    "combine",
     "lessons_missed_by_subject",
+    "split_by_weeks",
     "summarise",
     "summarise_cohort",
     "summarise_counts",
+    "week_of",
 ]
 
 PERSISTENT_ABSENCE = Fraction(1, 10)  # 10% or more of possible sessions missed
@@ -125,6 +129,53 @@ def summarise_counts(counts: Mapping[str, int]) -> AttendanceSummary:
         late_after_close=late_after,
         not_counted=tally[Category.NOT_COUNTED] + tally[Category.ADMINISTRATIVE],
     )
+
+
+def combine(summaries: Iterable[AttendanceSummary]) -> AttendanceSummary:
+    """One summary for several stretches of the same pupil's marks (weeks, edge days).
+
+    Every field is a count, so the counts of the parts add up to the counts of the whole:
+    ``combine([summarise(a), summarise(b)]) == summarise(a + b)``.
+    """
+    totals = dict.fromkeys((f.name for f in fields(AttendanceSummary)), 0)
+    for summary in summaries:
+        for name in totals:
+            totals[name] += getattr(summary, name)
+    return AttendanceSummary(**totals)
+
+
+def week_of(day: date) -> date:
+    """The Monday of the week ``day`` falls in (weeks run Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSplit:
+    """A date range as whole weeks (Monday to Sunday) plus the odd days at either end."""
+
+    first_week: date | None  # the Monday of the first whole week, if there is one
+    last_week: date | None  # the Monday of the last whole week
+    edges: tuple[tuple[date, date], ...]  # inclusive day ranges outside the whole weeks
+
+
+def split_by_weeks(date_from: date, date_to: date) -> WeekSplit:
+    """Split ``date_from``..``date_to`` (inclusive) into whole weeks and edge days.
+
+    Weekly counts answer the whole weeks; the edge days are counted from the marks, so any
+    range is exact. Every day of the range is in exactly one part.
+    """
+    if date_to < date_from:
+        return WeekSplit(None, None, ())
+    first = date_from + timedelta(days=(7 - date_from.weekday()) % 7)
+    last = week_of(date_to + timedelta(days=1)) - timedelta(days=7)
+    if last < first:  # no whole week inside: the range is all edge
+        return WeekSplit(None, None, ((date_from, date_to),))
+    edges = []
+    if date_from < first:
+        edges.append((date_from, first - timedelta(days=1)))
+    if last + timedelta(days=6) < date_to:
+        edges.append((last + timedelta(days=7), date_to))
+    return WeekSplit(first, last, tuple(edges))
 
 
 class LessonMarkLike(Protocol):

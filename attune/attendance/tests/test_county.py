@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from attune.attendance import week_counts
 from attune.attendance.county import ALL_PUPILS, cohort_figures
 from attune.attendance.models import SessionMark
 from attune.people.models import Cohort, Pupil, School
@@ -34,6 +35,8 @@ def marks(place: School, child: Pupil, codes: str) -> None:
             )
             for n, code in enumerate(codes)
         )
+        days = [MONDAY + timedelta(days=n // 2) for n in range(len(codes))]
+        week_counts.refresh(place.pk, [(child.pk, day) for day in days])
 
 
 def test_cohorts_against_all_pupils_across_schools(

@@ -3,6 +3,7 @@
 import math
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -10,9 +11,12 @@ from hypothesis import strategies as st
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
+    combine,
     lessons_missed_by_subject,
+    split_by_weeks,
     summarise,
     summarise_cohort,
+    week_of,
 )
 from attune.attendance.domain.codes import CODES, Category, UnknownCodeError
 
@@ -195,3 +199,41 @@ def test_cohort_counts_match_the_pupils(pairs: list[tuple[int, int]]) -> None:
     assert cohort.severely_absent <= cohort.persistently_absent
     assert cohort.persistently_absent <= cohort.pupils_with_possible_sessions
     assert cohort.persistently_absent == sum(bool(s.persistent_absence) for s in summaries)
+
+
+# --- whole weeks and edge days -----------------------------------------------------------------
+
+_days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+
+
+@given(_days, st.integers(min_value=-3, max_value=120))
+def test_weeks_and_edges_cover_every_day_of_the_range_once(start: date, length: int) -> None:
+    end = start + timedelta(days=length)
+    split = split_by_weeks(start, end)
+    covered: list[date] = []
+    if split.first_week is not None:
+        assert split.last_week is not None
+        assert split.first_week.weekday() == 0 and split.last_week.weekday() == 0
+        week = split.first_week
+        while week <= split.last_week:
+            covered += [week + timedelta(days=n) for n in range(7)]
+            week += timedelta(days=7)
+    for edge_from, edge_to in split.edges:
+        assert edge_from <= edge_to
+        covered += [edge_from + timedelta(days=n) for n in range((edge_to - edge_from).days + 1)]
+    wanted = [start + timedelta(days=n) for n in range(max(length + 1, 0))]
+    assert sorted(covered) == wanted  # every day once: nothing twice, nothing outside
+
+
+@given(_days)
+def test_a_week_starts_on_the_monday_on_or_before_the_day(day: date) -> None:
+    monday = week_of(day)
+    assert monday.weekday() == 0 and 0 <= (day - monday).days < 7
+
+
+_codes = st.lists(st.sampled_from(sorted(CODES)), max_size=40)
+
+
+@given(_codes, _codes, _codes)
+def test_counts_of_the_parts_add_up_to_the_whole(a: list[str], b: list[str], c: list[str]) -> None:
+    assert combine([summarise(a), summarise(b), summarise(c)]) == summarise(a + b + c)

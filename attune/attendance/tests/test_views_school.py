@@ -16,6 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
 from attune.accounts.models import Membership, User
+from attune.attendance import week_counts
 from attune.attendance.models import AttendanceConcern, SchoolTerm, SessionMark
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Cohort, Pupil
@@ -57,6 +58,7 @@ def give_marks(pupil: Pupil, absent_days: int, days: int = 10) -> None:
             for n, day in enumerate(school_days(days))
             for session in ("AM", "PM")
         )
+        week_counts.refresh(pupil.school_id, [(pupil.pk, day) for day in school_days(days)])
 
 
 @pytest.fixture

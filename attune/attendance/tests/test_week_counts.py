@@ -1,0 +1,134 @@
+"""Weekly counts: kept by the importers, equal to summing the marks, for any date range.
+
+These run on SQLite and on PostgreSQL in CI, so the SQL recount and the portable one are both
+held to ``summarise`` over the stored marks.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from attune.attendance import week_counts
+from attune.attendance.county import cohort_figures, cohort_figures_by_school
+from attune.attendance.domain.calculations import AttendanceSummary, summarise, summarise_counts
+from attune.attendance.domain.codes import CODES
+from attune.attendance.imports import attendance_csv_import
+from attune.attendance.models import SessionMark, WeekCounts
+from attune.people.models import Pupil
+from attune.tenancy import school_scope, scopes_disabled
+from attune.testing import SchoolWorld
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+FIRST = date(2026, 9, 3)  # a Thursday, so the first week is a part week
+CODES_USED = ("/", "\\", "L", "U", "I", "M", "N", "O", "G", "C", "X", "#", "B", "E")
+
+
+def register(world: SchoolWorld, seed: int, days: int = 30, first: date = FIRST) -> str:
+    rng = random.Random(seed)
+    lines = ["school_urn,upn,date,session,code,minutes_late"]
+    weekdays = [
+        first + timedelta(n) for n in range(days * 2) if (first + timedelta(n)).weekday() < 5
+    ]
+    for child in (world.child, world.looked_after_child):
+        for day in weekdays[:days]:
+            for session in ("AM", "PM"):
+                code = rng.choice(CODES_USED)
+                late = str(rng.randint(1, 30)) if code in ("L", "U") else ""
+                lines.append(f"{world.school.urn},{child.upn},{day},{session},{code},{late}")
+    return "\n".join(lines) + "\n"
+
+
+def load(text: str) -> None:
+    attendance_csv_import(stream=io.StringIO(text), file_name="marks.csv", today=TODAY)
+
+
+def from_marks(pupil: Pupil, date_from: date, date_to: date) -> AttendanceSummary:
+    with school_scope(pupil.school_id):
+        codes = SessionMark.objects.filter(pupil=pupil, date__range=(date_from, date_to))
+        return summarise(codes.values_list("code", flat=True))
+
+
+RANGES = [
+    (date(2026, 9, 1), date(2026, 12, 31)),  # everything
+    (date(2026, 9, 7), date(2026, 9, 20)),  # two whole weeks exactly
+    (date(2026, 9, 9), date(2026, 9, 23)),  # Wednesday to Wednesday: two edges
+    (date(2026, 9, 10), date(2026, 9, 11)),  # inside one week
+    (date(2026, 9, 14), date(2026, 9, 18)),  # Monday to Friday: no whole week
+    (date(2026, 10, 3), date(2026, 10, 4)),  # a weekend: nothing
+]
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), RANGES)
+def test_any_range_adds_up_to_the_marks(world: SchoolWorld, date_from: date, date_to: date) -> None:
+    load(register(world, seed=1))
+    # Re-import a different register over it: marks are replaced, weeks counted again.
+    load(register(world, seed=2, days=12, first=date(2026, 9, 14)))
+
+    with school_scope(world.school):
+        got = week_counts.pupil_summaries(date_from=date_from, date_to=date_to)
+    for child in (world.child, world.looked_after_child):
+        expected = from_marks(child, date_from, date_to)
+        assert got.get(child.pk, AttendanceSummary()) == expected
+
+
+def test_the_counts_are_what_a_rebuild_from_the_marks_gives(world: SchoolWorld) -> None:
+    load(register(world, seed=3))
+    load(register(world, seed=4, days=8, first=date(2026, 9, 21)))
+
+    def rows() -> list[tuple[object, ...]]:
+        with scopes_disabled():
+            return list(
+                WeekCounts.objects.filter(school=world.school)
+                .order_by("pupil_id", "week")
+                .values_list("pupil_id", "week", *week_counts.FIELDS)
+            )
+
+    kept = rows()
+    assert kept, "the import wrote weekly counts"
+    assert all(week.weekday() == 0 for _, week, *_ in kept)
+    call_command("rebuild_attendance_counts", school=world.school.urn, stdout=io.StringIO())
+    assert rows() == kept
+
+
+def test_weeks_left_without_marks_lose_their_counts(world: SchoolWorld) -> None:
+    load(register(world, seed=5, days=5, first=date(2026, 9, 7)))
+    with scopes_disabled():
+        SessionMark.objects.filter(school=world.school, pupil=world.child).delete()
+        week_counts.refresh(world.school.pk, [(world.child.pk, date(2026, 9, 9))])
+        assert not WeekCounts.objects.filter(pupil=world.child).exists()
+        assert WeekCounts.objects.filter(pupil=world.looked_after_child).exists()
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_each_column_counts_the_codes_summarise_counts(code: str) -> None:
+    summary = summarise_counts({code: 1})
+    for name in week_counts.FIELDS:
+        assert getattr(summary, name) == (code in week_counts.COLUMN_CODES[name]), name
+
+
+def test_county_figures_match_school_by_school_and_the_marks(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    load(register(world, seed=6))
+    schools = [world.school.pk, other_world.school.pk]
+    date_from, date_to = date(2026, 9, 9), date(2026, 10, 7)
+
+    [every, *cohorts] = cohort_figures(school_ids=schools, date_from=date_from, date_to=date_to)
+    by_school = cohort_figures_by_school(school_ids=schools, date_from=date_from, date_to=date_to)
+
+    assert list(by_school) == [world.school.pk]  # the other school has no marks
+    assert by_school[world.school.pk][0] == every
+    assert [f.cohort for f in by_school[world.school.pk][1:]] == [f.cohort for f in cohorts]
+    summaries = [
+        from_marks(child, date_from, date_to) for child in (world.child, world.looked_after_child)
+    ]
+    assert every.possible_sessions == sum(s.possible for s in summaries)
+    assert every.absent_sessions == sum(s.absence for s in summaries)
+    assert every.persistent_absentees == sum(bool(s.persistent_absence) for s in summaries)

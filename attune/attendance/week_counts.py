@@ -1,0 +1,224 @@
+"""Each pupil's weekly session counts: kept with the marks, read for school and county figures.
+
+Why: a county's figures over a school year scanned ~95 million marks and took over a minute
+(``docs/county-scale.md``). ``WeekCounts`` holds one row per pupil per week with the counts
+``summarise`` would give, so a year is 39 rows a pupil. Any date range stays exact: whole
+weeks come from the counts and the odd days at either end from the marks
+(``domain.calculations.split_by_weeks``).
+
+Everything that writes or deletes marks calls ``refresh`` with the (pupil, day) pairs it
+touched, in its own transaction, and the weeks are counted again from the marks (never by
+adding differences, so a count can't drift from the marks it stands for). ``rebuild`` counts
+a whole school again (``attune rebuild_attendance_counts``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from attune.attendance.bulk import insert_rows
+from attune.attendance.domain.calculations import (
+    AttendanceSummary,
+    combine,
+    split_by_weeks,
+    summarise_counts,
+    week_of,
+)
+from attune.attendance.domain.codes import CODES, Category
+from attune.attendance.models import SessionMark, WeekCounts
+from attune.people.models import Pupil
+from attune.tenancy import scopes_disabled
+
+FIELDS = (
+    "possible",
+    "present",
+    "approved_activity",
+    "authorised_absence",
+    "unauthorised_absence",
+    "late_before_close",
+    "late_after_close",
+    "not_counted",
+)
+
+
+def _codes(*categories: Category) -> list[str]:
+    return sorted(code for code, c in CODES.items() if c.category in categories)
+
+
+# Which codes each column counts: the SQL twin of ``summarise_counts`` (a test holds them equal).
+COLUMN_CODES: dict[str, list[str]] = {
+    "possible": sorted(code for code, c in CODES.items() if c.possible),
+    "present": _codes(Category.PRESENT, Category.APPROVED_ACTIVITY),
+    "approved_activity": _codes(Category.APPROVED_ACTIVITY),
+    "authorised_absence": _codes(Category.AUTHORISED),
+    "unauthorised_absence": _codes(Category.UNAUTHORISED),
+    "late_before_close": ["L"],
+    "late_after_close": ["U"],
+    "not_counted": _codes(Category.NOT_COUNTED, Category.ADMINISTRATIVE),
+}
+
+
+# --- keeping the counts ----------------------------------------------------------------------
+
+
+def refresh(school_id: int, touched: Iterable[tuple[Any, date]]) -> int:
+    """Count again the weeks holding these (pupil id, day) pairs; returns the weeks counted.
+
+    Call it inside the transaction that wrote or deleted the marks.
+    """
+    pairs = sorted({(pupil_id, week_of(day)) for pupil_id, day in touched})
+    if not pairs:
+        return 0
+    if connection.vendor == "postgresql":
+        _refresh_sql(school_id, pairs)
+    else:
+        _refresh_portable(school_id, pairs)
+    return len(pairs)
+
+
+def rebuild(school_id: int) -> int:
+    """Count every week of one school again from its marks; returns the weeks written."""
+    with scopes_disabled():
+        WeekCounts.objects.filter(school_id=school_id).delete()
+        marks = SessionMark.objects.filter(school_id=school_id).order_by()
+        pairs = marks.values_list("pupil_id", "date").distinct()
+        return refresh(school_id, pairs.iterator(chunk_size=10_000))
+
+
+_WEEKS, _MARKS = WeekCounts._meta.db_table, SessionMark._meta.db_table
+_COUNT_COLUMNS = ", ".join(FIELDS)
+_COUNTS = ",\n           ".join(
+    f"count(*) FILTER (WHERE m.code = ANY(%({name})s))" for name in FIELDS
+)
+# Recount the touched weeks from the marks (the unique (pupil, date, session) index finds
+# each pupil's week), then drop any touched week left with no marks (marks deleted).
+_REFRESH_SQL = f"""
+WITH touched AS (
+    SELECT * FROM unnest(%(pupils)s::uuid[], %(weeks)s::date[]) AS t(pupil_id, week)
+)
+INSERT INTO {_WEEKS} (school_id, pupil_id, week, {_COUNT_COLUMNS})
+SELECT %(school)s, t.pupil_id, t.week,
+           {_COUNTS}
+FROM touched t
+JOIN {_MARKS} m
+  ON m.pupil_id = t.pupil_id AND m.date >= t.week AND m.date < t.week + 7
+ AND m.school_id = %(school)s
+GROUP BY t.pupil_id, t.week
+ON CONFLICT (pupil_id, week) DO UPDATE SET
+    {", ".join(f"{name} = EXCLUDED.{name}" for name in FIELDS)}
+"""  # noqa: S608 (the table names are our own)
+_EMPTIED_SQL = f"""
+DELETE FROM {_WEEKS} w
+USING unnest(%(pupils)s::uuid[], %(weeks)s::date[]) AS t(pupil_id, week)
+WHERE w.pupil_id = t.pupil_id AND w.week = t.week AND w.school_id = %(school)s
+  AND NOT EXISTS (
+      SELECT 1 FROM {_MARKS} m
+      WHERE m.pupil_id = t.pupil_id AND m.date >= t.week AND m.date < t.week + 7
+        AND m.school_id = %(school)s)
+"""  # noqa: S608 (the table names are our own)
+
+_BATCH = 50_000
+
+
+def _refresh_sql(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), _BATCH):
+            batch = pairs[start : start + _BATCH]
+            params: dict[str, Any] = {
+                "school": school_id,
+                "pupils": [pupil_id for pupil_id, _ in batch],
+                "weeks": [week for _, week in batch],
+                **COLUMN_CODES,
+            }
+            cursor.execute(_REFRESH_SQL, params)
+            cursor.execute(_EMPTIED_SQL, params)
+
+
+def _refresh_portable(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None:
+    """Any database: count the touched weeks' marks per code, summarise, write the rows."""
+    weeks_by_pupil: dict[Any, set[date]] = defaultdict(set)
+    for pupil_id, week in pairs:
+        weeks_by_pupil[pupil_id].add(week)
+    first, last = min(w for _, w in pairs), max(w for _, w in pairs) + timedelta(days=6)
+    with scopes_disabled():
+        rows: list[tuple[Any, ...]] = []
+        pupil_ids = list(weeks_by_pupil)
+        for start in range(0, len(pupil_ids), 500):
+            chunk = pupil_ids[start : start + 500]
+            counts: dict[tuple[Any, date], dict[str, int]] = defaultdict(dict)
+            marks = (
+                SessionMark.objects.filter(
+                    school_id=school_id, pupil_id__in=chunk, date__range=(first, last)
+                )
+                .order_by()
+                .values_list("pupil_id", "date", "code")
+                .annotate(n=Count("id"))
+            )
+            for pupil_id, day, code, n in marks:
+                key = (pupil_id, week_of(day))
+                if key[1] in weeks_by_pupil[pupil_id]:
+                    counts[key][code] = counts[key].get(code, 0) + n
+            stale = Q()
+            for pupil_id in chunk:
+                stale |= Q(pupil_id=pupil_id, week__in=sorted(weeks_by_pupil[pupil_id]))
+            WeekCounts.objects.filter(stale, school_id=school_id).delete()
+            for (pupil_id, week), by_code in counts.items():
+                summary = summarise_counts(by_code)
+                rows.append(
+                    (school_id, pupil_id, week, *(getattr(summary, name) for name in FIELDS))
+                )
+        insert_rows(WeekCounts, ("school_id", "pupil_id", "week", *FIELDS), rows)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def pupil_summaries(
+    *,
+    date_from: date,
+    date_to: date,
+    pupils: QuerySet[Pupil] | None = None,
+    school_ids: Sequence[int] | None = None,
+) -> dict[uuid.UUID, AttendanceSummary]:
+    """Each pupil's summary over the range, exactly as ``summarise`` over their marks would be.
+
+    Within the open school scope by default (``pupils=None``: every pupil with marks), or
+    across ``school_ids`` (a local authority's schools; the caller decides which it may see).
+    One query for the whole weeks and one for each odd stretch of days at the ends.
+    """
+    split = split_by_weeks(date_from, date_to)
+    weeks = WeekCounts.objects.all()
+    marks = SessionMark.objects.all()
+    if school_ids is not None:
+        weeks = WeekCounts.objects.filter(school_id__in=list(school_ids))
+        marks = SessionMark.objects.filter(school_id__in=list(school_ids))
+    if pupils is not None:
+        weeks = weeks.filter(pupil_id__in=pupils.values("id"))
+        marks = marks.filter(pupil_id__in=pupils.values("id"))
+    parts: dict[uuid.UUID, list[AttendanceSummary]] = defaultdict(list)
+    if split.first_week is not None:
+        rows = weeks.filter(week__range=(split.first_week, split.last_week)).values_list(
+            "pupil_id", *FIELDS
+        )
+        for pupil_id, *counts in rows.order_by().iterator(chunk_size=20_000):
+            parts[pupil_id].append(AttendanceSummary(*counts))
+    for start, end in split.edges:
+        by_code: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
+        counted = (
+            marks.filter(date__range=(start, end))
+            .order_by()
+            .values_list("pupil_id", "code")
+            .annotate(n=Count("id"))
+        )
+        for pupil_id, code, n in counted:
+            by_code[pupil_id][code] = n
+        for pupil_id, counts_by_code in by_code.items():
+            parts[pupil_id].append(summarise_counts(counts_by_code))
+    return {pupil_id: combine(found) for pupil_id, found in parts.items()}
