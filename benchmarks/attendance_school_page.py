@@ -61,8 +61,8 @@ def build_marks(rng: random.Random) -> int:
     """A year of marks, written the way the importer writes them (``bulk.insert_rows``)."""
     from django.db import transaction
 
-    from attune.attendance.bulk import insert_rows
     from attune.attendance.models import SessionMark
+    from attune.bulk import insert_rows
     from attune.people.models import Pupil, School
     from attune.tenancy import school_scope
 

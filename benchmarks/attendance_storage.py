@@ -113,8 +113,8 @@ def measure_rows(school: Any, pupil_ids: list[uuid.UUID], days: list[date]) -> d
     from django.db import transaction
     from django.db.models import Count
 
-    from attune.attendance.bulk import insert_rows
     from attune.attendance.models import SessionMark
+    from attune.bulk import insert_rows
     from attune.tenancy import school_scope
 
     columns = ("school_id", "pupil_id", "date", "session", "code", "original_code")

@@ -74,7 +74,7 @@ def build_people() -> list[int]:
     """600 schools with 250,000 pupils (COPY) and their cohorts (SQL). Returns school ids."""
     from django.utils import timezone
 
-    from attune.attendance.bulk import copy_rows
+    from attune.bulk import copy_rows
     from attune.people.domain.upn import make_upn
     from attune.people.models import LocalAuthority, Phase, School
 

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from attune.attendance import week_counts
-from attune.attendance.bulk import insert_rows
 from attune.attendance.models import SessionMark
 from attune.attendance.school import school_year
+from attune.bulk import insert_rows
 from attune.people.models import Pupil, School
 from attune.tenancy import school_scope
 

@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.attendance import week_counts
-from attune.attendance.bulk import copy_lines, copy_text, delete_ids, insert_rows
 from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
-from attune.auditlog.services import AuditEntry, audit_log_many
+from attune.auditlog.services import audit_log_per_pupil
+from attune.bulk import copy_lines, copy_text, delete_ids, insert_rows
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
 from attune.people.imports import SchoolImport, _SchoolImporter
@@ -206,17 +206,21 @@ class _MarksWriter:
             added, replaced, touched = self._compare_in_python(marks)
         # The weekly counts of every week with a new or changed mark, in this transaction.
         week_counts.refresh(self.school.pk, touched)
-        audit: list[AuditEntry] = []
+        audit: dict[Any, dict[str, int]] = {}
         for pupil_id, pupil_marks in marks.items():
             new, changed = added.get(pupil_id, 0), replaced.get(pupil_id, 0)
             self.result.added += new
             self.result.replaced += changed
             self.result.unchanged += len(pupil_marks) - new - changed
             if new or changed:
-                summary = {"added": new, "replaced": changed, "import": self.source.pk}
-                pupil = Pupil(pk=pupil_id, school=self.school)
-                audit.append(AuditEntry("attendance.marks.imported", self.source, pupil, summary))
-        audit_log_many(actor=self.actor, school=self.school, entries=audit)
+                audit[pupil_id] = {"added": new, "replaced": changed, "import": self.source.pk}
+        audit_log_per_pupil(
+            actor=self.actor,
+            school=self.school,
+            action="attendance.marks.imported",
+            obj=self.source,
+            changes_by_pupil=audit,
+        )
 
     def _compare_in_sql(
         self, marks: dict[Any, list[Mark]]

@@ -23,7 +23,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from attune.attendance.bulk import insert_rows
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
     combine,
@@ -33,6 +32,7 @@ from attune.attendance.domain.calculations import (
 )
 from attune.attendance.domain.codes import CODES, Category
 from attune.attendance.models import SessionMark, WeekCounts
+from attune.bulk import insert_rows
 from attune.people.models import Pupil
 from attune.tenancy import scopes_disabled
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.auditlog.models import AuditChainHead, AuditEvent
+from attune.bulk import insert_rows
 from attune.people.models import Pupil, School
 
 GENESIS = "0" * 64
@@ -100,6 +103,85 @@ def audit_log_many(
         head.last_hash = previous
         head.save(update_fields=["last_hash"])
     return events
+
+
+def audit_log_per_pupil(
+    *,
+    actor: User | None,
+    school: School,
+    action: str,
+    obj: Any,
+    changes_by_pupil: Mapping[uuid.UUID, dict[str, Any]],
+) -> int:
+    """One event per child for one action on one object (an import touching many children).
+
+    The events and their chain are exactly what ``audit_log_many`` would write, but built as
+    plain rows and, on PostgreSQL, written with COPY: a county's daily import touches 250,000
+    children, and building a model instance for each was half the import's time
+    (``docs/county-scale.md``). Returns the number of events written.
+    """
+    if not changes_by_pupil:
+        return 0
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            chain=chain_name(school.pk)
+        )
+        at = timezone.now()
+        common = {
+            "school_id": school.pk,
+            "actor_id": actor.pk if actor else None,
+            "actor_label": str(actor) if actor else "system",
+            "action": action,
+            "object_type": type(obj).__name__,
+            "object_id": str(obj.pk),
+            "ip_address": None,
+            "at": at.isoformat(),
+        }
+        previous = head.last_hash
+        rows: list[tuple[Any, ...]] = []
+        for pupil_id, changes in changes_by_pupil.items():
+            masked = _masked(changes)
+            entry_hash = _digest(previous, {**common, "pupil_id": str(pupil_id), "changes": masked})
+            rows.append((pupil_id, json.dumps(masked), previous, entry_hash))
+            previous = entry_hash
+        _write_events(common, at, rows)
+        head.last_hash = previous
+        head.save(update_fields=["last_hash"])
+    return len(rows)
+
+
+_EVENT_COLUMNS = (
+    "school_id",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "at",
+    "pupil_id",
+    "changes",
+    "previous_hash",
+    "entry_hash",
+)
+
+
+def _write_events(common: dict[str, Any], at: datetime, rows: list[tuple[Any, ...]]) -> None:
+    fixed = (*(common[c] for c in _EVENT_COLUMNS[:7]), at)
+    if connection.vendor == "postgresql":
+        insert_rows(AuditEvent, _EVENT_COLUMNS, ((*fixed, *row) for row in rows))
+        return
+    events = (
+        AuditEvent(
+            **dict(zip(_EVENT_COLUMNS[:8], fixed, strict=True)),
+            pupil_id=pupil_id,
+            changes=json.loads(changes),
+            previous_hash=previous_hash,
+            entry_hash=entry_hash,
+        )
+        for pupil_id, changes, previous_hash, entry_hash in rows
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 def _hashed_fields(event: AuditEvent) -> dict[str, Any]:

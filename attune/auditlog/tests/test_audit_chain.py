@@ -11,7 +11,13 @@ import pytest
 from django.test import RequestFactory
 
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import AuditEntry, audit_chain_verify, audit_log, audit_log_many
+from attune.auditlog.services import (
+    AuditEntry,
+    audit_chain_verify,
+    audit_log,
+    audit_log_many,
+    audit_log_per_pupil,
+)
 from attune.testing import SchoolWorld
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +174,36 @@ def test_many_events_written_at_once_chain_like_single_ones(world: SchoolWorld) 
     assert after.previous_hash == written[-1].entry_hash
     assert audit_chain_verify() is None
     assert audit_log_many(actor=None, school=world.school, entries=[]) == []
+
+
+def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> None:
+    """The fast per-child path (COPY on PostgreSQL) writes what the ordinary path would."""
+    before = record(world)
+    written = audit_log_per_pupil(
+        actor=world.teacher,
+        school=world.school,
+        action="attendance.marks.imported",
+        obj=world.school,
+        changes_by_pupil={
+            world.child.pk: {"added": 4, "token": "x"},
+            world.looked_after_child.pk: {"added": 2},
+        },
+    )
+    after = record(world)
+
+    assert written == 2
+    assert audit_chain_verify() is None
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.pupil_id for e in events] == [
+        world.child.pk,
+        world.child.pk,
+        world.looked_after_child.pk,
+        world.child.pk,
+    ]
+    assert events[1].previous_hash == before.entry_hash
+    assert after.previous_hash == events[2].entry_hash
+    assert events[1].changes == {"added": 4, "token": "***"}
+    assert events[1].actor_label == str(world.teacher) and events[1].object_type == "School"
+
+    AuditEvent.objects.filter(pk=events[2].pk).update(changes={"added": 3})
+    assert audit_chain_verify() == events[2].pk

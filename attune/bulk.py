@@ -1,4 +1,5 @@
-"""Writing many register rows fast: PostgreSQL's COPY, or batched inserts on SQLite.
+"""Writing many rows fast (register marks, audit events): PostgreSQL's COPY, or batched inserts
+on SQLite.
 
 A school's year is about half a million marks. ``bulk_create`` builds a model instance and an
 SQL parameter list for each one; COPY streams plain tuples and is several times faster (see
