@@ -292,70 +292,120 @@ def duckdb_reference(folder: Path, date_from: date, date_to: date) -> dict[str, 
     return {"export_s": round(export_s, 1), "first_s": first, "median_s": median, "rows": result}
 
 
-SUMMARY_SQL = """
-CREATE TABLE bench_pupil_year AS
-SELECT school_id, pupil_id,
-       count(*) FILTER (WHERE code = ANY(%(possible)s)) AS possible,
-       count(*) FILTER (WHERE code = ANY(%(absence)s)) AS absent
-FROM attendance_sessionmark GROUP BY school_id, pupil_id
-"""
-SUMMARY_QUERY = """
-WITH counted AS (
-    SELECT pupil_id, possible, absent, (absent * 10 >= possible)::int AS pa,
-           (absent * 2 >= possible)::int AS sa
-    FROM bench_pupil_year WHERE school_id = ANY(%(schools)s) AND possible > 0
-), members AS (
-    SELECT DISTINCT pupil_id, cohort FROM people_cohortmembership
-    WHERE school_id = ANY(%(schools)s) AND end_date IS NULL
-)
-SELECT '', count(*), sum(possible), sum(absent), sum(pa), sum(sa) FROM counted
-UNION ALL
-SELECT m.cohort, count(*), sum(possible), sum(absent), sum(pa), sum(sa)
-FROM counted c JOIN members m USING (pupil_id) GROUP BY m.cohort
-"""
+def build_week_counts(school_ids: list[int]) -> float:
+    """The weekly counts the importer keeps, built once for the generated marks (one pass a
+    school, as ``attune rebuild_attendance_counts`` does); returns the seconds taken."""
+    from django.db import transaction
+
+    from attune.attendance import week_counts
+
+    _sql("DROP INDEX IF EXISTS week_counts_school_week")
+    started = time.perf_counter()
+    for school_id in school_ids:
+        with transaction.atomic():
+            week_counts.rebuild(school_id)
+    _sql("CREATE INDEX week_counts_school_week ON attendance_weekcounts (school_id, week)")
+    _sql("VACUUM ANALYZE attendance_weekcounts")
+    return round(time.perf_counter() - started, 1)
 
 
-def summary_table(school_ids: list[int]) -> dict[str, Any]:
-    """The year-to-date cohort figures from a per-pupil, per-year count table (the proposal in
-    ``docs/county-scale.md``): the cost of building it once, and of the query over it."""
+def old_scan(school_ids: list[int], date_from: date, date_to: date) -> list[tuple[Any, ...]]:
+    """The cohort figures by scanning every mark (the first version), to check the counts."""
     from attune.attendance.county import ABSENCE_CODES, POSSIBLE_CODES
 
-    _sql("DROP TABLE IF EXISTS bench_pupil_year")
-    started = time.perf_counter()
-    _sql(SUMMARY_SQL, {"possible": list(POSSIBLE_CODES), "absence": list(ABSENCE_CODES)})
-    _sql("ANALYZE bench_pupil_year")
-    built = time.perf_counter() - started
-    rows: list[tuple[Any, ...]] = []
+    return _sql(
+        """
+        WITH per_pupil AS MATERIALIZED (
+            SELECT pupil_id, count(*) FILTER (WHERE code = ANY(%(possible)s)) AS possible,
+                   count(*) FILTER (WHERE code = ANY(%(absence)s)) AS absent
+            FROM attendance_sessionmark
+            WHERE school_id = ANY(%(schools)s) AND date BETWEEN %(f)s AND %(t)s
+            GROUP BY pupil_id
+        ), counted AS (
+            SELECT pupil_id, possible, absent, (absent * 10 >= possible)::int AS pa,
+                   (absent * 2 >= possible)::int AS sa FROM per_pupil WHERE possible > 0
+        ), members AS (
+            SELECT DISTINCT pupil_id, cohort FROM people_cohortmembership
+            WHERE school_id = ANY(%(schools)s) AND start_date <= %(t)s
+              AND (end_date IS NULL OR end_date >= %(f)s)
+        )
+        SELECT '', count(*), sum(possible), sum(absent), sum(pa), sum(sa) FROM counted
+        UNION ALL
+        SELECT m.cohort, count(*), sum(possible), sum(absent), sum(pa), sum(sa)
+        FROM counted c JOIN members m USING (pupil_id) GROUP BY m.cohort
+        """,
+        {"schools": school_ids, "f": date_from, "t": date_to,
+         "possible": list(POSSIBLE_CODES), "absence": list(ABSENCE_CODES)},
+    )  # fmt: skip
 
-    def query() -> None:
-        rows[:] = _sql(SUMMARY_QUERY, {"schools": school_ids})
 
-    first, median = timed(query, 3)
-    return {"summary_build_s": round(built, 1), "summary_first_s": first,
-            "summary_median_s": median, "summary_rows": sorted(rows)}  # fmt: skip
+def as_rows(cohorts: list[Any]) -> list[tuple[Any, ...]]:
+    return sorted(
+        (c.cohort, c.pupils, c.possible_sessions, c.absent_sessions, c.persistent_absentees,
+         c.severe_absentees)
+        for c in cohorts
+    )  # fmt: skip
 
 
-def measure_only() -> None:
-    """``--measure-only``: the cohort figures and the summary table on an existing county."""
-    _setup_django()
-    from attune.attendance.county import cohort_figures
+def measure_cohort_figures(
+    school_ids: list[int], date_from: date, date_to: date
+) -> tuple[dict[str, Any], list[Any]]:
+    """County cohort figures over the whole range, over a range with odd days at both ends
+    (Wednesday to Wednesday), and by school; each checked against a scan of every mark."""
+    from attune.attendance.county import cohort_figures, cohort_figures_by_school
 
-    school_ids = [row[0] for row in _sql("SELECT id FROM people_school ORDER BY urn")]
-    date_from, date_to = _sql("SELECT min(date), max(date) FROM attendance_sessionmark")[0]
-    figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
+    figures: dict[str, Any] = {}
     cohorts: list[Any] = []
 
     def county() -> None:
         cohorts[:] = cohort_figures(school_ids=school_ids, date_from=date_from, date_to=date_to)
 
-    first, median = timed(county, 2)
-    figures |= {"cohort_figures_first_s": first, "cohort_figures_median_s": median}
-    figures |= summary_table(school_ids)
-    figures["summary_matches_cohort_figures"] = figures.pop("summary_rows") == sorted(
-        (c.cohort, c.pupils, c.possible_sessions, c.absent_sessions, c.persistent_absentees,
-         c.severe_absentees)
-        for c in cohorts
-    )  # fmt: skip
+    figures["cohort_figures_first_s"], figures["cohort_figures_median_s"] = timed(county, 3)
+    whole = list(cohorts)
+    mid_from = date_from + timedelta(days=(2 - date_from.weekday()) % 7)
+    mid_to = date_to - timedelta(days=(date_to.weekday() - 2) % 7)
+    first, median = timed(
+        lambda: cohorts.__setitem__(
+            slice(None),
+            cohort_figures(school_ids=school_ids, date_from=mid_from, date_to=mid_to),
+        ),
+        3,
+    )
+    figures |= {
+        "cohort_figures_odd_days_first_s": first,
+        "cohort_figures_odd_days_median_s": median,
+    }
+    edged = list(cohorts)
+    by_school: dict[int, Any] = {}
+    first, median = timed(
+        lambda: by_school.update(
+            cohort_figures_by_school(school_ids=school_ids, date_from=date_from, date_to=date_to)
+        ),
+        3,
+    )
+    figures |= {"by_school_first_s": first, "by_school_median_s": median,
+                "by_school_schools": len(by_school)}  # fmt: skip
+    began = time.perf_counter()
+    scanned = old_scan(school_ids, date_from, date_to)
+    figures["mark_scan_s"] = round(time.perf_counter() - began, 2)
+    figures["counts_match_mark_scan"] = sorted(scanned) == as_rows(whole)
+    figures["odd_days_match_mark_scan"] = sorted(old_scan(school_ids, mid_from, mid_to)) == (
+        as_rows(edged)
+    )
+    log(f"cohort figures: {figures}")
+    return figures, whole
+
+
+def measure_only() -> None:
+    """``--measure-only``: the cohort figures on an existing county (weekly counts built)."""
+    _setup_django()
+    school_ids = [row[0] for row in _sql("SELECT id FROM people_school ORDER BY urn")]
+    date_from, date_to = _sql("SELECT min(date), max(date) FROM attendance_sessionmark")[0]
+    figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
+    if not _sql("SELECT 1 FROM attendance_weekcounts LIMIT 1"):
+        figures["week_counts_build_s"] = build_week_counts(school_ids)
+    measured, _ = measure_cohort_figures(school_ids, date_from, date_to)
+    figures |= measured
     figures["load_average_end"] = os.getloadavg()
     for name, value in figures.items():
         print(f"{name:<32}{value!s}")
@@ -372,7 +422,6 @@ def main() -> None:
         sys.exit("The county benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     from django.core.management import call_command
 
-    from attune.attendance.county import cohort_figures
     from attune.attendance.models import SessionMark
     from attune.attendance.selectors import pupil_attendance_page
     from attune.people.models import Pupil
@@ -395,20 +444,21 @@ def main() -> None:
     }
     date_from, date_to = days[0], days[made - 1]
 
+    figures["week_counts_build_s"] = build_week_counts(school_ids)
+    size = _sql("SELECT pg_total_relation_size('attendance_weekcounts')")[0][0]
+    figures["week_counts_rows"] = _sql("SELECT count(*) FROM attendance_weekcounts")[0][0]
+    figures["week_counts_table_and_indexes_mb"] = round(size / 2**20)
+    log(f"week counts built in {figures['week_counts_build_s']} s")
+
     figures["load_average_measuring"] = os.getloadavg()
-    cohorts: list[Any] = []
-
-    def county() -> None:
-        cohorts[:] = cohort_figures(school_ids=school_ids, date_from=date_from, date_to=date_to)
-
-    first, median = timed(county, 3)
-    figures["cohort_figures_first_s"], figures["cohort_figures_median_s"] = first, median
+    measured, cohorts = measure_cohort_figures(school_ids, date_from, date_to)
+    figures |= measured
     figures["cohort_figures"] = [
         (c.label, c.pupils, str(c.attendance_pct), str(c.persistent_absence_pct),
          str(c.severe_absence_pct))
         for c in cohorts
     ]  # fmt: skip
-    log(f"cohort figures: first {first:.2f} s, median {median:.2f} s")
+    median = figures["cohort_figures_median_s"]
 
     with scopes_disabled():
         pupil = Pupil.objects.filter(school_id=school_ids[len(school_ids) // 2]).order_by("upn")[7]
@@ -427,11 +477,7 @@ def main() -> None:
     figures |= {f"duckdb_{k}": v for k, v in duck.items() if k != "rows"}
     figures["duckdb_matches_postgresql"] = sorted(
         (r[0], r[1], r[2], r[3], r[4], r[5]) for r in duck["rows"]
-    ) == sorted(
-        (c.cohort, c.pupils, c.possible_sessions, c.absent_sessions, c.persistent_absentees,
-         c.severe_absentees)
-        for c in cohorts
-    )  # fmt: skip
+    ) == as_rows(cohorts)
     figures["postgresql_over_duckdb"] = round(median / duck["median_s"], 1)
     log(f"duckdb: {duck['median_s']:.2f} s")
 
