@@ -29,6 +29,7 @@ __all__ = [
     "SchoolOwned",
     "SchoolScopeMiddleware",
     "SchoolScopedManager",
+    "current_school_id",
     "school_scope",
     "scopes_disabled",
 ]
@@ -85,6 +86,14 @@ def school_scope(school: School | int) -> Iterator[None]:
     school_id = school if isinstance(school, int) else school.pk
     with scope(school=school_id):
         yield
+
+
+def current_school_id() -> int:
+    """The school whose scope is open; raises if none (or several) is."""
+    school = get_scope().get("school")
+    if not isinstance(school, int):
+        raise LookupError("No single school scope is open.")
+    return school
 
 
 def membership_for(request: HttpRequest, urn: str) -> Membership:

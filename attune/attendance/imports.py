@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
-from attune.attendance import week_counts
+from attune.attendance import tasks, week_counts
 from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
@@ -293,6 +293,9 @@ class _MarksWriter:
         return {(p, d, s): (pk, c, o, m) for pk, p, d, s, c, o, m in rows}
 
     def finish(self) -> MarksImport:
+        # Once the marks are saved, today's early warnings are worked out again in the background.
+        school_id = self.school.pk
+        transaction.on_commit(lambda: tasks.refresh_attention.enqueue(school_id))
         self.source.marks_added = self.result.added
         self.source.marks_replaced = self.result.replaced
         self.source.marks_unchanged = self.result.unchanged

@@ -157,6 +157,45 @@ class WeekCounts(SchoolOwned):
         return f"Week of {self.week}: {self.possible - self.present} of {self.possible} missed"
 
 
+class AttentionRun(SchoolOwned):
+    """When a school's early warnings for a day were last worked out (see ``AttentionEntry``)."""
+
+    day = models.DateField()
+    worked_out_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "day"], name="attention_run_one_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Early warnings for {self.day}, worked out at {self.worked_out_at:%H:%M}"
+
+
+class AttentionEntry(SchoolOwned):
+    """One child's early warnings for a day, kept so the lead's list opens at once.
+
+    Working out every child's warnings reads the whole year's marks (seconds for a big
+    school), so it is done once a day, again after each import, and the list reads these rows.
+    Only children with a warning have one.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    warnings = models.JSONField(help_text="kind, reason, severity and numbers of each warning")
+    summary = models.JSONField(help_text="the year's session counts behind the figures")
+
+    class Meta:
+        verbose_name_plural = "attention entries"
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "day"], name="attention_entry_one_a_day"),
+        ]
+        indexes = [models.Index(fields=["school", "day"], name="attention_entry_school_day")]
+
+    def __str__(self) -> str:
+        return f"{len(self.warnings)} early warnings on {self.day}"
+
+
 class LessonMark(SchoolOwned):
     """A mark for one lesson (secondary schools), for missed learning per subject."""
 

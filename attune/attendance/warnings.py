@@ -3,30 +3,42 @@
 The rules are ``domain/early_warning.evaluate``, one pupil at a time; this module only fetches
 the marks. It reads the year's session marks for every child concerned in one query (and their
 lesson marks in one more), in pupil order, and hands each child's slice to the rules.
+
+For a whole school that is seconds of work (2,000 pupils: ~10 s), so the day's answer is kept
+(``AttentionEntry``): worked out after each import (a background task), by
+``attune refresh_attention`` each night, or by the first person to open the list. It is used
+while no import has come in since; a key adult's handful of children is worked out on the spot
+when there is nothing fresh to read.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from itertools import groupby
+from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from attune.attendance.domain.calculations import summarise
+from attune.attendance.domain.calculations import AttendanceSummary, summarise
 from attune.attendance.domain.early_warning import (
     EarlyWarning,
     LessonMark,
     Session,
     SessionMark,
     Severity,
+    WarningKind,
     evaluate,
 )
+from attune.attendance.models import AttendanceImport, AttentionEntry, AttentionRun
 from attune.attendance.models import LessonMark as LessonMarkRow
 from attune.attendance.models import SessionMark as SessionMarkRow
 from attune.attendance.school import PUPIL_FIELDS, PupilFigures, pupil_figures, school_year
 from attune.people.models import Pupil
+from attune.tenancy import current_school_id
 
 SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
@@ -45,41 +57,120 @@ def _order(warnings: list[EarlyWarning]) -> tuple[EarlyWarning, ...]:
     return tuple(sorted(warnings, key=lambda w: -SEVERITY_RANK[w.severity]))
 
 
+SMALL_GROUP = 60  # up to this many children are quick enough to work out on the spot
+
+# A child's warnings and the year's counts behind them.
+Found = dict[uuid.UUID, tuple[tuple[EarlyWarning, ...], AttendanceSummary]]
+
+
 def children_needing_attention(pupils: QuerySet[Pupil], *, today: date) -> list[ChildWarnings]:
     """Children among ``pupils`` with at least one warning this school year, most urgent first.
 
     Most urgent: the highest severity, then the most high and medium warnings, then the lowest
-    attendance. Three queries (terms, session marks, lesson marks) plus the pupils.
+    attendance. Reads the day's kept warnings when they are fresh; otherwise works them out
+    (and keeps them, when it had to work out the whole school).
     """
-    year = school_year(today)
     rows = {row["id"]: row for row in pupils.values(*PUPIL_FIELDS)}
     if not rows:
         return []
-    ids = pupils.values("id")
-    session_rows = (
-        SessionMarkRow.objects.filter(pupil_id__in=ids, date__range=(year.starts_on, today))
-        .order_by("pupil_id")
-        .values_list("pupil_id", "date", "session", "code")
-    )
-    lesson_rows = (
-        LessonMarkRow.objects.filter(pupil_id__in=ids, date__range=(year.starts_on, today))
-        .order_by("pupil_id")
-        .values_list("pupil_id", "date", "subject", "code")
-    )
+    found = kept_warnings(today)
+    if found is None:
+        found = work_out(list(rows), today) if len(rows) <= SMALL_GROUP else refresh(today)
+    out = [
+        ChildWarnings(pupil_figures(rows[pupil_id], summary), warnings)
+        for pupil_id, (warnings, summary) in found.items()
+        if pupil_id in rows
+    ]
+    out.sort(key=_urgency)
+    return out
+
+
+def work_out(pupil_ids: list[uuid.UUID] | None, today: date) -> Found:
+    """The warnings of these pupils (``None``: the whole open school) from their marks.
+
+    Three queries: terms, session marks, lesson marks.
+    """
+    year = school_year(today)
+    session_rows = SessionMarkRow.objects.filter(date__range=(year.starts_on, today))
+    lesson_rows = LessonMarkRow.objects.filter(date__range=(year.starts_on, today))
+    if pupil_ids is not None:
+        session_rows = session_rows.filter(pupil_id__in=pupil_ids)
+        lesson_rows = lesson_rows.filter(pupil_id__in=pupil_ids)
     lessons: dict[uuid.UUID, list[LessonMark]] = {}
-    for pupil_id, group in groupby(lesson_rows.iterator(chunk_size=5000), key=lambda r: r[0]):
+    lesson_values = lesson_rows.order_by("pupil_id").values_list(
+        "pupil_id", "date", "subject", "code"
+    )
+    for pupil_id, group in groupby(lesson_values.iterator(chunk_size=5000), key=lambda r: r[0]):
         lessons[pupil_id] = [LessonMark(day, subject, code) for _, day, subject, code in group]
-    out = []
-    for pupil_id, group in groupby(session_rows.iterator(chunk_size=5000), key=lambda r: r[0]):
+    found: Found = {}
+    by_pupil = session_rows.order_by("pupil_id").values_list("pupil_id", "date", "session", "code")
+    for pupil_id, group in groupby(by_pupil.iterator(chunk_size=5000), key=lambda r: r[0]):
         marks = [SessionMark(day, Session(session), code) for _, day, session, code in group]
         warnings = evaluate(
             marks, today=today, term_starts=year.term_starts, lessons=lessons.get(pupil_id, ())
         )
-        if warnings and pupil_id in rows:
-            summary = summarise(mark.code for mark in marks)
-            out.append(ChildWarnings(pupil_figures(rows[pupil_id], summary), _order(warnings)))
-    out.sort(key=_urgency)
-    return out
+        if warnings:
+            found[pupil_id] = (_order(warnings), summarise(mark.code for mark in marks))
+    return found
+
+
+def kept_warnings(today: date) -> Found | None:
+    """The open school's kept warnings for ``today``, or ``None`` if there are none or an
+    import has come in since they were worked out."""
+    run = AttentionRun.objects.filter(day=today).first()
+    if run is None or AttendanceImport.objects.filter(imported_at__gt=run.worked_out_at).exists():
+        return None
+    return {
+        pupil_id: (
+            tuple(_warning(w) for w in warnings),
+            AttendanceSummary(**summary),
+        )
+        for pupil_id, warnings, summary in AttentionEntry.objects.filter(day=today).values_list(
+            "pupil_id", "warnings", "summary"
+        )
+    }
+
+
+def refresh(today: date) -> Found:
+    """Work out the whole open school's warnings for ``today`` and keep them (earlier days'
+    are dropped: they were only ever a cache of what the marks say)."""
+    started = timezone.now()
+    found = work_out(None, today)
+    school = current_school_id()
+    with transaction.atomic():
+        AttentionEntry.objects.all().delete()
+        AttentionEntry.objects.bulk_create(
+            (
+                AttentionEntry(
+                    school_id=school,
+                    pupil_id=pupil_id,
+                    day=today,
+                    warnings=[_warning_json(w) for w in warnings],
+                    summary={f.name: getattr(summary, f.name) for f in fields(summary)},
+                )
+                for pupil_id, (warnings, summary) in found.items()
+            ),
+            batch_size=1000,
+        )
+        AttentionRun.objects.all().delete()
+        # Stamped with when the work started, so an import that landed meanwhile makes it stale.
+        AttentionRun.objects.create(school_id=school, day=today, worked_out_at=started)
+    return found
+
+
+def _warning_json(warning: EarlyWarning) -> dict[str, object]:
+    return {
+        "kind": warning.kind.value,
+        "reason": warning.reason,
+        "severity": warning.severity.value,
+        "numbers": dict(warning.numbers),
+    }
+
+
+def _warning(data: dict[str, Any]) -> EarlyWarning:
+    return EarlyWarning(
+        WarningKind(data["kind"]), data["reason"], Severity(data["severity"]), data["numbers"]
+    )
 
 
 def _urgency(child: ChildWarnings) -> tuple[int, int, float, str]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
@@ -16,8 +17,16 @@ from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
 from attune.accounts.models import Membership, User
-from attune.attendance import week_counts
-from attune.attendance.models import AttendanceConcern, SchoolTerm, SessionMark
+from attune.attendance import warnings, week_counts
+from attune.attendance.imports import attendance_csv_import
+from attune.attendance.models import (
+    AttendanceConcern,
+    AttentionEntry,
+    AttentionRun,
+    SchoolTerm,
+    SessionMark,
+)
+from attune.attendance.tasks import refresh_attention
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Cohort, Pupil
 from attune.relationships.services import key_adult_assign
@@ -213,6 +222,59 @@ def test_a_school_with_good_attendance_has_nobody_on_the_list(
     give_marks(world.child, 0)
     page = signed_in(world.lead).get(url(world, "attention"))
     assert "No child's register needs attention today." in page.text
+
+
+def test_a_big_schools_list_is_worked_out_once_and_again_after_an_import(
+    marked: SchoolWorld,
+    signed_in: SignedIn,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    monkeypatch.setattr(warnings, "SMALL_GROUP", 1)  # as if the school had thousands
+    client = signed_in(marked.lead)
+    first = client.get(url(marked, "attention"))
+    with school_scope(marked.school):
+        run = AttentionRun.objects.get()
+        kept = dict(AttentionEntry.objects.values_list("pupil_id", "warnings"))
+    assert run.day == timezone.localdate()
+    assert set(kept) == {marked.child.pk, marked.looked_after_child.pk}
+
+    with django_assert_max_num_queries(12):  # the kept rows, not a year of marks
+        again = client.get(url(marked, "attention"))
+    names = [c.pupil.name for c in again.context["children"]]
+    assert names == [c.pupil.name for c in first.context["children"]]
+    assert again.context["children"][0].warnings == first.context["children"][0].warnings
+    with school_scope(marked.school):
+        assert AttentionRun.objects.get().worked_out_at == run.worked_out_at
+
+    # A new register arrives: Maya is back every day, so the kept answer is stale.
+    csv_text = "school_urn,upn,date,session,code,minutes_late\n" + "".join(
+        f"{marked.school.urn},{marked.child.upn},{day},{s},{'/' if s == 'AM' else chr(92)},\n"
+        for day in school_days(10)
+        for s in ("AM", "PM")
+    )
+    attendance_csv_import(
+        stream=io.StringIO(csv_text), file_name="new.csv", today=timezone.localdate()
+    )
+    after = client.get(url(marked, "attention"))
+    assert [c.pupil.name for c in after.context["children"]] == ["Leo Brennan"]
+    with school_scope(marked.school):
+        assert AttentionRun.objects.get().worked_out_at > run.worked_out_at
+
+
+def test_the_nightly_command_and_the_import_task_keep_the_days_warnings(
+    marked: SchoolWorld,
+) -> None:
+    out = io.StringIO()
+    call_command("refresh_attention", school=marked.school.urn, stdout=out)
+    assert "2 children with a warning" in out.getvalue()
+    with school_scope(marked.school):
+        AttentionRun.objects.all().delete()
+    assert refresh_attention.call(marked.school.pk) == 2
+    with school_scope(marked.school):
+        assert AttentionRun.objects.filter(day=timezone.localdate()).exists()
+    with pytest.raises(CommandError, match="don't have a school"):
+        call_command("refresh_attention", school="999999", stdout=out)
 
 
 def _assign(world: SchoolWorld, child: Pupil) -> None:
