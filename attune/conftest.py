@@ -10,6 +10,12 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: a loaded CI machine is not a failing rule, and speed is measured in
+# benchmarks/, never asserted in tests.
+hypothesis_settings.register_profile("attune", deadline=None)
+hypothesis_settings.load_profile("attune")
 
 if TYPE_CHECKING:
     from django.test import Client

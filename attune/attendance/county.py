@@ -3,9 +3,10 @@
 For a local authority (or any set of schools) over a date range: for every cohort, and for all
 pupils, how many pupils had marks, their overall attendance, and the share persistently (10% or
 more of possible sessions missed) and severely (50% or more) absent. The database adds up each
-pupil's weekly counts (``week_counts``: a few rows a pupil, not every mark) plus the marks of
-any odd days at the ends of the range; the cohorts are joined to those per-pupil sums, so a
-county's year is one query over 39 rows a pupil.
+pupil's yearly and weekly counts (``week_counts``: a row a pupil for a whole school year, a row
+a week otherwise, never every mark) plus the marks of any odd days at the ends of the range;
+the cohorts are joined to those per-pupil sums, so a county's year is one query over one row
+a pupil.
 
 Which codes are possible sessions and which are absences comes from the pure codes module, so
 the SQL counts what ``calculations.summarise`` counts.
@@ -26,10 +27,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from attune.attendance.domain.calculations import AttendanceSummary, split_by_weeks
+from attune.attendance.domain.calculations import AttendanceSummary, split_range
 from attune.attendance.domain.codes import CODES
-from attune.attendance.models import SessionMark, WeekCounts
-from attune.attendance.week_counts import pupil_summaries
+from attune.attendance.models import SessionMark, WeekCounts, YearCounts
+from attune.attendance.week_counts import pupil_summaries, reach_of
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.tenancy import scopes_disabled
 
@@ -78,6 +79,7 @@ def _share(part: int, whole: int) -> Decimal | None:
 
 _MARKS = SessionMark._meta.db_table
 _WEEKS = WeekCounts._meta.db_table
+_YEARS = YearCounts._meta.db_table
 _MEMBERS = CohortMembership._meta.db_table
 
 # Per pupil (and school): possible and absent sessions in the range. Whole weeks come from
@@ -89,8 +91,15 @@ WITH per_pupil AS MATERIALIZED (
     FROM (
         SELECT school_id, pupil_id, possible,
                authorised_absence + unauthorised_absence AS absent
+        FROM {years}
+        WHERE school_id = ANY(%(schools)s) AND year = ANY(%(years)s)
+        UNION ALL
+        SELECT school_id, pupil_id, possible,
+               authorised_absence + unauthorised_absence AS absent
         FROM {weeks}
-        WHERE school_id = ANY(%(schools)s) AND week BETWEEN %(first_week)s AND %(last_week)s
+        WHERE school_id = ANY(%(schools)s)
+          AND (week BETWEEN %(weeks1_from)s AND %(weeks1_to)s
+               OR week BETWEEN %(weeks2_from)s AND %(weeks2_to)s)
         UNION ALL
         SELECT school_id, pupil_id, (code = ANY(%(possible)s))::int, (code = ANY(%(absence)s))::int
         FROM {marks}
@@ -122,10 +131,17 @@ FROM flagged c JOIN members m USING ({key})
 GROUP BY {group} m.cohort
 """
 _COUNTY_SQL = _SQL.format(
-    weeks=_WEEKS, marks=_MARKS, members=_MEMBERS, key="pupil_id", group="", group_by_school=""
+    years=_YEARS,
+    weeks=_WEEKS,
+    marks=_MARKS,
+    members=_MEMBERS,
+    key="pupil_id",
+    group="",
+    group_by_school="",
 )
 # A pupil who moved school in the range counts at each school, with that school's marks.
 _BY_SCHOOL_SQL = _SQL.format(
+    years=_YEARS,
     weeks=_WEEKS,
     marks=_MARKS,
     members=_MEMBERS,
@@ -136,14 +152,20 @@ _BY_SCHOOL_SQL = _SQL.format(
 
 
 def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any]:
-    split = split_by_weeks(date_from, date_to)
-    edges = [*split.edges, (None, None), (None, None)]
+    with scopes_disabled():
+        split = split_range(date_from, reach_of(date_to, schools))
+    none: tuple[None, None] = (None, None)
+    weeks = [*split.weeks, none, none]
+    edges = [*split.edges, none, none]
     return {
         "schools": schools,
         "date_from": date_from,
         "date_to": date_to,
-        "first_week": split.first_week,
-        "last_week": split.last_week,
+        "years": list(split.years),
+        "weeks1_from": weeks[0][0],
+        "weeks1_to": weeks[0][1],
+        "weeks2_from": weeks[1][0],
+        "weeks2_to": weeks[1][1],
         "edge1_from": edges[0][0],
         "edge1_to": edges[0][1],
         "edge2_from": edges[1][0],

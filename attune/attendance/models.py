@@ -125,17 +125,10 @@ class MarkChange(SchoolOwned):
         return f"{self.date} {self.session}: {self.old_code} -> {self.new_code}"
 
 
-class WeekCounts(SchoolOwned):
-    """One pupil's sessions in one week (Monday to Sunday), counted the way ``summarise`` does.
-
-    Kept by whatever writes marks (the importers, the demo), in the same transaction, through
-    ``attune.attendance.week_counts.refresh``, so school and county figures add up a few rows
-    a pupil instead of every mark (``docs/county-scale.md``). The marks stay the truth: the
-    counts can be rebuilt from them at any time (``attune rebuild_attendance_counts``).
-    """
+class SessionCounts(SchoolOwned):
+    """Session counts for one pupil over a stretch, counted the way ``summarise`` does."""
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
-    week = models.DateField(help_text="The Monday the week starts on.")
     possible = models.PositiveSmallIntegerField(default=0)
     present = models.PositiveSmallIntegerField(default=0)
     approved_activity = models.PositiveSmallIntegerField(default=0)
@@ -144,6 +137,21 @@ class WeekCounts(SchoolOwned):
     late_before_close = models.PositiveSmallIntegerField(default=0)
     late_after_close = models.PositiveSmallIntegerField(default=0)
     not_counted = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class WeekCounts(SessionCounts):
+    """One pupil's sessions in one week (Monday to Sunday).
+
+    Kept by whatever writes marks (the importers, the demo), in the same transaction, through
+    ``attune.attendance.week_counts.refresh``, so school and county figures add up a few rows
+    a pupil instead of every mark (``docs/attendance-storage.md``). The marks stay the truth:
+    the counts can be rebuilt from them at any time (``attune rebuild_attendance_counts``).
+    """
+
+    week = models.DateField(help_text="The Monday the week starts on.")
 
     class Meta:
         verbose_name = "weekly attendance count"
@@ -155,6 +163,28 @@ class WeekCounts(SchoolOwned):
 
     def __str__(self) -> str:
         return f"Week of {self.week}: {self.possible - self.present} of {self.possible} missed"
+
+
+class YearCounts(SessionCounts):
+    """One pupil's sessions in one school year: the sum of its weeks (Mondays 1 Aug to 31 Jul).
+
+    A county's year-long figures read one row a pupil from here (``week_counts``).
+    """
+
+    year = models.PositiveSmallIntegerField(help_text="The year the school year starts in.")
+
+    class Meta:
+        verbose_name = "yearly attendance count"
+        verbose_name_plural = "yearly attendance counts"
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "year"], name="year_counts_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["school", "year"], name="year_counts_school_year")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.year}/{self.year + 1}: {self.possible - self.present} of {self.possible} missed"
+        )
 
 
 class AttentionRun(SchoolOwned):

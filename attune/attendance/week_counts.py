@@ -2,9 +2,9 @@
 
 Why: a county's figures over a school year scanned ~95 million marks and took over a minute
 (``docs/county-scale.md``). ``WeekCounts`` holds one row per pupil per week with the counts
-``summarise`` would give, so a year is 39 rows a pupil. Any date range stays exact: whole
-weeks come from the counts and the odd days at either end from the marks
-(``domain.calculations.split_by_weeks``).
+``summarise`` would give, and ``YearCounts`` the sum of each school year's weeks, so a county's
+year is one row a pupil. Any date range stays exact: whole years and whole weeks come from the
+counts and the odd days at either end from the marks (``domain.calculations.split_range``).
 
 Everything that writes or deletes marks calls ``refresh`` with the (pupil, day) pairs it
 touched, in its own transaction, and the weeks are counted again from the marks (never by
@@ -22,16 +22,19 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
     combine,
-    split_by_weeks,
+    split_range,
     summarise_counts,
     week_of,
+    weeks_of_year,
+    year_of_week,
 )
 from attune.attendance.domain.codes import CODES, Category
-from attune.attendance.models import SessionMark, WeekCounts
+from attune.attendance.models import SessionMark, WeekCounts, YearCounts
 from attune.bulk import insert_rows
 from attune.people.models import Pupil
 from attune.tenancy import scopes_disabled
@@ -69,17 +72,21 @@ COLUMN_CODES: dict[str, list[str]] = {
 
 
 def refresh(school_id: int, touched: Iterable[tuple[Any, date]]) -> int:
-    """Count again the weeks holding these (pupil id, day) pairs; returns the weeks counted.
+    """Count again the weeks (and their years) holding these (pupil id, day) pairs; returns
+    the weeks counted.
 
     Call it inside the transaction that wrote or deleted the marks.
     """
     pairs = sorted({(pupil_id, week_of(day)) for pupil_id, day in touched})
     if not pairs:
         return 0
+    years = sorted({(pupil_id, year_of_week(week)) for pupil_id, week in pairs})
     if connection.vendor == "postgresql":
         _refresh_sql(school_id, pairs)
+        _refresh_years_sql(school_id, years)
     else:
         _refresh_portable(school_id, pairs)
+        _refresh_years_portable(school_id, years)
     return len(pairs)
 
 
@@ -87,10 +94,13 @@ def rebuild(school_id: int) -> int:
     """Count every week of one school again from its marks; returns the weeks written."""
     with scopes_disabled():
         WeekCounts.objects.filter(school_id=school_id).delete()
+        YearCounts.objects.filter(school_id=school_id).delete()
         if connection.vendor == "postgresql":  # one pass over the school's marks
             with connection.cursor() as cursor:
                 cursor.execute(_REBUILD_SQL, {"school": school_id, **COLUMN_CODES})
-                return int(cursor.rowcount)
+                weeks = int(cursor.rowcount)
+                cursor.execute(_REBUILD_YEARS_SQL, {"school": school_id})
+                return weeks
         marks = SessionMark.objects.filter(school_id=school_id).order_by()
         pairs = marks.values_list("pupil_id", "date").distinct()
         return refresh(school_id, pairs.iterator(chunk_size=10_000))
@@ -125,6 +135,39 @@ SELECT %(school)s, m.pupil_id, date_trunc('week', m.date)::date,
 FROM {_MARKS} m WHERE m.school_id = %(school)s
 GROUP BY 1, 2, 3
 """  # noqa: S608 (the table names are our own)
+_YEARS = YearCounts._meta.db_table
+_SUMS = ", ".join(f"sum(w.{name})" for name in FIELDS)
+_YEAR_OF_WEEK = (
+    "(CASE WHEN extract(month FROM w.week) >= 8 THEN extract(year FROM w.week) "
+    "ELSE extract(year FROM w.week) - 1 END)::int"
+)
+_REBUILD_YEARS_SQL = f"""
+INSERT INTO {_YEARS} (school_id, pupil_id, year, {_COUNT_COLUMNS})
+SELECT %(school)s, w.pupil_id, {_YEAR_OF_WEEK}, {_SUMS}
+FROM {_WEEKS} w WHERE w.school_id = %(school)s
+GROUP BY 1, 2, 3
+"""  # noqa: S608 (the table names are our own)
+# A touched year is the sum of its weeks (Mondays from its first to its last, passed in).
+_REFRESH_YEARS_SQL = f"""
+WITH touched AS (
+    SELECT * FROM unnest(%(pupils)s::uuid[], %(years)s::int[], %(firsts)s::date[],
+                         %(lasts)s::date[]) AS t(pupil_id, year, first_week, last_week)
+), summed AS (
+    INSERT INTO {_YEARS} (school_id, pupil_id, year, {_COUNT_COLUMNS})
+    SELECT %(school)s, t.pupil_id, t.year, {_SUMS}
+    FROM touched t
+    JOIN {_WEEKS} w
+      ON w.pupil_id = t.pupil_id AND w.week BETWEEN t.first_week AND t.last_week
+     AND w.school_id = %(school)s
+    GROUP BY t.pupil_id, t.year
+    ON CONFLICT (pupil_id, year) DO UPDATE SET
+        {", ".join(f"{name} = EXCLUDED.{name}" for name in FIELDS)}
+    RETURNING pupil_id, year
+)
+DELETE FROM {_YEARS} y USING touched t
+WHERE y.pupil_id = t.pupil_id AND y.year = t.year AND y.school_id = %(school)s
+  AND NOT EXISTS (SELECT 1 FROM summed s WHERE s.pupil_id = t.pupil_id AND s.year = t.year)
+"""  # noqa: S608 (the table names are our own)
 _EMPTIED_SQL = f"""
 DELETE FROM {_WEEKS} w
 USING unnest(%(pupils)s::uuid[], %(weeks)s::date[]) AS t(pupil_id, week)
@@ -150,6 +193,48 @@ def _refresh_sql(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None:
             }
             cursor.execute(_REFRESH_SQL, params)
             cursor.execute(_EMPTIED_SQL, params)
+
+
+def _refresh_years_sql(school_id: int, years: Sequence[tuple[Any, int]]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(years), _BATCH):
+            batch = years[start : start + _BATCH]
+            bounds = [weeks_of_year(year) for _, year in batch]
+            cursor.execute(
+                _REFRESH_YEARS_SQL,
+                {
+                    "school": school_id,
+                    "pupils": [pupil_id for pupil_id, _ in batch],
+                    "years": [year for _, year in batch],
+                    "firsts": [first for first, _ in bounds],
+                    "lasts": [last for _, last in bounds],
+                },
+            )
+
+
+def _refresh_years_portable(school_id: int, years: Sequence[tuple[Any, int]]) -> None:
+    """Any database: add up the touched years' weeks in Python and write the rows."""
+    wanted = set(years)
+    pupil_ids = sorted({pupil_id for pupil_id, _ in years})
+    with scopes_disabled():
+        for start in range(0, len(pupil_ids), 500):
+            chunk = pupil_ids[start : start + 500]
+            sums: dict[tuple[Any, int], list[AttendanceSummary]] = defaultdict(list)
+            weeks = WeekCounts.objects.filter(school_id=school_id, pupil_id__in=chunk)
+            for pupil_id, week, *counts in weeks.values_list("pupil_id", "week", *FIELDS):
+                key = (pupil_id, year_of_week(week))
+                if key in wanted:
+                    sums[key].append(AttendanceSummary(*counts))
+            stale = Q()
+            for pupil_id, year in wanted:
+                if pupil_id in chunk:
+                    stale |= Q(pupil_id=pupil_id, year=year)
+            YearCounts.objects.filter(stale, school_id=school_id).delete()
+            rows = [
+                (school_id, pupil_id, year, *(getattr(combine(parts), n) for n in FIELDS))
+                for (pupil_id, year), parts in sums.items()
+            ]
+            insert_rows(YearCounts, ("school_id", "pupil_id", "year", *FIELDS), rows)
 
 
 def _refresh_portable(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None:
@@ -191,6 +276,27 @@ def _refresh_portable(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None
 # --- reading ---------------------------------------------------------------------------------
 
 
+def reach_of(date_to: date, school_ids: Sequence[int] | None) -> date:
+    """``date_to``, or the end of its school year's last week when no mark lies between.
+
+    Registers are never marked ahead (imports refuse future dates), so a range ending today
+    or later covers the rest of the school year too, and a whole year is then read as one
+    row a pupil. Checked, not assumed: any mark after today keeps ``date_to`` as it is.
+    """
+    today = timezone.localdate()
+    if date_to < today:
+        return date_to
+    year_end = weeks_of_year(year_of_week(week_of(date_to)))[1] + timedelta(days=6)
+    if year_end <= date_to:
+        return date_to
+    marks = SessionMark.objects.all()
+    if school_ids is not None:
+        marks = SessionMark.objects.filter(school_id__in=list(school_ids))
+    if marks.filter(date__gt=today, date__lte=year_end).exists():
+        return date_to
+    return year_end
+
+
 def pupil_summaries(
     *,
     date_from: date,
@@ -202,33 +308,41 @@ def pupil_summaries(
 
     Within the open school scope by default (``pupils=None``: every pupil with marks), or
     across ``school_ids`` (a local authority's schools; the caller decides which it may see).
-    One query for the whole weeks and one for each odd stretch of days at the ends.
+    A query for whole years, one for whole weeks and one for each odd stretch of days.
     """
-    split = split_by_weeks(date_from, date_to)
-    weeks = WeekCounts.objects.all()
+    split = split_range(date_from, reach_of(date_to, school_ids))
+    years, weeks = YearCounts.objects.all(), WeekCounts.objects.all()
     marks = SessionMark.objects.all()
     if school_ids is not None:
+        years = YearCounts.objects.filter(school_id__in=list(school_ids))
         weeks = WeekCounts.objects.filter(school_id__in=list(school_ids))
         marks = SessionMark.objects.filter(school_id__in=list(school_ids))
     if pupils is not None:
+        years = years.filter(pupil_id__in=pupils.values("id"))
         weeks = weeks.filter(pupil_id__in=pupils.values("id"))
         marks = marks.filter(pupil_id__in=pupils.values("id"))
     parts: dict[uuid.UUID, list[AttendanceSummary]] = defaultdict(list)
-    if split.first_week is not None:
-        rows = weeks.filter(week__range=(split.first_week, split.last_week)).values_list(
-            "pupil_id", *FIELDS
-        )
-        for pupil_id, *counts in rows.order_by().iterator(chunk_size=20_000):
+    counted: list[Any] = []
+    if split.years:
+        counted.append(years.filter(year__in=split.years))
+    if split.weeks:
+        runs = Q()
+        for first, last in split.weeks:
+            runs |= Q(week__range=(first, last))
+        counted.append(weeks.filter(runs))
+    for rows in counted:
+        values = rows.order_by().values_list("pupil_id", *FIELDS)
+        for pupil_id, *counts in values.iterator(chunk_size=20_000):
             parts[pupil_id].append(AttendanceSummary(*counts))
     for start, end in split.edges:
         by_code: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-        counted = (
+        found = (
             marks.filter(date__range=(start, end))
             .order_by()
             .values_list("pupil_id", "code")
             .annotate(n=Count("id"))
         )
-        for pupil_id, code, n in counted:
+        for pupil_id, code, n in found:
             by_code[pupil_id][code] = n
         for pupil_id, counts_by_code in by_code.items():
             parts[pupil_id].append(summarise_counts(counts_by_code))

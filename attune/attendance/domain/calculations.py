@@ -28,11 +28,13 @@ __all__ = [
     "LessonMarkLike",
     "combine",
     "lessons_missed_by_subject",
-    "split_by_weeks",
+    "split_range",
     "summarise",
     "summarise_cohort",
     "summarise_counts",
     "week_of",
+    "weeks_of_year",
+    "year_of_week",
 ]
 
 PERSISTENT_ABSENCE = Fraction(1, 10)  # 10% or more of possible sessions missed
@@ -149,33 +151,61 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def year_of_week(monday: date) -> int:
+    """The school year a week's counts belong to: the one its Monday falls in (from 1 August)."""
+    return monday.year if monday.month >= 8 else monday.year - 1
+
+
+def weeks_of_year(year: int) -> tuple[date, date]:
+    """The first and last Mondays of school year ``year`` (weeks starting 1 Aug to 31 Jul)."""
+    first_day = date(year, 8, 1)
+    return first_day + timedelta(days=(7 - first_day.weekday()) % 7), week_of(date(year + 1, 7, 31))
+
+
 @dataclass(frozen=True, slots=True)
-class WeekSplit:
-    """A date range as whole weeks (Monday to Sunday) plus the odd days at either end."""
+class RangeSplit:
+    """A date range as whole school years, whole weeks and odd days; each day in one part.
 
-    first_week: date | None  # the Monday of the first whole week, if there is one
-    last_week: date | None  # the Monday of the last whole week
-    edges: tuple[tuple[date, date], ...]  # inclusive day ranges outside the whole weeks
+    A "school year" here is every week whose Monday falls between 1 August and 31 July, so a
+    year's counts are exactly the sum of its weeks' counts.
+    """
+
+    years: tuple[int, ...]  # whole school years, from the yearly counts
+    weeks: tuple[tuple[date, date], ...]  # first and last Mondays of runs of whole weeks
+    edges: tuple[tuple[date, date], ...]  # inclusive day ranges, from the marks
 
 
-def split_by_weeks(date_from: date, date_to: date) -> WeekSplit:
-    """Split ``date_from``..``date_to`` (inclusive) into whole weeks and edge days.
+def split_range(date_from: date, date_to: date) -> RangeSplit:
+    """Split ``date_from``..``date_to`` (inclusive) into whole years, whole weeks and edges.
 
-    Weekly counts answer the whole weeks; the edge days are counted from the marks, so any
-    range is exact. Every day of the range is in exactly one part.
+    Yearly and weekly counts answer the whole parts; the edge days are counted from the marks,
+    so any range is exact and a long one reads few rows.
     """
     if date_to < date_from:
-        return WeekSplit(None, None, ())
+        return RangeSplit((), (), ())
     first = date_from + timedelta(days=(7 - date_from.weekday()) % 7)
     last = week_of(date_to + timedelta(days=1)) - timedelta(days=7)
     if last < first:  # no whole week inside: the range is all edge
-        return WeekSplit(None, None, ((date_from, date_to),))
+        return RangeSplit((), (), ((date_from, date_to),))
     edges = []
     if date_from < first:
         edges.append((date_from, first - timedelta(days=1)))
     if last + timedelta(days=6) < date_to:
         edges.append((last + timedelta(days=7), date_to))
-    return WeekSplit(first, last, tuple(edges))
+    years = [
+        year
+        for year in range(year_of_week(first), year_of_week(last) + 1)
+        if first <= weeks_of_year(year)[0] and weeks_of_year(year)[1] <= last
+    ]
+    if not years:
+        return RangeSplit((), ((first, last),), tuple(edges))
+    weeks = []
+    year_first, year_last = weeks_of_year(years[0])[0], weeks_of_year(years[-1])[1]
+    if first < year_first:
+        weeks.append((first, year_first - timedelta(days=7)))
+    if year_last < last:
+        weeks.append((year_last + timedelta(days=7), last))
+    return RangeSplit(tuple(years), tuple(weeks), tuple(edges))
 
 
 class LessonMarkLike(Protocol):

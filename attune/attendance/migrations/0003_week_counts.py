@@ -4,15 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def count_existing_marks(apps, schema_editor):
-    """Databases that already hold marks get their weekly counts (a new one has none)."""
-    from attune.attendance import week_counts
-
-    SessionMark = apps.get_model("attendance", "SessionMark")
-    for school_id in SessionMark.objects.values_list("school_id", flat=True).distinct():
-        week_counts.rebuild(school_id)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,5 +35,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('pupil', 'week'), name='week_counts_one_per_week')],
             },
         ),
-        migrations.RunPython(count_existing_marks, migrations.RunPython.noop),
     ]

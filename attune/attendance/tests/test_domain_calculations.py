@@ -13,10 +13,12 @@ from attune.attendance.domain.calculations import (
     AttendanceSummary,
     combine,
     lessons_missed_by_subject,
-    split_by_weeks,
+    split_range,
     summarise,
     summarise_cohort,
     week_of,
+    weeks_of_year,
+    year_of_week,
 )
 from attune.attendance.domain.codes import CODES, Category, UnknownCodeError
 
@@ -206,23 +208,45 @@ def test_cohort_counts_match_the_pupils(pairs: list[tuple[int, int]]) -> None:
 _days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
 
 
-@given(_days, st.integers(min_value=-3, max_value=120))
-def test_weeks_and_edges_cover_every_day_of_the_range_once(start: date, length: int) -> None:
+@given(_days, st.integers(min_value=-3, max_value=1200))
+def test_years_weeks_and_edges_cover_every_day_of_the_range_once(start: date, length: int) -> None:
     end = start + timedelta(days=length)
-    split = split_by_weeks(start, end)
+    split = split_range(start, end)
     covered: list[date] = []
-    if split.first_week is not None:
-        assert split.last_week is not None
-        assert split.first_week.weekday() == 0 and split.last_week.weekday() == 0
-        week = split.first_week
-        while week <= split.last_week:
-            covered += [week + timedelta(days=n) for n in range(7)]
-            week += timedelta(days=7)
+
+    def whole_weeks(first: date, last: date) -> list[date]:
+        assert first.weekday() == 0 and last.weekday() == 0 and first <= last
+        return [first + timedelta(days=n) for n in range((last - first).days + 7)]
+
+    for year in split.years:
+        covered += whole_weeks(*weeks_of_year(year))
+    for first, last in split.weeks:
+        covered += whole_weeks(first, last)
     for edge_from, edge_to in split.edges:
         assert edge_from <= edge_to
         covered += [edge_from + timedelta(days=n) for n in range((edge_to - edge_from).days + 1)]
     wanted = [start + timedelta(days=n) for n in range(max(length + 1, 0))]
     assert sorted(covered) == wanted  # every day once: nothing twice, nothing outside
+    assert len(split.edges) <= 2 and len(split.weeks) <= 2
+
+
+@given(st.integers(min_value=2000, max_value=2100))
+def test_school_years_of_weeks_follow_each_other_without_a_gap(year: int) -> None:
+    first, last = weeks_of_year(year)
+    assert year_of_week(first) == year == year_of_week(last)
+    assert weeks_of_year(year + 1)[0] == last + timedelta(days=7)
+    assert year_of_week(first - timedelta(days=7)) == year - 1
+
+
+def test_a_whole_school_year_is_read_as_one_year() -> None:
+    first_monday, last_monday = weeks_of_year(2026)
+    assert (first_monday, last_monday) == (date(2026, 8, 3), date(2027, 7, 26))
+    split = split_range(date(2026, 8, 1), last_monday + timedelta(days=6))
+    assert split.years == (2026,)
+    assert split.weeks == ()
+    assert split.edges == ((date(2026, 8, 1), date(2026, 8, 2)),)  # the Saturday and Sunday
+    # Ending on 31 July leaves the last week's Sunday out, so that year is read as weeks.
+    assert split_range(date(2026, 8, 1), date(2027, 7, 31)).years == ()
 
 
 @given(_days)

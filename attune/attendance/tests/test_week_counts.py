@@ -18,7 +18,7 @@ from attune.attendance.county import cohort_figures, cohort_figures_by_school
 from attune.attendance.domain.calculations import AttendanceSummary, summarise, summarise_counts
 from attune.attendance.domain.codes import CODES
 from attune.attendance.imports import attendance_csv_import
-from attune.attendance.models import SessionMark, WeekCounts
+from attune.attendance.models import SessionMark, WeekCounts, YearCounts
 from attune.people.models import Pupil
 from attune.tenancy import school_scope, scopes_disabled
 from attune.testing import SchoolWorld
@@ -62,6 +62,9 @@ RANGES = [
     (date(2026, 9, 10), date(2026, 9, 11)),  # inside one week
     (date(2026, 9, 14), date(2026, 9, 18)),  # Monday to Friday: no whole week
     (date(2026, 10, 3), date(2026, 10, 4)),  # a weekend: nothing
+    (date(2026, 8, 1), date(2027, 8, 1)),  # the whole school year: its yearly counts
+    (date(2025, 7, 1), date(2027, 9, 30)),  # years, weeks either side and odd days
+    (date(2026, 9, 1), date(2099, 1, 1)),  # to the future: the rest of the year too
 ]
 
 
@@ -88,11 +91,22 @@ def test_the_counts_are_what_a_rebuild_from_the_marks_gives(world: SchoolWorld) 
                 WeekCounts.objects.filter(school=world.school)
                 .order_by("pupil_id", "week")
                 .values_list("pupil_id", "week", *week_counts.FIELDS)
+            ) + list(
+                YearCounts.objects.filter(school=world.school)
+                .order_by("pupil_id", "year")
+                .values_list("pupil_id", "year", *week_counts.FIELDS)
             )
 
     kept = rows()
-    assert kept, "the import wrote weekly counts"
-    assert all(isinstance(week, date) and week.weekday() == 0 for _, week, *_ in kept)
+    weeks = [row for row in kept if isinstance(row[1], date)]
+    assert weeks, "the import wrote weekly counts"
+    assert all(isinstance(week, date) and week.weekday() == 0 for _, week, *_ in weeks)
+    # Each child's school year is the sum of its weeks.
+    for child in (world.child, world.looked_after_child):
+        [year] = [row for row in kept if row[0] == child.pk and row[1] == 2026]
+        child_weeks = [row for row in weeks if row[0] == child.pk]
+        columns = zip(*(r[2:] for r in child_weeks), strict=True)
+        assert list(year[2:]) == [sum(column) for column in columns]
     call_command("rebuild_attendance_counts", school=world.school.urn, stdout=io.StringIO())
     assert rows() == kept
 
@@ -103,7 +117,9 @@ def test_weeks_left_without_marks_lose_their_counts(world: SchoolWorld) -> None:
         SessionMark.objects.filter(school=world.school, pupil=world.child).delete()
         week_counts.refresh(world.school.pk, [(world.child.pk, date(2026, 9, 9))])
         assert not WeekCounts.objects.filter(pupil=world.child).exists()
+        assert not YearCounts.objects.filter(pupil=world.child).exists()
         assert WeekCounts.objects.filter(pupil=world.looked_after_child).exists()
+        assert YearCounts.objects.filter(pupil=world.looked_after_child).exists()
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
