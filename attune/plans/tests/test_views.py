@@ -1,0 +1,25 @@
+"""The plans page as a whole: what the browser is given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from attune.accounts.models import User
+from attune.testing import SchoolWorld
+
+pytestmark = pytest.mark.django_db
+
+SignedIn = Callable[[User], Client]
+
+
+def test_the_plans_page_title_is_only_its_title(world: SchoolWorld, signed_in: SignedIn) -> None:
+    page = signed_in(world.lead).get(
+        reverse("plans:pupil_plans", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
+    )
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Plans and meetings for Maya" in title and "<" not in title
+    assert page.text.count('id="you-said-heading"') == 1
