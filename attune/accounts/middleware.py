@@ -71,7 +71,7 @@ class TwoFactorMiddleware:
         membership = getattr(request, "membership", None)
         if (
             membership is not None
-            and role_needs_two_factor(membership.role)
+            and (role_needs_two_factor(membership.role) or membership.is_dsl)
             and not request.user.is_verified()  # type: ignore[union-attr]
         ):
             query = urlencode({"next": request.get_full_path()})

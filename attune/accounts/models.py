@@ -68,6 +68,9 @@ class Membership(models.Model):
         "people.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
     )
     is_active = models.BooleanField(default=True)
+    # The designated safeguarding lead (or a deputy): reads notes marked for the DSL only, and
+    # may "break glass" to reach a child's record for a few hours. Not implied by any role.
+    is_dsl = models.BooleanField("Designated safeguarding lead", default=False)
 
     class Meta:
         ordering = ["school__name"]

@@ -1,4 +1,6 @@
 """Who may reach a plan: whoever may see the child's sensitive record; the same 404 otherwise.
+A meeting's record goes by its own sensitivity level (``privacy.sensitivity``): one marked for
+everyone who works with the child opens for them too; one for the DSL only, for the DSL only.
 
 Plans, meetings and "you said, we did" items are found by their ``public_id`` (a UUID), never
 by a number that could be counted through.
@@ -17,6 +19,7 @@ from attune.http import SchoolRequest
 from attune.people.access import visible_pupils
 from attune.people.models import Pupil
 from attune.plans.models import Meeting, Plan, YouSaid
+from attune.privacy.sensitivity import visible_sensitivities
 from attune.relationships.access import can_see_team_details, can_support_child
 
 
@@ -43,7 +46,9 @@ def access_meeting(request: SchoolRequest, meeting_id: uuid.UUID) -> Meeting:
         .filter(public_id=meeting_id, pupil__in=visible_pupils(request.membership))
         .first()
     )
-    if meeting is None or not can_see_team_details(request.membership, meeting.pupil):
+    if meeting is None:
+        raise Http404
+    if meeting.sensitivity not in visible_sensitivities(request.membership, meeting.pupil):
         raise Http404
     return meeting
 

@@ -22,6 +22,7 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
+from attune.privacy.sensitivity import Sensitivity
 from attune.relationships.forms import StaffChoiceField
 
 
@@ -172,6 +173,28 @@ class ChronologyFilterForm(forms.Form):
         return data
 
 
+SENSITIVITY_HINT = (
+    "Everyone who works with the child includes their teachers. Notes for the designated "
+    "safeguarding lead only are hidden from everyone else, you included."
+)
+
+
+class SensitivityField(forms.ChoiceField):
+    """Who may read the note; left out, it is for the child's team (the default level)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            label="Who may read this",
+            choices=Sensitivity.choices,
+            initial=Sensitivity.TEAM,
+            required=False,
+            help_text=SENSITIVITY_HINT,
+        )
+
+    def clean(self, value: Any) -> str:
+        return str(super().clean(value) or Sensitivity.TEAM)
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of meeting", choices=[("", "Choose"), *MeetingKind.choices]
@@ -194,6 +217,7 @@ class MeetingForm(forms.Form):
     decisions = forms.CharField(
         label="What was decided", widget=_text(), max_length=4000, required=False
     )
+    sensitivity = SensitivityField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
@@ -220,6 +244,7 @@ class ContactForm(forms.Form):
     about_absence = forms.BooleanField(
         label="Keeping in touch while the child is absent", required=False
     )
+    sensitivity = SensitivityField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("contacted_on", timezone.localdate())

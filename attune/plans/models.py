@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from attune.people.models import Pupil, Staff
+from attune.privacy.sensitivity import sensitivity_field
 from attune.tenancy import SchoolOwned
 
 
@@ -230,6 +231,7 @@ class Meeting(SchoolOwned):
         help_text="The child's words, or how their views were gathered if they were not there."
     )
     decisions = models.TextField(blank=True)
+    sensitivity = sensitivity_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -295,6 +297,7 @@ class ContactLogEntry(SchoolOwned):
     about_absence = models.BooleanField(
         default=False, help_text="Keeping in touch while the child is absent."
     )
+    sensitivity = sensitivity_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

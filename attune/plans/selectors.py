@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
+from attune.privacy.sensitivity import Sensitivity
 from attune.relationships.models import (
     CloseTeamMember,
     KeyAdultRelationship,
@@ -213,9 +214,11 @@ MEETING_LABELS = dict(MeetingKind.choices)
 
 
 def _meeting_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: Link
+    pupil: Pupil, since: date | None, until: date | None, link: Link, levels: Collection[str]
 ) -> list[Entry]:
-    meetings = Meeting.objects.filter(pupil=pupil, **_range("held_on", since, until))
+    meetings = Meeting.objects.filter(
+        pupil=pupil, sensitivity__in=levels, **_range("held_on", since, until)
+    )
     return [
         Entry(held_on, "meeting", MEETING_LABELS.get(kind, kind), decisions, link(pk), order=4)
         for pk, held_on, kind, decisions in meetings.values_list(
@@ -225,9 +228,11 @@ def _meeting_entries(
 
 
 def _contact_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: str
+    pupil: Pupil, since: date | None, until: date | None, link: str, levels: Collection[str]
 ) -> list[Entry]:
-    contacts = ContactLogEntry.objects.filter(pupil=pupil, **_range("contacted_on", since, until))
+    contacts = ContactLogEntry.objects.filter(
+        pupil=pupil, sensitivity__in=levels, **_range("contacted_on", since, until)
+    )
     methods = dict(ContactMethod.choices)
     return [
         Entry(
@@ -244,8 +249,11 @@ def _contact_entries(
     ]
 
 
-def contacts_for(pupil: Pupil) -> QuerySet[ContactLogEntry]:
-    return ContactLogEntry.objects.filter(pupil=pupil).order_by("-contacted_on", "-pk")
+def contacts_for(pupil: Pupil, levels: Collection[str]) -> QuerySet[ContactLogEntry]:
+    """The child's contact log, cut to the note levels the reader may see
+    (``privacy.sensitivity.visible_sensitivities``)."""
+    contacts = ContactLogEntry.objects.filter(pupil=pupil, sensitivity__in=levels)
+    return contacts.order_by("-contacted_on", "-pk")
 
 
 def _range(field: str, since: date | None, until: date | None) -> dict[str, date]:
@@ -345,6 +353,7 @@ def chronology_for(
     kinds: Iterable[str] | None,
     since: date | None,
     until: date | None,
+    levels: Collection[str],
     link: Link = _no_link,
     meeting_link: Link = _no_link,
     contacts_link: str = "",
@@ -356,7 +365,8 @@ def chronology_for(
     asked for (one, or two for the team and for attendance), however long the history.
 
     Incidents and interventions come in only when the caller passes their link, having
-    checked that the reader may see them (incidents have their own, narrower rule)."""
+    checked that the reader may see them (incidents have their own, narrower rule). Meetings
+    and contacts are cut to the note ``levels`` the reader may see."""
     wanted = set(kinds) if kinds else set(KINDS)
     if incident_link is None:
         wanted.discard("incident")
@@ -367,8 +377,8 @@ def chronology_for(
         "team": lambda: _team_entries(pupil, since, until),
         "plan": lambda: _plan_entries(pupil, since, until, link),
         "review": lambda: _review_entries(pupil, since, until, link),
-        "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link),
-        "contact": lambda: _contact_entries(pupil, since, until, contacts_link),
+        "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link, levels),
+        "contact": lambda: _contact_entries(pupil, since, until, contacts_link, levels),
         "checkin": lambda: _checkin_entries(pupil, since, until),
         "attendance": lambda: _attendance_entries(pupil, since, until),
         "you_said": lambda: _you_said_entries(pupil, since, until, you_said_link),
@@ -381,8 +391,9 @@ def chronology_for(
     return chronology(found, kinds=wanted, since=since, until=until)
 
 
-def meetings_for(pupil: Pupil) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(pupil=pupil).order_by("-held_on", "-pk")
+def meetings_for(pupil: Pupil, levels: Collection[str]) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.filter(pupil=pupil, sensitivity__in=levels)
+    return meetings.order_by("-held_on", "-pk")
 
 
 def meeting_actions(meeting: Meeting) -> QuerySet[MeetingAction]:
@@ -449,7 +460,10 @@ def handover_pack(pupil: Pupil, *, recipient: str, today: date) -> HandoverPack:
         open_plans = Plan.objects.filter(pupil=pupil, ended_on__isnull=True).select_related("owner")
         pack.plans = [(p, v) for p in open_plans if (v := plan_version(p, None)) is not None]
         since = today - timedelta(days=183)
-        pack.recent = chronology_for(pupil, kinds=None, since=since, until=today)[:25]
+        # A pack leaves the school's hands: never notes for the safeguarding lead only.
+        levels = (Sensitivity.EVERYONE, Sensitivity.TEAM)
+        pack.recent = chronology_for(pupil, kinds=None, since=since, until=today, levels=levels)
+        pack.recent = pack.recent[:25]
     return pack
 
 

@@ -42,6 +42,7 @@ from attune.plans.models import (
     YouSaidStatus,
 )
 from attune.plans.selectors import current_version
+from attune.privacy.sensitivity import Sensitivity
 from attune.relationships.models import TeamRole, WiderTeamMember
 from attune.tenancy import SchoolOwned
 
@@ -461,6 +462,13 @@ def plan_review(
     return review
 
 
+def _check_sensitivity(sensitivity: str) -> None:
+    if sensitivity not in Sensitivity.values:
+        raise PlanError(
+            "Choose who may read this note.", "plans.unknown_sensitivity", "sensitivity"
+        )
+
+
 def meeting_record(
     *,
     actor: User,
@@ -471,10 +479,12 @@ def meeting_record(
     child_voice: str,
     decisions: str,
     today: date,
+    sensitivity: str = Sensitivity.TEAM,
     request: HttpRequest | None = None,
 ) -> Meeting:
     if kind not in MeetingKind.values:
         raise PlanError("Choose the kind of meeting.", "meetings.unknown_kind", "kind")
+    _check_sensitivity(sensitivity)
     if held_on > today:
         raise PlanError("Record a meeting once it has happened.", "meetings.in_future", "held_on")
     if not attendees.strip():
@@ -494,6 +504,7 @@ def meeting_record(
         attendees=attendees.strip(),
         child_voice=child_voice.strip(),
         decisions=decisions.strip(),
+        sensitivity=sensitivity,
         created_by=actor,
     )
     return _create(
@@ -501,7 +512,7 @@ def meeting_record(
         actor=actor,
         action="plans.meeting.recorded",
         pupil=pupil,
-        changes={"kind": kind, "held_on": held_on.isoformat()},
+        changes={"kind": kind, "held_on": held_on.isoformat(), "sensitivity": sensitivity},
         request=request,
     )
 
@@ -574,9 +585,11 @@ def contact_log(
     agreed: str,
     about_absence: bool,
     today: date,
+    sensitivity: str = Sensitivity.TEAM,
     request: HttpRequest | None = None,
 ) -> ContactLogEntry:
     """Log a contact. A note about absence to a social worker needs their consent on record."""
+    _check_sensitivity(sensitivity)
     if with_kind not in ContactWith.values or method not in ContactMethod.values:
         raise PlanError("Choose who and how from the lists.", "contacts.unknown_choice", "method")
     if contacted_on > today:
@@ -607,6 +620,7 @@ def contact_log(
         summary=summary.strip(),
         agreed=agreed.strip(),
         about_absence=about_absence,
+        sensitivity=sensitivity,
         created_by=actor,
     )
     return _create(
@@ -619,6 +633,7 @@ def contact_log(
             "with": with_kind,
             "method": method,
             "about_absence": about_absence,
+            "sensitivity": sensitivity,
         },
         request=request,
     )

@@ -84,6 +84,7 @@ from attune.plans.services import (
     you_said_respond,
 )
 from attune.plans.services import you_said_sign_off as you_said_sign_off_service
+from attune.privacy.sensitivity import visible_sensitivities
 from attune.relationships.access import can_support_child, require_support
 
 
@@ -116,7 +117,7 @@ def pupil_plans(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
     context = {
         "pupil": child,
         "plans": plans,
-        "meetings": meetings_for(child),
+        "meetings": meetings_for(child, visible_sensitivities(request.membership, child)),
         "can_manage": can_support_child(request.membership, child),
         "you_said": you_said_items(child),
     }
@@ -350,6 +351,7 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
         kinds=data.get("kind"),
         since=data.get("since"),
         until=data.get("until"),
+        levels=visible_sensitivities(request.membership, child),
         link=_link_maker("plans:plan", urn, "plan_id"),
         meeting_link=_link_maker("plans:meeting", urn, "meeting_id"),
         contacts_link=reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk}),
@@ -477,9 +479,9 @@ def meeting_action_complete(
 
 @school_view(Permission.VIEW_PUPILS)
 def contacts(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    """The contact log: read by whoever may see the child's plans, written by those who help."""
+    """The contact log, written by those who help the child. Readers see the entries their
+    note levels allow: outside the child's team, only those marked for everyone."""
     child = access_pupil(request, pupil_id)
-    require_plan_reader(request, child)
     manage = can_support_child(request.membership, child)
     if request.method == "POST":
         require_support(request.membership, child)
@@ -494,7 +496,8 @@ def contacts(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
     if entry is not None:
         messages.success(request, "Contact logged.")
         return redirect("plans:contacts", urn=urn, pupil_id=child.pk)
-    context = {"pupil": child, "form": form, "entries": contacts_for(child)}
+    levels = visible_sensitivities(request.membership, child)
+    context = {"pupil": child, "form": form, "entries": contacts_for(child, levels)}
     return render(request, "plans/contacts.html", context)
 
 

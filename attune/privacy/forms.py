@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from attune.privacy.domain.retention import BASIS_LABELS, Basis
-from attune.privacy.models import RequestKind
+from attune.privacy.models import RequestKind, RequestStatus
 from attune.privacy.records import RecordKind, all_kinds
 from attune.privacy.services import UNCORRECTABLE
 
@@ -110,4 +110,26 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when you refuse: say why, so it can be explained to the family.",
+    )
+
+
+class RequestFilterForm(forms.Form):
+    """Narrow the requests list: by status, kind, and the child's name."""
+
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any"), *RequestStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label="Kind of request", required=False, choices=[("", "Any"), *RequestKind.choices]
+    )
+    child = forms.CharField(label="Child's name", required=False, max_length=100)
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need this child's record?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The headteacher and the attachment lead will see this, with every page you "
+        "open under it.",
     )

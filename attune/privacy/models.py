@@ -117,3 +117,36 @@ class DataRequest(SchoolOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.pupil_label}"
+
+
+class BreakGlassGrant(SchoolOwned):
+    """A designated safeguarding lead's time-limited access to one child's record, with why.
+
+    Like legal holds and requests, it names the child by id (not a foreign key) so the record
+    of who broke the glass outlives the child's erasure. Every read under it is in the audit
+    trail as ``privacy.break_glass.read``, with this grant's id.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pupil_id = models.UUIDField(db_index=True)
+    pupil_label = models.CharField(max_length=220)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_label = models.CharField(max_length=200)
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="break_glass_expires_after_grant",
+            )
+        ]
+        indexes = [models.Index(fields=["school", "user", "pupil_id"], name="break_glass_lookup")]
+
+    def __str__(self) -> str:
+        return f"Break glass by {self.user_label} for {self.pupil_label}"

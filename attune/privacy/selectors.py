@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Pupil, School
@@ -52,12 +52,17 @@ def pending_requests() -> QuerySet[DataRequest]:
     return DataRequest.objects.filter(status=RequestStatus.PENDING).select_related("raised_by")
 
 
-def recent_requests() -> QuerySet[DataRequest]:
-    return (
-        DataRequest.objects.exclude(status=RequestStatus.PENDING)
-        .select_related("raised_by", "decided_by")
-        .order_by("-decided_at")
-    )
+def filtered_requests(*, status: str, kind: str, child: str) -> QuerySet[DataRequest]:
+    """Requests matching the filters (each optional), waiting ones first, then newest."""
+    found = DataRequest.objects.select_related("raised_by", "decided_by")
+    if status:
+        found = found.filter(status=status)
+    if kind:
+        found = found.filter(kind=kind)
+    if child.strip():
+        found = found.filter(pupil_label__icontains=child.strip())
+    waiting_first = Case(When(status=RequestStatus.PENDING, then=0), default=1)
+    return found.order_by(waiting_first, "-raised_at")
 
 
 def child_records(pupil: Pupil) -> list[tuple[RecordKind, list[Any]]]:

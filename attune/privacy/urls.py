@@ -11,6 +11,8 @@ urlpatterns = [
     path("children/<uuid:pupil_id>/export.json", views.export_json, name="export_json"),
     path("children/<uuid:pupil_id>/export.pdf", views.export_pdf, name="export_pdf"),
     path("children/<uuid:pupil_id>/ask/", views.request_new, name="request_new"),
+    path("children/<uuid:pupil_id>/break-glass/", views.break_glass, name="break_glass"),
+    path("break-glass/", views.break_glass_report, name="break_glass_report"),
     path("requests/", views.requests, name="requests"),
     path("requests/<uuid:request_id>/", views.request_detail, name="request_detail"),
 ]

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,19 +19,35 @@ from attune.errors import AttuneError
 from attune.http import SchoolRequest
 from attune.people.access import access_pupil
 from attune.people.models import Pupil
-from attune.privacy.forms import DataRequestForm, DecisionForm, HoldForm, RuleForm
+from attune.privacy.break_glass import (
+    BREAK_GLASS_HOURS,
+    BreakGlassError,
+    active_grant,
+    break_glass_grant,
+    break_glass_uses,
+    may_break_glass,
+)
+from attune.privacy.forms import (
+    BreakGlassForm,
+    DataRequestForm,
+    DecisionForm,
+    HoldForm,
+    RequestFilterForm,
+    RuleForm,
+)
 from attune.privacy.models import DataRequest, LegalHold, RequestKind
 from attune.privacy.pdf import subject_access_pdf
 from attune.privacy.records import PUPIL_KIND, all_kinds, kind_named
 from attune.privacy.selectors import (
     active_holds,
     child_records,
+    filtered_requests,
     pending_requests,
-    recent_requests,
     rules_in_force,
     school_rule_kinds,
     subject_access_data,
 )
+from attune.privacy.sensitivity import may_export_everything
 from attune.privacy.services import (
     data_request_decide,
     data_request_raise,
@@ -151,12 +168,15 @@ def _child(request: SchoolRequest, pupil: Pupil, hold_form: HoldForm) -> HttpRes
         "holds": holds,
         "hold_form": hold_form,
         "requests": DataRequest.objects.filter(pupil_id=pupil.pk).select_related("raised_by"),
+        "may_export": may_export_everything(request.membership, pupil),
     }
     return render(request, "privacy/child.html", context)
 
 
 def _export(request: SchoolRequest, pupil_id: uuid.UUID, fmt: str) -> dict[str, Any]:
     pupil = access_pupil(request, pupil_id)
+    if not may_export_everything(request.membership, pupil):
+        raise PermissionDenied
     subject_access_logged(
         actor=request.user, pupil=pupil, school=request.school, fmt=fmt, request=request
     )
@@ -215,9 +235,18 @@ def request_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
     return render(request, "privacy/request_new.html", {"pupil": pupil, "form": form})
 
 
+REQUESTS_SHOWN = 100
+
+
 @school_view(Permission.HANDLE_DATA_REQUESTS)
 def requests(request: SchoolRequest, urn: str) -> HttpResponse:
-    context = {"pending": list(pending_requests()), "decided": list(recent_requests()[:50])}
+    """Every request, waiting ones first, narrowed by status, kind and the child's name."""
+    form = RequestFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    found = filtered_requests(
+        status=data.get("status", ""), kind=data.get("kind", ""), child=data.get("child", "")
+    )
+    context = {"form": form, "found": list(found[:REQUESTS_SHOWN]), "shown": REQUESTS_SHOWN}
     return render(request, "privacy/requests.html", context)
 
 
@@ -257,3 +286,47 @@ def request_detail(request: SchoolRequest, urn: str, request_id: uuid.UUID) -> H
         "form": form,
     }
     return render(request, "privacy/request_detail.html", context)
+
+
+# --- Break glass -------------------------------------------------------------------------------
+
+
+@school_view(Permission.VIEW_PUPILS)
+def break_glass(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+    """A designated safeguarding lead asks, with a reason, for a few hours' access to one
+    child's record; anyone else is refused. Other schools' children are not found."""
+    pupil = access_pupil(request, pupil_id)
+    if not may_break_glass(request.membership):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            break_glass_grant(
+                actor=request.user,
+                membership=request.membership,
+                pupil=pupil,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+                request=request,
+            )
+        except BreakGlassError as error:
+            _show_error(form, error)
+        else:
+            messages.success(
+                request, f"You can read {pupil.known_as}'s record for {BREAK_GLASS_HOURS} hours."
+            )
+            return redirect("privacy:break_glass", urn=urn, pupil_id=pupil.pk)
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "grant": active_grant(request.membership, pupil, timezone.now()),
+        "hours": BREAK_GLASS_HOURS,
+    }
+    return render(request, "privacy/break_glass.html", context)
+
+
+@school_view(Permission.HANDLE_DATA_REQUESTS)
+def break_glass_report(request: SchoolRequest, urn: str) -> HttpResponse:
+    """Every use of break glass: who, which child, when, why, and each page read under it."""
+    context = {"uses": break_glass_uses(request.school.pk), "now": timezone.now()}
+    return render(request, "privacy/break_glass_report.html", context)

@@ -13,6 +13,7 @@ from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.people.access import can_see_sensitive
 from attune.people.models import Pupil
+from attune.privacy.break_glass import by_break_glass
 
 
 def can_see_team_details(membership: Membership, pupil: Pupil) -> bool:
@@ -28,8 +29,8 @@ def can_support_child(membership: Membership, pupil: Pupil) -> bool:
     """
     if membership.role == Role.VIRTUAL_SCHOOL:
         return False
-    if not can_see_sensitive(membership, pupil):
-        return False
+    if not can_see_sensitive(membership, pupil) or by_break_glass(membership, pupil):
+        return False  # break glass lets a safeguarding lead read, not write
     return membership.can(Permission.MANAGE_KEY_ADULTS) or membership.role == Role.KEY_ADULT
 
 

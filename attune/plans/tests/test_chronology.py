@@ -170,5 +170,5 @@ def test_incidents_and_interventions_join_the_chronology_only_for_those_who_may_
     )
     assert "Started ELSA" in response.text
     with school_scope(world.school):
-        quiet = chronology_for(world.child, kinds=None, since=None, until=None)
+        quiet = chronology_for(world.child, kinds=None, since=None, until=None, levels={"team"})
     assert not {"incident", "intervention"} & {e.kind for e in quiet}

@@ -396,3 +396,45 @@ def test_a_correction_that_clashes_with_another_record_changes_nothing(
     assert "clashes with another record" in refused.text  # type: ignore[attr-defined]
     item.refresh_from_db()
     assert item.status == RequestStatus.PENDING
+
+
+def test_the_requests_list_filters_by_status_kind_and_child(
+    world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: object
+) -> None:
+    waiting = erasure(world, raised_by=world.lead)
+    with school_scope(world.school):
+        decided = DataRequest.objects.create(
+            school=world.school,
+            pupil_id=world.looked_after_child.pk,
+            pupil_label="Leo Brennan",
+            kind="correct",
+            record_kind="people.pupil",
+            record_id=str(world.looked_after_child.pk),
+            field_name="legal_surname",
+            new_value="Brennan-Cole",
+            reason="Adoption order.",
+            status=RequestStatus.REFUSED,
+            raised_by=world.teacher,
+            raised_at="2025-05-01T09:00Z",
+            decided_by=world.head,
+            decided_at="2025-05-02T09:00Z",
+            decision_note="Not until the order is final.",
+        )
+    client = signed_in(world.head)
+
+    def found(**query: str) -> list[object]:
+        return [r.pk for r in client.get(url(world, "requests"), query).context["found"]]
+
+    assert found() == [waiting.pk, decided.pk]  # waiting first
+    assert found(status="pending") == [waiting.pk]
+    assert found(status="refused") == [decided.pk]
+    assert found(kind="correct") == [decided.pk]
+    assert found(child="leo") == [decided.pk]
+    assert found(child="maya", kind="correct") == []
+    assert "No requests match" in client.get(url(world, "requests"), {"child": "zed"}).text
+    bad = client.get(url(world, "requests"), {"status": "lost"})
+    assert bad.status_code == 200 and "Select a valid choice" in bad.text
+    for n in range(5):
+        erasure(world, raised_by=world.lead if n % 2 else world.teacher)
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        client.get(url(world, "requests"), {"status": "pending", "child": "maya"})
