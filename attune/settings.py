@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
+    "ninja",  # the Virtual School API: serves its OpenAPI docs from our own static files
     "attune.accounts",
     "attune.people",
     "attune.relationships",
@@ -179,6 +180,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # SESSION_COOKIE_AGE seconds whatever happens (attune/accounts/middleware.py).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 ATTUNE_SESSION_IDLE_MINUTES = envint("ATTUNE_SESSION_IDLE_MINUTES", 30)
+
+# Figures shown outside a school hide counts below this (oversight/domain/suppression.py).
+ATTUNE_SUPPRESSION_THRESHOLD = envint("ATTUNE_SUPPRESSION_THRESHOLD", 5)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -105,6 +105,23 @@ def cohort(pupil: Pupil, which: str = Cohort.LOOKED_AFTER, since: date = date(20
         )
 
 
+def share_with_virtual_school(school: School, cohorts: tuple[str, ...] | None = None) -> None:
+    """The school's sharing agreement with its Virtual School (every VS cohort by default)."""
+    from django.utils import timezone
+
+    from attune.oversight.models import SharingAgreement
+    from attune.oversight.sharing import VIRTUAL_SCHOOL_COHORT_VALUES
+
+    with school_scope(school):
+        SharingAgreement.objects.update_or_create(
+            school=school,
+            defaults={
+                "cohorts": list(VIRTUAL_SCHOOL_COHORT_VALUES if cohorts is None else cohorts),
+                "agreed_at": timezone.now(),
+            },
+        )
+
+
 def user(
     school: School, role: Role, *, email: str | None = None, person: Staff | None = None
 ) -> User:
@@ -137,6 +154,7 @@ def school_world(urn: str = "100001", name: str = "Hollybrook Primary School") -
     child = pupil(place, forename="Maya", surname="Fletcher")
     looked_after = pupil(place, forename="Leo", surname="Brennan")
     cohort(looked_after)
+    share_with_virtual_school(place)
     return SchoolWorld(
         school=place,
         lead=user(place, Role.ATTACHMENT_LEAD),

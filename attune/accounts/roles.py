@@ -52,6 +52,8 @@ class Permission(StrEnum):
     MANAGE_SUPERVISION = "manage_supervision"  # record and read all supervision of key adults
     VIEW_ATTENDANCE = "view_attendance"  # the school's attendance figures for every pupil
     MANAGE_ATTENDANCE = "manage_attendance"  # upload register files, set term dates
+    SHARE_WITH_VIRTUAL_SCHOOL = "share_with_virtual_school"  # the school's sharing agreement
+    EARLY_YEARS_REGISTER = "early_years_register"  # early years register, care, development
 
 
 # A Virtual School officer reaches only the children in its cohorts, read-only.
@@ -75,6 +77,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CHECK_IN,
             Permission.RECORD_INCIDENTS,
             Permission.RUN_SURVEY_KIOSK,
+            Permission.EARLY_YEARS_REGISTER,
         }
     ),
     Role.TEACHER: frozenset(
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ATTENDANCE,
             Permission.MANAGE_ATTENDANCE,
             Permission.RECORD_INCIDENTS,
+            Permission.EARLY_YEARS_REGISTER,
         }
     ),
     Role.VIRTUAL_SCHOOL: frozenset({Permission.VIEW_PUPILS, Permission.VIEW_ALL_SENSITIVE}),

@@ -31,8 +31,11 @@ class TwoFactorError(AttuneError):
 
 def needs_two_factor(user: User) -> bool:
     """True if any of the user's active roles can read sensitive notes or the audit trail."""
-    roles = user.memberships.filter(is_active=True).values_list("role", flat=True)
-    return any(role_needs_two_factor(str(role)) for role in roles)
+    roles = user.memberships.filter(is_active=True).values_list("role", "is_dsl")
+    if any(role_needs_two_factor(str(role)) or is_dsl for role, is_dsl in roles):
+        return True
+    # Virtual School officers (oversight.AuthorityMembership) read children across schools.
+    return bool(user.authority_memberships.filter(is_active=True).exists())
 
 
 def has_two_factor(user: User) -> bool:

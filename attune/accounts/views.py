@@ -140,8 +140,17 @@ def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """One school: straight there. Several: choose."""
+    """One school (or one Virtual School): straight there. Several: choose."""
     memberships = list(request.user.memberships.filter(is_active=True).select_related("school"))
-    if len(memberships) == 1:
+    authorities = list(
+        request.user.authority_memberships.filter(is_active=True).select_related("local_authority")
+    )
+    if len(memberships) == 1 and not authorities:
         return redirect("people:school_home", urn=memberships[0].school.urn)
-    return render(request, "accounts/choose_school.html", {"memberships": memberships})
+    if len(authorities) == 1 and not memberships:
+        return redirect("oversight:county", la_code=authorities[0].local_authority.code)
+    return render(
+        request,
+        "accounts/choose_school.html",
+        {"memberships": memberships, "authorities": authorities},
+    )

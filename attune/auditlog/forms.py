@@ -12,6 +12,7 @@ ACTION_CHOICES = [
     ("relationships.", "Key adults and co-workers"),
     ("checkins.", "Check-ins, noticing and keeping in touch"),
     ("plans.", "Plans, meetings, contacts and “you said, we did”"),
+    ("pep.", "Personal Education Plans"),
     ("attendance.", "Attendance"),
     ("incidents.", "Incidents"),
     ("interventions.", "Interventions"),
@@ -20,6 +21,7 @@ ACTION_CHOICES = [
     ("privacy.", "Retention, legal holds and data requests"),
     ("accounts.", "Sign-in and account changes"),
     ("wholeschool.", "Whole-school work"),
+    ("oversight.", "Virtual School: sharing, reads and API tokens"),
     ("auditlog.", "Exported the audit trail"),
 ]
 

@@ -20,6 +20,7 @@ from attune.belonging.demo import build_belonging
 from attune.checkins.demo import build_checkins
 from attune.incidents.demo import build_incidents
 from attune.interventions.demo import build_interventions
+from attune.oversight.demo import build_oversight
 from attune.people.domain.upn import make_upn
 from attune.people.models import (
     Cohort,
@@ -35,6 +36,7 @@ from attune.people.models import (
     Staff,
     WorkingDay,
 )
+from attune.pep.demo import build_peps
 from attune.plans.demo import build_plans
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 from attune.tenancy import school_scope
@@ -120,6 +122,11 @@ def build_demo(
         build_interventions(school, random.Random(seed + 3), today)
         build_incidents(school, random.Random(seed + 4), today)
         build_training(school, random.Random(seed + 5), today)
+        build_peps(school, random.Random(seed + 6), today)
+        head_of_virtual_school = build_oversight(la, random.Random(seed + 7))
+        summary.sign_ins.append(
+            DemoSignIn(head_of_virtual_school.email, "Head of the Virtual School", la.name)
+        )
     return summary
 
 
@@ -351,6 +358,9 @@ class _Builder:
                 email, DEMO_PASSWORD, full_name=name
             )
             Membership.objects.get_or_create(
-                user=user, school=where, defaults={"role": role, "staff": staff}
+                user=user,
+                school=where,
+                # The demo's head is also its designated safeguarding lead.
+                defaults={"role": role, "staff": staff, "is_dsl": role == Role.HEADTEACHER},
             )
             summary.sign_ins.append(DemoSignIn(email, role.label, where.name))

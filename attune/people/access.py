@@ -6,10 +6,12 @@ import uuid
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.http import SchoolRequest
+from attune.oversight.sharing import shared_cohorts
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.relationships.models import KeyAdultRelationship
 
@@ -27,8 +29,11 @@ def visible_pupils(membership: Membership) -> QuerySet[Pupil]:
     """The pupils this membership may see at all (already scoped to the school)."""
     pupils = Pupil.objects.all()
     if membership.role == Role.VIRTUAL_SCHOOL:
+        # Only the cohorts the school has agreed to share (oversight.SharingAgreement).
         in_cohort = CohortMembership.objects.filter(
-            pupil=OuterRef("pk"), cohort__in=VIRTUAL_SCHOOL_COHORTS, end_date__isnull=True
+            pupil=OuterRef("pk"),
+            cohort__in=shared_cohorts(membership.school_id),
+            end_date__isnull=True,
         )
         pupils = pupils.filter(Exists(in_cohort))
     elif not membership.can(Permission.VIEW_PUPILS):
@@ -61,13 +66,18 @@ def access_pupil(request: SchoolRequest, pupil_id: uuid.UUID | str) -> Pupil:
 
 
 def can_see_sensitive(membership: Membership, pupil: Pupil) -> bool:
-    """Cohort flags and needs: for leads, and for a child's own key adult and co-worker."""
+    """Cohort flags and needs: for leads, and for a child's own key adult and co-worker; and
+    for a designated safeguarding lead who has broken the glass for this child (logged)."""
+    from attune.privacy.break_glass import break_glass_open
+
     if membership.can(Permission.VIEW_ALL_SENSITIVE):
         return True
-    return (
+    if (
         membership.can(Permission.VIEW_OWN_SENSITIVE)
         and my_key_children(membership).filter(pk=pupil.pk).exists()
-    )
+    ):
+        return True
+    return break_glass_open(membership, pupil, timezone.now())
 
 
 def can_edit_about_me(membership: Membership, pupil: Pupil) -> bool:

@@ -16,8 +16,10 @@ from attune.accounts.roles import Permission
 from attune.http import SchoolRequest
 from attune.people.access import access_pupil, can_edit_about_me, can_see_sensitive, visible_pupils
 from attune.people.forms import AboutMeForm, PupilFilterForm
+from attune.people.models import Cohort
 from attune.people.selectors import PupilFilters, needing_key_adult, pupil_detail, pupil_list
 from attune.people.services import pupil_about_update, pupil_viewed
+from attune.pep.access import can_read_peps
 from attune.relationships.selectors import continuity, relationship_history, staff_with_caseloads
 
 PAGE_SIZE = 50
@@ -70,9 +72,15 @@ def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
     today = timezone.localdate()
     pupil_viewed(actor=request.user, pupil=child, request=request)
     sensitive = can_see_sensitive(request.membership, child)
+    detail = pupil_detail(child, today)
+    cohorts = getattr(detail, "current_cohorts", [])  # prefetched by pupil_detail
+    looked_after = any(c.cohort == Cohort.LOOKED_AFTER for c in cohorts)
     context = {
-        "pupil": pupil_detail(child, today),
+        "pupil": detail,
         "sensitive": sensitive,
+        "shows_pep": looked_after and can_read_peps(request.membership, child),
+        # A safeguarding lead who can't otherwise see the record may break the glass (logged).
+        "may_break_glass": request.membership.is_dsl and not sensitive,
         "can_edit_about": can_edit_about_me(request.membership, child),
         "can_manage": request.membership.can(Permission.MANAGE_KEY_ADULTS),
         "history": relationship_history(child) if sensitive else [],

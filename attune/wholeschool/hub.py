@@ -84,6 +84,18 @@ ENTRIES: tuple[Entry, ...] = (
         "incidents:school",
         Permission.RECORD_INCIDENTS,
     ),
+    Entry(
+        "Personal Education Plans",
+        "Each looked-after child's plan for this term: due, overdue, held or signed off.",
+        "pep:school",
+        Permission.VIEW_ALL_SENSITIVE,
+    ),
+    Entry(
+        "Sharing with the Virtual School",
+        "Choose which groups of children the local authority's Virtual School may see by name.",
+        "sharing:edit",
+        Permission.SHARE_WITH_VIRTUAL_SCHOOL,
+    ),
 )
 
 

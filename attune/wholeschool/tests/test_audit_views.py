@@ -407,4 +407,7 @@ def test_the_whole_school_page_lists_only_what_the_member_may_open(
         assert title in lead_page
     assert "Incidents" in office_page and "Relational Approaches Audit" not in office_page
     assert "Staff training" not in office_page
-    assert "nothing here for your role" in officer_page and "Incidents" not in officer_page
+    # A Virtual School officer reads the looked-after children's PEPs, and nothing else here.
+    assert "Personal Education Plans" in officer_page and "Incidents" not in officer_page
+    assert "Sharing with the Virtual School" not in officer_page
+    assert "Sharing with the Virtual School" in lead_page

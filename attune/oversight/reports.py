@@ -1,0 +1,333 @@
+"""The Virtual School's pages as tables of text, already suppressed.
+
+The HTML page, the CSV, the PDF and the API all come from the same :class:`Report`, so a
+figure hidden on the page is hidden in every export too, with the same mark: ``<5`` for a
+count below the threshold, ``*`` for a figure hidden so that another cannot be worked out
+(or a rate worked out from a hidden figure). The real number never reaches a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from attune.attendance.county import CohortFigures
+from attune.people.models import Cohort, LocalAuthority, School
+
+from . import selectors
+from .domain.suppression import (
+    DEFAULT_THRESHOLD,
+    Reason,
+    ShownCell,
+    ShownRate,
+    suppress_count,
+    suppress_rate,
+    suppress_table,
+)
+from .selectors import MEASURES, ChildRow, ChildSummary, DateRange
+from .sharing import VIRTUAL_SCHOOL_COHORT_VALUES as VS_COHORTS
+from .sharing import shared_cohorts
+
+NO_FIGURE = "\u2013"  # an en dash: no figure at all (nothing to divide by), not a hidden one
+
+
+def threshold() -> int:
+    return int(getattr(settings, "ATTUNE_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One shown figure: ``text`` as written everywhere; ``value`` only when it is shown."""
+
+    text: str
+    value: int | float | None = None
+    hidden: str = ""  # "" when shown, else "small" or "secondary" (the API's word for it)
+    why: str = ""  # the words for people beside a hidden figure
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    link: str | None = None  # a page to drill down to (HTML only)
+    key: str = ""  # a stable id for the API (a URN, a cohort)
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[Row]
+    total: Row | None = None
+
+    def all_rows(self) -> list[Row]:
+        return [*self.rows, *([self.total] if self.total else [])]
+
+
+@dataclass
+class Report:
+    title: str
+    span: DateRange | None
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    filename: str = "report"
+
+    @property
+    def span_text(self) -> str:
+        if self.span is None:
+            return ""
+        return f"{self.span.date_from:%-d %B %Y} to {self.span.date_to:%-d %B %Y}"
+
+
+def _count(shown: ShownCell) -> Cell:
+    if shown.value is not None:
+        return Cell(f"{shown.value:,}", shown.value)
+    if shown.reason is Reason.SMALL:
+        return Cell(f"<{shown.threshold}", None, "small", shown.reason_text)
+    return Cell("*", None, "secondary", shown.reason_text)
+
+
+def _rate(shown: ShownRate | None) -> Cell:
+    if shown is None:
+        return Cell(NO_FIGURE)
+    if shown.value is None:
+        if shown.reason is None:  # nothing to divide by: no rate at all
+            return Cell(NO_FIGURE)
+        return Cell(
+            "*", None, "secondary", "hidden because a figure it is worked out from is hidden"
+        )
+    pct = round(100 * shown.value, 1)
+    return Cell(f"{pct:.1f}%", pct)
+
+
+def _attendance_rate(figures: CohortFigures, pupils: ShownCell) -> Cell:
+    pct: Decimal | None = figures.attendance_pct
+    if pct is None:
+        return Cell(NO_FIGURE)
+    if pupils.value is None:
+        return _rate(ShownRate(None, Reason.RATE_INPUT, pupils.threshold))
+    return Cell(f"{pct:.1f}%", float(pct))
+
+
+def key_text(n: int) -> list[str]:
+    return [
+        f"<{n} means fewer than {n} children: small numbers are hidden so no child can be "
+        "picked out.",
+        "* means hidden so that a hidden figure cannot be worked out from the totals, or a "
+        "rate worked out from a hidden figure.",
+    ]
+
+
+# --- the county and a school ------------------------------------------------------------
+
+
+def schools_table(
+    schools: list[School],
+    counts: dict[int, dict[str, int]],
+    links: dict[int, str] | None = None,
+    *,
+    knowable: frozenset[int] = frozenset(),
+) -> Table:
+    """One row per school and the authority's total; secondary suppression down each column.
+
+    ``knowable`` are schools that share every cohort: an officer can count their children on
+    their own pages, so a figure hidden there protects nothing. Secondary suppression is
+    worked out over the other schools alone (with their own total), the knowable schools get
+    primary suppression only, and the authority's total is shown only when the other
+    schools' total would be, since one is the other plus figures the officer can count.
+    """
+    n = threshold()
+    headers = ["School", *(label for _, label in MEASURES)]
+    if not schools:
+        return Table(SCHOOLS_CAPTION, headers, [])
+    hidden_by = [s for s in schools if s.pk not in knowable]
+    cells: dict[int, list[Cell]] = {}
+    open_totals: list[ShownCell] | None = None
+    if hidden_by:
+        grid = [[counts[s.pk][key] for key, _ in MEASURES] for s in hidden_by]
+        shown = suppress_table(grid, row_totals=False, column_totals=True, threshold=n)
+        cells = {s.pk: [_count(c) for c in shown.cells[i]] for i, s in enumerate(hidden_by)}
+        open_totals = list(shown.column_totals or ())
+    for s in schools:
+        if s.pk in knowable:
+            cells[s.pk] = [
+                _count(suppress_count(counts[s.pk][k], threshold=n)) for k, _ in MEASURES
+            ]
+    rows = [Row(s.name, cells[s.pk], (links or {}).get(s.pk), s.urn) for s in schools]
+    totals = []
+    for column, (key, _) in enumerate(MEASURES):
+        value = sum(counts[s.pk][key] for s in schools)
+        if open_totals is not None and open_totals[column].suppressed:
+            totals.append(_count(ShownCell(None, Reason.SECONDARY, n)))
+        else:
+            totals.append(_count(suppress_count(value, threshold=n)))
+    return Table(SCHOOLS_CAPTION, headers, rows, Row("All schools", totals, key="total"))
+
+
+SCHOOLS_CAPTION = "Children in the Virtual School's cohorts, by school"
+
+
+def attendance_table(figures: list[CohortFigures], *, with_counts: bool) -> Table:
+    """Attendance, persistent and severe absence for each cohort against all pupils.
+
+    Rows overlap (a child can be in several cohorts) and do not add up, so each count gets
+    primary suppression and each rate is hidden when a figure behind it is. A school's page
+    shows rates only (``with_counts=False``): its counts, beside the county's, could be
+    subtracted to find a hidden one in another school.
+    """
+    n = threshold()
+    headers = ["Group"]
+    headers += ["Pupils"] if with_counts else []
+    headers += ["Attendance"]
+    headers += ["Persistently absent"] if with_counts else []
+    headers += ["Persistent absence rate"]
+    headers += ["Severely absent"] if with_counts else []
+    headers += ["Severe absence rate"]
+    rows = []
+    for f in figures:
+        pupils = suppress_count(f.pupils, threshold=n)
+        persistent = suppress_count(f.persistent_absentees, threshold=n)
+        severe = suppress_count(f.severe_absentees, threshold=n)
+        pa = suppress_rate(persistent, pupils, threshold=n)
+        sa = suppress_rate(severe, pupils, threshold=n)
+        cells = [_count(pupils)] if with_counts else []
+        cells.append(_attendance_rate(f, pupils))
+        cells += [_count(persistent)] if with_counts else []
+        cells.append(_rate(pa))
+        cells += [_count(severe)] if with_counts else []
+        cells.append(_rate(sa))
+        rows.append(Row(f.label, cells, key=f.cohort or "all"))
+    return Table("Attendance by cohort, against all pupils", headers, rows)
+
+
+Link = Callable[[Any], str]
+
+
+def _knowable(school_ids: list[int]) -> frozenset[int]:
+    """Schools sharing every cohort: their children can be counted on their own pages."""
+    sharing = selectors.sharing_by_school(school_ids)
+    return frozenset(pk for pk, shared in sharing.items() if len(shared) == len(VS_COHORTS))
+
+
+def county_page(
+    authority: LocalAuthority, span: DateRange, today: date, school_link: Link | None = None
+) -> Report:
+    """The county: cohort attendance against all pupils, then every school's counts."""
+    schools = selectors.authority_schools(authority)
+    ids = [s.pk for s in schools]
+    counts = selectors.school_counts(ids, span, today)
+    figures = selectors.attendance_by_cohort(ids, span)
+    links = {s.pk: school_link(s) for s in schools} if school_link else None
+    report = Report(f"{authority.name} Virtual School", span, filename="virtual-school-county")
+    report.tables = [
+        attendance_table(figures, with_counts=True),
+        schools_table(schools, counts, links, knowable=_knowable(ids)),
+    ]
+    report.notes = key_text(threshold())
+    return report
+
+
+def school_page(
+    authority: LocalAuthority,
+    school: School,
+    span: DateRange,
+    today: date,
+    child_link: Link | None = None,
+    *,
+    with_children: bool = True,
+) -> Report:
+    """A school's row exactly as the county table shows it (suppressed with every other
+    school's), its cohort rates, and the children it shares, if any."""
+    schools = selectors.authority_schools(authority)
+    ids = [s.pk for s in schools]
+    counts = selectors.school_counts(ids, span, today)
+    county = schools_table(schools, counts, knowable=_knowable(ids))
+    row = next(r for r in county.rows if r.key == school.urn)
+    figures = selectors.attendance_by_cohort([school.pk], span)
+    shared = shared_cohorts(school.pk)
+    report = Report(school.name, span, filename=f"virtual-school-{school.urn}")
+    report.tables = [
+        Table("Children in the Virtual School's cohorts", county.headers, [row]),
+        attendance_table(figures, with_counts=False),
+    ]
+    if shared and with_children:
+        children = selectors.shared_children(school, shared, today)
+        links = {c.pupil.pk: child_link(c.pupil) for c in children} if child_link else None
+        report.tables.append(children_table(children, links))
+    labels = ", ".join(Cohort(c).label.lower() for c in shared) or "nothing at child level"
+    report.notes = [f"This school shares: {labels}.", *key_text(threshold())]
+    return report
+
+
+CHILDREN_CAPTION = "Children the school shares"
+
+
+def children_table(children: list[ChildRow], links: Mapping[Any, str] | None = None) -> Table:
+    headers = ["Child", "Year", "Cohorts", "Key adult", "Next plan review"]
+    rows = [
+        Row(
+            c.pupil.display_name,
+            [
+                Cell(c.pupil.year_label),
+                Cell(", ".join(c.cohorts)),
+                Cell("Yes" if c.has_key_adult else "No"),
+                Cell(f"{c.next_review:%-d %b %Y}" if c.next_review else "No open plan"),
+            ],
+            (links or {}).get(c.pupil.pk),
+            str(c.pupil.pk),
+        )
+        for c in children
+    ]
+    return Table(CHILDREN_CAPTION, headers, rows)
+
+
+def child_report(
+    pupil_name: str,
+    year: str,
+    cohorts: list[str],
+    summary: ChildSummary,
+    span: DateRange,
+    today: date,
+) -> Report:
+    a = summary.attendance
+    pct = a.attendance_pct
+    facts = Table(
+        "At a glance",
+        ["", "Value"],
+        [
+            Row("Year", [Cell(year)]),
+            Row("Cohorts", [Cell(", ".join(cohorts))]),
+            Row("Attendance", [Cell(f"{pct:.1f}%" if pct is not None else "No marks yet")]),
+            Row("Possible sessions", [Cell(str(a.possible), a.possible)]),
+            Row("Sessions missed", [Cell(str(a.absent), a.absent)]),
+            Row("Sessions suspended or excluded", [Cell(str(a.suspended), a.suspended)]),
+            Row(
+                "Key adult",
+                [
+                    Cell(
+                        f"Yes, since {summary.key_adult_since:%-d %B %Y}"
+                        if summary.key_adult_since
+                        else "No"
+                    )
+                ],
+            ),
+        ],
+    )
+    reviews = Table(
+        "Plan reviews",
+        ["Plan", "Review due", ""],
+        [
+            Row(kind, [Cell(f"{due:%-d %B %Y}"), Cell("Overdue" if late else "")])
+            for kind, due, late in summary.reviews
+        ],
+    )
+    report = Report(pupil_name, span, [facts, reviews], filename="virtual-school-child")
+    report.notes = [
+        f"Read-only. Made on {today:%-d %B %Y}; this view is recorded in the school's log."
+    ]
+    return report
