@@ -30,7 +30,7 @@ from django.db.models import Q
 from attune.attendance.domain.calculations import AttendanceSummary, split_range
 from attune.attendance.domain.codes import CODES
 from attune.attendance.models import SessionMark, WeekCounts, YearCounts
-from attune.attendance.week_counts import pupil_summaries, reach_of
+from attune.attendance.week_counts import pupil_summaries, widen
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.tenancy import scopes_disabled
 
@@ -153,7 +153,7 @@ _BY_SCHOOL_SQL = _SQL.format(
 
 def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any]:
     with scopes_disabled():
-        split = split_range(date_from, reach_of(date_to, schools))
+        split = split_range(*widen(date_from, date_to, schools))
     none: tuple[None, None] = (None, None)
     weeks = [*split.weeks, none, none]
     edges = [*split.edges, none, none]

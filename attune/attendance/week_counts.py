@@ -276,25 +276,31 @@ def _refresh_portable(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None
 # --- reading ---------------------------------------------------------------------------------
 
 
-def reach_of(date_to: date, school_ids: Sequence[int] | None) -> date:
-    """``date_to``, or the end of its school year's last week when no mark lies between.
+def widen(date_from: date, date_to: date, school_ids: Sequence[int] | None) -> tuple[date, date]:
+    """The same range stretched over days with no marks, so whole school years can be read.
 
-    Registers are never marked ahead (imports refuse future dates), so a range ending today
-    or later covers the rest of the school year too, and a whole year is then read as one
-    row a pupil. Checked, not assumed: any mark after today keeps ``date_to`` as it is.
+    A range from 1 September (or any day before the first mark of the school year) to today (or
+    later: registers are never marked ahead) gives the same figures as the whole school year,
+    and a whole year is one row a pupil. Checked, not assumed: a mark in a stretched part
+    keeps that end as it is. At most two small index reads.
     """
-    today = timezone.localdate()
-    if date_to < today:
-        return date_to
-    year_end = weeks_of_year(year_of_week(week_of(date_to)))[1] + timedelta(days=6)
-    if year_end <= date_to:
-        return date_to
     marks = SessionMark.objects.all()
     if school_ids is not None:
         marks = SessionMark.objects.filter(school_id__in=list(school_ids))
-    if marks.filter(date__gt=today, date__lte=year_end).exists():
-        return date_to
-    return year_end
+    year_start = weeks_of_year(year_of_week(week_of(date_from)))[0]
+    if (
+        year_start < date_from
+        and not marks.filter(date__range=(year_start, date_from)).exclude(date=date_from).exists()
+    ):
+        date_from = year_start
+    today = timezone.localdate()
+    year_end = weeks_of_year(year_of_week(week_of(date_to)))[1] + timedelta(days=6)
+    if (
+        today <= date_to < year_end
+        and not marks.filter(date__gt=date_to, date__lte=year_end).exists()
+    ):
+        date_to = year_end
+    return date_from, date_to
 
 
 def pupil_summaries(
@@ -310,7 +316,7 @@ def pupil_summaries(
     across ``school_ids`` (a local authority's schools; the caller decides which it may see).
     A query for whole years, one for whole weeks and one for each odd stretch of days.
     """
-    split = split_range(date_from, reach_of(date_to, school_ids))
+    split = split_range(*widen(date_from, date_to, school_ids))
     years, weeks = YearCounts.objects.all(), WeekCounts.objects.all()
     marks = SessionMark.objects.all()
     if school_ids is not None:

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from attune.attendance import week_counts
 from attune.attendance.county import cohort_figures, cohort_figures_by_school
@@ -65,6 +67,8 @@ RANGES = [
     (date(2026, 8, 1), date(2027, 8, 1)),  # the whole school year: its yearly counts
     (date(2025, 7, 1), date(2027, 9, 30)),  # years, weeks either side and odd days
     (date(2026, 9, 1), date(2099, 1, 1)),  # to the future: the rest of the year too
+    (date(2026, 9, 1), date(2026, 11, 23)),  # 1 September to today: read as the whole year
+    (date(2026, 9, 10), date(2026, 11, 23)),  # from a day after the first marks
 ]
 
 
@@ -148,3 +152,12 @@ def test_county_figures_match_school_by_school_and_the_marks(
     assert every.possible_sessions == sum(s.possible for s in summaries)
     assert every.absent_sessions == sum(s.absence for s in summaries)
     assert every.persistent_absentees == sum(bool(s.persistent_absence) for s in summaries)
+
+
+def test_from_september_to_today_is_read_from_the_yearly_counts(world: SchoolWorld) -> None:
+    load(register(world, seed=7))
+    with school_scope(world.school), CaptureQueriesContext(connection) as queries:
+        got = week_counts.pupil_summaries(date_from=date(2026, 9, 1), date_to=TODAY)
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "attendance_yearcounts" in tables and "attendance_weekcounts" not in tables
+    assert got[world.child.pk] == from_marks(world.child, date(2026, 9, 1), TODAY)
