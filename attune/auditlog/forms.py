@@ -14,6 +14,7 @@ ACTION_CHOICES = [
     ("plans.", "Plans, meetings, contacts and “you said, we did”"),
     ("pep.", "Personal Education Plans"),
     ("attendance.", "Attendance"),
+    ("earlyyears.", "Early years: register, care, settling in, development"),
     ("incidents.", "Incidents"),
     ("interventions.", "Interventions"),
     ("belonging.", "Belonging survey"),

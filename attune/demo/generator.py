@@ -18,6 +18,7 @@ from attune.accounts.roles import Role
 from attune.attendance.demo import build_register
 from attune.belonging.demo import build_belonging
 from attune.checkins.demo import build_checkins
+from attune.earlyyears.demo import build_early_years
 from attune.incidents.demo import build_incidents
 from attune.interventions.demo import build_interventions
 from attune.oversight.demo import build_oversight
@@ -123,6 +124,7 @@ def build_demo(
         build_incidents(school, random.Random(seed + 4), today)
         build_training(school, random.Random(seed + 5), today)
         build_peps(school, random.Random(seed + 6), today)
+        build_early_years(setting, random.Random(seed + 8), today)
         head_of_virtual_school = build_oversight(la, random.Random(seed + 7))
         summary.sign_ins.append(
             DemoSignIn(head_of_virtual_school.email, "Head of the Virtual School", la.name)

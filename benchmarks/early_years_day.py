@@ -1,0 +1,173 @@
+"""Server time to show the day's record for an early years setting of 120 children (aim: 300 ms).
+
+Run it with ``.venv/bin/python -m benchmarks.early_years_day`` (SQLite in a throwaway folder), or
+with ``DATABASE_URL=postgres://...`` for PostgreSQL. It builds a setting of 120 children and 16
+staff, every child with a key person and co-worker, one key person away, and a week of the
+register with care routines (``attune.earlyyears.demo``). It times the page for yesterday (a
+complete day, with an amendment when yesterday was the first day built), the CSV export of that
+day, and today's register with the rooms and ratios. Every page writes one read event per child
+to the audit log, and that is timed too. Figures go to stdout and benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.checkin_log import _signed_in
+from benchmarks.pupil_list import _setup_django
+
+REPEATS = 30
+CHILDREN = 120
+STAFF = 16
+
+
+@dataclass(frozen=True)
+class Figure:
+    case: str
+    queries: int
+    median_ms: float
+    p90_ms: float
+    cpu_median_ms: float  # this process's CPU time: steadier than wall time on a shared machine
+    children_shown: int
+
+
+def _measure(client: Any, url: str, case: str, marker: bytes) -> Figure:
+    from django.db import connection
+
+    client.get(url)  # warm up
+    executed: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings: list[float] = []
+    cpu: list[float] = []
+    for _ in range(REPEATS):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    timings.sort()
+    return Figure(
+        case=case,
+        queries=len(executed),
+        median_ms=round(statistics.median(timings), 1),
+        p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
+        cpu_median_ms=round(statistics.median(cpu), 1),
+        children_shown=response.content.count(marker),
+    )
+
+
+def _setting(today: date) -> Any:
+    from attune import testing
+    from attune.accounts.roles import Role
+    from attune.earlyyears.demo import build_early_years
+    from attune.people.models import JobRole, Phase
+    from attune.relationships.models import KeyAdultRelationship
+    from attune.tenancy import school_scope
+
+    school = testing.school("200001", "Benchmark Nursery", Phase.EARLY_YEARS)
+    staff = [testing.staff(school, job_role=JobRole.EARLY_YEARS_PRACTITIONER) for _ in range(STAFF)]
+    pupils = [
+        testing.pupil(
+            school,
+            year_group=-3 + i % 3,
+            born=today - timedelta(days=300 + (i * 9) % 900),
+        )
+        for i in range(CHILDREN)
+    ]
+    with school_scope(school):
+        KeyAdultRelationship.objects.bulk_create(
+            KeyAdultRelationship(
+                school=school,
+                pupil=p,
+                key_adult=staff[i % STAFF],
+                co_worker=staff[(i + 1) % STAFF],
+                started_on=today - timedelta(days=60),
+                reason="Benchmark",
+            )
+            for i, p in enumerate(pupils)
+        )
+    built = build_early_years(school, random.Random(7), today)
+    lead = testing.user(school, Role.ATTACHMENT_LEAD, email="lead@bench.attune.test")
+    return school, lead, built
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def main() -> None:
+    vendor = _setup_django()
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    school, lead, built = _setting(today)
+    client = _signed_in(lead.email)
+    yesterday = _weekday(today - timedelta(days=1))
+    kwargs = {"urn": school.urn, "day": yesterday.isoformat()}
+    figures = [
+        _measure(
+            client,
+            reverse("earlyyears:day_record", kwargs=kwargs),
+            "day's record (yesterday)",
+            b'data-testid="record-row"',
+        ),
+        _measure(
+            client,
+            reverse("earlyyears:day_record_csv", kwargs=kwargs),
+            "CSV export (yesterday)",
+            b"\n",
+        ),
+        _measure(
+            client,
+            reverse("earlyyears:register", kwargs={"urn": school.urn}),
+            "register and rooms (today)",
+            b'data-testid="child-row"',
+        ),
+    ]
+    print(f"Early years day's record, {CHILDREN} children, {built.visits} visits, on {vendor}")
+    print(f"{'case':<30}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'cpu ms':>8}{'shown':>7}")
+    for f in figures:
+        print(
+            f"{f.case:<30}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}"
+            f"{f.cpu_median_ms:>8}{f.children_shown:>7}"
+        )
+    out = Path(__file__).parent / "results" / f"early_years_day-{vendor}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "database": vendor,
+                "children": CHILDREN,
+                "visits_in_week": built.visits,
+                "care_entries_in_week": built.care,
+                "python": sys.version.split()[0],
+                "machine": platform.machine(),
+                "load_average": os.getloadavg()[0],
+                "figures": [asdict(f) for f in figures],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
