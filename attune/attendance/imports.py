@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.attendance import tasks, week_counts
+from attune.attendance.domain.calculations import week_of
 from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
@@ -33,7 +34,7 @@ from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
 from attune.people.imports import SchoolImport, _SchoolImporter
 from attune.people.models import Pupil, School
-from attune.tenancy import school_scope
+from attune.tenancy import school_scope, scopes_disabled
 
 # (date, session, code, original code, minutes late): one mark, as plain values.
 Mark = tuple[date, str, str, str, int | None]
@@ -126,15 +127,16 @@ def attendance_csv_import(
             errors += _unknown_pupil_errors(school, by_upn, pupil_ids[urn])
         if errors:
             raise AttendanceImportRejected(errors)
-        results = []
-        for urn, by_upn in by_school.items():
-            school, ids = schools[urn], pupil_ids[urn]
-            with school_scope(school):
-                writer = _MarksWriter(school, ImportKind.CSV, file_name, actor)
-                marks = {ids[upn]: [mark for _, mark in rows] for upn, rows in by_upn.items()}
-                writer.write(marks)
-                results.append(writer.finish())
-    return results
+        writer = _MarksWriter(list(schools.values()), ImportKind.CSV, file_name, actor)
+        writer.write(
+            {
+                schools[urn].pk: {
+                    pupil_ids[urn][upn]: [mark for _, mark in rows] for upn, rows in by_upn.items()
+                }
+                for urn, by_upn in by_school.items()
+            }
+        )
+        return writer.finish()
 
 
 def _pupil_ids(school: School, upns: list[str]) -> dict[str, Any]:
@@ -173,165 +175,220 @@ def _unknown_pupil_errors(
 
 
 class _MarksWriter:
-    """Adds, replaces (keeping the old mark) or skips one school's marks; audits per pupil.
+    """Adds, replaces (keeping the old mark) or skips a file's marks; audits per pupil.
 
-    On PostgreSQL the comparison happens in the database: each batch is copied into a
-    temporary table, then one statement finds the marks that differ, updates them and writes
-    their history, and a second adds the new ones (``_compare_in_sql``). Elsewhere (SQLite, for
-    development and tests) the stored marks are read into Python and compared there; both give
-    the same rows and counts (the import tests run on both).
+    One writer serves a whole file, whatever schools it covers (a county's daily file covers
+    hundreds), and every call to ``write`` takes marks by school, then by pupil id.
+
+    On PostgreSQL the comparison happens in the database, for every school at once: each batch
+    is copied into a temporary table that carries each mark's school and import, then one
+    statement finds the marks that differ, updates them and writes their history, and adds the
+    new ones (``COMPARE_SQL``). Elsewhere (SQLite, for development and tests) each school's
+    stored marks are read into Python and compared there; both give the same rows and counts
+    (the import tests run on both).
     """
 
-    def __init__(self, school: School, kind: str, file_name: str, actor: User | None) -> None:
-        self.school, self.actor = school, actor
+    def __init__(
+        self, schools: list[School], kind: str, file_name: str, actor: User | None
+    ) -> None:
+        self.schools = {school.pk: school for school in schools}
+        self.actor = actor
         self.now: datetime = timezone.now()
-        self.source = AttendanceImport.objects.create(
-            school=school,
-            kind=kind,
-            file_name=file_name[-255:],
-            imported_at=self.now,
-            actor=actor,
-        )
-        self.result = MarksImport(school)
+        with scopes_disabled():
+            self.sources = {
+                source.school_id: source
+                for source in AttendanceImport.objects.bulk_create(
+                    AttendanceImport(
+                        school=school,
+                        kind=kind,
+                        file_name=file_name[-255:],
+                        imported_at=self.now,
+                        actor=actor,
+                    )
+                    for school in schools
+                )
+            }
+        self.results = {school.pk: MarksImport(school) for school in schools}
         self.in_sql = connection.vendor == "postgresql"
         self._incoming_ready = False
 
-    def write(self, marks: dict[Any, list[Mark]]) -> None:
-        """Write the marks of some pupils (by id); call as often as needed, then ``finish``."""
-        if not any(marks.values()):
+    def write(self, marks: dict[int, dict[Any, list[Mark]]]) -> None:
+        """Write some pupils' marks (school id -> pupil id -> marks); call as often as
+        needed, then ``finish``."""
+        marks = {school_id: by_pupil for school_id, by_pupil in marks.items() if by_pupil}
+        if not any(m for by_pupil in marks.values() for m in by_pupil.values()):
             return
         if self.in_sql:
-            added, replaced, touched = self._compare_in_sql(marks)
+            counts = self._compare_in_sql(marks)
         else:
-            added, replaced, touched = self._compare_in_python(marks)
+            counts = [
+                row for school_id in marks for row in self._compare_in_python(school_id, marks)
+            ]
         # The weekly counts of every week with a new or changed mark, in this transaction.
-        week_counts.refresh(self.school.pk, touched)
-        audit: dict[Any, dict[str, int]] = {}
-        for pupil_id, pupil_marks in marks.items():
-            new, changed = added.get(pupil_id, 0), replaced.get(pupil_id, 0)
-            self.result.added += new
-            self.result.replaced += changed
-            self.result.unchanged += len(pupil_marks) - new - changed
-            if new or changed:
-                audit[pupil_id] = {"added": new, "replaced": changed, "import": self.source.pk}
-        audit_log_per_pupil(
-            actor=self.actor,
-            school=self.school,
-            action="attendance.marks.imported",
-            obj=self.source,
-            changes_by_pupil=audit,
+        week_counts.refresh_across(
+            (school_id, pupil_id, week) for school_id, pupil_id, week, _, _ in counts
         )
+        added: dict[tuple[int, Any], int] = defaultdict(int)
+        replaced: dict[tuple[int, Any], int] = defaultdict(int)
+        for school_id, pupil_id, _, new, changed in counts:
+            added[school_id, pupil_id] += new
+            replaced[school_id, pupil_id] += changed
+        for school_id, by_pupil in marks.items():
+            result, source = self.results[school_id], self.sources[school_id]
+            audit: dict[Any, dict[str, int]] = {}
+            for pupil_id, pupil_marks in by_pupil.items():
+                new = added.get((school_id, pupil_id), 0)
+                changed = replaced.get((school_id, pupil_id), 0)
+                result.added += new
+                result.replaced += changed
+                result.unchanged += len(pupil_marks) - new - changed
+                if new or changed:
+                    audit[pupil_id] = {"added": new, "replaced": changed, "import": source.pk}
+            audit_log_per_pupil(
+                actor=self.actor,
+                school=self.schools[school_id],
+                action="attendance.marks.imported",
+                obj=source,
+                changes_by_pupil=audit,
+            )
 
-    def _compare_in_sql(
-        self, marks: dict[Any, list[Mark]]
-    ) -> tuple[dict[Any, int], dict[Any, int], list[tuple[Any, date]]]:
+    def _compare_in_sql(self, marks: dict[int, dict[Any, list[Mark]]]) -> list[Counted]:
         """PostgreSQL: COPY the batch into a temporary table and compare set against set."""
         with connection.cursor() as cursor:
             if not self._incoming_ready:
                 cursor.execute(INCOMING_TABLE_SQL)
-                # Room to hash a year of marks in memory rather than sort them on disk; for
-                # this transaction only.
+                # Room to hash a county's day of marks in memory rather than sort them on
+                # disk; for this transaction only.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 self._incoming_ready = True
             cursor.execute(f"TRUNCATE {INCOMING}")
-            copy_lines(INCOMING, INCOMING_COLUMNS, _incoming_lines(marks))
+            sources = {school_id: source.pk for school_id, source in self.sources.items()}
+            copy_lines(INCOMING, INCOMING_COLUMNS, _incoming_lines(marks, sources))
             cursor.execute(f"ANALYZE {INCOMING}")
-            params: dict[str, Any] = {
-                "school": self.school.pk,
-                "now": self.now,
-                "source": self.source.pk,
-            }
-            cursor.execute(COMPARE_SQL, params)
-            counts = cursor.fetchall()
-        added: dict[Any, int] = defaultdict(int)
-        replaced: dict[Any, int] = defaultdict(int)
-        for pupil_id, _, new, changed in counts:
-            added[pupil_id] += new
-            replaced[pupil_id] += changed
-        return added, replaced, [(pupil_id, week) for pupil_id, week, _, _ in counts]
+            cursor.execute(COMPARE_SQL, {"now": self.now})
+            counted: list[Counted] = cursor.fetchall()
+            return counted
 
     def _compare_in_python(
-        self, marks: dict[Any, list[Mark]]
-    ) -> tuple[dict[Any, int], dict[Any, int], list[tuple[Any, date]]]:
-        """Any database: read the stored marks for these pupils and dates, compare, write."""
-        existing = self._existing(marks)
-        school_id, source_id, now = self.school.pk, self.source.pk, self.now
+        self, school_id: int, marks: dict[int, dict[Any, list[Mark]]]
+    ) -> list[Counted]:
+        """Any database: read one school's stored marks for these pupils and dates, compare,
+        write."""
+        by_pupil = marks[school_id]
+        existing = self._existing(school_id, by_pupil)
+        source_id, now = self.sources[school_id].pk, self.now
         new_rows: list[tuple[Any, ...]] = []
         changes: list[tuple[Any, ...]] = []
         stale: list[int] = []
-        added: dict[Any, int] = defaultdict(int)
-        replaced: dict[Any, int] = defaultdict(int)
-        touched: list[tuple[Any, date]] = []
-        for pupil_id, pupil_marks in marks.items():
+        counts: dict[tuple[Any, date], list[int]] = defaultdict(lambda: [0, 0])
+        for pupil_id, pupil_marks in by_pupil.items():
             for mark in pupil_marks:
                 day, session, code, original, minutes = mark
                 old = existing.get((pupil_id, day, session))
                 if old is None:
-                    added[pupil_id] += 1
+                    counts[pupil_id, week_of(day)][0] += 1
                 elif old[1:] == (code, original, minutes):
                     continue
                 else:
-                    replaced[pupil_id] += 1
+                    counts[pupil_id, week_of(day)][1] += 1
                     stale.append(old[0])
                     changes.append(
                         (school_id, pupil_id, day, session, *old[1:], *mark[2:], now, source_id)
                     )
                 new_rows.append((school_id, pupil_id, *mark))
-                touched.append((pupil_id, day))
         delete_ids(SessionMark, stale)
         insert_rows(SessionMark, MARK_COLUMNS, new_rows)
         insert_rows(MarkChange, CHANGE_COLUMNS, changes)
-        return added, replaced, touched
+        return [
+            (school_id, pupil_id, week, new, changed)
+            for (pupil_id, week), (new, changed) in counts.items()
+        ]
 
     def _existing(
-        self, marks: dict[Any, list[Mark]]
+        self, school_id: int, marks: dict[Any, list[Mark]]
     ) -> dict[tuple[Any, date, str], tuple[int, str, str, int | None]]:
         days = [mark[0] for pupil_marks in marks.values() for mark in pupil_marks]
-        rows = SessionMark.objects.filter(
-            pupil_id__in=list(marks), date__range=(min(days), max(days))
-        ).values_list("pk", "pupil_id", "date", "session", "code", "original_code", "minutes_late")
-        return {(p, d, s): (pk, c, o, m) for pk, p, d, s, c, o, m in rows}
+        with scopes_disabled():
+            rows = SessionMark.objects.filter(
+                school_id=school_id, pupil_id__in=list(marks), date__range=(min(days), max(days))
+            ).values_list(
+                "pk", "pupil_id", "date", "session", "code", "original_code", "minutes_late"
+            )
+            return {(p, d, s): (pk, c, o, m) for pk, p, d, s, c, o, m in rows}
 
-    def finish(self) -> MarksImport:
-        # Once the marks are saved, today's early warnings are worked out again in the background.
-        school_id = self.school.pk
-        transaction.on_commit(lambda: tasks.refresh_attention.enqueue(school_id))
-        self.source.marks_added = self.result.added
-        self.source.marks_replaced = self.result.replaced
-        self.source.marks_unchanged = self.result.unchanged
-        self.source.save(update_fields=["marks_added", "marks_replaced", "marks_unchanged"])
-        return self.result
+    def finish(self) -> list[MarksImport]:
+        """Save each school's figures on its import; returns what happened, school by school."""
+        for school_id, source in self.sources.items():
+            result = self.results[school_id]
+            source.marks_added = result.added
+            source.marks_replaced = result.replaced
+            source.marks_unchanged = result.unchanged
+        with scopes_disabled():
+            AttendanceImport.objects.bulk_update(
+                list(self.sources.values()),
+                ["marks_added", "marks_replaced", "marks_unchanged"],
+                batch_size=1_000,
+            )
+        # Once the marks are saved, today's early warnings are worked out again in the
+        # background, school by school.
+        school_ids = list(self.sources)
+        transaction.on_commit(lambda: _enqueue_attention(school_ids))
+        return list(self.results.values())
 
 
-def _incoming_lines(marks: dict[Any, list[Mark]]) -> Iterator[str]:
+# (school id, pupil id, week, marks added, marks replaced): what a comparison changed.
+Counted = tuple[int, Any, date, int, int]
+
+
+def _enqueue_attention(school_ids: list[int]) -> None:
+    for school_id in school_ids:
+        tasks.refresh_attention.enqueue(school_id)
+
+
+def _incoming_lines(
+    marks: dict[int, dict[Any, list[Mark]]], sources: dict[int, int]
+) -> Iterator[str]:
     """The marks as COPY text lines, converting each distinct date, code and pupil once.
 
     Half a million marks repeat 1,500 pupils, 380 sessions and a dozen codes; formatting each
     value every time was a third of a year's import.
     """
     text: dict[Any, str] = {}
-    for pupil_id, rows in marks.items():
-        prefix = f"{pupil_id}\t"
-        for day, session, code, original, minutes in rows:
-            try:
-                line = f"{prefix}{text[day]}\t{session}\t{text[code]}\t{text[original]}\t"
-            except KeyError:
-                for value in (day, code, original):
-                    text.setdefault(value, copy_text(value))
-                line = f"{prefix}{text[day]}\t{session}\t{text[code]}\t{text[original]}\t"
-            yield line + ("\\N\n" if minutes is None else f"{minutes}\n")
+    for school_id, by_pupil in marks.items():
+        school = f"{school_id}\t{sources[school_id]}\t"
+        for pupil_id, rows in by_pupil.items():
+            prefix = f"{school}{pupil_id}\t"
+            for day, session, code, original, minutes in rows:
+                try:
+                    line = f"{prefix}{text[day]}\t{session}\t{text[code]}\t{text[original]}\t"
+                except KeyError:
+                    for value in (day, code, original):
+                        text.setdefault(value, copy_text(value))
+                    line = f"{prefix}{text[day]}\t{session}\t{text[code]}\t{text[original]}\t"
+                yield line + ("\\N\n" if minutes is None else f"{minutes}\n")
 
 
 # The set-based comparison on PostgreSQL. The temporary table lives until the transaction
-# ends; every batch truncates and refills it. Both statements join on the unique
-# (pupil, date, session) index, and also require the school, so a pupil id from anywhere else
-# could never touch another school's marks.
+# ends; every batch truncates and refills it. Each incoming mark carries its school (its pupil
+# was looked up in that school's roll) and that school's import. The join is on the unique
+# (pupil, date, session) index and also requires the same school, so a pupil id from anywhere
+# else could never touch another school's marks.
 INCOMING = "attune_incoming_marks"
 MARKS, CHANGES = SessionMark._meta.db_table, MarkChange._meta.db_table
-INCOMING_COLUMNS = ("pupil_id", "date", "session", "code", "original_code", "minutes_late")
+INCOMING_COLUMNS = (
+    "school_id",
+    "source_id",
+    "pupil_id",
+    "date",
+    "session",
+    "code",
+    "original_code",
+    "minutes_late",
+)
 INCOMING_TABLE_SQL = f"""
 CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} (
-    pupil_id uuid NOT NULL, date date NOT NULL, session varchar(2) NOT NULL,
+    school_id bigint NOT NULL, source_id bigint NOT NULL, pupil_id uuid NOT NULL,
+    date date NOT NULL, session varchar(2) NOT NULL,
     code varchar(2) NOT NULL, original_code varchar(3) NOT NULL, minutes_late smallint
 ) ON COMMIT DROP
 """
@@ -341,19 +398,20 @@ CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} (
 # once on the same snapshot, and touch different rows, so the order between them is immaterial.
 COMPARE_SQL = f"""
 WITH differing AS MATERIALIZED (
-    SELECT i.pupil_id, i.date, i.session, i.code, i.original_code, i.minutes_late,
+    SELECT i.school_id, i.source_id, i.pupil_id, i.date, i.session, i.code, i.original_code,
+           i.minutes_late,
            m.id AS mark_id, m.code AS old_code, m.original_code AS old_original,
            m.minutes_late AS old_late
     FROM {INCOMING} i
     LEFT JOIN {MARKS} m
       ON m.pupil_id = i.pupil_id AND m.date = i.date AND m.session = i.session
-     AND m.school_id = %(school)s
+     AND m.school_id = i.school_id
     WHERE m.id IS NULL
        OR (m.code, m.original_code, m.minutes_late)
           IS DISTINCT FROM (i.code, i.original_code, i.minutes_late)
 ), added AS (
     INSERT INTO {MARKS} (school_id, pupil_id, date, session, code, original_code, minutes_late)
-    SELECT %(school)s, pupil_id, date, session, code, original_code, minutes_late
+    SELECT school_id, pupil_id, date, session, code, original_code, minutes_late
     FROM differing WHERE mark_id IS NULL
 ), updated AS (
     UPDATE {MARKS} m
@@ -363,13 +421,13 @@ WITH differing AS MATERIALIZED (
     INSERT INTO {CHANGES} (
         school_id, pupil_id, date, session, old_code, old_original_code, old_minutes_late,
         new_code, new_original_code, new_minutes_late, changed_at, source_id)
-    SELECT %(school)s, pupil_id, date, session, old_code, old_original, old_late,
-           code, original_code, minutes_late, %(now)s, %(source)s
+    SELECT school_id, pupil_id, date, session, old_code, old_original, old_late,
+           code, original_code, minutes_late, %(now)s, source_id
     FROM differing WHERE mark_id IS NOT NULL
 )
-SELECT pupil_id, date_trunc('week', date)::date,
+SELECT school_id, pupil_id, date_trunc('week', date)::date,
        count(*) FILTER (WHERE mark_id IS NULL), count(mark_id)
-FROM differing GROUP BY 1, 2
+FROM differing GROUP BY 1, 2, 3
 """  # noqa: S608 (the table names are our own)
 
 
@@ -393,7 +451,8 @@ def attendance_ctf_import(
     if errors:
         raise AttendanceImportRejected(errors)
     with transaction.atomic(), school_scope(school):
-        writer = _MarksWriter(school, ImportKind.CTF, os.fspath(path), actor)
+        writer = _MarksWriter([school], ImportKind.CTF, os.fspath(path), actor)
+        result = writer.results[school.pk]
         pupils = SchoolImport(school)
         pupils_in_file = _ctf_pupils(path, today)
         while batch := list(islice(pupils_in_file, CTF_BATCH)):
@@ -411,9 +470,9 @@ def attendance_ctf_import(
             for pupil in batch:
                 own, skipped = _own_marks(pupil, header)
                 marks[ids[pupil.upn]] = own
-                writer.result.skipped_years += skipped
-            writer.write(marks)
-        result = writer.finish()
+                result.skipped_years += skipped
+            writer.write({school.pk: marks})
+        writer.finish()
     result.pupils = pupils
     return result
 

@@ -77,17 +77,34 @@ def refresh(school_id: int, touched: Iterable[tuple[Any, date]]) -> int:
 
     Call it inside the transaction that wrote or deleted the marks.
     """
-    pairs = sorted({(pupil_id, week_of(day)) for pupil_id, day in touched})
+    return refresh_across((school_id, pupil_id, day) for pupil_id, day in touched)
+
+
+def refresh_across(touched: Iterable[tuple[int, Any, date]]) -> int:
+    """``refresh`` for (school id, pupil id, day) triples from any number of schools at once
+    (a county's daily file): on PostgreSQL the same few statements whatever the schools."""
+    pairs = sorted({(school_id, pupil_id, week_of(day)) for school_id, pupil_id, day in touched})
     if not pairs:
         return 0
-    years = sorted({(pupil_id, year_of_week(week)) for pupil_id, week in pairs})
+    years = sorted(
+        {(school_id, pupil_id, year_of_week(week)) for school_id, pupil_id, week in pairs}
+    )
     if connection.vendor == "postgresql":
-        _refresh_sql(school_id, pairs)
-        _refresh_years_sql(school_id, years)
+        _refresh_sql(pairs)
+        _refresh_years_sql(years)
     else:
-        _refresh_portable(school_id, pairs)
-        _refresh_years_portable(school_id, years)
+        for school_id, group in _by_school(pairs).items():
+            _refresh_portable(school_id, group)
+        for school_id, group in _by_school(years).items():
+            _refresh_years_portable(school_id, group)
     return len(pairs)
+
+
+def _by_school(rows: Sequence[tuple[int, Any, Any]]) -> dict[int, list[tuple[Any, Any]]]:
+    grouped: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    for school_id, pupil_id, when in rows:
+        grouped[school_id].append((pupil_id, when))
+    return grouped
 
 
 def rebuild(school_id: int) -> int:
@@ -115,16 +132,17 @@ _COUNTS = ",\n           ".join(
 # each pupil's week), then drop any touched week left with no marks (marks deleted).
 _REFRESH_SQL = f"""
 WITH touched AS (
-    SELECT * FROM unnest(%(pupils)s::uuid[], %(weeks)s::date[]) AS t(pupil_id, week)
+    SELECT * FROM unnest(%(schools)s::bigint[], %(pupils)s::uuid[], %(weeks)s::date[])
+        AS t(school_id, pupil_id, week)
 )
 INSERT INTO {_WEEKS} (school_id, pupil_id, week, {_COUNT_COLUMNS})
-SELECT %(school)s, t.pupil_id, t.week,
+SELECT t.school_id, t.pupil_id, t.week,
            {_COUNTS}
 FROM touched t
 JOIN {_MARKS} m
   ON m.pupil_id = t.pupil_id AND m.date >= t.week AND m.date < t.week + 7
- AND m.school_id = %(school)s
-GROUP BY t.pupil_id, t.week
+ AND m.school_id = t.school_id
+GROUP BY t.school_id, t.pupil_id, t.week
 ON CONFLICT (pupil_id, week) DO UPDATE SET
     {", ".join(f"{name} = EXCLUDED.{name}" for name in FIELDS)}
 """  # noqa: S608 (the table names are our own)
@@ -150,62 +168,64 @@ GROUP BY 1, 2, 3
 # A touched year is the sum of its weeks (Mondays from its first to its last, passed in).
 _REFRESH_YEARS_SQL = f"""
 WITH touched AS (
-    SELECT * FROM unnest(%(pupils)s::uuid[], %(years)s::int[], %(firsts)s::date[],
-                         %(lasts)s::date[]) AS t(pupil_id, year, first_week, last_week)
+    SELECT * FROM unnest(%(schools)s::bigint[], %(pupils)s::uuid[], %(years)s::int[],
+                         %(firsts)s::date[], %(lasts)s::date[])
+        AS t(school_id, pupil_id, year, first_week, last_week)
 ), summed AS (
     INSERT INTO {_YEARS} (school_id, pupil_id, year, {_COUNT_COLUMNS})
-    SELECT %(school)s, t.pupil_id, t.year, {_SUMS}
+    SELECT t.school_id, t.pupil_id, t.year, {_SUMS}
     FROM touched t
     JOIN {_WEEKS} w
       ON w.pupil_id = t.pupil_id AND w.week BETWEEN t.first_week AND t.last_week
-     AND w.school_id = %(school)s
-    GROUP BY t.pupil_id, t.year
+     AND w.school_id = t.school_id
+    GROUP BY t.school_id, t.pupil_id, t.year
     ON CONFLICT (pupil_id, year) DO UPDATE SET
         {", ".join(f"{name} = EXCLUDED.{name}" for name in FIELDS)}
     RETURNING pupil_id, year
 )
 DELETE FROM {_YEARS} y USING touched t
-WHERE y.pupil_id = t.pupil_id AND y.year = t.year AND y.school_id = %(school)s
+WHERE y.pupil_id = t.pupil_id AND y.year = t.year AND y.school_id = t.school_id
   AND NOT EXISTS (SELECT 1 FROM summed s WHERE s.pupil_id = t.pupil_id AND s.year = t.year)
 """  # noqa: S608 (the table names are our own)
 _EMPTIED_SQL = f"""
 DELETE FROM {_WEEKS} w
-USING unnest(%(pupils)s::uuid[], %(weeks)s::date[]) AS t(pupil_id, week)
-WHERE w.pupil_id = t.pupil_id AND w.week = t.week AND w.school_id = %(school)s
+USING unnest(%(schools)s::bigint[], %(pupils)s::uuid[], %(weeks)s::date[])
+    AS t(school_id, pupil_id, week)
+WHERE w.pupil_id = t.pupil_id AND w.week = t.week AND w.school_id = t.school_id
   AND NOT EXISTS (
       SELECT 1 FROM {_MARKS} m
       WHERE m.pupil_id = t.pupil_id AND m.date >= t.week AND m.date < t.week + 7
-        AND m.school_id = %(school)s)
+        AND m.school_id = t.school_id)
 """  # noqa: S608 (the table names are our own)
 
 _BATCH = 50_000
 
 
-def _refresh_sql(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None:
+def _refresh_sql(pairs: Sequence[tuple[int, Any, date]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), _BATCH):
             batch = pairs[start : start + _BATCH]
             params: dict[str, Any] = {
-                "school": school_id,
-                "pupils": [pupil_id for pupil_id, _ in batch],
-                "weeks": [week for _, week in batch],
+                "schools": [school_id for school_id, _, _ in batch],
+                "pupils": [pupil_id for _, pupil_id, _ in batch],
+                "weeks": [week for _, _, week in batch],
                 **COLUMN_CODES,
             }
             cursor.execute(_REFRESH_SQL, params)
             cursor.execute(_EMPTIED_SQL, params)
 
 
-def _refresh_years_sql(school_id: int, years: Sequence[tuple[Any, int]]) -> None:
+def _refresh_years_sql(years: Sequence[tuple[int, Any, int]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(years), _BATCH):
             batch = years[start : start + _BATCH]
-            bounds = [weeks_of_year(year) for _, year in batch]
+            bounds = [weeks_of_year(year) for _, _, year in batch]
             cursor.execute(
                 _REFRESH_YEARS_SQL,
                 {
-                    "school": school_id,
-                    "pupils": [pupil_id for pupil_id, _ in batch],
-                    "years": [year for _, year in batch],
+                    "schools": [school_id for school_id, _, _ in batch],
+                    "pupils": [pupil_id for _, pupil_id, _ in batch],
+                    "years": [year for _, _, year in batch],
                     "firsts": [first for first, _ in bounds],
                     "lasts": [last for _, last in bounds],
                 },

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
 from attune.attendance.imports import AttendanceImportRejected, attendance_csv_import
-from attune.attendance.models import AttendanceImport, MarkChange, SessionMark
+from attune.attendance.models import AttendanceImport, MarkChange, SessionMark, WeekCounts
 from attune.auditlog.models import AuditEvent
+from attune.auditlog.services import audit_chain_verify
 from attune.people.imports import pupils_import
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
@@ -211,6 +212,37 @@ def test_one_file_can_carry_two_schools(world: SchoolWorld, other_world: SchoolW
 
     assert counts(world)[0] == 1
     assert counts(other_world)[0] == 1
+
+
+def test_a_file_for_two_schools_keeps_each_schools_import_history_and_counts_apart(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    first = csv_file(
+        f"100001,{world.child.upn},2026-09-07,AM,/,",
+        f"100009,{other_world.child.upn},2026-09-07,AM,N,",
+    )
+    run(first)
+    again = csv_file(
+        f"100001,{world.child.upn},2026-09-07,AM,I,",
+        f"100009,{other_world.child.upn},2026-09-07,AM,/,",
+        f"100009,{other_world.child.upn},2026-09-07,PM,\\,",
+    )
+
+    results = attendance_csv_import(stream=io.StringIO(again), file_name="day.csv", today=TODAY)
+
+    assert [(r.school.urn, r.added, r.replaced, r.unchanged) for r in results] == [
+        ("100001", 0, 1, 0),
+        ("100009", 1, 1, 0),
+    ]
+    for w, replaced_code in ((world, "I"), (other_world, "/")):
+        with school_scope(w.school):
+            latest = AttendanceImport.objects.latest("imported_at", "id")
+            [change] = MarkChange.objects.all()
+            assert change.source_id == latest.pk and change.new_code == replaced_code
+            assert list(WeekCounts.objects.values_list("week", "possible")) == [
+                (date(2026, 9, 7), 1 if w is world else 2)
+            ]
+        assert audit_chain_verify(w.school) is None
 
 
 def test_a_missing_column_is_reported(world: SchoolWorld) -> None:
