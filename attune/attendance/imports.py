@@ -29,7 +29,7 @@ from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_c
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
 from attune.auditlog.services import audit_log_per_pupil
-from attune.bulk import copy_lines, copy_text, delete_ids, insert_rows
+from attune.bulk import analyse_if_mostly_new, copy_lines, copy_text, delete_ids, insert_rows
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
 from attune.people.imports import SchoolImport, _SchoolImporter
@@ -267,6 +267,7 @@ class _MarksWriter:
             cursor.execute(f"ANALYZE {INCOMING}")
             cursor.execute(COMPARE_SQL, {"now": self.now})
             counted: list[Counted] = cursor.fetchall()
+            analyse_if_mostly_new(MARKS, sum(row[3] for row in counted), len(counted))
             return counted
 
     def _compare_in_python(

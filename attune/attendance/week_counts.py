@@ -35,7 +35,7 @@ from attune.attendance.domain.calculations import (
 )
 from attune.attendance.domain.codes import CODES, Category
 from attune.attendance.models import SessionMark, WeekCounts, YearCounts
-from attune.bulk import insert_rows
+from attune.bulk import analyse_if_mostly_new, insert_rows
 from attune.people.models import Pupil
 from attune.tenancy import scopes_disabled
 
@@ -212,6 +212,8 @@ def _refresh_sql(pairs: Sequence[tuple[int, Any, date]]) -> None:
                 **COLUMN_CODES,
             }
             cursor.execute(_REFRESH_SQL, params)
+            # The years are added up from these weeks next (see ``analyse_if_mostly_new``).
+            analyse_if_mostly_new(_WEEKS, cursor.rowcount, len(batch))
             cursor.execute(_EMPTIED_SQL, params)
 
 
