@@ -94,7 +94,16 @@ class SessionMark(SchoolOwned):
                 name="session_mark_minutes_late_only_when_late",
             ),
         ]
-        indexes = [models.Index(fields=["school", "date"], name="session_mark_school_day")]
+        indexes = [
+            models.Index(fields=["school", "date"], name="session_mark_school_day"),
+            # Suspensions are a handful of marks among millions: the Virtual School counts
+            # children with one in a range by this small index, not by each pupil's marks.
+            models.Index(
+                fields=["school", "pupil", "date"],
+                condition=Q(code="E"),
+                name="session_mark_suspended",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.session} {self.code}"

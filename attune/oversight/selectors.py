@@ -85,7 +85,8 @@ def _in_cohorts(span: DateRange, cohorts: tuple[str, ...] = VIRTUAL_SCHOOL_COHOR
 
 def _suspended(span: DateRange) -> Exists:
     return Exists(
-        SessionMark.objects.filter(
+        SessionMark.objects.filter(  # by the small suspensions index (attendance/models.py)
+            school_id=OuterRef("school_id"),
             pupil=OuterRef("pk"),
             date__range=(span.date_from, span.date_to),
             code=SUSPENSION_CODE,
