@@ -242,6 +242,10 @@ MAILERS = {
 }
 
 # Background tasks (django.tasks) are stored in the database and run by `attune db_worker`.
+# Per process: the Virtual School's kept figures (oversight/kept.py) live here. Several web
+# servers would share Redis or Memcached instead (docs/virtual-school.md).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {

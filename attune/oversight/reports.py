@@ -18,8 +18,9 @@ from django.conf import settings
 
 from attune.attendance.county import CohortFigures
 from attune.people.models import Cohort, LocalAuthority, School
+from attune.pep.domain.cycle import term_for
 
-from . import selectors
+from . import kept, pep_figures, selectors
 from .domain.suppression import (
     DEFAULT_THRESHOLD,
     Reason,
@@ -141,32 +142,55 @@ def schools_table(
     primary suppression only, and the authority's total is shown only when the other
     schools' total would be, since one is the other plus figures the officer can count.
     """
-    n = threshold()
     headers = ["School", *(label for _, label in MEASURES)]
     if not schools:
         return Table(SCHOOLS_CAPTION, headers, [])
+    columns = [key for key, _ in MEASURES]
+    rows, total = _suppressed_by_school(schools, counts, columns, links, knowable, summed=False)
+    return Table(SCHOOLS_CAPTION, headers, rows, total)
+
+
+def _suppressed_by_school(
+    schools: list[School],
+    counts: dict[int, dict[str, int]],
+    columns: list[str],
+    links: dict[int, str] | None,
+    knowable: frozenset[int],
+    *,
+    summed: bool,
+) -> tuple[list[Row], Row]:
+    """Each school's row of ``columns`` and the authority's total, suppressed.
+
+    ``summed`` says the first column is the sum of the others, so suppression runs along each
+    row as well as down each column. Schools in ``knowable`` get primary suppression only; the
+    others are suppressed among themselves, with their own total, and the authority's total is
+    hidden wherever theirs would be (see :func:`schools_table`).
+    """
+    n = threshold()
     hidden_by = [s for s in schools if s.pk not in knowable]
     cells: dict[int, list[Cell]] = {}
-    open_totals: list[ShownCell] | None = None
+    open_totals: list[ShownCell] = []  # the other schools' totals, column by column
     if hidden_by:
-        grid = [[counts[s.pk][key] for key, _ in MEASURES] for s in hidden_by]
-        shown = suppress_table(grid, row_totals=False, column_totals=True, threshold=n)
-        cells = {s.pk: [_count(c) for c in shown.cells[i]] for i, s in enumerate(hidden_by)}
-        open_totals = list(shown.column_totals or ())
+        first = 1 if summed else 0
+        grid = [[counts[s.pk][key] for key in columns[first:]] for s in hidden_by]
+        shown = suppress_table(grid, row_totals=summed, column_totals=True, threshold=n)
+        assert shown.column_totals is not None  # noqa: S101 (asked for above)
+        for i, s in enumerate(hidden_by):
+            sums = (shown.row_totals[i],) if shown.row_totals else ()
+            cells[s.pk] = [_count(c) for c in (*sums, *shown.cells[i])]
+        grand = (shown.grand_total,) if shown.grand_total else ()
+        open_totals = [*grand, *shown.column_totals]
     for s in schools:
         if s.pk in knowable:
-            cells[s.pk] = [
-                _count(suppress_count(counts[s.pk][k], threshold=n)) for k, _ in MEASURES
-            ]
+            cells[s.pk] = [_count(suppress_count(counts[s.pk][k], threshold=n)) for k in columns]
     rows = [Row(s.name, cells[s.pk], (links or {}).get(s.pk), s.urn) for s in schools]
-    totals = []
-    for column, (key, _) in enumerate(MEASURES):
-        value = sum(counts[s.pk][key] for s in schools)
-        if open_totals is not None and open_totals[column].suppressed:
-            totals.append(_count(ShownCell(None, Reason.SECONDARY, n)))
-        else:
-            totals.append(_count(suppress_count(value, threshold=n)))
-    return Table(SCHOOLS_CAPTION, headers, rows, Row("All schools", totals, key="total"))
+    totals = [
+        _count(ShownCell(None, Reason.SECONDARY, n))
+        if open_totals and open_totals[i].suppressed
+        else _count(suppress_count(sum(counts[s.pk][key] for s in schools), threshold=n))
+        for i, key in enumerate(columns)
+    ]
+    return rows, Row("All schools", totals, key="total")
 
 
 SCHOOLS_CAPTION = "Children in the Virtual School's cohorts, by school"
@@ -208,10 +232,11 @@ def attendance_table(figures: list[CohortFigures], *, with_counts: bool) -> Tabl
 Link = Callable[[Any], str]
 
 
-def _knowable(school_ids: list[int]) -> frozenset[int]:
-    """Schools sharing every cohort: their children can be counted on their own pages."""
+def _knowable(school_ids: list[int], cohorts: tuple[str, ...] = VS_COHORTS) -> frozenset[int]:
+    """Schools sharing every one of ``cohorts`` (by default all): their children in them can
+    be counted on their own pages."""
     sharing = selectors.sharing_by_school(school_ids)
-    return frozenset(pk for pk, shared in sharing.items() if len(shared) == len(VS_COHORTS))
+    return frozenset(pk for pk, shared in sharing.items() if set(cohorts) <= set(shared))
 
 
 def county_page(
@@ -220,15 +245,16 @@ def county_page(
     """The county: cohort attendance against all pupils, then every school's counts."""
     schools = selectors.authority_schools(authority)
     ids = [s.pk for s in schools]
-    counts = selectors.school_counts(ids, span, today)
-    figures = selectors.attendance_by_cohort(ids, span)
+    counts = kept.school_counts(ids, span, today)
+    figures = kept.attendance_by_cohort(ids, span, today)
     links = {s.pk: school_link(s) for s in schools} if school_link else None
     report = Report(f"{authority.name} Virtual School", span, filename="virtual-school-county")
     report.tables = [
-        attendance_table(figures, with_counts=True),
-        schools_table(schools, counts, links, knowable=_knowable(ids)),
+        attendance_table(figures.value, with_counts=True),
+        schools_table(schools, counts.value, links, knowable=_knowable(ids)),
+        pep_table(schools, today, links),
     ]
-    report.notes = key_text(threshold())
+    report.notes = [*key_text(threshold()), pep_note(today), kept.worked_out_text(counts, figures)]
     return report
 
 
@@ -245,8 +271,8 @@ def school_page(
     school's), its cohort rates, and the children it shares, if any."""
     schools = selectors.authority_schools(authority)
     ids = [s.pk for s in schools]
-    counts = selectors.school_counts(ids, span, today)
-    county = schools_table(schools, counts, knowable=_knowable(ids))
+    counts = kept.school_counts(ids, span, today)
+    county = schools_table(schools, counts.value, knowable=_knowable(ids))
     row = next(r for r in county.rows if r.key == school.urn)
     figures = selectors.attendance_by_cohort([school.pk], span)
     shared = shared_cohorts(school.pk)
@@ -254,14 +280,74 @@ def school_page(
     report.tables = [
         Table("Children in the Virtual School's cohorts", county.headers, [row]),
         attendance_table(figures, with_counts=False),
+        school_pep_table(schools, school, today),
     ]
     if shared and with_children:
         children = selectors.shared_children(school, shared, today)
         links = {c.pupil.pk: child_link(c.pupil) for c in children} if child_link else None
         report.tables.append(children_table(children, links))
     labels = ", ".join(Cohort(c).label.lower() for c in shared) or "nothing at child level"
-    report.notes = [f"This school shares: {labels}.", *key_text(threshold())]
+    report.notes = [
+        f"This school shares: {labels}.",
+        *key_text(threshold()),
+        pep_note(today),
+        kept.worked_out_text(counts),
+    ]
     return report
+
+
+# --- Personal Education Plans for looked-after children -----------------------------------
+
+
+def child_pep_text(pep: pep_figures.ChildPep) -> str:
+    """One child's PEP this term, e.g. "Due for Autumn 2026: meeting on 3 December 2026"."""
+    when = f"meeting on {pep.meeting_on:%-d %B %Y}" if pep.meeting_on else "no meeting arranged"
+    return f"{pep.standing.label} for {pep.term.label}: {when}"
+
+
+PEP_CAPTION = "Personal Education Plans (PEPs) for looked-after children, by school"
+PEP_SCHOOL_CAPTION = "Personal Education Plans (PEPs) for looked-after children"
+
+
+def pep_note(today: date) -> str:
+    term = term_for(today)
+    return (
+        f"PEP figures are for the {term.label} term as things stand today, whatever dates are "
+        "chosen. A PEP is due until its meeting has been held, and overdue when the child "
+        "missed last term's."
+    )
+
+
+def pep_table(schools: list[School], today: date, links: dict[int, str] | None = None) -> Table:
+    """Looked-after children per school and how this term's PEP stands, counted today.
+
+    Held, due and overdue add up to the looked-after children, in each row and in the total,
+    so the table is suppressed with row and column totals: no hidden figure can be worked out
+    along a row or down a column. Schools that share their looked-after children can be
+    counted child by child (their PEP included), so, as in :func:`schools_table`, they get
+    primary suppression only and the rest are suppressed among themselves (two queries).
+    """
+    ids = [s.pk for s in schools]
+    keys = [key for key, _ in pep_figures.PEP_MEASURES]
+    headers = [
+        "School",
+        pep_figures.PEP_TOTAL[1],
+        *(label for _, label in pep_figures.PEP_MEASURES),
+    ]
+    if not schools:
+        return Table(PEP_CAPTION, headers, [])
+    counts = pep_figures.pep_counts(ids, today)
+    knowable = _knowable(ids, (Cohort.LOOKED_AFTER,))
+    columns = [pep_figures.PEP_TOTAL[0], *keys]
+    rows, total = _suppressed_by_school(schools, counts, columns, links, knowable, summed=True)
+    return Table(PEP_CAPTION, headers, rows, total)
+
+
+def school_pep_table(schools: list[School], school: School, today: date) -> Table:
+    """A school's row of :func:`pep_table`, suppressed together with every other school."""
+    county = pep_table(schools, today)
+    row = next(r for r in county.rows if r.key == school.urn)
+    return Table(PEP_SCHOOL_CAPTION, county.headers, [row])
 
 
 CHILDREN_CAPTION = "Children the school shares"
@@ -293,6 +379,7 @@ def child_report(
     summary: ChildSummary,
     span: DateRange,
     today: date,
+    pep: pep_figures.ChildPep | None = None,
 ) -> Report:
     a = summary.attendance
     pct = a.attendance_pct
@@ -318,6 +405,8 @@ def child_report(
             ),
         ],
     )
+    if pep is not None:
+        facts.rows.append(Row("Personal Education Plan", [Cell(child_pep_text(pep))]))
     reviews = Table(
         "Plan reviews",
         ["Plan", "Review due", ""],

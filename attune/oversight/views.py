@@ -19,7 +19,7 @@ from attune.errors import AttuneError
 from attune.http import SchoolRequest
 from attune.people.models import Pupil, School
 
-from . import reports, selectors, services
+from . import pep_figures, reports, selectors, services
 from .decorators import AuthorityRequest, authority_view
 from .exports import export_response
 from .forms import ApiTokenForm, DateRangeForm, SharingForm
@@ -98,14 +98,16 @@ def child(request: AuthorityRequest, school_urn: str, pupil_id: uuid.UUID) -> Ht
     if place is None:
         raise Http404
     today = timezone.localdate()
-    pupil = selectors.shared_child(place, shared_cohorts(place.pk), pupil_id, today)
+    shared = shared_cohorts(place.pk)
+    pupil = selectors.shared_child(place, shared, pupil_id, today)
     if pupil is None:
         raise Http404
     form, span = _span(request)
     summary = selectors.child_summary(pupil, span, today)
     cohorts = [m.get_cohort_display() for m in pupil.cohort_memberships.all()]
+    pep = pep_figures.child_pep(pupil, shared, today)
     report = reports.child_report(
-        pupil.display_name, pupil.year_label, cohorts, summary, span, today
+        pupil.display_name, pupil.year_label, cohorts, summary, span, today, pep
     )
     services.child_record_read(actor=request.user, pupil=pupil, request=request)
     return _show(

@@ -32,12 +32,15 @@ def test_an_officer_drills_down_to_a_shared_child(live_server: Any, page: Page) 
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("From 1 September 2026")).to_be_visible()
 
-    page.get_by_role("link", name="Hollybrook Primary School").click()
+    expect(page.get_by_role("heading", name="Personal Education Plans (PEPs)")).to_be_visible()
+    by_school = page.get_by_role("region", name="Children in the Virtual School's cohorts, by")
+    by_school.get_by_role("link", name="Hollybrook Primary School").click()
     expect(page.get_by_role("heading", name="Children the school shares")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Leo Brennan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Leo Brennan")
+    expect(page.get_by_text("Overdue for ")).to_be_visible()  # this term's PEP
     assert_accessible(page)
 
     page.goto(f"{base}/la/886/api-tokens/")

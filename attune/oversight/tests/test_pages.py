@@ -296,8 +296,9 @@ def test_the_county_page_takes_the_same_queries_for_more_schools(
 
 # Sign-in (3), the authority membership, schools, sharing, the counts, and cohort_figures
 # (two on SQLite; a savepoint, SET LOCAL and the query on PostgreSQL, after up to two index
-# reads that check whether the range can be read as whole school years) at the time of writing.
-COUNTY_QUERIES = 14
+# reads that check whether the range can be read as whole school years) at the time of writing;
+# then two for the PEP table (its counts, and which schools share looked-after children).
+COUNTY_QUERIES = 16
 
 
 def test_default_range_is_this_school_year_so_far() -> None:

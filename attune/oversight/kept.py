@@ -1,0 +1,88 @@
+"""The Virtual School's figures, kept for a few minutes so its pages open at once.
+
+Working out the county page reads a year of counts for every pupil in the county (about a
+second for 250,000 pupils) and every school's cohort measures, and an officer goes from the
+county to a school and back again. So the figures, before suppression (which is quick and
+done at every showing), are kept in Django's cache for ``ATTUNE_OVERSIGHT_KEEP_SECONDS``
+(default ten minutes). The key holds the authority, the range, the day and the newest
+register import in the authority's schools, so figures worked out before an import are never
+shown after it. Other changes (a key adult named, a check-in logged) show within the time
+kept; every page says when its figures were worked out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.utils import timezone
+
+from attune.attendance.county import CohortFigures
+from attune.attendance.models import AttendanceImport
+from attune.tenancy import scopes_disabled
+
+from . import selectors
+from .selectors import DateRange
+
+DEFAULT_KEEP_SECONDS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Kept[T]:
+    value: T
+    worked_out_at: datetime
+
+
+def keep_seconds() -> int:
+    return int(getattr(settings, "ATTUNE_OVERSIGHT_KEEP_SECONDS", DEFAULT_KEEP_SECONDS))
+
+
+def _newest_import(school_ids: list[int]) -> int:
+    with scopes_disabled():
+        newest = AttendanceImport.objects.filter(school_id__in=school_ids).aggregate(n=Max("id"))
+    return int(newest["n"] or 0)
+
+
+def _key(kind: str, school_ids: list[int], span: DateRange, today: date) -> str:
+    # The schools are part of the key: an authority that gains or loses a school starts afresh.
+    schools = hashlib.sha256(",".join(map(str, sorted(school_ids))).encode()).hexdigest()[:16]
+    newest = _newest_import(school_ids)
+    return f"oversight:{kind}:{schools}:{span.date_from}:{span.date_to}:{today}:{newest}"
+
+
+def school_counts(
+    school_ids: list[int], span: DateRange, today: date
+) -> Kept[dict[int, dict[str, int]]]:
+    """``selectors.school_counts``, kept."""
+    key = _key("counts", school_ids, span, today)
+    found: Kept[dict[int, dict[str, int]]] | None = cache.get(key)
+    if found is None:
+        found = Kept(selectors.school_counts(school_ids, span, today), timezone.now())
+        cache.set(key, found, keep_seconds())
+    return found
+
+
+def attendance_by_cohort(
+    school_ids: list[int], span: DateRange, today: date
+) -> Kept[list[CohortFigures]]:
+    """``selectors.attendance_by_cohort``, kept."""
+    key = _key("attendance", school_ids, span, today)
+    found: Kept[list[CohortFigures]] | None = cache.get(key)
+    if found is None:
+        found = Kept(selectors.attendance_by_cohort(school_ids, span), timezone.now())
+        cache.set(key, found, keep_seconds())
+    return found
+
+
+def worked_out_text(*kept: Kept[object]) -> str:
+    """When the oldest of these figures was worked out, for the page's notes."""
+    at = timezone.localtime(min(k.worked_out_at for k in kept))
+    minutes = keep_seconds() // 60
+    return (
+        f"Figures worked out at {at:%H:%M} on {at:%-d %B %Y}. They are kept for up to "
+        f"{minutes} minutes, and worked out again as soon as a school imports its registers."
+    )
