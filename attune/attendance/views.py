@@ -6,6 +6,7 @@ import csv
 import uuid
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -70,6 +71,8 @@ def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
 
 # --- the school page ------------------------------------------------------------------------
 
+PUPILS_PER_PAGE = 100
+
 
 @school_view(Permission.VIEW_ATTENDANCE)
 def school(request: SchoolRequest, urn: str) -> HttpResponse:
@@ -94,6 +97,8 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
         descending=data.get("order") == "desc",
     )
     page = school_reads.school_attendance_page(filters)
+    # Figures, bands and the PA/SA lists cover every pupil; only the rows drawn are paged.
+    rows = Paginator(page.pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "attendance/school.html",
@@ -101,6 +106,8 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
+            "rows": rows,
+            "pages": _page_links(request, rows),
             "columns": _sort_links(request, filters),
             "chart": {
                 "labels": [label for label, _ in page.bands],
@@ -118,12 +125,36 @@ def _sort_links(
     columns = []
     for key, label in SORT_CHOICES:
         query = request.GET.copy()
+        query.pop("page", None)  # a new order starts at the first page
         current = filters.sort == key
         query["sort"] = key
         query["order"] = "asc" if current and filters.descending else "desc" if current else "asc"
         aria = ("descending" if filters.descending else "ascending") if current else "none"
         columns.append({"key": key, "label": label, "query": query.urlencode(), "aria": aria})
     return columns
+
+
+def _page_links(request: SchoolRequest, rows: Page[Any]) -> dict[str, Any] | None:
+    """Links to the pages near this one (and the first and last), keeping filters and sort."""
+    if not rows.has_other_pages():
+        return None
+
+    def query(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return params.urlencode()
+
+    numbers: list[dict[str, Any]] = [
+        {"number": n, "query": query(n), "current": n == rows.number}
+        if isinstance(n, int)
+        else {"number": None}  # the gap ("…") between far-apart pages
+        for n in rows.paginator.get_elided_page_range(rows.number, on_each_side=2, on_ends=1)
+    ]
+    return {
+        "previous": query(rows.previous_page_number()) if rows.has_previous() else "",
+        "next": query(rows.next_page_number()) if rows.has_next() else "",
+        "numbers": numbers,
+    }
 
 
 # --- who needs attention --------------------------------------------------------------------
