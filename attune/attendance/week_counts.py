@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from attune.attendance.domain.calculations import (
@@ -359,9 +359,13 @@ def pupil_summaries(
             runs |= Q(week__range=(first, last))
         counted.append(weeks.filter(runs))
     for rows in counted:
-        values = rows.order_by().values_list("pupil_id", *FIELDS)
-        for pupil_id, *counts in values.iterator(chunk_size=20_000):
-            parts[pupil_id].append(AttendanceSummary(*counts))
+        # Added up per pupil in the database: a term is a dozen weeks a pupil, and turning
+        # each row into Python objects was most of a school page's time.
+        sums = rows.order_by().values("pupil_id").annotate(**{f"{f}_sum": Sum(f) for f in FIELDS})
+        for row in sums.values_list("pupil_id", *(f"{f}_sum" for f in FIELDS)).iterator(
+            chunk_size=20_000
+        ):
+            parts[row[0]].append(AttendanceSummary(*row[1:]))
     for start, end in split.edges:
         by_code: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
         found = (
