@@ -183,6 +183,9 @@ ATTUNE_SESSION_IDLE_MINUTES = envint("ATTUNE_SESSION_IDLE_MINUTES", 30)
 
 # Figures shown outside a school hide counts below this (oversight/domain/suppression.py).
 ATTUNE_SUPPRESSION_THRESHOLD = envint("ATTUNE_SUPPRESSION_THRESHOLD", 5)
+# How long the Virtual School's figures are kept before being worked out again; a register
+# import starts afresh at once (oversight/kept.py).
+ATTUNE_OVERSIGHT_KEEP_SECONDS = envint("ATTUNE_OVERSIGHT_KEEP_SECONDS", 600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

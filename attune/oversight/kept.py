@@ -28,8 +28,6 @@ from attune.tenancy import scopes_disabled
 from . import selectors
 from .selectors import DateRange
 
-DEFAULT_KEEP_SECONDS = 600
-
 
 @dataclass(frozen=True, slots=True)
 class Kept[T]:
@@ -38,7 +36,7 @@ class Kept[T]:
 
 
 def keep_seconds() -> int:
-    return int(getattr(settings, "ATTUNE_OVERSIGHT_KEEP_SECONDS", DEFAULT_KEEP_SECONDS))
+    return int(getattr(settings, "ATTUNE_OVERSIGHT_KEEP_SECONDS", 600))
 
 
 def _newest_import(school_ids: list[int]) -> int:
