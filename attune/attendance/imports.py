@@ -226,7 +226,8 @@ class _MarksWriter:
             ]
         # The weekly counts of every week with a new or changed mark, in this transaction.
         week_counts.refresh_across(
-            (school_id, pupil_id, week) for school_id, pupil_id, week, _, _ in counts
+            ((school_id, pupil_id, week) for school_id, pupil_id, week, _, _ in counts),
+            marks_deleted=False,
         )
         added: dict[tuple[int, Any], int] = defaultdict(int)
         replaced: dict[tuple[int, Any], int] = defaultdict(int)
