@@ -127,7 +127,8 @@ def attendance_csv_import(
             errors += _unknown_pupil_errors(school, by_upn, pupil_ids[urn])
         if errors:
             raise AttendanceImportRejected(errors)
-        writer = _MarksWriter(list(schools.values()), ImportKind.CSV, file_name, actor)
+        # In the file's order, so the summaries read in the order the schools appear.
+        writer = _MarksWriter([schools[urn] for urn in by_school], ImportKind.CSV, file_name, actor)
         writer.write(
             {
                 schools[urn].pk: {
