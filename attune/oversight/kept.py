@@ -79,8 +79,9 @@ def attendance_by_cohort(
 def worked_out_text(*kept: Kept[object]) -> str:
     """When the oldest of these figures was worked out, for the page's notes."""
     at = timezone.localtime(min(k.worked_out_at for k in kept))
-    minutes = keep_seconds() // 60
+    minutes = max(1, round(keep_seconds() / 60))
+    kept_for = "a minute" if minutes == 1 else f"{minutes} minutes"
     return (
         f"Figures worked out at {at:%H:%M} on {at:%-d %B %Y}. They are kept for up to "
-        f"{minutes} minutes, and worked out again as soon as a school imports its registers."
+        f"{kept_for}, and worked out again as soon as a school imports its registers."
     )

@@ -52,6 +52,7 @@ def test_the_second_opening_reads_the_kept_figures(
 
     assert counted(first) and not counted(second)
     assert "Figures worked out at" in page.text
+    assert "kept for up to 10 minutes" in page.text
     assert "Figures worked out at" in again.text
 
 
