@@ -134,7 +134,7 @@ _COUNTS = ",\n           ".join(
     f"count(*) FILTER (WHERE m.code = ANY(%({name})s))" for name in FIELDS
 )
 # Recount the touched weeks from the marks (the unique (pupil, date, session) index finds
-# each pupil's week), then drop any touched week left with no marks (marks deleted).
+# each pupil's week), then, if marks were deleted, drop any touched week left with none.
 _REFRESH_SQL = f"""
 WITH touched AS (
     SELECT * FROM unnest(%(schools)s::bigint[], %(pupils)s::uuid[], %(weeks)s::date[])
