@@ -13,6 +13,7 @@ kept; every page says when its figures were worked out.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,41 +40,37 @@ def keep_seconds() -> int:
     return int(getattr(settings, "ATTUNE_OVERSIGHT_KEEP_SECONDS", 600))
 
 
-def _newest_import(school_ids: list[int]) -> int:
-    with scopes_disabled():
-        newest = AttendanceImport.objects.filter(school_id__in=school_ids).aggregate(n=Max("id"))
-    return int(newest["n"] or 0)
-
-
-def _key(kind: str, school_ids: list[int], span: DateRange, today: date) -> str:
+def stamp(school_ids: list[int], span: DateRange, today: date) -> str:
+    """What the kept figures are keyed by; read once per page (one query, for the newest
+    import), then passed to each kept read."""
     # The schools are part of the key: an authority that gains or loses a school starts afresh.
     schools = hashlib.sha256(",".join(map(str, sorted(school_ids))).encode()).hexdigest()[:16]
-    newest = _newest_import(school_ids)
-    return f"oversight:{kind}:{schools}:{span.date_from}:{span.date_to}:{today}:{newest}"
+    with scopes_disabled():
+        newest = AttendanceImport.objects.filter(school_id__in=school_ids).aggregate(n=Max("id"))
+    return f"{schools}:{span.date_from}:{span.date_to}:{today}:{newest['n'] or 0}"
+
+
+def _kept[T](kind: str, stamp: str, work: Callable[[], T]) -> Kept[T]:
+    key = f"oversight:{kind}:{stamp}"
+    found: Kept[T] | None = cache.get(key)
+    if found is None:
+        found = Kept(work(), timezone.now())
+        cache.set(key, found, keep_seconds())
+    return found
 
 
 def school_counts(
-    school_ids: list[int], span: DateRange, today: date
+    school_ids: list[int], span: DateRange, today: date, stamp: str
 ) -> Kept[dict[int, dict[str, int]]]:
     """``selectors.school_counts``, kept."""
-    key = _key("counts", school_ids, span, today)
-    found: Kept[dict[int, dict[str, int]]] | None = cache.get(key)
-    if found is None:
-        found = Kept(selectors.school_counts(school_ids, span, today), timezone.now())
-        cache.set(key, found, keep_seconds())
-    return found
+    return _kept("counts", stamp, lambda: selectors.school_counts(school_ids, span, today))
 
 
 def attendance_by_cohort(
-    school_ids: list[int], span: DateRange, today: date
+    school_ids: list[int], span: DateRange, stamp: str
 ) -> Kept[list[CohortFigures]]:
     """``selectors.attendance_by_cohort``, kept."""
-    key = _key("attendance", school_ids, span, today)
-    found: Kept[list[CohortFigures]] | None = cache.get(key)
-    if found is None:
-        found = Kept(selectors.attendance_by_cohort(school_ids, span), timezone.now())
-        cache.set(key, found, keep_seconds())
-    return found
+    return _kept("attendance", stamp, lambda: selectors.attendance_by_cohort(school_ids, span))
 
 
 def worked_out_text(*kept: Kept[object]) -> str:

@@ -32,7 +32,6 @@ from .domain.suppression import (
 )
 from .selectors import MEASURES, ChildRow, ChildSummary, DateRange
 from .sharing import VIRTUAL_SCHOOL_COHORT_VALUES as VS_COHORTS
-from .sharing import shared_cohorts
 
 NO_FIGURE = "\u2013"  # an en dash: no figure at all (nothing to divide by), not a hidden one
 
@@ -232,10 +231,12 @@ def attendance_table(figures: list[CohortFigures], *, with_counts: bool) -> Tabl
 Link = Callable[[Any], str]
 
 
-def _knowable(school_ids: list[int], cohorts: tuple[str, ...] = VS_COHORTS) -> frozenset[int]:
+Sharing = dict[int, tuple[str, ...]]  # each school's shared cohorts (selectors.sharing_by_school)
+
+
+def _knowable(sharing: Sharing, cohorts: tuple[str, ...] = VS_COHORTS) -> frozenset[int]:
     """Schools sharing every one of ``cohorts`` (by default all): their children in them can
     be counted on their own pages."""
-    sharing = selectors.sharing_by_school(school_ids)
     return frozenset(pk for pk, shared in sharing.items() if set(cohorts) <= set(shared))
 
 
@@ -245,14 +246,16 @@ def county_page(
     """The county: cohort attendance against all pupils, then every school's counts."""
     schools = selectors.authority_schools(authority)
     ids = [s.pk for s in schools]
-    counts = kept.school_counts(ids, span, today)
-    figures = kept.attendance_by_cohort(ids, span, today)
+    stamp = kept.stamp(ids, span, today)
+    counts = kept.school_counts(ids, span, today, stamp)
+    figures = kept.attendance_by_cohort(ids, span, stamp)
+    sharing = selectors.sharing_by_school(ids)
     links = {s.pk: school_link(s) for s in schools} if school_link else None
     report = Report(f"{authority.name} Virtual School", span, filename="virtual-school-county")
     report.tables = [
         attendance_table(figures.value, with_counts=True),
-        schools_table(schools, counts.value, links, knowable=_knowable(ids)),
-        pep_table(schools, today, links),
+        schools_table(schools, counts.value, links, knowable=_knowable(sharing)),
+        pep_table(schools, sharing, today, links),
     ]
     report.notes = [*key_text(threshold()), pep_note(today), kept.worked_out_text(counts, figures)]
     return report
@@ -271,16 +274,17 @@ def school_page(
     school's), its cohort rates, and the children it shares, if any."""
     schools = selectors.authority_schools(authority)
     ids = [s.pk for s in schools]
-    counts = kept.school_counts(ids, span, today)
-    county = schools_table(schools, counts.value, knowable=_knowable(ids))
+    counts = kept.school_counts(ids, span, today, kept.stamp(ids, span, today))
+    sharing = selectors.sharing_by_school(ids)
+    county = schools_table(schools, counts.value, knowable=_knowable(sharing))
     row = next(r for r in county.rows if r.key == school.urn)
     figures = selectors.attendance_by_cohort([school.pk], span)
-    shared = shared_cohorts(school.pk)
+    shared = sharing[school.pk]
     report = Report(school.name, span, filename=f"virtual-school-{school.urn}")
     report.tables = [
         Table("Children in the Virtual School's cohorts", county.headers, [row]),
         attendance_table(figures, with_counts=False),
-        school_pep_table(schools, school, today),
+        school_pep_table(schools, sharing, school, today),
     ]
     if shared and with_children:
         children = selectors.shared_children(school, shared, today)
@@ -318,14 +322,16 @@ def pep_note(today: date) -> str:
     )
 
 
-def pep_table(schools: list[School], today: date, links: dict[int, str] | None = None) -> Table:
+def pep_table(
+    schools: list[School], sharing: Sharing, today: date, links: dict[int, str] | None = None
+) -> Table:
     """Looked-after children per school and how this term's PEP stands, counted today.
 
     Held, due and overdue add up to the looked-after children, in each row and in the total,
     so the table is suppressed with row and column totals: no hidden figure can be worked out
     along a row or down a column. Schools that share their looked-after children can be
     counted child by child (their PEP included), so, as in :func:`schools_table`, they get
-    primary suppression only and the rest are suppressed among themselves (two queries).
+    primary suppression only and the rest are suppressed among themselves (one query).
     """
     ids = [s.pk for s in schools]
     keys = [key for key, _ in pep_figures.PEP_MEASURES]
@@ -337,15 +343,15 @@ def pep_table(schools: list[School], today: date, links: dict[int, str] | None =
     if not schools:
         return Table(PEP_CAPTION, headers, [])
     counts = pep_figures.pep_counts(ids, today)
-    knowable = _knowable(ids, (Cohort.LOOKED_AFTER,))
+    knowable = _knowable(sharing, (Cohort.LOOKED_AFTER,))
     columns = [pep_figures.PEP_TOTAL[0], *keys]
     rows, total = _suppressed_by_school(schools, counts, columns, links, knowable, summed=True)
     return Table(PEP_CAPTION, headers, rows, total)
 
 
-def school_pep_table(schools: list[School], school: School, today: date) -> Table:
+def school_pep_table(schools: list[School], sharing: Sharing, school: School, today: date) -> Table:
     """A school's row of :func:`pep_table`, suppressed together with every other school."""
-    county = pep_table(schools, today)
+    county = pep_table(schools, sharing, today)
     row = next(r for r in county.rows if r.key == school.urn)
     return Table(PEP_SCHOOL_CAPTION, county.headers, [row])
 
