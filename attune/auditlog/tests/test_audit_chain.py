@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import uuid
 from typing import Any
 
 import pytest
 from django.test import RequestFactory
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.services import (
     AuditEntry,
+    _json,
+    _PerPupilPayload,
     audit_chain_verify,
     audit_log,
     audit_log_many,
@@ -207,3 +212,29 @@ def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> Non
 
     AuditEvent.objects.filter(pk=events[2].pk).update(changes={"added": 3})
     assert audit_chain_verify() == events[2].pk
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    common=st.fixed_dictionaries(
+        {
+            "school_id": st.one_of(st.none(), st.integers()),
+            "actor_label": st.text(),
+            "action": st.text(),
+            "object_id": st.text(),
+            "at": st.datetimes().map(lambda moment: moment.isoformat()),
+        }
+    ),
+    pupil_id=st.uuids(),
+    changes=st.dictionaries(
+        st.text(max_size=8),
+        st.one_of(st.integers(), st.text(), st.none(), st.dates(), st.lists(st.integers())),
+    ),
+)
+def test_the_per_child_payload_is_the_json_the_chain_hashes(
+    common: dict[str, Any], pupil_id: uuid.UUID, changes: dict[str, Any]
+) -> None:
+    """Verification re-hashes ``_json`` of each event's fields, so the fast template used for
+    many children must give the same text, whatever the values."""
+    payload = _PerPupilPayload(common)(pupil_id, _json(changes))
+    assert payload == _json({**common, "pupil_id": str(pupil_id), "changes": changes})
