@@ -28,7 +28,7 @@ from attune.attendance.domain.calculations import week_of
 from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
-from attune.auditlog.services import audit_log_per_pupil
+from attune.auditlog.services import PupilChanges, audit_log_per_pupil_across
 from attune.bulk import analyse_if_mostly_new, copy_lines, copy_text, delete_ids, insert_rows
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
@@ -53,6 +53,7 @@ CHANGE_COLUMNS = (
     "changed_at",
     "source_id",
 )
+PUPIL_LOOKUP_BATCH = 5_000  # UPNs a query (SQLite allows 32,766 parameters)
 CTF_BATCH = 500  # pupils written at a time, so a county-size CTF never sits in memory
 
 
@@ -117,14 +118,15 @@ def attendance_csv_import(
     # are the ids that exist (SessionMark has no database foreign key; see models.py).
     with transaction.atomic():
         schools = School.objects.in_bulk(list(by_school), field_name="urn")
-        pupil_ids: dict[str, dict[str, Any]] = {}
+        pupil_ids = _pupil_ids_across(
+            {schools[urn].pk: list(by_upn) for urn, by_upn in by_school.items() if urn in schools}
+        )
         for urn, by_upn in by_school.items():
             school = schools.get(urn)
             if school is None:
                 errors += _unknown_school_errors(urn, by_upn)
                 continue
-            pupil_ids[urn] = _pupil_ids(school, list(by_upn))
-            errors += _unknown_pupil_errors(school, by_upn, pupil_ids[urn])
+            errors += _unknown_pupil_errors(school, by_upn, pupil_ids[school.pk])
         if errors:
             raise AttendanceImportRejected(errors)
         # In the file's order, so the summaries read in the order the schools appear.
@@ -132,7 +134,8 @@ def attendance_csv_import(
         writer.write(
             {
                 schools[urn].pk: {
-                    pupil_ids[urn][upn]: [mark for _, mark in rows] for upn, rows in by_upn.items()
+                    pupil_ids[schools[urn].pk][upn]: [mark for _, mark in rows]
+                    for upn, rows in by_upn.items()
                 }
                 for urn, by_upn in by_school.items()
             }
@@ -143,6 +146,24 @@ def attendance_csv_import(
 def _pupil_ids(school: School, upns: list[str]) -> dict[str, Any]:
     with school_scope(school):
         return dict(Pupil.objects.filter(upn__in=upns).values_list("upn", "id"))
+
+
+def _pupil_ids_across(upns_by_school: dict[int, list[str]]) -> dict[int, dict[str, Any]]:
+    """Each school's pupils by UPN, for many schools in a few queries (a county's daily file
+    asked once per school: 600 queries). A UPN is matched only within its own school."""
+    found: dict[int, dict[str, Any]] = {school_id: {} for school_id in upns_by_school}
+    pairs = [(school_id, upn) for school_id, upns in upns_by_school.items() for upn in upns]
+    with scopes_disabled():
+        for start in range(0, len(pairs), PUPIL_LOOKUP_BATCH):
+            batch = set(pairs[start : start + PUPIL_LOOKUP_BATCH])
+            rows = Pupil.objects.filter(
+                school_id__in={school_id for school_id, _ in batch},
+                upn__in={upn for _, upn in batch},
+            ).values_list("school_id", "upn", "id")
+            for school_id, upn, pupil_id in rows:
+                if (school_id, upn) in batch:
+                    found[school_id][upn] = pupil_id
+    return found
 
 
 def _unknown_school_errors(urn: str, by_upn: dict[str, list[tuple[int, Mark]]]) -> list[RowError]:
@@ -183,8 +204,9 @@ class _MarksWriter:
 
     On PostgreSQL the comparison happens in the database, for every school at once: each batch
     is copied into a temporary table that carries each mark's school and import, then one
-    statement finds the marks that differ, updates them and writes their history, and adds the
-    new ones (``COMPARE_SQL``). Elsewhere (SQLite, for development and tests) each school's
+    statement finds the marks that differ, updates them and writes their history, adds the
+    new ones and adds the differences to the weekly and yearly counts (``COMPARE_SQL``).
+    Elsewhere (SQLite, for development and tests) each school's
     stored marks are read into Python and compared there; both give the same rows and counts
     (the import tests run on both).
     """
@@ -193,6 +215,8 @@ class _MarksWriter:
         self, schools: list[School], kind: str, file_name: str, actor: User | None
     ) -> None:
         self.schools = {school.pk: school for school in schools}
+        # A school's imports queue here until the first one commits (see ``week_counts``).
+        week_counts.lock_schools(self.schools)
         self.actor = actor
         self.now: datetime = timezone.now()
         with scopes_disabled():
@@ -219,22 +243,20 @@ class _MarksWriter:
         marks = {school_id: by_pupil for school_id, by_pupil in marks.items() if by_pupil}
         if not any(m for by_pupil in marks.values() for m in by_pupil.values()):
             return
+        # Both ways keep the weekly and yearly counts of every week with a new or changed
+        # mark, in this transaction.
         if self.in_sql:
             counts = self._compare_in_sql(marks)
         else:
             counts = [
                 row for school_id in marks for row in self._compare_in_python(school_id, marks)
             ]
-        # The weekly counts of every week with a new or changed mark, in this transaction.
-        week_counts.refresh_across(
-            ((school_id, pupil_id, week) for school_id, pupil_id, week, _, _ in counts),
-            marks_deleted=False,
-        )
         added: dict[tuple[int, Any], int] = defaultdict(int)
         replaced: dict[tuple[int, Any], int] = defaultdict(int)
-        for school_id, pupil_id, _, new, changed in counts:
+        for school_id, pupil_id, new, changed in counts:
             added[school_id, pupil_id] += new
             replaced[school_id, pupil_id] += changed
+        shares: list[PupilChanges] = []
         for school_id, by_pupil in marks.items():
             result, source = self.results[school_id], self.sources[school_id]
             audit: dict[Any, dict[str, int]] = {}
@@ -246,13 +268,10 @@ class _MarksWriter:
                 result.unchanged += len(pupil_marks) - new - changed
                 if new or changed:
                     audit[pupil_id] = {"added": new, "replaced": changed, "import": source.pk}
-            audit_log_per_pupil(
-                actor=self.actor,
-                school=self.schools[school_id],
-                action="attendance.marks.imported",
-                obj=source,
-                changes_by_pupil=audit,
-            )
+            shares.append(PupilChanges(self.schools[school_id], source, audit))
+        audit_log_per_pupil_across(
+            actor=self.actor, action="attendance.marks.imported", shares=shares
+        )
 
     def _compare_in_sql(self, marks: dict[int, dict[Any, list[Mark]]]) -> list[Counted]:
         """PostgreSQL: COPY the batch into a temporary table and compare set against set."""
@@ -267,16 +286,20 @@ class _MarksWriter:
             sources = {school_id: source.pk for school_id, source in self.sources.items()}
             copy_lines(INCOMING, INCOMING_COLUMNS, _incoming_lines(marks, sources))
             cursor.execute(f"ANALYZE {INCOMING}")
-            cursor.execute(COMPARE_SQL, {"now": self.now})
-            counted: list[Counted] = cursor.fetchall()
-            analyse_if_mostly_new(MARKS, sum(row[3] for row in counted), len(counted))
+            cursor.execute(PLAN_BY_INDEX_SQL)
+            try:
+                cursor.execute(COMPARE_SQL, {"now": self.now, **week_counts.COLUMN_CODES})
+                counted: list[Counted] = cursor.fetchall()
+            finally:
+                cursor.execute(PLAN_AS_USUAL_SQL)
+            analyse_if_mostly_new(MARKS, sum(row[2] for row in counted), len(counted))
             return counted
 
     def _compare_in_python(
         self, school_id: int, marks: dict[int, dict[Any, list[Mark]]]
     ) -> list[Counted]:
         """Any database: read one school's stored marks for these pupils and dates, compare,
-        write."""
+        write, and count the touched weeks again."""
         by_pupil = marks[school_id]
         existing = self._existing(school_id, by_pupil)
         source_id, now = self.sources[school_id].pk, self.now
@@ -302,9 +325,14 @@ class _MarksWriter:
         delete_ids(SessionMark, stale)
         insert_rows(SessionMark, MARK_COLUMNS, new_rows)
         insert_rows(MarkChange, CHANGE_COLUMNS, changes)
+        week_counts.refresh(school_id, counts)
+        by_pupil_counted: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+        for (pupil_id, _), (new, changed) in counts.items():
+            by_pupil_counted[pupil_id][0] += new
+            by_pupil_counted[pupil_id][1] += changed
         return [
-            (school_id, pupil_id, week, new, changed)
-            for (pupil_id, week), (new, changed) in counts.items()
+            (school_id, pupil_id, new, changed)
+            for pupil_id, (new, changed) in by_pupil_counted.items()
         ]
 
     def _existing(
@@ -339,8 +367,8 @@ class _MarksWriter:
         return list(self.results.values())
 
 
-# (school id, pupil id, week, marks added, marks replaced): what a comparison changed.
-Counted = tuple[int, Any, date, int, int]
+# (school id, pupil id, marks added, marks replaced): what a comparison changed.
+Counted = tuple[int, Any, int, int]
 
 
 def _enqueue_attention(school_ids: list[int]) -> None:
@@ -395,9 +423,18 @@ CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} (
     code varchar(2) NOT NULL, original_code varchar(3) NOT NULL, minutes_late smallint
 ) ON COMMIT DROP
 """
+# Every join in the comparison finds its rows through a unique index: a batch is a small
+# share of a county's marks, and hashing instead read all of them (95 million by July) and all
+# the weekly counts, three times slower on a county's daily file already by November. Compiling
+# the statement (JIT) cost more than it saved.
+PLAN_BY_INDEX_SQL = (
+    "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off"
+)
+PLAN_AS_USUAL_SQL = "RESET enable_hashjoin; RESET enable_mergejoin; RESET jit"
 # One join of the batch with the stored marks finds both the new marks (no stored row) and
 # the ones that differ; the same statement adds the new, updates the changed in place, keeps
-# their old values as history and counts both per pupil. Data-modifying CTEs each run exactly
+# their old values as history, adds the differences to the weekly and yearly counts
+# (``week_counts.CHANGES_SQL``) and counts both per pupil. Data-modifying CTEs each run exactly
 # once on the same snapshot, and touch different rows, so the order between them is immaterial.
 COMPARE_SQL = f"""
 WITH differing AS MATERIALIZED (
@@ -427,10 +464,9 @@ WITH differing AS MATERIALIZED (
     SELECT school_id, pupil_id, date, session, old_code, old_original, old_late,
            code, original_code, minutes_late, %(now)s, source_id
     FROM differing WHERE mark_id IS NOT NULL
-)
-SELECT school_id, pupil_id, date_trunc('week', date)::date,
-       count(*) FILTER (WHERE mark_id IS NULL), count(mark_id)
-FROM differing GROUP BY 1, 2, 3
+), {week_counts.CHANGES_SQL.strip()}
+SELECT school_id, pupil_id, count(*) FILTER (WHERE mark_id IS NULL), count(mark_id)
+FROM differing GROUP BY 1, 2
 """  # noqa: S608 (the table names are our own)
 
 

@@ -135,17 +135,23 @@ class MarkChange(SchoolOwned):
 
 
 class SessionCounts(SchoolOwned):
-    """Session counts for one pupil over a stretch, counted the way ``summarise`` does."""
+    """Session counts for one pupil over a stretch, counted the way ``summarise`` does.
+
+    Plain (signed) small integers: an import adds what it changed with one upsert
+    (``week_counts.CHANGES_SQL``), and PostgreSQL checks a column's constraints on the row it
+    proposes to insert before finding the row it then updates, where a difference can be
+    negative. The counts themselves never are (the tests hold them to a rebuild).
+    """
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
-    possible = models.PositiveSmallIntegerField(default=0)
-    present = models.PositiveSmallIntegerField(default=0)
-    approved_activity = models.PositiveSmallIntegerField(default=0)
-    authorised_absence = models.PositiveSmallIntegerField(default=0)
-    unauthorised_absence = models.PositiveSmallIntegerField(default=0)
-    late_before_close = models.PositiveSmallIntegerField(default=0)
-    late_after_close = models.PositiveSmallIntegerField(default=0)
-    not_counted = models.PositiveSmallIntegerField(default=0)
+    possible = models.SmallIntegerField(default=0)
+    present = models.SmallIntegerField(default=0)
+    approved_activity = models.SmallIntegerField(default=0)
+    authorised_absence = models.SmallIntegerField(default=0)
+    unauthorised_absence = models.SmallIntegerField(default=0)
+    late_before_close = models.SmallIntegerField(default=0)
+    late_after_close = models.SmallIntegerField(default=0)
+    not_counted = models.SmallIntegerField(default=0)
 
     class Meta:
         abstract = True

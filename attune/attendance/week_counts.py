@@ -6,10 +6,19 @@ Why: a county's figures over a school year scanned ~95 million marks and took ov
 year is one row a pupil. Any date range stays exact: whole years and whole weeks come from the
 counts and the odd days at either end from the marks (``domain.calculations.split_range``).
 
-Everything that writes or deletes marks calls ``refresh`` with the (pupil, day) pairs it
-touched, in its own transaction, and the weeks are counted again from the marks (never by
-adding differences, so a count can't drift from the marks it stands for). ``rebuild`` counts
-a whole school again (``attune rebuild_attendance_counts``).
+Two ways keep them, both inside the transaction that writes the marks:
+
+- On PostgreSQL the importer adds what it changed (``CHANGES_SQL``): the same statement that
+  adds and replaces marks knows each replaced mark's old code, so each touched week and year
+  gains its new marks' codes and loses the old ones'. Recounting instead read every mark of
+  every touched week and every week of every touched year, a third of a county's daily import
+  (``docs/attendance-storage.md``). It is exact because a school's imports queue on a lock
+  (``lock_schools``), so the old code a comparison read is the one it replaces.
+- Anything else (and every writer on SQLite) calls ``refresh`` with the (pupil, day) pairs it
+  touched, and those weeks are counted again from the marks.
+
+``rebuild`` counts a whole school again from its marks (``attune rebuild_attendance_counts``);
+the tests hold both ways to it.
 """
 
 from __future__ import annotations
@@ -72,48 +81,28 @@ COLUMN_CODES: dict[str, list[str]] = {
 
 
 def refresh(school_id: int, touched: Iterable[tuple[Any, date]]) -> int:
-    """Count again the weeks (and their years) holding these (pupil id, day) pairs; returns
-    the weeks counted.
+    """Count again the weeks (and their years) holding these (pupil id, day) pairs, dropping
+    any left without marks; returns the weeks counted.
 
-    Call it inside the transaction that wrote or deleted the marks.
+    Call it inside the transaction that wrote or deleted the marks. The rows are sorted so
+    that two writers at once take their row locks in the same order.
     """
-    return refresh_across((school_id, pupil_id, day) for pupil_id, day in touched)
-
-
-def refresh_across(touched: Iterable[tuple[int, Any, date]], *, marks_deleted: bool = True) -> int:
-    """``refresh`` for (school id, pupil id, day) triples from any number of schools at once
-    (a county's daily file): on PostgreSQL the same few statements whatever the schools.
-
-    ``marks_deleted=False`` (an import only adds and replaces marks) skips looking for weeks
-    left without marks, which was a tenth of a county's daily import. The rows are sorted so
-    that two imports at once take their row locks in the same order.
-    """
-    pairs = sorted({(school_id, pupil_id, week_of(day)) for school_id, pupil_id, day in touched})
+    pairs = sorted({(pupil_id, week_of(day)) for pupil_id, day in touched})
     if not pairs:
         return 0
-    years = sorted(
-        {(school_id, pupil_id, year_of_week(week)) for school_id, pupil_id, week in pairs}
-    )
+    years = sorted({(pupil_id, year_of_week(week)) for pupil_id, week in pairs})
     if connection.vendor == "postgresql":
-        _refresh_sql(pairs, marks_deleted)
-        _refresh_years_sql(years)
+        _refresh_sql(school_id, pairs)
+        _refresh_years_sql(school_id, years)
     else:
-        for school_id, group in _by_school(pairs).items():
-            _refresh_portable(school_id, group)
-        for school_id, group in _by_school(years).items():
-            _refresh_years_portable(school_id, group)
+        _refresh_portable(school_id, pairs)
+        _refresh_years_portable(school_id, years)
     return len(pairs)
-
-
-def _by_school(rows: Sequence[tuple[int, Any, Any]]) -> dict[int, list[tuple[Any, Any]]]:
-    grouped: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
-    for school_id, pupil_id, when in rows:
-        grouped[school_id].append((pupil_id, when))
-    return grouped
 
 
 def rebuild(school_id: int) -> int:
     """Count every week of one school again from its marks; returns the weeks written."""
+    lock_schools([school_id])
     with scopes_disabled():
         WeekCounts.objects.filter(school_id=school_id).delete()
         YearCounts.objects.filter(school_id=school_id).delete()
@@ -207,37 +196,83 @@ WHERE w.pupil_id = t.pupil_id AND w.week = t.week AND w.school_id = t.school_id
         AND m.school_id = t.school_id)
 """  # noqa: S608 (the table names are our own)
 
+# What a batch of compared marks changed, added to the weekly and yearly counts: CTEs for a
+# statement whose ``differing`` rows carry school_id, pupil_id, date, code and old_code (NULL
+# for a new mark). A column gains a new mark's code and loses the code it replaced; a week or
+# year not counted yet is inserted with its new marks (the columns are signed: see
+# ``SessionCounts``). Parameters: COLUMN_CODES.
+_DELTAS = ",\n           ".join(
+    f"count(*) FILTER (WHERE d.code = ANY(%({name})s))"
+    f" - count(*) FILTER (WHERE d.old_code = ANY(%({name})s))"
+    for name in FIELDS
+)
+_WEEK_OF_MARK = "date_trunc('week', d.date)::date"
+
+
+def _changes_sql(table: str, key: str, key_of_mark: str) -> str:
+    return f"""
+{key}s_changed AS (
+    INSERT INTO {table} AS c (school_id, pupil_id, {key}, {_COUNT_COLUMNS})
+    SELECT d.school_id, d.pupil_id, {key_of_mark},
+           {_DELTAS}
+    FROM differing d GROUP BY 1, 2, 3
+    ON CONFLICT (pupil_id, {key}) DO UPDATE SET
+        {", ".join(f"{name} = c.{name} + EXCLUDED.{name}" for name in FIELDS)}
+)"""  # noqa: S608 (the table names are our own)
+
+
+CHANGES_SQL = (
+    _changes_sql(_WEEKS, "week", _WEEK_OF_MARK)
+    + ","
+    + _changes_sql(_YEARS, "year", _YEAR_OF_WEEK.replace("w.week", _WEEK_OF_MARK))
+)
+
+# Two writers of one school's marks at once would each add differences read before the other
+# wrote; a transaction-level advisory lock per school makes them queue instead.
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id"
+_MARKS_LOCK = 0x4D41524B  # 'MARK': keeps these locks apart from any other advisory lock
+
+
+def lock_schools(school_ids: Iterable[int]) -> None:
+    """PostgreSQL: hold each school's marks lock until the transaction ends (in id order, so
+    two writers never wait on each other crosswise). Elsewhere a writer has the database to
+    itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [_MARKS_LOCK, sorted(set(school_ids))])
+
+
 _BATCH = 50_000
 
 
-def _refresh_sql(pairs: Sequence[tuple[int, Any, date]], marks_deleted: bool) -> None:
+def _refresh_sql(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), _BATCH):
             batch = pairs[start : start + _BATCH]
             params: dict[str, Any] = {
-                "schools": [school_id for school_id, _, _ in batch],
-                "pupils": [pupil_id for _, pupil_id, _ in batch],
-                "weeks": [week for _, _, week in batch],
+                "schools": [school_id] * len(batch),
+                "pupils": [pupil_id for pupil_id, _ in batch],
+                "weeks": [week for _, week in batch],
                 **COLUMN_CODES,
             }
             cursor.execute(_REFRESH_SQL, params)
             # The years are added up from these weeks next (see ``analyse_if_mostly_new``).
             analyse_if_mostly_new(_WEEKS, cursor.rowcount, len(batch))
-            if marks_deleted:
-                cursor.execute(_EMPTIED_SQL, params)
+            cursor.execute(_EMPTIED_SQL, params)
 
 
-def _refresh_years_sql(years: Sequence[tuple[int, Any, int]]) -> None:
+def _refresh_years_sql(school_id: int, years: Sequence[tuple[Any, int]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(years), _BATCH):
             batch = years[start : start + _BATCH]
-            bounds = [weeks_of_year(year) for _, _, year in batch]
+            bounds = [weeks_of_year(year) for _, year in batch]
             cursor.execute(
                 _REFRESH_YEARS_SQL,
                 {
-                    "schools": [school_id for school_id, _, _ in batch],
-                    "pupils": [pupil_id for _, pupil_id, _ in batch],
-                    "years": [year for _, _, year in batch],
+                    "schools": [school_id] * len(batch),
+                    "pupils": [pupil_id for pupil_id, _ in batch],
+                    "years": [year for _, year in batch],
                     "firsts": [first for first, _ in bounds],
                     "lasts": [last for _, last in bounds],
                 },
