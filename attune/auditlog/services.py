@@ -141,31 +141,17 @@ class PupilChanges:
     changes_by_pupil: Mapping[uuid.UUID, dict[str, Any]]
 
 
-def audit_log_per_pupil(
-    *,
-    actor: User | None,
-    school: School,
-    action: str,
-    obj: Any,
-    changes_by_pupil: Mapping[uuid.UUID, dict[str, Any]],
-) -> int:
-    """One event per child for one action on one object (an import touching many children).
-
-    The events and their chain are exactly what ``audit_log_many`` would write, but built as
-    plain rows and, on PostgreSQL, written with COPY: a county's daily import touches 250,000
-    children, and building a model instance for each was half the import's time
-    (``docs/county-scale.md``). Returns the number of events written.
-    """
-    return audit_log_per_pupil_across(
-        actor=actor, action=action, shares=[PupilChanges(school, obj, changes_by_pupil)]
-    )
-
-
 def audit_log_per_pupil_across(
     *, actor: User | None, action: str, shares: Sequence[PupilChanges]
 ) -> int:
-    """``audit_log_per_pupil`` for many schools at once (a county's daily file): each school's
-    events join its own chain, and all of them are written with one COPY."""
+    """One event per child for one action on each school's object (an import touching many
+    children, in many schools).
+
+    Each school's events join its own chain, exactly as ``audit_log_many`` would write them,
+    but built as plain rows and, on PostgreSQL, written with one COPY: a county's daily import
+    touches 250,000 children, and building a model instance for each was half the import's
+    time (``docs/county-scale.md``). Returns the number of events written.
+    """
     shares = [share for share in shares if share.changes_by_pupil]
     if not shares:
         return 0

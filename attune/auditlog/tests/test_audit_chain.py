@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.services import (
     AuditEntry,
+    PupilChanges,
     _json,
     _PerPupilPayload,
     audit_chain_verify,
     audit_log,
     audit_log_many,
-    audit_log_per_pupil,
+    audit_log_per_pupil_across,
 )
 from attune.testing import SchoolWorld
 
@@ -184,15 +185,19 @@ def test_many_events_written_at_once_chain_like_single_ones(world: SchoolWorld) 
 def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> None:
     """The fast per-child path (COPY on PostgreSQL) writes what the ordinary path would."""
     before = record(world)
-    written = audit_log_per_pupil(
+    written = audit_log_per_pupil_across(
         actor=world.teacher,
-        school=world.school,
         action="attendance.marks.imported",
-        obj=world.school,
-        changes_by_pupil={
-            world.child.pk: {"added": 4, "token": "x"},
-            world.looked_after_child.pk: {"added": 2},
-        },
+        shares=[
+            PupilChanges(
+                world.school,
+                world.school,
+                {
+                    world.child.pk: {"added": 4, "token": "x"},
+                    world.looked_after_child.pk: {"added": 2},
+                },
+            )
+        ],
     )
     after = record(world)
 
@@ -212,6 +217,30 @@ def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> Non
 
     AuditEvent.objects.filter(pk=events[2].pk).update(changes={"added": 3})
     assert audit_chain_verify() == events[2].pk
+
+
+def test_one_call_for_many_schools_extends_each_schools_own_chain(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    before = record(world)
+    written = audit_log_per_pupil_across(
+        actor=None,
+        action="attendance.marks.imported",
+        shares=[
+            PupilChanges(world.school, world.school, {world.child.pk: {"added": 2}}),
+            PupilChanges(other_world.school, other_world.school, {}),  # nothing: no event
+            PupilChanges(other_world.school, other_world.school, {other_world.child.pk: {}}),
+        ],
+    )
+
+    assert written == 2
+    assert audit_chain_verify() is None
+    ours = AuditEvent.objects.filter(school=world.school).order_by("id")
+    theirs = AuditEvent.objects.filter(school=other_world.school).order_by("id")
+    assert [e.pupil_id for e in ours] == [world.child.pk, world.child.pk]
+    assert ours[1].previous_hash == before.entry_hash
+    assert [(e.pupil_id, e.previous_hash) for e in theirs] == [(other_world.child.pk, GENESIS)]
+    assert {e.actor_label for e in [*ours[1:], *theirs]} == {"system"}
 
 
 @settings(max_examples=200, deadline=None)
