@@ -1,0 +1,61 @@
+"""What one county daily import's audit events cost: 250,000 per-child events for 600 schools.
+
+Run it with ``DATABASE_URL=postgres://... .venv/bin/python -m benchmarks.audit_events_bulk`` (or
+without, on SQLite in a throwaway folder). It makes 600 schools and, four times over (four
+school days, so the table grows as it would), writes one event for each of 417 children per
+school through ``audit_log_per_pupil_across``, the call the register import makes: lock the
+600 chain heads, hash each child's event onto its school's chain, write them all with one
+COPY (PostgreSQL) and move the heads.
+
+"CPU s" is this process's own time (hashing, formatting rows); the rest of the wall time is
+the database writing the rows and their indexes. Figures go to stdout and
+``benchmarks/results/audit_events_bulk-<database>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks.pupil_list import _setup_django
+
+SCHOOLS, CHILDREN, DAYS = 600, 417, 4
+
+
+def main() -> None:
+    vendor = _setup_django()
+    from django.db import transaction
+
+    from attune import testing
+    from attune.auditlog.services import PupilChanges, audit_log_per_pupil_across
+
+    schools = [testing.school(urn=str(300_000 + n), name=f"School {n}") for n in range(SCHOOLS)]
+    children = {school.pk: [uuid.uuid4() for _ in range(CHILDREN)] for school in schools}
+    days = []
+    for day in range(DAYS):
+        shares = [
+            PupilChanges(
+                school,
+                school,
+                {child: {"added": 2, "import": day} for child in children[school.pk]},
+            )
+            for school in schools
+        ]
+        started, cpu = time.perf_counter(), time.process_time()
+        with transaction.atomic():
+            written = audit_log_per_pupil_across(
+                actor=None, action="attendance.marks.imported", shares=shares
+            )
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        days.append({"events": written, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
+        print(f"day {day + 1}: {written:,} events, {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
+    out = Path(__file__).parent / "results" / f"audit_events_bulk-{vendor}.json"
+    payload = {"database": vendor, "machine": platform.machine(), "days": days}
+    out.write_text(json.dumps(payload, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
