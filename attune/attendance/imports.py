@@ -143,11 +143,6 @@ def attendance_csv_import(
         return writer.finish()
 
 
-def _pupil_ids(school: School, upns: list[str]) -> dict[str, Any]:
-    with school_scope(school):
-        return dict(Pupil.objects.filter(upn__in=upns).values_list("upn", "id"))
-
-
 def _pupil_ids_across(upns_by_school: dict[int, list[str]]) -> dict[int, dict[str, Any]]:
     """Each school's pupils by UPN, for many schools in a few queries (a county's daily file
     asked once per school: 600 queries). A UPN is matched only within its own school."""
@@ -504,7 +499,7 @@ def attendance_ctf_import(
             rows = [_pupil_row(p, school, groups.get(p.upn)) for p in batch]
             done = _SchoolImporter(school, today, actor).run(rows)
             _add_counts(pupils, done)
-            ids = _pupil_ids(school, [p.upn for p in batch])
+            ids = _pupil_ids_across({school.pk: [p.upn for p in batch]})[school.pk]
             marks: dict[Any, list[Mark]] = {}
             for pupil in batch:
                 own, skipped = _own_marks(pupil, header)

@@ -103,9 +103,8 @@ def audit_log_many(
     if not entries:
         return []
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            chain=chain_name(school.pk if school else None)
-        )
+        name = chain_name(school.pk if school else None)
+        head = _locked_heads([name])[name]
         now = timezone.now()
         previous = head.last_hash
         events: list[AuditEvent] = []
@@ -187,13 +186,21 @@ def audit_log_per_pupil_across(
 
 
 def _locked_heads(chains: list[str]) -> dict[str, AuditChainHead]:
-    """The chains' heads, created if new, locked until the transaction ends (in name order,
-    as every writer takes them)."""
-    AuditChainHead.objects.bulk_create(
-        [AuditChainHead(chain=name) for name in chains], ignore_conflicts=True
-    )
-    locked = AuditChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")
-    return {head.chain: head for head in locked}
+    """The chains' heads, locked until the transaction ends (in name order), created if new:
+    one query when they all exist, as they do after a school's first event."""
+
+    def lock(names: list[str]) -> dict[str, AuditChainHead]:
+        heads = AuditChainHead.objects.select_for_update().filter(chain__in=names)
+        return {head.chain: head for head in heads.order_by("chain")}
+
+    heads = lock(chains)
+    missing = [name for name in chains if name not in heads]
+    if missing:
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=name) for name in missing], ignore_conflicts=True
+        )
+        heads |= lock(missing)
+    return heads
 
 
 # (pupil id, changes as JSON, previous hash, entry hash): one event's varying part.
