@@ -136,17 +136,21 @@ def _supervision(school: School, rng: random.Random, today: date) -> list[Superv
         .annotate(since=Min("started_on"))
         .values_list("key_adult_id", "since")
     )
+    if lead is None:
+        return []
+    supervised = [s for s in key_adults if s.pk != lead.pk]
+    # Every fifth long-standing key adult has slipped: nothing formal for a couple of months.
+    # Chosen among those who have been key adults long enough to be overdue, so the demo always
+    # shows some, whatever order the generated ids fall in.
+    settled = [s for s in supervised if first_day.get(s.pk, today) <= today - timedelta(days=120)]
+    slipped = {s.pk for s in settled[::5]}
     rows = []
-    for number, adult in enumerate(key_adults):
-        supervisor = lead if lead is not None and lead.pk != adult.pk else None
-        if supervisor is None:
-            continue
+    for adult in supervised:
         since = first_day.get(adult.pk, today)
-        # Every fifth key adult has slipped: nothing formal for the last couple of months.
-        gap = 70 if number % 5 == 2 else 0
+        gap = 70 if adult.pk in slipped else 0
         day = max(since, today - timedelta(days=200)) + timedelta(days=rng.randrange(3, 20))
         while day <= today - timedelta(days=gap):
-            rows.append(_one(school, SupervisionKind.FORMAL, day, supervisor, adult, rng))
+            rows.append(_one(school, SupervisionKind.FORMAL, day, lead, adult, rng))
             if rng.random() < 0.3 and len(peers) > 1:
                 peer = rng.choice([p for p in peers if p.pk != adult.pk])
                 other = day + timedelta(days=rng.randrange(7, 20))
