@@ -55,7 +55,9 @@ class _PerPupilPayload:
         self.between, self.after = rest.split(pupil)
 
     def __call__(self, pupil_id: Any, changes_json: str) -> str:
-        return f"{self.before}{changes_json}{self.between}{_json(str(pupil_id))}{self.after}"
+        # A UUID's text needs no escaping, so its JSON is the text in quotes.
+        pupil = f'"{pupil_id}"' if isinstance(pupil_id, uuid.UUID) else _json(str(pupil_id))
+        return f"{self.before}{changes_json}{self.between}{pupil}{self.after}"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -215,8 +217,15 @@ def _chained(
     rows: list[_Chained] = []
     payload = _PerPupilPayload(common)
     sha256 = hashlib.sha256
+    written: dict[tuple[Any, ...], str] = {}
     for pupil_id, changes in changes_by_pupil.items():
-        masked = _json(_masked(changes))
+        # An import's changes repeat a handful of shapes ({"added": 2, ...}): each is written
+        # as JSON once. The key carries each value's type, as 1, 1.0 and True are equal keys.
+        try:
+            key = tuple((name, type(value), value) for name, value in changes.items())
+            masked = written.get(key) or written.setdefault(key, _json(_masked(changes)))
+        except TypeError:  # a value that cannot be a key (a list, a dict)
+            masked = _json(_masked(changes))
         entry_hash = sha256(f"{previous}|{payload(pupil_id, masked)}".encode()).hexdigest()
         rows.append((pupil_id, masked, previous, entry_hash))
         previous = entry_hash
@@ -248,8 +257,10 @@ def _shared(common: dict[str, Any], at: datetime) -> tuple[Any, ...]:
 def _copy_lines(common: dict[str, Any], at: datetime, rows: list[_Chained]) -> Iterator[str]:
     """COPY text lines: the columns every event shares are written once."""
     prefix = "".join(f"{copy_text(value)}\t" for value in _shared(common, at))
+    escaped: dict[str, str] = {}
     for pupil_id, changes, previous_hash, entry_hash in rows:
-        yield f"{prefix}{pupil_id}\t{copy_text(changes)}\t{previous_hash}\t{entry_hash}\n"
+        text = escaped.get(changes) or escaped.setdefault(changes, copy_text(changes))
+        yield f"{prefix}{pupil_id}\t{text}\t{previous_hash}\t{entry_hash}\n"
 
 
 def _events(common: dict[str, Any], at: datetime, rows: list[_Chained]) -> Iterator[AuditEvent]:
@@ -293,6 +304,7 @@ def audit_chain_verify(school: School | None = None) -> int | None:
     if school is not None:
         events = events.filter(school=school)
     previous: dict[str, str] = {}
+    last_ids: dict[str, int] = {}
     for event in events.iterator():
         chain = chain_name(event.school_id)
         expected_previous = previous.get(chain, GENESIS)
@@ -303,10 +315,13 @@ def audit_chain_verify(school: School | None = None) -> int | None:
         ):
             return event.pk
         previous[chain] = event.entry_hash
-    return _truncated_chain(previous, school)
+        last_ids[chain] = event.pk
+    return _truncated_chain(previous, last_ids, school)
 
 
-def _truncated_chain(tails: dict[str, str], school: School | None) -> int | None:
+def _truncated_chain(
+    tails: dict[str, str], last_ids: dict[str, int], school: School | None
+) -> int | None:
     """Events deleted from the end of a chain leave its head pointing past the last event.
 
     Returns the id of the last surviving event of such a chain (0 if it has none left).
@@ -317,6 +332,5 @@ def _truncated_chain(tails: dict[str, str], school: School | None) -> int | None
     for head in heads:
         tail = tails.get(head.chain, GENESIS)
         if head.last_hash != tail:
-            last = AuditEvent.objects.filter(entry_hash=tail).values_list("pk", flat=True).first()
-            return last or 0
+            return last_ids.get(head.chain, 0)
     return None

@@ -219,6 +219,34 @@ def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> Non
     assert audit_chain_verify() == events[2].pk
 
 
+def test_equal_looking_changes_keep_their_own_json(world: SchoolWorld) -> None:
+    """Each distinct set of changes is written as JSON once per call; 1 and True are equal
+    dictionary keys in Python, but not the same JSON, and a list cannot be a key at all."""
+    audit_log_per_pupil_across(
+        actor=None,
+        action="attendance.marks.imported",
+        shares=[
+            PupilChanges(
+                world.school,
+                world.school,
+                {world.child.pk: {"late": 1}, world.looked_after_child.pk: {"late": True}},
+            ),
+            PupilChanges(world.school, world.school, {world.child.pk: {"days": [1, 2]}}),
+            PupilChanges(world.school, world.school, {world.child.pk: {"late": 1.5}}),
+        ],
+    )
+
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.changes for e in events] == [
+        {"late": 1},
+        {"late": True},
+        {"days": [1, 2]},
+        {"late": 1.5},
+    ]
+    assert type(events[1].changes["late"]) is bool
+    assert audit_chain_verify() is None
+
+
 def test_one_call_for_many_schools_extends_each_schools_own_chain(
     world: SchoolWorld, other_world: SchoolWorld
 ) -> None:
