@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
+from django.db import IntegrityError, transaction
 
+from attune.attendance import imports
 from attune.attendance.imports import AttendanceImportRejected, attendance_csv_import
 from attune.attendance.models import AttendanceImport, MarkChange, SessionMark, WeekCounts
 from attune.auditlog.models import AuditEvent
@@ -202,6 +206,27 @@ def test_a_pupil_of_another_school_is_unknown_here(
     assert "Hollybrook Primary School has no pupil with UPN" in error.message
 
 
+def test_the_writer_never_touches_another_schools_mark(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    """Pupil ids come from the school's own roll, so this cannot happen through an import; if
+    it ever did, the other school's mark stays as it was (SQLite refuses the duplicate row,
+    PostgreSQL leaves the mark out)."""
+    run(csv_file(f"100009,{other_world.child.upn},2026-09-07,AM,/,"))
+    stolen: dict[Any, list[imports.Mark]] = {
+        other_world.child.pk: [(date(2026, 9, 7), "AM", "N", "N", None)]
+    }
+
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        writer = imports._MarksWriter("csv", "odd.csv", None, [world.school])
+        writer.write({world.school.pk: stolen})
+        writer.finish()
+
+    assert marks(other_world) == [(other_world.child.upn, date(2026, 9, 7), "AM", "/", "/", None)]
+    with school_scope(other_world.school):
+        assert not MarkChange.objects.exists()
+
+
 def test_one_file_can_carry_two_schools(world: SchoolWorld, other_world: SchoolWorld) -> None:
     run(
         csv_file(
@@ -243,6 +268,49 @@ def test_a_file_for_two_schools_keeps_each_schools_import_history_and_counts_apa
                 (date(2026, 9, 7), 1 if w is world else 2)
             ]
         assert audit_chain_verify(w.school) is None
+
+
+def test_in_small_batches_each_child_gets_one_event_with_all_their_marks(
+    world: SchoolWorld, other_world: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file is written a batch at a time; a child whose rows fall in two batches, or a school
+    first seen in a later batch, still make one event each and one import record a school."""
+    monkeypatch.setattr(imports, "CSV_BATCH", 2)
+    text = good(world) + f"100009,{other_world.child.upn},2026-09-07,AM,N,\n"
+
+    results = attendance_csv_import(stream=io.StringIO(text), file_name="day.csv", today=TODAY)
+
+    assert [(r.school.urn, r.added, r.unchanged) for r in results] == [
+        ("100001", 5, 0),
+        ("100009", 1, 0),
+    ]
+    events = AuditEvent.objects.filter(action="attendance.marks.imported")
+    assert sorted((e.pupil_id, e.changes["added"]) for e in events) == sorted(
+        [(world.child.pk, 3), (world.looked_after_child.pk, 2), (other_world.child.pk, 1)]
+    )
+    assert counts(world)[:3] == (5, 0, 1) and counts(other_world)[:3] == (1, 0, 1)
+    assert audit_chain_verify() is None
+
+
+def test_a_bad_row_in_a_later_batch_undoes_the_batches_already_written(
+    world: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "CSV_BATCH", 2)
+    maya = world.child.upn
+    text = good(world) + f"100001,{maya},2026-09-10,AM,ZZ,\n999999,{maya},2026-09-11,AM,/,\n"
+
+    with pytest.raises(AttendanceImportRejected) as caught:
+        run(text)
+
+    # Rows 2 to 5 were written before row 7 was read: every bad row is still named, and
+    # nothing is kept.
+    assert [(e.row, e.code) for e in caught.value.errors] == [
+        (7, "attendance.unknown_code"),
+        (8, "urn.unknown"),
+    ]
+    assert counts(world) == (0, 0, 0, 0)
+    with school_scope(world.school):
+        assert not WeekCounts.objects.exists()
 
 
 def test_a_missing_column_is_reported(world: SchoolWorld) -> None:

@@ -1,0 +1,64 @@
+"""Reading the next batch of a slow iterator in the background while this one is used.
+
+An import parses a file in Python and waits on the database for each batch it writes; with
+the parsing in a second thread, the next batch is read while the database works on this one
+(the wait releases the interpreter lock). The iterator must not touch the database: Django's
+connections belong to the thread that opened them.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Generator, Iterable
+from itertools import batched
+
+_DONE = object()
+
+
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[list[T]]:
+    """``items`` in lists of ``size``, in order, with up to ``depth`` lists read ahead.
+
+    An error raised while reading is raised here, at the point it was reached. Closing the
+    generator early (a ``break``, or an error in the caller) stops the reading thread and waits
+    for it, so nothing is left running.
+    """
+    ready: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def give(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batched(items, size):
+                if not give(list(batch)):
+                    return
+            give(_DONE)
+        except BaseException as error:  # handed to the caller, who raises it
+            give(_Failed(error))
+
+    reader = threading.Thread(target=read, name="attune-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        reader.join()

@@ -1,0 +1,59 @@
+"""Batches read ahead in a second thread: the same batches, errors where they happened, and
+no thread left behind."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from itertools import batched
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from attune.read_ahead import read_ahead
+
+
+@given(items=st.lists(st.integers(), max_size=60), size=st.integers(1, 7), depth=st.integers(1, 3))
+def test_the_batches_are_the_items_in_order(items: list[int], size: int, depth: int) -> None:
+    assert list(read_ahead(items, size, depth)) == [list(b) for b in batched(items, size)]
+
+
+def test_an_error_while_reading_is_raised_after_the_batches_before_it() -> None:
+    def items() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("row 6 is unreadable")
+
+    got = []
+    with pytest.raises(ValueError, match="row 6"):
+        for batch in read_ahead(items(), 2):
+            got.append(batch)
+    assert got == [[0, 1], [2, 3]]
+
+
+def test_stopping_early_stops_the_reading_thread() -> None:
+    read = []
+
+    def items() -> Iterator[int]:
+        for n in range(1_000_000):
+            read.append(n)
+            yield n
+
+    batches = read_ahead(items(), 10, depth=1)
+    assert next(batches) == list(range(10))
+    batches.close()
+
+    assert not [t for t in threading.enumerate() if t.name == "attune-read-ahead"]
+    assert len(read) < 100  # it stopped a batch or two ahead, not at the end
+
+
+def test_the_reading_happens_in_another_thread() -> None:
+    threads = set()
+
+    def items() -> Iterator[int]:
+        for n in range(4):
+            threads.add(threading.get_ident())
+            yield n
+
+    assert list(read_ahead(items(), 2)) == [[0, 1], [2, 3]]
+    assert threads and threading.get_ident() not in threads
