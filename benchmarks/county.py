@@ -19,6 +19,10 @@ Then it measures:
   reference for what this hardware can do.
 
 Figures go to stdout and ``benchmarks/results/county-postgresql.json``, with the load average.
+
+On a county already built, ``--measure-only`` measures the cohort figures again, and
+``--daily N`` imports the next N school days one file at a time
+(``benchmarks/results/county-daily-postgresql.json``).
 """
 
 # ruff: noqa: S608 (the SQL here is built from constants and our own temporary paths)
@@ -431,9 +435,49 @@ def measure_only() -> None:
     out.write_text(json.dumps({"figures": figures}, indent=2, default=str) + "\n")
 
 
+def daily_imports(count: int) -> None:
+    """``--daily N``: import the next N school days on an existing county, one file a day,
+    then each file again; the figures vary from day to day (Mondays add weeks, and a checkpoint
+    can land in any of them), so a run of several says more than one."""
+    _setup_django()
+    from django.core.management import call_command
+
+    last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
+    days = [day for day in school_days(DAYS + 120) if day > last][:count]
+    folder = Path(tempfile.mkdtemp(prefix="attune-county-days-"))
+    runs = []
+    for day in days:
+        path = folder / f"{day.isoformat()}.csv"
+        rows = daily_csv(path, day)
+        run: dict[str, Any] = {"day": f"{day:%a %d %b %Y}", "rows": rows}
+        for name in ("new_day", "same_file_again"):
+            began, cpu = time.perf_counter(), time.process_time()
+            call_command("import_attendance", str(path), stdout=io.StringIO())
+            run[f"{name}_s"] = round(time.perf_counter() - began, 1)
+            run[f"{name}_cpu_s"] = round(time.process_time() - cpu, 1)
+        run["load_average"] = os.getloadavg()
+        log(f"{run['day']}: {run['new_day_s']} s ({run['new_day_cpu_s']} s CPU), again "
+            f"{run['same_file_again_s']} s")  # fmt: skip
+        runs.append(run)
+    marks = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
+    summary = {
+        "marks_after": marks,
+        "new_day_median_s": statistics.median(r["new_day_s"] for r in runs),
+        "same_file_again_median_s": statistics.median(r["same_file_again_s"] for r in runs),
+    }
+    for name, value in summary.items():
+        print(f"{name:<32}{value!s}")
+    out = Path(__file__).parent / "results" / "county-daily-postgresql.json"
+    payload = {"python": sys.version.split()[0], "runs": runs, "figures": summary}
+    out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+
+
 def main() -> None:
     if sys.argv[1:] == ["--measure-only"]:
         measure_only()
+        return
+    if sys.argv[1:2] == ["--daily"]:
+        daily_imports(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
         return
     vendor = _setup_django()
     if vendor != "postgresql":
