@@ -31,7 +31,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
@@ -348,10 +347,10 @@ def _refresh_portable(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None
 def widen(date_from: date, date_to: date, school_ids: Sequence[int] | None) -> tuple[date, date]:
     """The same range stretched over days with no marks, so whole school years can be read.
 
-    A range from 1 September (or any day before the first mark of the school year) to today (or
-    later: registers are never marked ahead) gives the same figures as the whole school year,
-    and a whole year is one row a pupil. Checked, not assumed: a mark in a stretched part
-    keeps that end as it is. At most two small index reads.
+    A range from 1 September (or any day before the first mark of the school year) to the
+    latest marks (today, say: registers are never marked ahead) gives the same figures as the
+    whole school year, and a whole year is one row a pupil. Checked, not assumed: a mark in a
+    stretched part keeps that end as it is. At most two small index reads.
     """
     marks = SessionMark.objects.all()
     if school_ids is not None:
@@ -362,12 +361,8 @@ def widen(date_from: date, date_to: date, school_ids: Sequence[int] | None) -> t
         and not marks.filter(date__range=(year_start, date_from)).exclude(date=date_from).exists()
     ):
         date_from = year_start
-    today = timezone.localdate()
     year_end = weeks_of_year(year_of_week(week_of(date_to)))[1] + timedelta(days=6)
-    if (
-        today <= date_to < year_end
-        and not marks.filter(date__gt=date_to, date__lte=year_end).exists()
-    ):
+    if date_to < year_end and not marks.filter(date__gt=date_to, date__lte=year_end).exists():
         date_to = year_end
     return date_from, date_to
 

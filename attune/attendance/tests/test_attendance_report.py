@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from attune.attendance import week_counts
 from attune.attendance.domain.calculations import summarise
 from attune.attendance.models import SessionMark
 from attune.attendance.selectors import school_attendance
@@ -19,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def mark(pupil: Pupil, day: date, session: str, code: str) -> SessionMark:
+    """One mark, with its week's and year's counts kept as every writer keeps them."""
     with school_scope(pupil.school_id):
-        return SessionMark.objects.create(
+        made = SessionMark.objects.create(
             school_id=pupil.school_id,
             pupil=pupil,
             date=day,
@@ -28,6 +30,8 @@ def mark(pupil: Pupil, day: date, session: str, code: str) -> SessionMark:
             code=code,
             original_code=code,
         )
+        week_counts.refresh(pupil.school_id, [(pupil.pk, day)])
+        return made
 
 
 @pytest.fixture
