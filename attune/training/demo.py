@@ -126,19 +126,18 @@ def _attendance(
 
 def _supervision(school: School, rng: random.Random, today: date) -> list[Supervision]:
     lead = Staff.objects.filter(job_role=JobRole.SENCO).first()
+    if lead is None:
+        return []
     key_adults = list(
         Staff.objects.filter(key_relationships__ended_on__isnull=True).distinct().order_by("pk")
     )
-    peers = [s for s in key_adults if lead is None or s.pk != lead.pk]
+    supervised = [s for s in key_adults if s.pk != lead.pk]  # also each other's peers
     first_day = dict(
         KeyAdultRelationship.objects.filter(ended_on__isnull=True)
         .values("key_adult_id")
         .annotate(since=Min("started_on"))
         .values_list("key_adult_id", "since")
     )
-    if lead is None:
-        return []
-    supervised = [s for s in key_adults if s.pk != lead.pk]
     # Every fifth long-standing key adult has slipped: nothing formal for a couple of months.
     # Chosen among those who have been key adults long enough to be overdue, so the demo always
     # shows some, whatever order the generated ids fall in.
@@ -151,8 +150,8 @@ def _supervision(school: School, rng: random.Random, today: date) -> list[Superv
         day = max(since, today - timedelta(days=200)) + timedelta(days=rng.randrange(3, 20))
         while day <= today - timedelta(days=gap):
             rows.append(_one(school, SupervisionKind.FORMAL, day, lead, adult, rng))
-            if rng.random() < 0.3 and len(peers) > 1:
-                peer = rng.choice([p for p in peers if p.pk != adult.pk])
+            if rng.random() < 0.3 and len(supervised) > 1:
+                peer = rng.choice([p for p in supervised if p.pk != adult.pk])
                 other = day + timedelta(days=rng.randrange(7, 20))
                 if other <= today:
                     kind = rng.choice([SupervisionKind.PEER, SupervisionKind.INFORMAL])
