@@ -27,10 +27,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from attune.attendance.domain.calculations import AttendanceSummary, split_range
+from attune.attendance.domain.calculations import AttendanceSummary
 from attune.attendance.domain.codes import CODES
 from attune.attendance.models import SessionMark, WeekCounts, YearCounts
-from attune.attendance.week_counts import pupil_summaries, widen
+from attune.attendance.week_counts import pupil_summaries, reading_split
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.tenancy import scopes_disabled
 
@@ -82,9 +82,11 @@ _WEEKS = WeekCounts._meta.db_table
 _YEARS = YearCounts._meta.db_table
 _MEMBERS = CohortMembership._meta.db_table
 
-# Per pupil (and school): possible and absent sessions in the range. Whole weeks come from
-# the weekly counts (a few rows a pupil); the odd days at either end from the marks, by the
-# (school, date) index. Cohort membership overlapping the range counts.
+# Per pupil (and school): possible and absent sessions in the range. Whole school years come
+# from the yearly counts, less any weeks outside the range (``reading_split``); other whole
+# weeks from the weekly counts (a few rows a pupil); the odd days at either end from the marks,
+# by the (school, date) index. A pupil whose marks all lie outside adds up to no possible
+# session and is left out. Cohort membership overlapping the range counts.
 _SQL = """
 WITH per_pupil AS MATERIALIZED (
     SELECT school_id, pupil_id, sum(possible) AS possible, sum(absent) AS absent
@@ -100,6 +102,13 @@ WITH per_pupil AS MATERIALIZED (
         WHERE school_id = ANY(%(schools)s)
           AND (week BETWEEN %(weeks1_from)s AND %(weeks1_to)s
                OR week BETWEEN %(weeks2_from)s AND %(weeks2_to)s)
+        UNION ALL
+        SELECT school_id, pupil_id, -possible,
+               -(authorised_absence + unauthorised_absence) AS absent
+        FROM {weeks}
+        WHERE school_id = ANY(%(schools)s)
+          AND (week BETWEEN %(less1_from)s AND %(less1_to)s
+               OR week BETWEEN %(less2_from)s AND %(less2_to)s)
         UNION ALL
         SELECT school_id, pupil_id, (code = ANY(%(possible)s))::int, (code = ANY(%(absence)s))::int
         FROM {marks}
@@ -153,9 +162,10 @@ _BY_SCHOOL_SQL = _SQL.format(
 
 def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any]:
     with scopes_disabled():
-        split = split_range(*widen(date_from, date_to, schools))
+        split = reading_split(date_from, date_to, schools)
     none: tuple[None, None] = (None, None)
     weeks = [*split.weeks, none, none]
+    less = [*split.less_weeks, none, none]
     edges = [*split.edges, none, none]
     return {
         "schools": schools,
@@ -166,6 +176,10 @@ def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any
         "weeks1_to": weeks[0][1],
         "weeks2_from": weeks[1][0],
         "weeks2_to": weeks[1][1],
+        "less1_from": less[0][0],
+        "less1_to": less[0][1],
+        "less2_from": less[1][0],
+        "less2_to": less[1][1],
         "edge1_from": edges[0][0],
         "edge1_to": edges[0][1],
         "edge2_from": edges[1][0],

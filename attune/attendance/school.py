@@ -27,7 +27,7 @@ from attune.attendance.models import (
     ConcernFactor,
     SchoolTerm,
 )
-from attune.attendance.week_counts import pupil_summaries
+from attune.attendance.week_counts import NO_MARKS, pupil_summaries
 from attune.people.models import YEAR_GROUP_LABELS, Cohort, CohortMembership, Pupil
 
 PUPIL_FIELDS = (
@@ -39,9 +39,6 @@ PUPIL_FIELDS = (
     "year_group",
     "registration_group",
 )
-
-
-NO_MARKS = AttendanceSummary()  # a pupil with no marks in the range
 
 
 # --- term dates ----------------------------------------------------------------------------

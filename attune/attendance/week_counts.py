@@ -30,16 +30,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
+    RangeSplit,
     combine,
     split_range,
     summarise_counts,
     week_of,
     weeks_of_year,
     year_of_week,
+    years_less_weeks,
 )
 from attune.attendance.domain.codes import CODES, Category
 from attune.attendance.models import SessionMark, WeekCounts, YearCounts
@@ -380,7 +382,7 @@ def pupil_summaries(
     across ``school_ids`` (a local authority's schools; the caller decides which it may see).
     A query for whole years, one for whole weeks and one for each odd stretch of days.
     """
-    split = split_range(*widen(date_from, date_to, school_ids))
+    split = reading_split(date_from, date_to, school_ids)
     years, weeks = YearCounts.objects.all(), WeekCounts.objects.all()
     marks = SessionMark.objects.all()
     if school_ids is not None:
@@ -392,22 +394,23 @@ def pupil_summaries(
         weeks = weeks.filter(pupil_id__in=pupils.values("id"))
         marks = marks.filter(pupil_id__in=pupils.values("id"))
     parts: dict[uuid.UUID, list[AttendanceSummary]] = defaultdict(list)
-    counted: list[Any] = []
+    counted: list[tuple[Any, int]] = []  # rows, and +1 to add them or -1 to take them away
     if split.years:
-        counted.append(years.filter(year__in=split.years))
-    if split.weeks:
-        runs = Q()
-        for first, last in split.weeks:
-            runs |= Q(week__range=(first, last))
-        counted.append(weeks.filter(runs))
-    for rows in counted:
+        counted.append((years.filter(year__in=split.years), 1))
+    for runs_of_weeks, sign in ((split.weeks, 1), (split.less_weeks, -1)):
+        if runs_of_weeks:
+            runs = Q()
+            for first, last in runs_of_weeks:
+                runs |= Q(week__range=(first, last))
+            counted.append((weeks.filter(runs), sign))
+    for rows, sign in counted:
         # Added up per pupil in the database: a term is a dozen weeks a pupil, and turning
         # each row into Python objects was most of a school page's time.
         sums = rows.order_by().values("pupil_id").annotate(**{f"{f}_sum": Sum(f) for f in FIELDS})
         for row in sums.values_list("pupil_id", *(f"{f}_sum" for f in FIELDS)).iterator(
             chunk_size=20_000
         ):
-            parts[row[0]].append(AttendanceSummary(*row[1:]))
+            parts[row[0]].append(AttendanceSummary(*(sign * n for n in row[1:])))
     for start, end in split.edges:
         by_code: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
         found = (
@@ -420,4 +423,49 @@ def pupil_summaries(
             by_code[pupil_id][code] = n
         for pupil_id, counts_by_code in by_code.items():
             parts[pupil_id].append(summarise_counts(counts_by_code))
-    return {pupil_id: combine(found) for pupil_id, found in parts.items()}
+    summaries = {pupil_id: combine(found) for pupil_id, found in parts.items()}
+    if split.less_weeks:  # a pupil whose marks all lie outside the range adds up to nothing
+        return {pupil_id: s for pupil_id, s in summaries.items() if s != NO_MARKS}
+    return summaries
+
+
+NO_MARKS = AttendanceSummary()  # a pupil with no marks in the range
+
+
+def reading_split(date_from: date, date_to: date, school_ids: Sequence[int] | None) -> RangeSplit:
+    """How to read a range's figures from the counts: widened (``widen``), split into years,
+    weeks and odd days (``split_range``), and a run of weeks read as its year less the other
+    weeks where fewer rows lie that way (``years_less_weeks``)."""
+    split = split_range(*widen(date_from, date_to, school_ids))
+    if split.weeks:
+        marked = marked_days(school_ids)
+        if marked is not None:
+            split = years_less_weeks(split, *marked)
+    return split
+
+
+def marked_days(school_ids: Sequence[int] | None) -> tuple[date, date] | None:
+    """The first and last days with marks in the open school (or these schools)."""
+    if school_ids is not None and connection.vendor == "postgresql":
+        # Each school's ends by its (school, date) index: an aggregate over many schools at
+        # once would read every mark of theirs.
+        with connection.cursor() as cursor:
+            cursor.execute(_MARKED_DAYS_SQL, [list(school_ids)])
+            first, last = cursor.fetchone()
+    else:
+        marks = SessionMark.objects.all()
+        if school_ids is not None:
+            marks = SessionMark.objects.filter(school_id__in=list(school_ids))
+        ends = marks.aggregate(first=Min("date"), last=Max("date"))
+        first, last = ends["first"], ends["last"]
+    return None if first is None else (first, last)
+
+
+_MARKED_DAYS_SQL = f"""
+SELECT min(f.date), max(l.date)
+FROM unnest(%s::bigint[]) AS s (id)
+LEFT JOIN LATERAL (
+    SELECT date FROM {_MARKS} WHERE school_id = s.id ORDER BY date LIMIT 1) f ON true
+LEFT JOIN LATERAL (
+    SELECT date FROM {_MARKS} WHERE school_id = s.id ORDER BY date DESC LIMIT 1) l ON true
+"""  # noqa: S608 (the table name is our own)

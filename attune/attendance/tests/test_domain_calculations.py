@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
+    RangeSplit,
     combine,
     lessons_missed_by_subject,
     split_range,
@@ -19,6 +20,7 @@ from attune.attendance.domain.calculations import (
     week_of,
     weeks_of_year,
     year_of_week,
+    years_less_weeks,
 )
 from attune.attendance.domain.codes import CODES, Category, UnknownCodeError
 
@@ -228,6 +230,65 @@ def test_years_weeks_and_edges_cover_every_day_of_the_range_once(start: date, le
     wanted = [start + timedelta(days=n) for n in range(max(length + 1, 0))]
     assert sorted(covered) == wanted  # every day once: nothing twice, nothing outside
     assert len(split.edges) <= 2 and len(split.weeks) <= 2
+
+
+@given(
+    _days,
+    st.integers(min_value=-3, max_value=900),
+    _days,
+    st.integers(min_value=0, max_value=600),
+    st.randoms(use_true_random=False),
+)
+def test_a_year_less_its_other_weeks_counts_the_same_as_the_weeks(
+    start: date, length: int, marked_from: date, marked_length: int, rng: random.Random
+) -> None:
+    """Whatever is read, each week with marks is counted once, and no other."""
+    end = start + timedelta(days=length)
+    marked_to = marked_from + timedelta(days=marked_length)
+    counts = {}  # marks per week, only where marks lie
+    monday = week_of(marked_from)
+    while monday <= marked_to:
+        counts[monday] = rng.randint(0, 10)
+        monday += timedelta(days=7)
+
+    def weeks(first: date, last: date) -> int:
+        return sum(n for week, n in counts.items() if first <= week <= last)
+
+    def total(split: RangeSplit) -> int:
+        return (
+            sum(weeks(*weeks_of_year(year)) for year in split.years)
+            + sum(weeks(*run) for run in split.weeks)
+            - sum(weeks(*run) for run in split.less_weeks)
+        )
+
+    split = split_range(start, end)
+    cheaper = years_less_weeks(split, marked_from, marked_to)
+
+    assert total(cheaper) == total(split)
+    assert cheaper.edges == split.edges
+    assert set(split.years) <= set(cheaper.years)
+    assert len(cheaper.weeks) <= 2 and len(cheaper.less_weeks) <= 2
+    for first, last in (*cheaper.weeks, *cheaper.less_weeks):
+        assert first.weekday() == 0 and last.weekday() == 0
+        assert year_of_week(first) == year_of_week(last)  # each run inside one school year
+
+
+def test_from_september_to_last_week_is_the_year_less_a_week_or_two() -> None:
+    split = split_range(date(2026, 9, 7), date(2027, 1, 31))
+    assert split.weeks == ((date(2026, 9, 7), date(2027, 1, 25)),)
+
+    cheaper = years_less_weeks(split, date(2026, 9, 1), date(2027, 2, 9))
+
+    assert cheaper.years == (2026,)
+    assert cheaper.weeks == ()
+    # The weeks of the year with marks, outside the range: 1 to 4 September, 1 to 9 February.
+    assert cheaper.less_weeks == (
+        (date(2026, 8, 31), date(2026, 8, 31)),
+        (date(2027, 2, 1), date(2027, 2, 8)),
+    )
+    # The autumn half-term alone, with marks until February: the weeks are fewer, so kept.
+    autumn = split_range(date(2026, 9, 7), date(2026, 10, 18))
+    assert years_less_weeks(autumn, date(2026, 9, 1), date(2027, 2, 9)) == autumn
 
 
 @given(st.integers(min_value=2000, max_value=2100))

@@ -191,6 +191,21 @@ def test_county_figures_match_school_by_school_and_the_marks(
     assert every.persistent_absentees == sum(bool(s.persistent_absence) for s in summaries)
 
 
+def test_most_of_the_marked_weeks_are_read_as_the_year_less_the_others(
+    world: SchoolWorld,
+) -> None:
+    load(register(world, seed=8))  # 30 school days from 1 September
+    date_from, date_to = date(2026, 9, 7), date(2026, 10, 4)  # four of the six marked weeks
+    with school_scope(world.school), CaptureQueriesContext(connection) as queries:
+        got = week_counts.pupil_summaries(date_from=date_from, date_to=date_to)
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "attendance_yearcounts" in tables and "attendance_weekcounts" in tables
+    assert got == {
+        child.pk: from_marks(child, date_from, date_to)
+        for child in (world.child, world.looked_after_child)
+    }
+
+
 def test_from_september_to_today_is_read_from_the_yearly_counts(world: SchoolWorld) -> None:
     load(register(world, seed=7))
     with school_scope(world.school), CaptureQueriesContext(connection) as queries:
