@@ -380,7 +380,8 @@ def pupil_summaries(
 
     Within the open school scope by default (``pupils=None``: every pupil with marks), or
     across ``school_ids`` (a local authority's schools; the caller decides which it may see).
-    A query for whole years, one for whole weeks and one for each odd stretch of days.
+    A query for whole years, one for whole weeks, one for weeks taken away from a year
+    (``reading_split``) and one for each odd stretch of days.
     """
     split = reading_split(date_from, date_to, school_ids)
     years, weeks = YearCounts.objects.all(), WeekCounts.objects.all()
