@@ -117,6 +117,7 @@ def attendance_csv_import(
     """
     errors: list[RowError] = []
     schools: dict[str, School | None] = {}
+    pupil_ids: dict[int, dict[str, Any]] = defaultdict(dict)  # found so far, by school and UPN
     # Pupils are looked up inside the transaction that writes their marks, so the ids written
     # are the ids that exist (SessionMark has no database foreign key; see models.py).
     with transaction.atomic():
@@ -136,9 +137,15 @@ def attendance_csv_import(
                 found = School.objects.in_bulk(new_urns, field_name="urn")
                 schools |= {urn: found.get(urn) for urn in new_urns}
             known = {urn: school for urn in by_school if (school := schools[urn]) is not None}
-            pupil_ids = _pupil_ids_across(
-                {school.pk: list(by_school[urn]) for urn, school in known.items()}
+            # A pupil's marks often span batches (a school's year is six): look each up once.
+            found_now = _pupil_ids_across(
+                {
+                    school.pk: [upn for upn in by_school[urn] if upn not in pupil_ids[school.pk]]
+                    for urn, school in known.items()
+                }
             )
+            for school_id, by_upn in found_now.items():
+                pupil_ids[school_id] |= by_upn
             for urn, by_upn in by_school.items():
                 if urn not in known:
                     errors += _unknown_school_errors(urn, by_upn)
