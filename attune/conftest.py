@@ -34,7 +34,7 @@ def _fast_passwords(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Figures kept in the cache (``oversight/kept.py``) must not outlive the test that
+    """Figures kept in the cache (``virtualschool/kept.py``) must not outlive the test that
     worked them out: the next test's rows can have the same ids."""
     if not request.config.pluginmanager.has_plugin("django"):
         yield

@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "attune.privacy",
     "attune.earlyyears",
     "attune.pep",
-    "attune.oversight",
+    "attune.virtualschool",
     "attune.demo",
 ]
 
@@ -181,11 +181,11 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 ATTUNE_SESSION_IDLE_MINUTES = envint("ATTUNE_SESSION_IDLE_MINUTES", 30)
 
-# Figures shown outside a school hide counts below this (oversight/domain/suppression.py).
+# Figures shown outside a school hide counts below this (virtualschool/domain/suppression.py).
 ATTUNE_SUPPRESSION_THRESHOLD = envint("ATTUNE_SUPPRESSION_THRESHOLD", 5)
 # How long the Virtual School's figures are kept before being worked out again; a register
-# import starts afresh at once (oversight/kept.py).
-ATTUNE_OVERSIGHT_KEEP_SECONDS = envint("ATTUNE_OVERSIGHT_KEEP_SECONDS", 600)
+# import starts afresh at once (virtualschool/kept.py).
+ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS = envint("ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS", 600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -245,7 +245,7 @@ MAILERS = {
 }
 
 # Background tasks (django.tasks) are stored in the database and run by `attune db_worker`.
-# Per process: the Virtual School's kept figures (oversight/kept.py) live here. Several web
+# Per process: the Virtual School's kept figures (virtualschool/kept.py) live here. Several web
 # servers would share Redis or Memcached instead (docs/virtual-school.md).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -109,8 +109,8 @@ def share_with_virtual_school(school: School, cohorts: tuple[str, ...] | None = 
     """The school's sharing agreement with its Virtual School (every VS cohort by default)."""
     from django.utils import timezone
 
-    from attune.oversight.models import SharingAgreement
-    from attune.oversight.sharing import VIRTUAL_SCHOOL_COHORT_VALUES
+    from attune.virtualschool.models import SharingAgreement
+    from attune.virtualschool.sharing import VIRTUAL_SCHOOL_COHORT_VALUES
 
     with school_scope(school):
         SharingAgreement.objects.update_or_create(

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from attune.accounts.views import home
-from attune.oversight.api import api_urls
+from attune.virtualschool.api import api_urls
 
 urlpatterns = [
     path("", home, name="home"),
@@ -19,8 +19,8 @@ urlpatterns = [
     path("s/<str:urn>/privacy/", include(("attune.privacy.urls", "privacy"))),
     path("s/<str:urn>/early-years/", include(("attune.earlyyears.urls", "earlyyears"))),
     path("s/<str:urn>/pep/", include(("attune.pep.urls", "pep"))),
-    path("la/<str:la_code>/", include(("attune.oversight.urls", "oversight"))),
-    path("s/<str:urn>/sharing/", include(("attune.oversight.school_urls", "sharing"))),
+    path("la/<str:la_code>/", include(("attune.virtualschool.urls", "virtualschool"))),
+    path("s/<str:urn>/sharing/", include(("attune.virtualschool.school_urls", "sharing"))),
     path("api/v1/", api_urls()),
     path("s/<str:urn>/audit-trail/", include(("attune.auditlog.urls", "auditlog"))),
 ]

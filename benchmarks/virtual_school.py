@@ -5,12 +5,12 @@ Run after ``benchmarks.county`` has built a county, against the same database::
     DATABASE_URL=postgres://.../attune .venv/bin/python -m benchmarks.virtual_school
 
 It gives every school a sharing agreement (all six cohorts) if it has none, then builds the
-county page's report (``oversight.reports.county_page``: cohort attendance against all pupils
+county page's report (``virtualschool.reports.county_page``: cohort attendance against all pupils
 and every school's counts, suppressed) for the school year of the marks, as the page's
 default range does. "Cold" is the first build after the database's caches were last filled
 by other work; "warm" is the median of the next five. Both work the figures out afresh (the
 cache is emptied before each build). "Kept" is the median of five builds that find the
-figures kept by ``oversight/kept.py``, as every opening after the first does until the next
+figures kept by ``virtualschool/kept.py``, as every opening after the first does until the next
 register import. Figures go to stdout and ``benchmarks/results/virtual_school-postgresql.json``
 with the load average.
 """
@@ -36,13 +36,13 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from attune.oversight import selectors
-    from attune.oversight.models import SharingAgreement
-    from attune.oversight.reports import county_page
-    from attune.oversight.selectors import DateRange
-    from attune.oversight.sharing import VIRTUAL_SCHOOL_COHORT_VALUES
     from attune.people.models import LocalAuthority, School
     from attune.tenancy import scopes_disabled
+    from attune.virtualschool import selectors
+    from attune.virtualschool.models import SharingAgreement
+    from attune.virtualschool.reports import county_page
+    from attune.virtualschool.selectors import DateRange
+    from attune.virtualschool.sharing import VIRTUAL_SCHOOL_COHORT_VALUES
 
     authority = LocalAuthority.objects.order_by("code").first()
     if authority is None:

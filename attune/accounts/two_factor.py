@@ -34,7 +34,7 @@ def needs_two_factor(user: User) -> bool:
     roles = user.memberships.filter(is_active=True).values_list("role", "is_dsl")
     if any(role_needs_two_factor(str(role)) or is_dsl for role, is_dsl in roles):
         return True
-    # Virtual School officers (oversight.AuthorityMembership) read children across schools.
+    # Virtual School officers (virtualschool.AuthorityMembership) read children across schools.
     return bool(user.authority_memberships.filter(is_active=True).exists())
 
 

@@ -148,7 +148,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if len(memberships) == 1 and not authorities:
         return redirect("people:school_home", urn=memberships[0].school.urn)
     if len(authorities) == 1 and not memberships:
-        return redirect("oversight:county", la_code=authorities[0].local_authority.code)
+        return redirect("virtualschool:county", la_code=authorities[0].local_authority.code)
     return render(
         request,
         "accounts/choose_school.html",

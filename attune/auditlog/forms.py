@@ -22,7 +22,7 @@ ACTION_CHOICES = [
     ("privacy.", "Retention, legal holds and data requests"),
     ("accounts.", "Sign-in and account changes"),
     ("wholeschool.", "Whole-school work"),
-    ("oversight.", "Virtual School: sharing, reads and API tokens"),
+    ("virtualschool.", "Virtual School: sharing, reads and API tokens"),
     ("auditlog.", "Exported the audit trail"),
 ]
 

@@ -1,4 +1,4 @@
-"""Reads for the key adult's day and the lead's oversight, joined so pages do not query per row."""
+"""Reads for the key adult's day and the lead's school-wide page, joined to avoid a query a row."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from attune.relationships.models import KeyAdultRelationship
 from attune.relationships.selectors import staff_with_caseloads
 
 SEEN = (Outcome.HAPPENED, Outcome.COVERED)
-OVERSIGHT_DAYS = 28  # completion is counted over the last four weeks
+COMPLETION_DAYS = 28  # completion is counted over the last four weeks
 
 
 def domain_plan(plan: CheckinPlan) -> schedule.CheckinPlan:
@@ -309,7 +309,7 @@ def _child_day(
 
 
 # ---------------------------------------------------------------------------------------------
-# Oversight
+# Check-ins across the school
 
 
 @dataclass
@@ -353,7 +353,7 @@ class RaisedWarning:
 
 
 @dataclass
-class Oversight:
+class AcrossSchool:
     since: date
     until: date
     warnings: list[RaisedWarning]
@@ -363,14 +363,14 @@ class Oversight:
     caseloads: list[Staff]
 
 
-def oversight(
+def checkins_across_school(
     today: date,
     *,
     missed_threshold: int = warnings.DEFAULT_MISSED_IN_A_ROW,
     not_seen_threshold: int = warnings.DEFAULT_NOT_SEEN_SCHOOL_DAYS,
-) -> Oversight:
+) -> AcrossSchool:
     """Warnings, completion per child and per key adult, caseloads and plans still to agree."""
-    since, until = today - timedelta(days=OVERSIGHT_DAYS), today - timedelta(days=1)
+    since, until = today - timedelta(days=COMPLETION_DAYS), today - timedelta(days=1)
     relationships = list(
         KeyAdultRelationship.objects.filter(ended_on__isnull=True)
         .select_related("pupil", "key_adult", "co_worker")
@@ -404,7 +404,7 @@ def oversight(
             calendar,
             (missed_threshold, not_seen_threshold),
         )
-    return Oversight(
+    return AcrossSchool(
         since=since,
         until=until,
         warnings=raised,

@@ -8,7 +8,7 @@ urlpatterns = [
     path("pupils/<uuid:pupil_id>/plan/", views.plan, name="plan"),
     path("absences/", views.absences, name="absences"),
     path("absences/<uuid:absence_id>/remove/", views.absence_remove, name="absence_remove"),
-    path("oversight/", views.oversight_page, name="oversight"),
+    path("across-the-school/", views.across_school, name="across_school"),
     path(
         "relationships/<uuid:relationship_id>/attunement/",
         views.attunement,

@@ -1,4 +1,5 @@
-"""The key adult's day, check-in plans, absences and closures, oversight and attunement."""
+"""The key adult's day, check-in plans, absences and closures, check-ins across the school,
+and attunement."""
 
 from __future__ import annotations
 
@@ -56,10 +57,10 @@ from attune.checkins.models import (
 from attune.checkins.selectors import (
     attunement_history,
     attunement_progress,
+    checkins_across_school,
     child_day_for,
     messages_home,
     noticings_for,
-    oversight,
     today_for,
 )
 from attune.checkins.services import (
@@ -260,10 +261,10 @@ def absence_remove(request: SchoolRequest, urn: str, absence_id: uuid.UUID) -> H
 
 
 @school_view(Permission.MANAGE_CHECKINS)
-def oversight_page(request: SchoolRequest, urn: str) -> HttpResponse:
+def across_school(request: SchoolRequest, urn: str) -> HttpResponse:
     today_ = timezone.localdate()
-    context = {"o": oversight(today_), "limit": request.school.caseload_limit}
-    return render(request, "checkins/oversight.html", context)
+    context = {"o": checkins_across_school(today_), "limit": request.school.caseload_limit}
+    return render(request, "checkins/across_school.html", context)
 
 
 @school_view(Permission.CHECK_IN)

@@ -21,7 +21,6 @@ from attune.checkins.demo import build_checkins
 from attune.earlyyears.demo import build_early_years
 from attune.incidents.demo import build_incidents
 from attune.interventions.demo import build_interventions
-from attune.oversight.demo import build_oversight
 from attune.people.domain.upn import make_upn
 from attune.people.models import (
     Cohort,
@@ -42,6 +41,7 @@ from attune.plans.demo import build_plans
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 from attune.tenancy import school_scope
 from attune.training.demo import build_training
+from attune.virtualschool.demo import build_virtual_school
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 - printed for the demo, refused in production
 
@@ -125,7 +125,7 @@ def build_demo(
         build_training(school, random.Random(seed + 5), today)
         build_peps(school, random.Random(seed + 6), today)
         build_early_years(setting, random.Random(seed + 8), today)
-        head_of_virtual_school = build_oversight(la, random.Random(seed + 7))
+        head_of_virtual_school = build_virtual_school(la, random.Random(seed + 7))
         summary.sign_ins.append(
             DemoSignIn(head_of_virtual_school.email, "Head of the Virtual School", la.name)
         )

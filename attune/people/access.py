@@ -11,9 +11,9 @@ from django.utils import timezone
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.http import SchoolRequest
-from attune.oversight.sharing import shared_cohorts
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.relationships.models import KeyAdultRelationship
+from attune.virtualschool.sharing import shared_cohorts
 
 VIRTUAL_SCHOOL_COHORTS = (
     Cohort.LOOKED_AFTER,
@@ -29,7 +29,7 @@ def visible_pupils(membership: Membership) -> QuerySet[Pupil]:
     """The pupils this membership may see at all (already scoped to the school)."""
     pupils = Pupil.objects.all()
     if membership.role == Role.VIRTUAL_SCHOOL:
-        # Only the cohorts the school has agreed to share (oversight.SharingAgreement).
+        # Only the cohorts the school has agreed to share (virtualschool.SharingAgreement).
         in_cohort = CohortMembership.objects.filter(
             pupil=OuterRef("pk"),
             cohort__in=shared_cohorts(membership.school_id),

@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path("pupils/<uuid:pupil_id>/you-said/new/", views.you_said_new, name="you_said_new"),
     path("you-said/", views.you_said_school, name="you_said_school"),
-    path("you-said/oversight/", views.you_said_oversight, name="you_said_oversight"),
+    path("you-said/waiting/", views.you_said_waiting, name="you_said_waiting"),
     path("you-said/<uuid:item_id>/", views.you_said, name="you_said"),
     path("you-said/<uuid:item_id>/sign-off/", views.you_said_sign_off, name="you_said_sign_off"),
 ]

@@ -626,11 +626,11 @@ def you_said_sign_off(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> H
         messages.error(request, error.message)
     else:
         messages.success(request, "Signed off.")
-    return redirect("plans:you_said_oversight", urn=urn)
+    return redirect("plans:you_said_waiting", urn=urn)
 
 
 @school_view(Permission.MANAGE_CHECKINS)
-def you_said_oversight(request: SchoolRequest, urn: str) -> HttpResponse:
+def you_said_waiting(request: SchoolRequest, urn: str) -> HttpResponse:
     """The senior leader's list: everything not yet signed off, oldest first."""
     items = list(you_said_unsigned(visible_pupils(request.membership)))
     context = {
@@ -638,4 +638,4 @@ def you_said_oversight(request: SchoolRequest, urn: str) -> HttpResponse:
         "open": [i for i in items if not i.is_finished],
         "today": timezone.localdate(),
     }
-    return render(request, "plans/you_said_oversight.html", context)
+    return render(request, "plans/you_said_waiting.html", context)

@@ -5,7 +5,7 @@ positive face is 0, the most positive 100), so rounds on 3- and 5-point scales r
 a change between rounds is a number of points.
 
 Small groups are hidden with the small-number rules in
-:mod:`attune.oversight.domain.suppression` (reused, not copied):
+:mod:`attune.virtualschool.domain.suppression` (reused, not copied):
 
 * year groups form one column that adds up to "all pupils", so a hidden year group is
   protected by hiding another (secondary suppression);
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from attune.oversight.domain.suppression import (
+from attune.virtualschool.domain.suppression import (
     DEFAULT_THRESHOLD,
     Reason,
     ShownCell,

@@ -15,7 +15,7 @@ from attune.belonging.domain.results import (
     hidden_text,
     round_results,
 )
-from attune.oversight.domain.suppression import Reason
+from attune.virtualschool.domain.suppression import Reason
 
 SHAPE = {"identity": ("i1", "i2"), "community": ("c1",)}
 SCALE = Scale(1, 3)

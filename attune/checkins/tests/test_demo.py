@@ -15,7 +15,7 @@ from attune.checkins.models import (
     KeepInTouchRoutine,
     Noticing,
 )
-from attune.checkins.selectors import oversight
+from attune.checkins.selectors import checkins_across_school
 from attune.demo.generator import build_demo
 from attune.tenancy import school_scope
 
@@ -43,6 +43,6 @@ def test_the_demo_has_plans_weeks_of_check_ins_and_some_warnings() -> None:
         assert EmailHome.objects.filter(status="failed").count() == 1
         assert KeepInTouchRoutine.objects.count() == 3
         assert KeepInTouchContact.objects.exists()
-        page = oversight(TODAY)
+        page = checkins_across_school(TODAY)
     assert page.warnings
     assert all(c.completion.due for c in page.children if c.relationship.started_on < TODAY)

@@ -17,10 +17,10 @@ from django.test import RequestFactory
 from attune.accounts.models import Membership
 from attune.accounts.roles import Role
 from attune.demo.generator import DEMO_PASSWORD, DemoSummary, build_demo
-from attune.oversight.models import AuthorityMembership
 from attune.people.models import CohortMembership, Phase, Pupil, School, Staff
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 from attune.tenancy import school_scope
+from attune.virtualschool.models import AuthorityMembership
 
 pytestmark = pytest.mark.django_db
 

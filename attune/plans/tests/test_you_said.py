@@ -172,7 +172,7 @@ def test_the_lead_signs_off_finished_items_oldest_first(
     client = signed_in(world.lead)
 
     with django_assert_max_num_queries(10):
-        page = client.get(url(world, "you_said_oversight")).text
+        page = client.get(url(world, "you_said_waiting")).text
 
     assert page.index("Older idea") < page.index("Newer idea") < page.index("Still waiting")
     signed = client.post(url(world, "you_said_sign_off", item_id=older.public_id))
@@ -186,7 +186,7 @@ def test_the_lead_signs_off_finished_items_oldest_first(
         assert older.signed_off_on == timezone.localdate() and older.signed_off_by == world.lead
         assert YouSaid.objects.get(pk=still_open.pk).signed_off_on is None
         assert AuditEvent.objects.filter(action="plans.you_said.signed_off").count() == 1
-    after = client.get(url(world, "you_said_oversight")).text
+    after = client.get(url(world, "you_said_waiting")).text
     assert "Older idea" not in after
     assert "Older idea" in client.get(url(world, "pupil_plans", pupil_id=world.child.pk)).text
 
@@ -245,7 +245,7 @@ def test_whole_school_items_are_for_all_staff_and_answered_by_leads(
     assert (
         teacher.post(url(world, "you_said", item_id=idea.public_id), done(world)).status_code == 403
     )
-    assert teacher.get(url(world, "you_said_oversight")).status_code == 403
+    assert teacher.get(url(world, "you_said_waiting")).status_code == 403
     lead = signed_in(world.lead)
     assert lead.post(url(world, "you_said", item_id=idea.public_id), done(world)).status_code == 302
     virtual = signed_in(testing.user(world.school, Role.VIRTUAL_SCHOOL))

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from attune import testing
-from attune.oversight.models import AuthorityRole
-from attune.oversight.tests.conftest import officer
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
+from attune.virtualschool.models import AuthorityRole
+from attune.virtualschool.tests.conftest import officer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,10 +19,10 @@ from attune import testing
 from attune.accounts.models import User
 from attune.attendance.models import SessionMark
 from attune.auditlog.models import AuditEvent
-from attune.oversight.tests.conftest import Authorities
 from attune.people.models import Cohort, Pupil, School
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
+from attune.virtualschool.tests.conftest import Authorities
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,16 @@ SignedIn = Callable[[User], Client]
 
 
 def county_url(la: int = 886) -> str:
-    return reverse("oversight:county", kwargs={"la_code": la})
+    return reverse("virtualschool:county", kwargs={"la_code": la})
 
 
 def school_url(school: School, la: int = 886) -> str:
-    return reverse("oversight:school", kwargs={"la_code": la, "school_urn": school.urn})
+    return reverse("virtualschool:school", kwargs={"la_code": la, "school_urn": school.urn})
 
 
 def child_url(pupil: Pupil, la: int = 886) -> str:
     kwargs = {"la_code": la, "school_urn": pupil.school.urn, "pupil_id": pupil.pk}
-    return reverse("oversight:child", kwargs=kwargs)
+    return reverse("virtualschool:child", kwargs=kwargs)
 
 
 def rows(csv_text: str, caption: str) -> list[list[str]]:
@@ -119,7 +119,7 @@ def test_the_child_page_is_read_only_and_logged_with_the_school(
     assert page.status_code == 200
     assert "Leo Brennan" in page.text
     assert "Key adult" in page.text
-    event = AuditEvent.objects.get(action="oversight.child.viewed")
+    event = AuditEvent.objects.get(action="virtualschool.child.viewed")
     assert (event.school_id, event.pupil_id, event.actor_id) == (
         world.school.pk,
         world.looked_after_child.pk,
@@ -131,7 +131,7 @@ def test_a_child_outside_the_cohorts_is_404(
     world: SchoolWorld, las: Authorities, signed_in: SignedIn
 ) -> None:
     assert signed_in(las.kent_officer).get(child_url(world.child)).status_code == 404
-    assert not AuditEvent.objects.filter(action="oversight.child.viewed").exists()
+    assert not AuditEvent.objects.filter(action="virtualschool.child.viewed").exists()
 
 
 def test_a_school_sharing_nothing_shows_only_suppressed_totals(
@@ -303,7 +303,7 @@ COUNTY_QUERIES = 14
 
 
 def test_default_range_is_this_school_year_so_far() -> None:
-    from attune.oversight.selectors import school_year_so_far
+    from attune.virtualschool.selectors import school_year_so_far
 
     assert school_year_so_far(date(2026, 11, 23)).date_from == date(2026, 9, 1)
     assert school_year_so_far(date(2027, 3, 2)).date_from == date(2026, 9, 1)

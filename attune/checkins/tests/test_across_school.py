@@ -1,4 +1,4 @@
-"""The lead's oversight page: warnings with reasons, completion, caseloads, plans to agree;
+"""Check-ins across the school: warnings with reasons, completion, caseloads, plans to agree;
 and the page where absences and closures are recorded."""
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 SignedIn = Callable[[User], Client]
 
 
-def oversight_url(world: SchoolWorld) -> str:
-    return reverse("checkins:oversight", kwargs={"urn": world.school.urn})
+def across_school_url(world: SchoolWorld) -> str:
+    return reverse("checkins:across_school", kwargs={"urn": world.school.urn})
 
 
 def absences_url(world: SchoolWorld) -> str:
@@ -68,7 +68,7 @@ def test_missed_check_ins_not_seen_and_no_cover_raise_warnings_with_reasons(
         StaffAbsence.objects.create(school=world.school, staff=world.key_adult, on=today)
         StaffAbsence.objects.create(school=world.school, staff=world.other_adult, on=today)
 
-    page = signed_in(world.lead).get(oversight_url(world))
+    page = signed_in(world.lead).get(across_school_url(world))
 
     text = page.text
     assert page.status_code == 200
@@ -94,10 +94,10 @@ def test_completion_per_key_adult_and_child_and_relationships_without_a_plan(
         extra = make_relationship(world, pupil=testing.pupil(world.school))
         make_plan(extra)
     client = signed_in(world.lead)
-    client.get(oversight_url(world))
+    client.get(across_school_url(world))
 
     with django_assert_max_num_queries(16):
-        page = client.get(oversight_url(world))
+        page = client.get(across_school_url(world))
 
     rows = page.context["o"].children
     maya = next(r for r in rows if r.relationship.pupil_id == world.child.pk)
@@ -112,11 +112,11 @@ def test_completion_per_key_adult_and_child_and_relationships_without_a_plan(
 
 
 @pytest.mark.parametrize("who", ["teacher", "office", "key_adult_user"])
-def test_only_leads_see_oversight_and_record_absences(
+def test_only_leads_see_check_ins_across_school_and_record_absences(
     world: SchoolWorld, signed_in: SignedIn, who: str
 ) -> None:
     client = signed_in(getattr(world, who))
-    assert client.get(oversight_url(world)).status_code == 403
+    assert client.get(across_school_url(world)).status_code == 403
     assert client.get(absences_url(world)).status_code == 403
 
 
@@ -124,7 +124,7 @@ def test_another_school_gets_404(
     world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     client = signed_in(other_world.lead)
-    assert client.get(oversight_url(world)).status_code == 404
+    assert client.get(across_school_url(world)).status_code == 404
     assert client.post(absences_url(world), {"form": "closure"}).status_code == 404
 
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from attune import testing
 from attune.accounts.models import User
 from attune.auditlog.models import AuditEvent
-from attune.oversight.models import ApiToken
-from attune.oversight.services import OversightError, api_token_create
-from attune.oversight.tests.conftest import Authorities
 from attune.testing import SchoolWorld
+from attune.virtualschool.models import ApiToken
+from attune.virtualschool.services import OversightError, api_token_create
+from attune.virtualschool.tests.conftest import Authorities
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ SignedIn = Callable[[User], Client]
 
 
 def tokens_url(la: int = 886) -> str:
-    return reverse("oversight:api_tokens", kwargs={"la_code": la})
+    return reverse("virtualschool:api_tokens", kwargs={"la_code": la})
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -50,7 +50,7 @@ def test_the_head_makes_a_token_that_is_shown_once_and_stored_hashed(
     assert token.token_hash != secret and secret not in token.token_hash
     assert secret not in client.get(tokens_url()).text
     assert page["Cache-Control"] == "no-store"
-    assert AuditEvent.objects.filter(action="oversight.api_token.created").exists()
+    assert AuditEvent.objects.filter(action="virtualschool.api_token.created").exists()
 
 
 def test_a_token_needs_a_name_not_already_live(las: Authorities, signed_in: SignedIn) -> None:
@@ -110,7 +110,7 @@ def test_a_revoked_token_stops_working(las: Authorities, signed_in: SignedIn) ->
     client = signed_in(las.kent_head)
     token = ApiToken.objects.get()
 
-    url = reverse("oversight:api_token_revoke", kwargs={"la_code": 886, "token_id": token.pk})
+    url = reverse("virtualschool:api_token_revoke", kwargs={"la_code": 886, "token_id": token.pk})
     assert client.post(url).status_code == 302
 
     assert Client().get("/api/v1/county", headers=bearer(secret)).status_code == 401
@@ -118,7 +118,7 @@ def test_a_revoked_token_stops_working(las: Authorities, signed_in: SignedIn) ->
     token.refresh_from_db()
     assert token.revoked_at is not None
     medway_url = reverse(
-        "oversight:api_token_revoke", kwargs={"la_code": 887, "token_id": token.pk}
+        "virtualschool:api_token_revoke", kwargs={"la_code": 887, "token_id": token.pk}
     )
     assert other.post(medway_url).status_code == 404
 

@@ -7,23 +7,23 @@ import random
 import pytest
 
 from attune.accounts.two_factor import needs_two_factor
-from attune.oversight.demo import HEAD_EMAIL, build_oversight
-from attune.oversight.models import AuthorityMembership, AuthorityRole, SharingAgreement
 from attune.tenancy import scopes_disabled
 from attune.testing import SchoolWorld, local_authority
+from attune.virtualschool.demo import HEAD_EMAIL, build_virtual_school
+from attune.virtualschool.models import AuthorityMembership, AuthorityRole, SharingAgreement
 
 pytestmark = pytest.mark.django_db
 
 
-def test_build_oversight_makes_a_head_and_agreements_once(
+def test_build_virtual_school_makes_a_head_and_agreements_once(
     world: SchoolWorld, other_world: SchoolWorld
 ) -> None:
     la = local_authority()
     with scopes_disabled():
         SharingAgreement.objects.all().delete()
 
-    user = build_oversight(la, random.Random(1))
-    again = build_oversight(la, random.Random(1))
+    user = build_virtual_school(la, random.Random(1))
+    again = build_virtual_school(la, random.Random(1))
 
     assert user == again and user.email == HEAD_EMAIL
     assert user.check_password("attune-demo-2026")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attune.oversight.domain.suppression import (
+from attune.virtualschool.domain.suppression import (
     Reason,
     ShownCell,
     SuppressedTable,

@@ -12,9 +12,9 @@ import pytest
 
 from attune import testing
 from attune.accounts.models import User
-from attune.oversight.models import AuthorityMembership, AuthorityRole
 from attune.people.models import LocalAuthority, School
 from attune.testing import SchoolWorld
+from attune.virtualschool.models import AuthorityMembership, AuthorityRole
 
 
 def officer(la: LocalAuthority, role: AuthorityRole = AuthorityRole.OFFICER) -> User:

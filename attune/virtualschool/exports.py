@@ -1,4 +1,4 @@
-"""A :class:`~attune.oversight.reports.Report` as CSV or PDF, hidden figures marked the same."""
+"""A :class:`~attune.virtualschool.reports.Report` as CSV or PDF, hidden figures marked the same."""
 
 from __future__ import annotations
 

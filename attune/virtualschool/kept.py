@@ -3,7 +3,7 @@
 Working out the county page reads a year of counts for every pupil in the county (about a
 second for 250,000 pupils) and every school's cohort measures, and an officer goes from the
 county to a school and back again. So the figures, before suppression (which is quick and
-done at every showing), are kept in Django's cache for ``ATTUNE_OVERSIGHT_KEEP_SECONDS``
+done at every showing), are kept in Django's cache for ``ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS``
 (default ten minutes). The key holds the authority, the range, the day and the newest
 register import in the authority's schools, so figures worked out before an import are never
 shown after it. Other changes (a key adult named, a check-in logged) show within the time
@@ -37,7 +37,7 @@ class Kept[T]:
 
 
 def keep_seconds() -> int:
-    return int(getattr(settings, "ATTUNE_OVERSIGHT_KEEP_SECONDS", 600))
+    return int(getattr(settings, "ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS", 600))
 
 
 def stamp(school_ids: list[int], span: DateRange, today: date) -> str:
@@ -51,7 +51,7 @@ def stamp(school_ids: list[int], span: DateRange, today: date) -> str:
 
 
 def _kept[T](kind: str, stamp: str, work: Callable[[], T]) -> Kept[T]:
-    key = f"oversight:{kind}:{stamp}"
+    key = f"virtualschool:{kind}:{stamp}"
     found: Kept[T] | None = cache.get(key)
     if found is None:
         found = Kept(work(), timezone.now())

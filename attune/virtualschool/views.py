@@ -61,10 +61,10 @@ def county(request: AuthorityRequest) -> HttpResponse:
 
     def link(school: School) -> str:
         kwargs = {"la_code": code, "school_urn": school.urn}
-        return reverse("oversight:school", kwargs=kwargs) + "?" + query
+        return reverse("virtualschool:school", kwargs=kwargs) + "?" + query
 
     report = reports.county_page(request.authority, span, timezone.localdate(), link)
-    return _show(request, report, "oversight/county.html", form=form, query=query)
+    return _show(request, report, "virtualschool/county.html", form=form, query=query)
 
 
 @authority_view()
@@ -77,14 +77,14 @@ def school(request: AuthorityRequest, school_urn: str) -> HttpResponse:
 
     def link(pupil: Pupil) -> str:
         kwargs = {"la_code": code, "school_urn": place.urn, "pupil_id": pupil.pk}
-        return reverse("oversight:child", kwargs=kwargs) + "?" + query
+        return reverse("virtualschool:child", kwargs=kwargs) + "?" + query
 
     report = reports.school_page(request.authority, place, span, timezone.localdate(), link)
     shares = any(t.caption == reports.CHILDREN_CAPTION for t in report.tables)
     return _show(
         request,
         report,
-        "oversight/school.html",
+        "virtualschool/school.html",
         form=form,
         place=place,
         query=query,
@@ -113,7 +113,7 @@ def child(request: AuthorityRequest, school_urn: str, pupil_id: uuid.UUID) -> Ht
     return _show(
         request,
         report,
-        "oversight/child.html",
+        "virtualschool/child.html",
         form=form,
         place=place,
         pupil=pupil,
@@ -140,7 +140,7 @@ def api_tokens(request: AuthorityRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(local_authority=request.authority).select_related("created_by")
     response = render(
         request,
-        "oversight/api_tokens.html",
+        "virtualschool/api_tokens.html",
         {
             "form": form,
             "secret": secret,
@@ -158,7 +158,7 @@ def api_token_revoke(request: AuthorityRequest, token_id: uuid.UUID) -> HttpResp
     token = get_object_or_404(ApiToken, pk=token_id, local_authority=request.authority)
     services.api_token_revoke(actor=request.user, token=token, request=request)
     messages.success(request, f"The token “{token.name}” no longer works.")
-    return redirect("oversight:api_tokens", la_code=request.authority.code)
+    return redirect("virtualschool:api_tokens", la_code=request.authority.code)
 
 
 # --- the school's side ---------------------------------------------------------------
@@ -184,4 +184,4 @@ def sharing(request: SchoolRequest, urn: str) -> HttpResponse:
         else:
             messages.success(request, "Saved. The Virtual School sees the change straight away.")
             return redirect("sharing:edit", urn=request.school.urn)
-    return render(request, "oversight/sharing.html", {"form": form, "agreement": agreement})
+    return render(request, "virtualschool/sharing.html", {"form": form, "agreement": agreement})

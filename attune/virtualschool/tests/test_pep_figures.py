@@ -11,16 +11,16 @@ from django.utils import timezone
 
 from attune import testing
 from attune.accounts.models import User
-from attune.oversight import reports, selectors
-from attune.oversight.pep_figures import pep_counts
-from attune.oversight.services import api_token_create
-from attune.oversight.tests.conftest import Authorities
-from attune.oversight.tests.test_pages import child_url, county_url, rows, school_url
 from attune.people.models import Cohort, Pupil, School
 from attune.pep.domain.cycle import term_for
 from attune.pep.models import Pep, PepStatus
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
+from attune.virtualschool import reports, selectors
+from attune.virtualschool.pep_figures import pep_counts
+from attune.virtualschool.services import api_token_create
+from attune.virtualschool.tests.conftest import Authorities
+from attune.virtualschool.tests.test_pages import child_url, county_url, rows, school_url
 
 pytestmark = pytest.mark.django_db
 

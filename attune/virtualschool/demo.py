@@ -1,6 +1,6 @@
 """The demo's Virtual School: a head of the Virtual School and each school's sharing choice.
 
-Call :func:`build_oversight` after the demo schools exist (the lead wires it into
+Call :func:`build_virtual_school` after the demo schools exist (the lead wires it into
 ``attune/demo/generator.py``). Synthetic, like everything in the demo; idempotent.
 """
 
@@ -20,7 +20,7 @@ from .sharing import VIRTUAL_SCHOOL_COHORT_VALUES
 HEAD_EMAIL = "virtualschool-la@demo.attune.test"
 
 
-def build_oversight(authority: LocalAuthority, rng: random.Random) -> User:
+def build_virtual_school(authority: LocalAuthority, rng: random.Random) -> User:
     """The head of the Virtual School for ``authority``; every school of it shares something."""
     from attune.demo.generator import DEMO_PASSWORD  # here: the generator imports this module
 

@@ -45,7 +45,7 @@ def sharing_agreement_set(
         agreement.save()
         audit_log(
             actor=actor,
-            action="oversight.sharing.changed",
+            action="virtualschool.sharing.changed",
             obj=agreement,
             school=school,
             changes={"cohorts": [before, chosen]},
@@ -81,7 +81,7 @@ def api_token_create(
             )
             audit_log(
                 actor=actor,
-                action="oversight.api_token.created",
+                action="virtualschool.api_token.created",
                 obj=token,
                 school=None,
                 changes={"name": name},
@@ -102,7 +102,7 @@ def api_token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | Non
         token.save(update_fields=["revoked_at"])
         audit_log(
             actor=actor,
-            action="oversight.api_token.revoked",
+            action="virtualschool.api_token.revoked",
             obj=token,
             school=None,
             request=request,
@@ -129,7 +129,7 @@ def child_record_read(*, actor: User, pupil: Pupil, request: HttpRequest | None 
     """Note in the school's log that a Virtual School officer read this child's summary."""
     audit_log(
         actor=actor,
-        action="oversight.child.viewed",
+        action="virtualschool.child.viewed",
         obj=pupil,
         school=pupil.school,
         pupil=pupil,

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from attune.accounts.models import User
 from attune.attendance.imports import attendance_csv_import
-from attune.oversight.tests.conftest import Authorities
-from attune.oversight.tests.test_pages import SCHOOLS_CAPTION, county_url, looked_after, rows
 from attune.testing import SchoolWorld
+from attune.virtualschool.tests.conftest import Authorities
+from attune.virtualschool.tests.test_pages import SCHOOLS_CAPTION, county_url, looked_after, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_an_import_makes_the_next_opening_work_the_figures_out_again(
 def test_other_changes_show_once_the_kept_figures_expire(
     world: SchoolWorld, las: Authorities, signed_in: SignedIn, settings: Any
 ) -> None:
-    settings.ATTUNE_OVERSIGHT_KEEP_SECONDS = 1
+    settings.ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS = 1
     client = signed_in(las.kent_officer)
     assert children_at_hollybrook(client) == "<5"
 

@@ -1,9 +1,9 @@
-"""What a school shares with the Virtual School: read by people.access and the oversight pages."""
+"""What a school shares with the Virtual School: read by the access rules and its own pages."""
 
 from __future__ import annotations
 
-from attune.oversight.models import VIRTUAL_SCHOOL_COHORT_CHOICES, SharingAgreement
 from attune.tenancy import scopes_disabled
+from attune.virtualschool.models import VIRTUAL_SCHOOL_COHORT_CHOICES, SharingAgreement
 
 VIRTUAL_SCHOOL_COHORT_VALUES = tuple(value for value, _ in VIRTUAL_SCHOOL_COHORT_CHOICES)
 

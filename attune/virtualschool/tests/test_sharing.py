@@ -12,11 +12,11 @@ from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.models import AuditEvent
-from attune.oversight.models import SharingAgreement
-from attune.oversight.services import OversightError, sharing_agreement_set
 from attune.people.models import Cohort
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
+from attune.virtualschool.models import SharingAgreement
+from attune.virtualschool.services import OversightError, sharing_agreement_set
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_the_lead_chooses_what_to_share_and_it_is_logged(
     saved = agreement(world)
     assert saved.cohorts == [Cohort.LOOKED_AFTER, Cohort.KINSHIP_CARE]
     assert saved.agreed_by == world.lead
-    event = AuditEvent.objects.get(action="oversight.sharing.changed")
+    event = AuditEvent.objects.get(action="virtualschool.sharing.changed")
     assert event.school_id == world.school.pk
     assert "Last changed by" in client.get(url(world)).text
 

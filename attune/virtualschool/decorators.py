@@ -19,8 +19,8 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from attune.http import AuthenticatedRequest
-from attune.oversight.models import AuthorityMembership, AuthorityRole
 from attune.people.models import LocalAuthority
+from attune.virtualschool.models import AuthorityMembership, AuthorityRole
 
 AuthorityView = TypeVar("AuthorityView", bound=Callable[..., HttpResponseBase])
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VirtualSchoolConfig(AppConfig):
+    name = "attune.virtualschool"
+    verbose_name = "Virtual School"
