@@ -6,6 +6,7 @@ refuses to start with the demo secret key or with debugging on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +48,18 @@ if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40):
     )
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
+
+# The audit record's chains are keyed with this secret (attune/auditlog/chain.py): someone who
+# can write the database but does not hold it cannot rewrite the record unnoticed. Kept apart
+# from SECRET_KEY, which is rotated for other reasons; in development it is derived from it.
+ATTUNE_AUDIT_KEY = os.environ.get("ATTUNE_AUDIT_KEY") or (
+    "" if PRODUCTION else hashlib.sha256(f"attune-audit|{SECRET_KEY}".encode()).hexdigest()
+)
+if PRODUCTION and len(ATTUNE_AUDIT_KEY) < 40:
+    raise ImproperlyConfigured(
+        "Set ATTUNE_AUDIT_KEY to a long random value (40 characters or more), kept outside "
+        "the database: it keys the audit record's tamper evidence."
+    )
 
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
@@ -108,6 +121,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's address and page for the audit record, and each child read, logged once
+    # the page is served (attune/auditlog/context.py).
+    "attune.auditlog.context.AuditContextMiddleware",
+    # Each reader's standing with a child, looked up once a request (attune/access/standing.py).
+    "attune.access.standing.AccessMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

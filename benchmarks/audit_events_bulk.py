@@ -30,7 +30,8 @@ def main() -> None:
     from django.db import transaction
 
     from attune import testing
-    from attune.auditlog.services import PupilChanges, audit_log_per_pupil_across
+    from attune.auditlog.actions import Action
+    from attune.auditlog.record import PupilChanges, record_per_pupil_across
 
     schools = [testing.school(urn=str(300_000 + n), name=f"School {n}") for n in range(SCHOOLS)]
     children = {school.pk: [uuid.uuid4() for _ in range(CHILDREN)] for school in schools}
@@ -38,7 +39,7 @@ def main() -> None:
     for day in range(DAYS):
         shares = [
             PupilChanges(
-                school,
+                school.pk,
                 school,
                 {child: {"added": 2, "import": day} for child in children[school.pk]},
             )
@@ -46,9 +47,7 @@ def main() -> None:
         ]
         started, cpu = time.perf_counter(), time.process_time()
         with transaction.atomic():
-            written = audit_log_per_pupil_across(
-                actor=None, action="attendance.marks.imported", shares=shares
-            )
+            written = record_per_pupil_across(Action.MARKS_IMPORTED, actor=None, shares=shares)
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         days.append({"events": written, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
         print(f"day {day + 1}: {written:,} events, {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)

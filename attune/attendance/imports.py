@@ -28,7 +28,8 @@ from attune.attendance.domain.calculations import week_of
 from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
-from attune.auditlog.services import PupilChanges, audit_log_per_pupil_across
+from attune.auditlog.actions import Action
+from attune.auditlog.record import PupilChanges, record_per_pupil_across
 from attune.bulk import analyse_if_mostly_new, copy_lines, copy_text, delete_ids, insert_rows
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
@@ -402,10 +403,8 @@ class _MarksWriter:
                 pupil_id: {"added": new, "replaced": changed, "import": source.pk}
                 for pupil_id, (new, changed) in by_pupil.items()
             }
-            shares.append(PupilChanges(self.schools[school_id], source, changes))
-        audit_log_per_pupil_across(
-            actor=self.actor, action="attendance.marks.imported", shares=shares
-        )
+            shares.append(PupilChanges(school_id, source, changes))
+        record_per_pupil_across(Action.MARKS_IMPORTED, actor=self.actor, shares=shares)
         for school_id, source in self.sources.items():
             result = self.results[school_id]
             source.marks_added = result.added

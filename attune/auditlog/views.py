@@ -13,7 +13,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from attune.accounts.decorators import school_view
+from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.forms import AuditSearchForm
 from attune.auditlog.models import AuditEvent

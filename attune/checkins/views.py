@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from attune.accounts.decorators import school_view
+from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.checkins.access import (
     access_contact_pupil,

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from attune.accounts.decorators import school_view
+from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.earlyyears import selectors
 from attune.earlyyears.domain import day as rules

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from attune.accounts.decorators import school_view
+from attune.access.pages import school_view
 from attune.accounts.roles import Permission, Role
 from attune.http import SchoolRequest
 from attune.incidents.access import can_see_incidents

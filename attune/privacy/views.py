@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from attune.accounts.decorators import school_view
+from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.errors import AttuneError
 from attune.http import SchoolRequest

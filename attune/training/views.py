@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from attune.accounts.decorators import school_view
+from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.errors import AttuneError
 from attune.http import SchoolRequest

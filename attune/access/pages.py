@@ -1,4 +1,5 @@
-"""View guards. School views get a typed request; actions a role may not take are refused."""
+"""The page guard: which roles may open a page at all. Which children and records they may
+open there is the rules' business (``attune.access.children``)."""
 
 from __future__ import annotations
 
