@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
-from attune.accounts.models import Membership, User
+from attune.accounts.http import AuthenticatedRequest
+from attune.accounts.models import Membership
 from attune.people.models import School
 
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
+__all__ = ["AuthenticatedRequest", "SchoolRequest"]
 
 
 class SchoolRequest(AuthenticatedRequest):

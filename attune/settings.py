@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "ninja",  # the Virtual School API: serves its OpenAPI docs from our own static files
     "attune.accounts",
     "attune.people",
+    "attune.children",
     "attune.relationships",
     "attune.auditlog",
     "attune.attendance",

@@ -6,7 +6,7 @@ from attune.virtualschool.api import api_urls
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include(("attune.accounts.urls", "accounts"))),
-    path("s/<str:urn>/", include(("attune.people.urls", "people"))),
+    path("s/<str:urn>/", include(("attune.children.urls", "children"))),
     path("s/<str:urn>/", include(("attune.relationships.urls", "relationships"))),
     path("s/<str:urn>/attendance/", include(("attune.attendance.urls", "attendance"))),
     path("s/<str:urn>/check-ins/", include(("attune.checkins.urls", "checkins"))),
@@ -22,5 +22,5 @@ urlpatterns = [
     path("la/<str:la_code>/", include(("attune.virtualschool.urls", "virtualschool"))),
     path("s/<str:urn>/sharing/", include(("attune.virtualschool.school_urls", "sharing"))),
     path("api/v1/", api_urls()),
-    path("s/<str:urn>/audit-trail/", include(("attune.auditlog.urls", "auditlog"))),
+    path("s/<str:urn>/audit-trail/", include(("attune.privacy.trail_urls", "trail"))),
 ]

@@ -97,7 +97,7 @@ def main() -> None:
 
     client = Client()
     sign_in_fully(client, world.head)
-    url = reverse("people:pupil", kwargs={"urn": world.school.urn, "pupil_id": child.pk})
+    url = reverse("children:pupil", kwargs={"urn": world.school.urn, "pupil_id": child.pk})
 
     def page() -> None:
         response = client.get(url)
@@ -123,7 +123,7 @@ def main() -> None:
     without_audit: list[dict[str, float]] = []
     for _ in range(5):
         with_audit.append(_timed(page, REPEATS // 5))
-        with mock.patch("attune.people.views.pupil_viewed", lambda **kwargs: None):
+        with mock.patch("attune.children.views.pupil_viewed", lambda **kwargs: None):
             without_audit.append(_timed(page, REPEATS // 5))
     for name, runs in (
         ("pupil page, logged", with_audit),
@@ -135,7 +135,7 @@ def main() -> None:
             "cpu_ms": round(statistics.median(r["cpu_ms"] for r in runs), 2),
         }
     figures["pupil page, logged"]["queries"] = _queries(page)
-    with mock.patch("attune.people.views.pupil_viewed", lambda **kwargs: None):
+    with mock.patch("attune.children.views.pupil_viewed", lambda **kwargs: None):
         figures["pupil page, not logged"]["queries"] = _queries(page)
     overhead = round(
         figures["pupil page, logged"]["median_ms"] - figures["pupil page, not logged"]["median_ms"],

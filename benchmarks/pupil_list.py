@@ -104,7 +104,7 @@ def main() -> None:
     assert lead is not None, "the demo should have a strategic attachment lead"
     client = Client()
     sign_in_fully(client, lead.user)  # with two-factor passed, as the lead would be
-    base = reverse("people:pupils", kwargs={"urn": "100001"})
+    base = reverse("children:pupils", kwargs={"urn": "100001"})
     cases = {
         "first page": base,
         "name search": f"{base}?q=ja",

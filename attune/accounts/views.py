@@ -21,7 +21,7 @@ from attune.accounts import two_factor
 from attune.accounts.forms import CodeForm, SetUpCodeForm
 from attune.accounts.services import session_clock_start, sessions_end_everywhere
 from attune.errors import AttuneError
-from attune.http import AuthenticatedRequest
+from attune.accounts.http import AuthenticatedRequest
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -146,7 +146,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         request.user.authority_memberships.filter(is_active=True).select_related("local_authority")
     )
     if len(memberships) == 1 and not authorities:
-        return redirect("people:school_home", urn=memberships[0].school.urn)
+        return redirect("children:school_home", urn=memberships[0].school.urn)
     if len(authorities) == 1 and not memberships:
         return redirect("virtualschool:county", la_code=authorities[0].local_authority.code)
     return render(

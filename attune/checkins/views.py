@@ -177,7 +177,7 @@ def plan(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
             _show_error(form, error)
         else:
             messages.success(request, f"Saved {relationship.pupil.known_as}'s check-in plan.")
-            return redirect("people:pupil", urn=urn, pupil_id=relationship.pupil_id)
+            return redirect("children:pupil", urn=urn, pupil_id=relationship.pupil_id)
     context = {"relationship": relationship, "pupil": relationship.pupil, "form": form}
     context["existing"] = existing
     return render(request, "checkins/plan.html", context)
@@ -428,7 +428,7 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
             _show_error(form, error)
         else:
             messages.success(request, f"Saved how good news goes home for {pupil.known_as}.")
-            return redirect("people:pupil", urn=urn, pupil_id=pupil.pk)
+            return redirect("children:pupil", urn=urn, pupil_id=pupil.pk)
     context = {"pupil": pupil, "form": form, "existing": existing}
     return render(request, "checkins/sharing.html", context)
 

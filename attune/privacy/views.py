@@ -231,7 +231,7 @@ def request_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
             messages.success(
                 request, "Request sent. Someone who handles data requests will decide it."
             )
-            return redirect("people:pupil", urn=urn, pupil_id=pupil.pk)
+            return redirect("children:pupil", urn=urn, pupil_id=pupil.pk)
     return render(request, "privacy/request_new.html", {"pupil": pupil, "form": form})
 
 

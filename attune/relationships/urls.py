@@ -3,6 +3,7 @@ from django.urls import path
 from attune.relationships import views
 
 urlpatterns = [
+    path("staff/", views.staff, name="staff"),
     path("pupils/<uuid:pupil_id>/key-adult/", views.assign, name="assign"),
     path("pupils/<uuid:pupil_id>/trusted-adult/", views.trusted_adult, name="trusted_adult"),
     path("pupils/<uuid:pupil_id>/team/", views.team, name="team"),

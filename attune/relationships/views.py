@@ -30,6 +30,7 @@ from attune.relationships.selectors import (
     current_relationship,
     key_adult_candidates,
     relationship_history,
+    staff_with_caseloads,
     team_churn,
     wider_team,
 )
@@ -77,7 +78,7 @@ def assign(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespons
             messages.success(
                 request, f"{data['key_adult'].full_name} is now {child.known_as}'s key adult."
             )
-            return redirect("people:pupil", urn=urn, pupil_id=child.pk)
+            return redirect("children:pupil", urn=urn, pupil_id=child.pk)
     context = {
         "pupil": child,
         "current": current,
@@ -238,3 +239,13 @@ def _end_date(form: TeamEndForm) -> date:
         raise TeamError("Give the date they left.", "team.end_date_required", "ended_on")
     ended_on: date = form.cleaned_data["ended_on"]
     return ended_on
+
+
+@school_view(Permission.VIEW_STAFF)
+def staff(request: SchoolRequest, urn: str) -> HttpResponse:
+    context = {
+        "staff_list": staff_with_caseloads(),
+        "show_caseloads": request.membership.can(Permission.VIEW_CASELOADS),
+        "limit": request.school.caseload_limit,
+    }
+    return render(request, "relationships/staff.html", context)

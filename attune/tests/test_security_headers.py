@@ -27,7 +27,7 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 def test_every_page_sends_a_strict_content_security_policy(
     world: SchoolWorld, signed_in: Callable[[User], Client]
 ) -> None:
-    response = signed_in(world.lead).get(reverse("people:pupils", kwargs={"urn": "100001"}))
+    response = signed_in(world.lead).get(reverse("children:pupils", kwargs={"urn": "100001"}))
     policy = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["script-src"] == "'self'"

@@ -107,7 +107,7 @@ def test_school_b_pupil_is_not_found_through_school_a_urls_either(
     world: SchoolWorld, other_world: SchoolWorld, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(world.lead)
-    for name in ("people:pupil", "relationships:assign", "people:pupil_about_edit"):
+    for name in ("children:pupil", "relationships:assign", "children:pupil_about_edit"):
         url = reverse(name, kwargs={"urn": world.school.urn, "pupil_id": other_world.child.pk})
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"about_me": "changed"}).status_code == 404, url
@@ -116,6 +116,6 @@ def test_school_b_pupil_is_not_found_through_school_a_urls_either(
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(world: SchoolWorld, client: Client) -> None:
-    response = client.get(reverse("people:pupils", kwargs={"urn": world.school.urn}))
+    response = client.get(reverse("children:pupils", kwargs={"urn": world.school.urn}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from attune.http import AuthenticatedRequest
+from attune.accounts.http import AuthenticatedRequest
 from attune.people.models import LocalAuthority
 from attune.virtualschool.models import AuthorityMembership, AuthorityRole
 

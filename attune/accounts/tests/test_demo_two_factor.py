@@ -29,7 +29,7 @@ def test_demo_users_who_need_it_sign_in_with_the_demo_code(
     code = printed.split()[0]
     assert code == demo_code_now()
     assert client.post(reverse("accounts:two_factor"), {"code": code}).status_code == 302
-    home = reverse("people:school_home", kwargs={"urn": world.school.urn})
+    home = reverse("children:school_home", kwargs={"urn": world.school.urn})
     assert client.get(home).status_code == 200
 
 

@@ -20,7 +20,7 @@ SignedIn = Callable[[User], Client]
 
 
 def home_url(world: SchoolWorld) -> str:
-    return reverse("people:school_home", kwargs={"urn": world.school.urn})
+    return reverse("children:school_home", kwargs={"urn": world.school.urn})
 
 
 def age_session(client: Client, *, started: int = 0, seen: int = 0) -> None:

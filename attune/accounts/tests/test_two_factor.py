@@ -49,7 +49,7 @@ def password_sign_in(client: Client, user: User) -> str:
 
 
 def home_url(world: SchoolWorld) -> str:
-    return reverse("people:school_home", kwargs={"urn": world.school.urn})
+    return reverse("children:school_home", kwargs={"urn": world.school.urn})
 
 
 def test_a_password_alone_does_not_open_a_leads_school_pages(

@@ -165,7 +165,7 @@ def test_a_missing_child_gets_the_same_not_found(world: SchoolWorld, signed_in: 
 def test_the_pupil_page_links_here_for_those_who_may_see_it(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
-    pupil_page = reverse("people:pupil", kwargs={"urn": "100001", "pupil_id": world.child.pk})
+    pupil_page = reverse("children:pupil", kwargs={"urn": "100001", "pupil_id": world.child.pk})
 
     assert url(world) in signed_in(world.lead).get(pupil_page).text
     assert url(world) not in signed_in(world.teacher).get(pupil_page).text

@@ -108,7 +108,7 @@ def test_the_key_adult_records_how_good_news_goes_home(
     assert event.pupil_id == world.child.pk
     assert "fletcher.home@example.test" not in str(event.changes)  # no address in the trail
     page = client.get(
-        reverse("people:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
+        reverse("children:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
     )
     assert "Good news goes home by <strong>email</strong>" in page.text
     assert "Email is fine, Mum reads it at tea time." in page.text

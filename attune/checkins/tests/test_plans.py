@@ -56,7 +56,7 @@ def test_the_key_adult_agrees_a_plan_and_the_pupil_page_links_to_it(
 ) -> None:
     client = signed_in(world.key_adult_user)
     pupil_page = client.get(
-        reverse("people:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
+        reverse("children:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
     )
     assert plan_url(world) in pupil_page.text
     page = client.get(plan_url(world))

@@ -151,7 +151,7 @@ def test_teachers_see_what_helps_but_no_sensitive_notes(
     meeting(world, TEAM, "Referral to the school nurse.")
     teacher = signed_in(world.teacher)
     kwargs = {"urn": world.school.urn, "pupil_id": world.child.pk}
-    pupil_page = teacher.get(reverse("people:pupil", kwargs=kwargs))
+    pupil_page = teacher.get(reverse("children:pupil", kwargs=kwargs))
     assert pupil_page.status_code == 200
     assert "worried about the move" not in pupil_page.text
     assert "school nurse" not in pupil_page.text

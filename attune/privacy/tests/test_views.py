@@ -339,7 +339,7 @@ def test_erasing_a_child_removes_everything_and_keeps_the_audit_chain(
     need(world)
     item = erasure(world, raised_by=world.lead)
     signed_in(world.head).get(
-        reverse("people:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
+        reverse("children:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk})
     )
     response = decide(signed_in(world.head), world, item, decision="approve")
     assert response.status_code == 302  # type: ignore[attr-defined]

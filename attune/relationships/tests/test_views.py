@@ -31,7 +31,7 @@ def assign_url(world: SchoolWorld, child: Pupil | None = None) -> str:
 
 def pupil_url(world: SchoolWorld, child: Pupil | None = None) -> str:
     kwargs = {"urn": world.school.urn, "pupil_id": (child or world.child).pk}
-    return reverse("people:pupil", kwargs=kwargs)
+    return reverse("children:pupil", kwargs=kwargs)
 
 
 def form(world: SchoolWorld, **overrides: str) -> dict[str, str]:

@@ -81,7 +81,7 @@ def test_a_school_membership_of_the_virtual_school_follows_the_agreement(
 ) -> None:
     client = signed_in(testing.user(world.school, Role.VIRTUAL_SCHOOL))
     pupil = reverse(
-        "people:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.looked_after_child.pk}
+        "children:pupil", kwargs={"urn": world.school.urn, "pupil_id": world.looked_after_child.pk}
     )
     assert client.get(pupil).status_code == 200
 

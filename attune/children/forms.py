@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from attune.children.selectors import KeyAdultStatus, PupilFilters
 from attune.people.models import YEAR_GROUP_LABELS, Cohort
-from attune.people.selectors import KeyAdultStatus, PupilFilters
 
 
 class PupilFilterForm(forms.Form):

@@ -2,29 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
-from attune.auditlog.selectors import AuditFilters
+from attune.auditlog.actions import ACTION_GROUPS
+from attune.privacy.trail_selectors import AuditFilters
 
-# Each choice matches every action that starts with it, so new actions are found too.
-ACTION_CHOICES = [
-    ("", "Anything"),
-    ("people.pupil.record_viewed", "Opened a child's record"),
-    ("people.", "Changed a child's details"),
-    ("relationships.", "Key adults and co-workers"),
-    ("checkins.", "Check-ins, noticing and keeping in touch"),
-    ("plans.", "Plans, meetings, contacts and “you said, we did”"),
-    ("pep.", "Personal Education Plans"),
-    ("attendance.", "Attendance"),
-    ("earlyyears.", "Early years: register, care, settling in, development"),
-    ("incidents.", "Incidents"),
-    ("interventions.", "Interventions"),
-    ("belonging.", "Belonging survey"),
-    ("training.", "Training and supervision"),
-    ("privacy.", "Retention, legal holds and data requests"),
-    ("accounts.", "Sign-in and account changes"),
-    ("wholeschool.", "Whole-school work"),
-    ("virtualschool.", "Virtual School: sharing, reads and API tokens"),
-    ("auditlog.", "Exported the audit trail"),
-]
+# Each choice matches every action that starts with it (attune/auditlog/actions.py).
+ACTION_CHOICES = [("", "Anything"), *ACTION_GROUPS]
 
 
 class AuditSearchForm(forms.Form):

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from attune.people import views
+from attune.children import views
 
 urlpatterns = [
     path("", views.school_home, name="school_home"),
     path("pupils/", views.pupils, name="pupils"),
     path("pupils/<uuid:pupil_id>/", views.pupil, name="pupil"),
     path("pupils/<uuid:pupil_id>/about/", views.pupil_about_edit, name="pupil_about_edit"),
-    path("staff/", views.staff, name="staff"),
 ]

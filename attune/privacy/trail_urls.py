@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.auditlog import views
+from attune.privacy import trail_views as views
 
 urlpatterns = [
     path("", views.events, name="events"),

@@ -26,7 +26,7 @@ SignedIn = Callable[[User], Client]
 
 
 def trail_url(world: SchoolWorld, name: str = "events") -> str:
-    return reverse(f"auditlog:{name}", kwargs={"urn": world.school.urn})
+    return reverse(f"trail:{name}", kwargs={"urn": world.school.urn})
 
 
 def viewed(world: SchoolWorld, who: User, child: Pupil, days_ago: int = 0) -> AuditEvent:

@@ -1,4 +1,7 @@
-"""The pupil list, a child's page, "about me", and the staff page: who sees what, at what cost."""
+"""The pupil list, a child's page, "about me", and the staff page: who sees what, at what cost.
+
+(The staff page lives with the key adults, in ``relationships``.)
+"""
 
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ def url(world: SchoolWorld, name: str, child: Pupil | None = None) -> str:
     kwargs: dict[str, object] = {"urn": world.school.urn}
     if child is not None:
         kwargs["pupil_id"] = child.pk
-    return reverse(f"people:{name}", kwargs=kwargs)
+    namespace = "relationships" if name == "staff" else "children"
+    return reverse(f"{namespace}:{name}", kwargs=kwargs)
 
 
 def relate(child: Pupil, adult: Staff, co_worker: Staff | None = None) -> None:
@@ -130,7 +134,7 @@ def test_an_htmx_request_gets_only_the_results(classroom: SchoolWorld, signed_in
     whole = client.get(url(classroom, "pupils"), {"q": "maya"})
 
     assert partial.status_code == 200
-    assert partial.templates[0].name == "people/_pupil_results.html"
+    assert partial.templates[0].name == "children/_pupil_results.html"
     assert "<html" not in partial.text
     assert 'role="search"' not in partial.text
     assert "Fletcher, Maya" in partial.text

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.children.forms import AboutMeForm, PupilFilterForm
+from attune.children.selectors import PupilFilters, needing_key_adult, pupil_detail, pupil_list
 from attune.http import SchoolRequest
 from attune.people.access import access_pupil, can_edit_about_me, can_see_sensitive, visible_pupils
-from attune.people.forms import AboutMeForm, PupilFilterForm
 from attune.people.models import Cohort
-from attune.people.selectors import PupilFilters, needing_key_adult, pupil_detail, pupil_list
 from attune.people.services import pupil_about_update, pupil_viewed
 from attune.pep.access import can_read_peps
 from attune.relationships.selectors import continuity, relationship_history, staff_with_caseloads
@@ -38,7 +38,7 @@ def school_home(request: SchoolRequest, urn: str) -> HttpResponse:
     if membership.can(Permission.VIEW_CASELOADS):
         limit = request.school.caseload_limit
         context["over_limit"] = [s for s in staff_with_caseloads() if s.caseload > limit]  # type: ignore[attr-defined]
-    return render(request, "people/school_home.html", context)
+    return render(request, "children/school_home.html", context)
 
 
 @school_view(Permission.VIEW_PUPILS)
@@ -56,7 +56,7 @@ def pupils(request: SchoolRequest, urn: str) -> HttpResponse:
         "show_cohorts": show_cohorts,
         "query": _query_without_page(request),
     }
-    template = "people/_pupil_results.html" if request.htmx else "people/pupils.html"  # type: ignore[attr-defined]
+    template = "children/_pupil_results.html" if request.htmx else "children/pupils.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
@@ -87,7 +87,7 @@ def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
         "continuity": continuity(child, today),
         "today": today,
     }
-    return render(request, "people/pupil.html", context)
+    return render(request, "children/pupil.html", context)
 
 
 @school_view(Permission.VIEW_PUPILS)
@@ -101,15 +101,5 @@ def pupil_about_edit(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> H
     if request.method == "POST" and form.is_valid():
         pupil_about_update(actor=request.user, pupil=child, request=request, **form.cleaned_data)
         messages.success(request, f"Saved what helps {child.known_as}.")
-        return redirect("people:pupil", urn=urn, pupil_id=child.pk)
-    return render(request, "people/pupil_about_edit.html", {"pupil": child, "form": form})
-
-
-@school_view(Permission.VIEW_STAFF)
-def staff(request: SchoolRequest, urn: str) -> HttpResponse:
-    context = {
-        "staff_list": staff_with_caseloads(),
-        "show_caseloads": request.membership.can(Permission.VIEW_CASELOADS),
-        "limit": request.school.caseload_limit,
-    }
-    return render(request, "people/staff.html", context)
+        return redirect("children:pupil", urn=urn, pupil_id=child.pk)
+    return render(request, "children/pupil_about_edit.html", {"pupil": child, "form": form})

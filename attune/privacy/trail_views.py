@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
-from attune.auditlog.forms import AuditSearchForm
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.selectors import audit_events, pupil_names
 from attune.auditlog.services import audit_log
 from attune.http import SchoolRequest
 from attune.people.models import Pupil
+from attune.privacy.trail_forms import AuditSearchForm
+from attune.privacy.trail_selectors import audit_events, pupil_names
 
 PAGE_SIZE = 50
 PupilNames = dict[uuid.UUID, tuple[str, str]]
@@ -50,7 +50,7 @@ def events(request: SchoolRequest, urn: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
-    return render(request, "auditlog/events.html", context)
+    return render(request, "trail/events.html", context)
 
 
 @school_view(Permission.VIEW_AUDIT_TRAIL)
