@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 
 class AttuneError(Exception):
@@ -19,3 +20,14 @@ class Notice:
 
     code: str
     message: str
+
+
+class _Form(Protocol):
+    fields: dict[str, Any]
+
+    def add_error(self, field: str | None, error: str) -> None: ...
+
+
+def show_on_form(form: _Form, error: AttuneError) -> None:
+    """Put a service's error beside the field it names (or at the top of the form)."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
