@@ -105,8 +105,13 @@ class Standing:
 
     @property
     def glass(self) -> bool:
-        """An open break-glass grant: only a DSL can hold one."""
-        return self.is_dsl and Tie.BREAK_GLASS in self.ties
+        """An open break-glass grant: it counts only for a DSL who works with children (not
+        for a membership that runs accounts, nor for the Virtual School)."""
+        return (
+            self.is_dsl
+            and Tie.BREAK_GLASS in self.ties
+            and self.role not in (Role.ADMINISTRATOR, Role.VIRTUAL_SCHOOL)
+        )
 
     def without_break_glass(self) -> Standing:
         return replace(self, ties=self.ties - {Tie.BREAK_GLASS})
@@ -128,6 +133,12 @@ def sees_sensitive(s: Standing) -> bool:
     return (s.has(Permission.VIEW_OWN_SENSITIVE) and s.keyed) or s.glass
 
 
+def _designated_teacher(s: Standing) -> bool:
+    """Named on the child's PEP, in a role that works with children (an administrator's
+    membership runs accounts even if its staff record is named)."""
+    return s.tied(Tie.DESIGNATED_TEACHER) and s.role != Role.ADMINISTRATOR
+
+
 def _reads(s: Standing, right: Right, own: bool) -> bool:
     match right:
         case Right.SEE_CHILD:
@@ -139,7 +150,7 @@ def _reads(s: Standing, right: Right, own: bool) -> bool:
                 return True
             return s.has(Permission.RECORD_INCIDENTS) and (s.keyed or s.tied(Tie.CLOSE_TEAM))
         case Right.READ_PEPS:
-            return sees_sensitive(s) or s.tied(Tie.DESIGNATED_TEACHER)
+            return sees_sensitive(s) or _designated_teacher(s)
     raise ValueError(right)  # pragma: no cover - every read right is matched above
 
 
@@ -157,7 +168,7 @@ def _writes(s: Standing, right: Right, own: bool) -> bool:
             return s.has(Permission.EDIT_ABOUT_ME) or (s.role == Role.KEY_ADULT and s.keyed)
         case Right.WRITE_PEPS:
             return _writes(s, Right.SUPPORT, own) or (
-                s.role != Role.VIRTUAL_SCHOOL and s.tied(Tie.DESIGNATED_TEACHER)
+                s.role != Role.VIRTUAL_SCHOOL and _designated_teacher(s)
             )
         case Right.AGREE_CHECKIN_PLAN:
             return leads or (s.has(Permission.CHECK_IN) and s.keyed)
