@@ -4,7 +4,10 @@ Each school has its own chain (events with no school form one more, ``system``),
 read in one school never waits on another. The hash is keyed (HMAC-SHA-256) with a secret held
 in the server's environment (``ATTUNE_AUDIT_KEY``), never in the database, so someone who can
 write the database but does not hold the key cannot recompute the chain after editing or cutting
-an event. Verification and checkpoints kept outside the database are in ``verify.py``.
+an event. Each chain's head carries the number of events and a signature over its end, so
+the end cannot be moved either. Verification is in ``verify.py``; checkpoints kept outside the
+database, which notice what the database alone cannot (a chain rolled back to an earlier,
+genuinely signed end, or deleted with its head), are in ``checkpoints.py``.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import hmac
 import json
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import connection
 
 from attune.auditlog.models import AuditChainHead
 
@@ -46,24 +51,72 @@ def entry_hash(previous_hash: str, payload: str, key: bytes | None = None) -> st
     return hmac.new(key or chain_key(), message, hashlib.sha256).hexdigest()
 
 
-def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    """What an event's hash covers: the same whether computed on write or on verify."""
-    return {
-        "school_id": event.school_id,
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "pupil_id": str(event.pupil_id) if event.pupil_id else None,
-        "changes": event.changes,
-        "ip_address": event.ip_address,
-        "at": event.at.isoformat(),
-    }
+# The columns an event's hash covers, in the order ``payload`` takes them.
+HASHED_COLUMNS = (
+    "school_id",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "pupil_id",
+    "changes",
+    "ip_address",
+    "at",
+)
+
+
+def payload(
+    school_id: int | None,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    pupil_id: uuid.UUID | None,
+    changes: Any,
+    ip_address: str | None,
+    at: datetime,
+) -> str:
+    """What an event's hash covers, as canonical JSON: the one definition, used on write and
+    on verify (which reads plain rows, not model instances, to stay fast)."""
+    return _json(
+        {
+            "school_id": school_id,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "pupil_id": str(pupil_id) if pupil_id else None,
+            "changes": changes,
+            "ip_address": ip_address,
+            "at": at.isoformat(),
+        }
+    )
 
 
 def event_hash(previous_hash: str, event: AuditEvent, key: bytes | None = None) -> str:
-    return entry_hash(previous_hash, _json(hashed_fields(event)), key)
+    fields = (getattr(event, column) for column in HASHED_COLUMNS)
+    return entry_hash(previous_hash, payload(*fields), key)
+
+
+def head_signature(chain: str, event_count: int, last_hash: str, key: bytes | None = None) -> str:
+    """The HMAC a chain's head carries over where the chain ends."""
+    message = f"head|{chain}|{event_count}|{last_hash}".encode()
+    return hmac.new(key or chain_key(), message, hashlib.sha256).hexdigest()
+
+
+def advance(head: AuditChainHead, last_hash: str, added: int, key: bytes | None = None) -> None:
+    """Move a head past ``added`` new events ending at ``last_hash``, and sign it again."""
+    head.last_hash = last_hash
+    head.event_count += added
+    head.signature = head_signature(head.chain, head.event_count, last_hash, key)
+
+
+def head_is_signed(head: AuditChainHead, key: bytes | None = None) -> bool:
+    expected = head_signature(head.chain, head.event_count, head.last_hash, key)
+    return hmac.compare_digest(expected, head.signature)
 
 
 class PerPupilPayload:
@@ -100,14 +153,16 @@ def chain_per_pupil(
     changes_by_pupil: Mapping[uuid.UUID, dict[str, Any]],
     masked_json: Any,
 ) -> list[Chained]:
-    """Each child's event hashed onto the chain, in order; moves the head to the last one.
+    """Each child's event hashed onto the chain, in order; moves the head to the last one
+    (and signs it again).
 
     ``masked_json(changes)`` writes one child's changes as they are stored.
     """
     previous = head.last_hash
     rows: list[Chained] = []
-    payload = PerPupilPayload(common)
-    keyed = hmac.new(chain_key(), digestmod=hashlib.sha256)
+    per_pupil = PerPupilPayload(common)
+    secret = chain_key()
+    keyed = hmac.new(secret, digestmod=hashlib.sha256)
     written: dict[tuple[Any, ...], str] = {}
     for pupil_id, changes in changes_by_pupil.items():
         # An import's changes repeat a handful of shapes ({"added": 2, ...}): each is written
@@ -118,11 +173,11 @@ def chain_per_pupil(
         except TypeError:  # a value that cannot be a key (a list, a dict)
             text = masked_json(changes)
         mac = keyed.copy()
-        mac.update(f"{previous}|{payload(pupil_id, text)}".encode())
+        mac.update(f"{previous}|{per_pupil(pupil_id, text)}".encode())
         entry = mac.hexdigest()
         rows.append((pupil_id, text, previous, entry))
         previous = entry
-    head.last_hash = previous
+    advance(head, previous, len(rows), secret)
     return rows
 
 
@@ -142,3 +197,30 @@ def locked_heads(chains: list[str]) -> dict[str, AuditChainHead]:
         )
         heads |= lock(missing)
     return heads
+
+
+def save_heads(heads: list[AuditChainHead], batch: int = 200) -> None:
+    """Write moved heads back: one ``UPDATE … FROM (VALUES …)`` for up to ``batch`` heads.
+
+    An import moves 600 heads at once; ``bulk_update`` builds a ``CASE`` per field per head in
+    Python, and for the three fields a head now has that took a quarter of a second of the
+    county import's CPU, and most of a second of its wall time (PostgreSQL and SQLite 3.33+
+    both take this form).
+    """
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    for start in range(0, len(heads), batch):
+        chunk = heads[start : start + batch]
+        rows = ", ".join(["(%s, %s, CAST(%s AS BIGINT), %s)"] * len(chunk))
+        params = [
+            value
+            for head in chunk
+            for value in (head.chain, head.last_hash, head.event_count, head.signature)
+        ]
+        sql = f"""
+            WITH moved (chain, last_hash, event_count, signature) AS (VALUES {rows})
+            UPDATE {table} SET last_hash = moved.last_hash, event_count = moved.event_count,
+                signature = moved.signature
+            FROM moved WHERE {table}.chain = moved.chain
+        """  # noqa: S608 (the table name is our own; every value is a parameter)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -52,10 +52,18 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The latest hash of one chain, locked while an event is appended so it never forks."""
+    """The end of one chain, locked while an event is appended so it never forks.
+
+    It also carries how many events the chain holds and ``signature``, an HMAC over (chain,
+    count, last hash) with the server's key (``chain.head_signature``): someone who can write
+    the database but does not hold the key can cut events from the end of a chain, but cannot
+    move its head to match.
+    """
 
     chain = models.CharField(max_length=24, primary_key=True)  # "school-<id>" or "system"
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    event_count = models.BigIntegerField(default=0)
+    signature = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.chain}: {self.last_hash}"

@@ -3,56 +3,49 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import json
 import uuid
 from typing import Any
 
 import pytest
-from django.test import RequestFactory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import (
-    AuditEntry,
+from attune.auditlog.actions import Action
+from attune.auditlog.chain import GENESIS, PerPupilPayload, _json, chain_key, head_is_signed
+from attune.auditlog.context import request_context
+from attune.auditlog.models import AuditChainHead, AuditEvent
+from attune.auditlog.record import (
+    Entry,
     PupilChanges,
-    _json,
-    _PerPupilPayload,
-    audit_chain_verify,
-    audit_log,
-    audit_log_many,
-    audit_log_per_pupil_across,
+    record_many,
+    record_per_pupil_across,
 )
+from attune.auditlog.record import record as record_event
+from attune.auditlog.verify import audit_chain_verify
 from attune.testing import SchoolWorld
 
 pytestmark = pytest.mark.django_db
 
-GENESIS = "0" * 64
+
+def record(world: SchoolWorld, action: Action = Action.RECORD_VIEWED, **extra: Any) -> AuditEvent:
+    return record_event(action, world.child, actor=world.teacher, **extra)
 
 
-def record(
-    world: SchoolWorld, action: str = "people.pupil.record_viewed", **extra: Any
-) -> AuditEvent:
-    return audit_log(
-        actor=world.teacher,
-        action=action,
-        obj=world.child,
-        school=world.school,
-        pupil=world.child,
-        **extra,
-    )
+def step(world: SchoolWorld, n: int) -> AuditEvent:
+    """One of several events in a row, told apart by their changes."""
+    return record(world, changes={"n": n})
 
 
 def test_an_event_records_who_what_and_where_and_masks_secrets(world: SchoolWorld) -> None:
-    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
-
-    event = record(
-        world,
-        "people.pupil.about_updated",
-        changes={"about_me": ["", "Dragons"], "password": "hunter2"},
-        request=request,
-    )
+    with request_context(ip_address="192.0.2.7"):
+        event = record(
+            world,
+            Action.ABOUT_ME_UPDATED,
+            changes={"about_me": ["", "Dragons"], "password": "hunter2"},
+        )
 
     event.refresh_from_db()
     assert event.actor == world.teacher
@@ -65,7 +58,9 @@ def test_an_event_records_who_what_and_where_and_masks_secrets(world: SchoolWorl
     assert event.previous_hash == GENESIS
 
 
-def test_the_hash_covers_the_previous_hash_and_the_event(world: SchoolWorld) -> None:
+def test_the_hash_is_keyed_and_covers_the_previous_hash_and_the_event(
+    world: SchoolWorld,
+) -> None:
     event = record(world)
 
     payload = {
@@ -81,11 +76,24 @@ def test_the_hash_covers_the_previous_hash_and_the_event(world: SchoolWorld) -> 
         "at": event.at.isoformat(),
     }
     text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
-    assert event.entry_hash == hashlib.sha256(f"{GENESIS}|{text}".encode()).hexdigest()
+    message = f"{GENESIS}|{text}".encode()
+    assert event.entry_hash == hmac.new(chain_key(), message, hashlib.sha256).hexdigest()
+    # Plain SHA-256, which anyone could recompute, is not what is stored.
+    assert event.entry_hash != hashlib.sha256(message).hexdigest()
+
+
+def test_the_head_carries_the_count_and_a_signature_over_the_end(world: SchoolWorld) -> None:
+    events = [step(world, i) for i in range(3)]
+
+    head = AuditChainHead.objects.get(chain=f"school-{world.school.pk}")
+    assert (head.event_count, head.last_hash) == (3, events[-1].entry_hash)
+    assert head_is_signed(head)
+    head.last_hash = events[1].entry_hash
+    assert not head_is_signed(head)
 
 
 def test_each_event_links_to_the_one_before_and_the_chain_verifies(world: SchoolWorld) -> None:
-    events = [record(world, f"test.step_{i}") for i in range(4)]
+    events = [step(world, i) for i in range(4)]
 
     assert [e.previous_hash for e in events[1:]] == [e.entry_hash for e in events[:-1]]
     assert len({e.entry_hash for e in events}) == 4
@@ -96,7 +104,7 @@ def test_each_event_links_to_the_one_before_and_the_chain_verifies(world: School
     "tamper",
     [
         pytest.param({"changes": {"about_me": ["", "Something else"]}}, id="changes"),
-        pytest.param({"action": "people.pupil.nothing_to_see"}, id="action"),
+        pytest.param({"action": "people.pupil.listed"}, id="action"),
         pytest.param({"actor_label": "someone else"}, id="actor label"),
         pytest.param({"actor_id": None}, id="actor"),
         pytest.param({"object_id": "another"}, id="object"),
@@ -108,7 +116,7 @@ def test_each_event_links_to_the_one_before_and_the_chain_verifies(world: School
 def test_an_edited_row_breaks_the_chain_at_that_row(
     world: SchoolWorld, tamper: dict[str, Any]
 ) -> None:
-    events = [record(world, f"test.step_{i}", changes={"n": i}) for i in range(5)]
+    events = [step(world, i) for i in range(5)]
     assert audit_chain_verify() is None
 
     AuditEvent.objects.filter(pk=events[2].pk).update(**tamper)
@@ -126,7 +134,7 @@ def test_an_edited_time_breaks_the_chain(world: SchoolWorld) -> None:
 
 
 def test_a_deleted_row_breaks_the_chain_at_the_next_one(world: SchoolWorld) -> None:
-    events = [record(world, f"test.step_{i}") for i in range(3)]
+    events = [step(world, i) for i in range(3)]
 
     AuditEvent.objects.filter(pk=events[1].pk).delete()
 
@@ -134,7 +142,7 @@ def test_a_deleted_row_breaks_the_chain_at_the_next_one(world: SchoolWorld) -> N
 
 
 def test_events_deleted_from_the_end_of_a_chain_are_noticed(world: SchoolWorld) -> None:
-    events = [record(world, f"test.step_{i}") for i in range(3)]
+    events = [step(world, i) for i in range(3)]
 
     AuditEvent.objects.filter(pk=events[2].pk).delete()
 
@@ -150,8 +158,8 @@ def test_a_chain_emptied_completely_is_noticed(world: SchoolWorld) -> None:
 
 
 def test_each_school_has_its_own_chain(world: SchoolWorld, other_world: SchoolWorld) -> None:
-    ours = [record(world, "test.a1"), record(other_world, "test.b1"), record(world, "test.a2")]
-    theirs = record(other_world, "test.b2")
+    ours = [step(world, 1), step(other_world, 1), step(world, 2)]
+    theirs = step(other_world, 2)
 
     assert ours[2].previous_hash == ours[0].entry_hash
     assert theirs.previous_hash == ours[1].entry_hash
@@ -165,32 +173,30 @@ def test_each_school_has_its_own_chain(world: SchoolWorld, other_world: SchoolWo
 
 
 def test_many_events_written_at_once_chain_like_single_ones(world: SchoolWorld) -> None:
-    first = record(world, "test.before")
-    written = audit_log_many(
+    first = step(world, 0)
+    written = record_many(
         actor=world.lead,
-        school=world.school,
-        entries=[
-            AuditEntry(f"test.bulk_{i}", world.child, world.child, {"n": i}) for i in range(5)
-        ],
+        school_id=world.school.pk,
+        entries=[Entry(Action.RECORD_VIEWED, world.child, changes={"n": i}) for i in range(5)],
     )
-    after = record(world, "test.after")
+    after = step(world, 6)
 
     assert written[0].previous_hash == first.entry_hash
     assert all(b.previous_hash == a.entry_hash for a, b in itertools.pairwise(written))
     assert after.previous_hash == written[-1].entry_hash
     assert audit_chain_verify() is None
-    assert audit_log_many(actor=None, school=world.school, entries=[]) == []
+    assert record_many(actor=None, school_id=world.school.pk, entries=[]) == []
 
 
 def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> None:
     """The fast per-child path (COPY on PostgreSQL) writes what the ordinary path would."""
     before = record(world)
-    written = audit_log_per_pupil_across(
+    written = record_per_pupil_across(
+        Action.MARKS_IMPORTED,
         actor=world.teacher,
-        action="attendance.marks.imported",
         shares=[
             PupilChanges(
-                world.school,
+                world.school.pk,
                 world.school,
                 {
                     world.child.pk: {"added": 4, "token": "x"},
@@ -222,17 +228,17 @@ def test_events_for_many_children_join_the_same_chain(world: SchoolWorld) -> Non
 def test_equal_looking_changes_keep_their_own_json(world: SchoolWorld) -> None:
     """Each distinct set of changes is written as JSON once per call; 1 and True are equal
     dictionary keys in Python, but not the same JSON, and a list cannot be a key at all."""
-    audit_log_per_pupil_across(
+    record_per_pupil_across(
+        Action.MARKS_IMPORTED,
         actor=None,
-        action="attendance.marks.imported",
         shares=[
             PupilChanges(
-                world.school,
+                world.school.pk,
                 world.school,
                 {world.child.pk: {"late": 1}, world.looked_after_child.pk: {"late": True}},
             ),
-            PupilChanges(world.school, world.school, {world.child.pk: {"days": [1, 2]}}),
-            PupilChanges(world.school, world.school, {world.child.pk: {"late": 1.5}}),
+            PupilChanges(world.school.pk, world.school, {world.child.pk: {"days": [1, 2]}}),
+            PupilChanges(world.school.pk, world.school, {world.child.pk: {"late": 1.5}}),
         ],
     )
 
@@ -251,13 +257,13 @@ def test_one_call_for_many_schools_extends_each_schools_own_chain(
     world: SchoolWorld, other_world: SchoolWorld
 ) -> None:
     before = record(world)
-    written = audit_log_per_pupil_across(
+    written = record_per_pupil_across(
+        Action.MARKS_IMPORTED,
         actor=None,
-        action="attendance.marks.imported",
         shares=[
-            PupilChanges(world.school, world.school, {world.child.pk: {"added": 2}}),
-            PupilChanges(other_world.school, other_world.school, {}),  # nothing: no event
-            PupilChanges(other_world.school, other_world.school, {other_world.child.pk: {}}),
+            PupilChanges(world.school.pk, world.school, {world.child.pk: {"added": 2}}),
+            PupilChanges(other_world.school.pk, other_world.school, {}),  # nothing: no event
+            PupilChanges(other_world.school.pk, other_world.school, {other_world.child.pk: {}}),
         ],
     )
 
@@ -269,6 +275,10 @@ def test_one_call_for_many_schools_extends_each_schools_own_chain(
     assert ours[1].previous_hash == before.entry_hash
     assert [(e.pupil_id, e.previous_hash) for e in theirs] == [(other_world.child.pk, GENESIS)]
     assert {e.actor_label for e in [*ours[1:], *theirs]} == {"system"}
+    heads = {head.chain: head for head in AuditChainHead.objects.all()}
+    assert heads[f"school-{world.school.pk}"].event_count == 2
+    assert heads[f"school-{other_world.school.pk}"].last_hash == theirs[0].entry_hash
+    assert all(head_is_signed(head) for head in heads.values())
 
 
 @settings(max_examples=200, deadline=None)
@@ -293,5 +303,5 @@ def test_the_per_child_payload_is_the_json_the_chain_hashes(
 ) -> None:
     """Verification re-hashes ``_json`` of each event's fields, so the fast template used for
     many children must give the same text, whatever the values."""
-    payload = _PerPupilPayload(common)(pupil_id, _json(changes))
+    payload = PerPupilPayload(common)(pupil_id, _json(changes))
     assert payload == _json({**common, "pupil_id": str(pupil_id), "changes": changes})
