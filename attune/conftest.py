@@ -7,6 +7,7 @@ Django at all (``pytest -p no:django attune/*/tests/test_domain_*.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -44,6 +45,16 @@ def _empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Each test keeps the audit record's checkpoints in its own folder, never the
+    developer's data folder (``attune/auditlog/checkpoints.py``)."""
+    folder = tmp_path / "audit-checkpoints"
+    if request.config.pluginmanager.has_plugin("django"):
+        request.getfixturevalue("settings").ATTUNE_AUDIT_CHECKPOINT_DIR = folder
+    return folder
 
 
 @pytest.fixture

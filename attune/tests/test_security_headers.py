@@ -69,11 +69,19 @@ def test_no_template_needs_unsafe_inline(template: Path) -> None:
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
-    ours = {"SECRET_KEY", "DEBUG", "ATTUNE_ENV", "DATABASE_URL", "ALLOWED_HOSTS"}
+    ours = {
+        "SECRET_KEY",
+        "DEBUG",
+        "ATTUNE_ENV",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "ATTUNE_AUDIT_KEY",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     return clean | {
         "ATTUNE_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "ATTUNE_AUDIT_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "attune.example.org",
         "ATTUNE_DATA_DIR": str(tmp_path),
     }
@@ -103,3 +111,21 @@ def test_production_turns_on_hsts_and_secure_cookies(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"] * 4
+
+
+def test_no_page_about_a_child_may_be_kept_by_the_browser(
+    world: SchoolWorld, signed_in: Callable[[User], Client]
+) -> None:
+    """Every school page, export and partial (and the error pages) says ``no-store``, so a
+    shared computer's browser keeps nothing to show the next person."""
+    from attune.tests.test_attack_matrix import Target, urls_for
+
+    client = signed_in(world.head)
+    kept = []
+    urls = [url for _, url in urls_for(Target(world, world.looked_after_child))]
+    for url in [*urls, "/", "/accounts/login/", "/s/999999/pupils/", "/api/v1/docs"]:
+        response = client.get(url)
+        if response.get("Cache-Control") != "no-store":
+            kept.append((url, response.status_code, response.get("Cache-Control")))
+    assert len(urls) > 100
+    assert not kept, kept

@@ -13,7 +13,7 @@ LONG_KEY = "k" * 50
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     """Import the settings in a fresh interpreter with exactly these ATTUNE-relevant values."""
-    ours = {"SECRET_KEY", "DEBUG", "ATTUNE_ENV", "DATABASE_URL"}
+    ours = {"SECRET_KEY", "DEBUG", "ATTUNE_ENV", "DATABASE_URL", "ATTUNE_AUDIT_KEY"}
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     code = (
         "import attune.settings as s; "
@@ -30,6 +30,8 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
         ({}, "production refuses the demo key"),
         ({"SECRET_KEY": "too-short"}, "production refuses the demo key"),
         ({"SECRET_KEY": LONG_KEY, "DEBUG": "true"}, "DEBUG must be off"),
+        ({"SECRET_KEY": LONG_KEY}, "Set ATTUNE_AUDIT_KEY"),
+        ({"SECRET_KEY": LONG_KEY, "ATTUNE_AUDIT_KEY": "short"}, "Set ATTUNE_AUDIT_KEY"),
     ],
 )
 def test_production_refuses_demo_secrets_and_debug(env: dict[str, str], complaint: str) -> None:
@@ -39,7 +41,7 @@ def test_production_refuses_demo_secrets_and_debug(env: dict[str, str], complain
 
 
 def test_production_with_a_real_key_starts_secure() -> None:
-    result = load_settings(ATTUNE_ENV="production", SECRET_KEY=LONG_KEY)
+    result = load_settings(ATTUNE_ENV="production", SECRET_KEY=LONG_KEY, ATTUNE_AUDIT_KEY="a" * 48)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "django.db.backends.sqlite3", "True"]
 
