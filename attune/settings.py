@@ -67,6 +67,12 @@ ALLOWED_HOSTS = envlist(
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 DATA_DIR = Path(os.environ.get("ATTUNE_DATA_DIR", PROJECT_DIR / "data"))
+# Signed checkpoints of the audit record's chains, written by ``attune audit_verify``: outside
+# the database, so someone who can rewrite it cannot roll a chain back unnoticed. In production
+# keep it where the database's own users cannot write, and back it up separately.
+ATTUNE_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("ATTUNE_AUDIT_CHECKPOINT_DIR") or DATA_DIR / "audit-checkpoints"
+)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'attune.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
@@ -237,7 +243,7 @@ SECURE_CSP = {
 AXES_FAILURE_LIMIT = envint("ATTUNE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("ATTUNE_LOCKOUT_MINUTES", 15))
 # ...and an address with ATTUNE_ADDRESS_LOCKOUT_FAILURES over all emails is paused (spraying).
-AXES_LOCKOUT_PARAMETERS = "attune.privacy.signin.lockout_parameters"
+AXES_LOCKOUT_PARAMETERS = "attune.accounts.lockout.lockout_parameters"
 ATTUNE_ADDRESS_LOCKOUT_FAILURES = envint("ATTUNE_ADDRESS_LOCKOUT_FAILURES", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "attune.accounts.views.locked_out"

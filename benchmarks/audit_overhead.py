@@ -4,7 +4,7 @@ Run it with ``.venv/bin/python -m benchmarks.audit_overhead`` (SQLite in a throw
 with ``DATABASE_URL=postgres://...`` for PostgreSQL. It builds one school with a head, a child
 and a chain of 20,000 earlier events, signs in as the head and times:
 
-- ``audit_log`` on its own: one event appended to the school's hash chain, in its own
+- ``record()`` on its own: one event appended to the school's hash chain, in its own
   transaction as a view makes it (lock the chain head, hash, insert, move the head), and the
   same inside an open transaction, which leaves out the wait for the commit to reach disk;
 - the pupil page as it is (the read is logged), and the same page with the logging call
@@ -72,28 +72,21 @@ def main() -> None:
     from django.urls import reverse
 
     from attune.accounts.testing import sign_in_fully
-    from attune.auditlog.services import AuditEntry, audit_log, audit_log_many
+    from attune.auditlog.actions import Action
+    from attune.auditlog.record import Entry, record, record_many
     from attune.testing import school_world
 
     world = school_world()
     child = world.child
-    audit_log_many(
+    record_many(
         actor=world.head,
-        school=world.school,
-        entries=[
-            AuditEntry("people.pupil.record_viewed", child, child) for _ in range(EARLIER_EVENTS)
-        ],
+        school_id=world.school.pk,
+        entries=[Entry(Action.RECORD_VIEWED, child) for _ in range(EARLIER_EVENTS)],
     )
 
     def one_event() -> None:
         with transaction.atomic():
-            audit_log(
-                actor=world.head,
-                action="people.pupil.record_viewed",
-                obj=child,
-                school=world.school,
-                pupil=child,
-            )
+            record(Action.RECORD_VIEWED, child, actor=world.head)
 
     client = Client()
     sign_in_fully(client, world.head)
@@ -104,26 +97,20 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
 
     def in_open_transaction() -> None:
-        audit_log(
-            actor=world.head,
-            action="people.pupil.record_viewed",
-            obj=child,
-            school=world.school,
-            pupil=child,
-        )
+        record(Action.RECORD_VIEWED, child, actor=world.head)
 
-    figures: dict[str, Any] = {"audit_log call": _timed(one_event)}
-    figures["audit_log call"]["queries"] = _queries(one_event)
+    figures: dict[str, Any] = {"record() call": _timed(one_event)}
+    figures["record() call"]["queries"] = _queries(one_event)
     # The same call with its commit left out: the work itself, without waiting for the disk.
     with transaction.atomic():
-        figures["audit_log, no commit"] = _timed(in_open_transaction)
-        figures["audit_log, no commit"]["queries"] = _queries(in_open_transaction)
+        figures["record(), no commit"] = _timed(in_open_transaction)
+        figures["record(), no commit"]["queries"] = _queries(in_open_transaction)
     # Interleave the two page cases so machine load falls on both alike.
     with_audit: list[dict[str, float]] = []
     without_audit: list[dict[str, float]] = []
     for _ in range(5):
         with_audit.append(_timed(page, REPEATS // 5))
-        with mock.patch("attune.children.views.pupil_viewed", lambda **kwargs: None):
+        with mock.patch("attune.auditlog.record.record_reads", lambda **kwargs: None):
             without_audit.append(_timed(page, REPEATS // 5))
     for name, runs in (
         ("pupil page, logged", with_audit),
@@ -135,7 +122,7 @@ def main() -> None:
             "cpu_ms": round(statistics.median(r["cpu_ms"] for r in runs), 2),
         }
     figures["pupil page, logged"]["queries"] = _queries(page)
-    with mock.patch("attune.children.views.pupil_viewed", lambda **kwargs: None):
+    with mock.patch("attune.auditlog.record.record_reads", lambda **kwargs: None):
         figures["pupil page, not logged"]["queries"] = _queries(page)
     overhead = round(
         figures["pupil page, logged"]["median_ms"] - figures["pupil page, not logged"]["median_ms"],

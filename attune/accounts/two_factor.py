@@ -10,14 +10,14 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
-from django.http import HttpRequest
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from attune.accounts.models import User, new_session_token
 from attune.accounts.roles import role_needs_two_factor
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError
 
 RECOVERY_CODE_COUNT = 10
@@ -57,8 +57,9 @@ def qr_code_svg(device: TOTPDevice) -> str:
     )
 
 
-def totp_device_confirm(*, actor: User, token: str, request: HttpRequest) -> list[str]:
-    """Check the first code from the app, switch two-factor on, return new recovery codes."""
+def totp_device_confirm(*, actor: User, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Check the first code from the app, switch two-factor on, return the device (for the
+    caller to mark its session verified) and new recovery codes."""
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
     if device is None or not device.verify_token(_clean(token)):
         raise TwoFactorError(
@@ -71,33 +72,21 @@ def totp_device_confirm(*, actor: User, token: str, request: HttpRequest) -> lis
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(actor)
-        audit_log(
-            actor=actor,
-            action="accounts.two_factor.enabled",
-            obj=actor,
-            school=None,
-            request=request,
-        )
-    django_otp.login(request, device)
-    return codes
+        record(Action.TWO_FACTOR_ENABLED, actor, actor=actor, school=None)
+    return device, codes
 
 
-def recovery_codes_regenerate(*, actor: User, request: HttpRequest) -> list[str]:
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
     """Replace every recovery code (the old ones stop working)."""
     with transaction.atomic():
         codes = _new_recovery_codes(actor)
-        audit_log(
-            actor=actor,
-            action="accounts.recovery_codes.replaced",
-            obj=actor,
-            school=None,
-            request=request,
-        )
+        record(Action.RECOVERY_CODES_REPLACED, actor, actor=actor, school=None)
     return codes
 
 
-def two_factor_verify(*, user: User, token: str, request: HttpRequest) -> Device:
-    """Accept a code from the app or a recovery code (used up); mark the session verified."""
+def two_factor_verify(*, user: User, token: str) -> Device:
+    """Accept a code from the app or a recovery code (used up); the caller marks the session
+    verified with the device returned."""
     device = django_otp.match_token(user, _clean(token))
     if device is None:
         raise TwoFactorError(
@@ -105,7 +94,6 @@ def two_factor_verify(*, user: User, token: str, request: HttpRequest) -> Device
             "code_mismatch",
             "code",
         )
-    django_otp.login(request, device)
     return device
 
 
@@ -137,4 +125,4 @@ def two_factor_reset(*, user: User) -> None:
         StaticDevice.objects.filter(user=user).delete()
         user.session_token = new_session_token()
         user.save(update_fields=["session_token"])
-        audit_log(actor=None, action="accounts.two_factor.reset", obj=user, school=None)
+        record(Action.TWO_FACTOR_RESET, user, actor=None, school=None)

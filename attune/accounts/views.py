@@ -4,9 +4,11 @@ import base64
 from typing import Any
 from urllib.parse import urlencode
 
+import django_otp
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -19,9 +21,9 @@ from django.views.decorators.http import require_POST
 
 from attune.accounts import two_factor
 from attune.accounts.forms import CodeForm, SetUpCodeForm
-from attune.accounts.services import session_clock_start, sessions_end_everywhere
-from attune.errors import AttuneError
 from attune.accounts.http import AuthenticatedRequest
+from attune.accounts.services import session_clock_start, sessions_end_everywhere
+from attune.errors import AttuneError, show_on_form
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -31,7 +33,7 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        session_clock_start(self.request)
+        session_clock_start(self.request.session)
         return response
 
     def get_success_url(self) -> str:
@@ -69,12 +71,13 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if form.is_valid():
         try:
-            two_factor.two_factor_verify(
-                user=request.user, token=form.cleaned_data["code"], request=request
+            device = two_factor.two_factor_verify(
+                user=request.user, token=form.cleaned_data["code"]
             )
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
+            django_otp.login(request, device)
             return redirect(_next_url(request))
     return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
 
@@ -89,12 +92,13 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     form = SetUpCodeForm(request.POST or None)
     if form.is_valid():
         try:
-            codes = two_factor.totp_device_confirm(
-                actor=request.user, token=form.cleaned_data["code"], request=request
+            device, codes = two_factor.totp_device_confirm(
+                actor=request.user, token=form.cleaned_data["code"]
             )
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
+            django_otp.login(request, device)
             return _show_recovery_codes(request, codes)
     context = {
         "form": form,
@@ -107,9 +111,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
 
 def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
     context = {"codes": codes, "next": _next_url(request)}
-    response = render(request, "accounts/recovery_codes.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "accounts/recovery_codes.html", context)
 
 
 def security(request: AuthenticatedRequest) -> HttpResponse:
@@ -128,13 +130,14 @@ def security(request: AuthenticatedRequest) -> HttpResponse:
 def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(_with_next("accounts:two_factor", request))
-    codes = two_factor.recovery_codes_regenerate(actor=request.user, request=request)
+    codes = two_factor.recovery_codes_regenerate(actor=request.user)
     return _show_recovery_codes(request, codes)
 
 
 @require_POST
 def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
-    sessions_end_everywhere(actor=request.user, request=request)
+    sessions_end_everywhere(actor=request.user)
+    logout(request)
     messages.success(request, "You are now signed out on every device, this one included.")
     return redirect("accounts:login")
 

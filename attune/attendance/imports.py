@@ -33,7 +33,7 @@ from attune.auditlog.record import PupilChanges, record_per_pupil_across
 from attune.bulk import analyse_if_mostly_new, copy_lines, copy_text, delete_ids, insert_rows
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
-from attune.people.imports import SchoolImport, _SchoolImporter
+from attune.people.imports import SchoolImport, SchoolImporter
 from attune.people.models import Pupil, School
 from attune.read_ahead import read_ahead
 from attune.tenancy import school_scope, scopes_disabled
@@ -561,7 +561,7 @@ def attendance_ctf_import(
                 )
             )
             rows = [_pupil_row(p, school, groups.get(p.upn)) for p in batch]
-            done = _SchoolImporter(school, today, actor).run(rows)
+            done = SchoolImporter(school, today, actor).run(rows)
             _add_counts(pupils, done)
             ids = _pupil_ids_across({school.pk: [p.upn for p in batch]})[school.pk]
             marks: dict[Any, list[Mark]] = {}

@@ -9,6 +9,7 @@ mark (and keeping the old one) a plain row operation.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -308,7 +309,13 @@ class AbsenceFactor(models.TextChoices):
 
 
 class AttendanceConcern(SchoolOwned):
-    """What seems to lie behind a child's absence, so support can be aimed at the cause."""
+    """What seems to lie behind a child's absence, so support can be aimed at the cause.
+
+    Read only by those who see the child's sensitive record, so the audit record keeps a digest
+    of the notes, never their text.
+    """
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("notes",)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance_concerns")

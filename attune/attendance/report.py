@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from attune import csv_files
 from attune.attendance.selectors import PupilAttendance
 
 FIELDS = (
@@ -41,19 +40,6 @@ def render_json(rows: Iterable[PupilAttendance]) -> str:
     return json.dumps([report_record(row) for row in rows], indent=2) + "\n"
 
 
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)  # floats print as Python's shortest round-trip form, as in the JSON
-
-
 def render_csv(rows: Iterable[PupilAttendance]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for row in rows:
-        record = report_record(row)
-        writer.writerow([_csv_value(record[name]) for name in FIELDS])
-    return out.getvalue()
+    """Floats print as Python's shortest round-trip form, as in the JSON."""
+    return csv_files.text(FIELDS, ([report_record(row)[name] for name in FIELDS] for row in rows))

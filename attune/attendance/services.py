@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
 from attune.attendance.models import (
@@ -17,7 +16,8 @@ from attune.attendance.models import (
     ConcernStatus,
     SchoolTerm,
 )
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError
 from attune.people.models import Pupil, School
 
@@ -28,18 +28,6 @@ class TermDatesError(AttuneError):
 
 class ConcernError(AttuneError):
     pass
-
-
-def pupil_attendance_viewed(*, actor: User, pupil: Pupil, request: HttpRequest) -> None:
-    """Opening a child's attendance is a read of their record, so it is logged."""
-    audit_log(
-        actor=actor,
-        action="attendance.pupil.viewed",
-        obj=pupil,
-        school=pupil.school,
-        pupil=pupil,
-        request=request,
-    )
 
 
 # --- term dates ----------------------------------------------------------------------------
@@ -81,11 +69,10 @@ def term_save(
         term.name, term.starts_on, term.ends_on = name, starts_on, ends_on
         term.save()
         new = _term_values(term)
-        audit_log(
+        record(
+            Action.TERM_CHANGED if old else Action.TERM_ADDED,
+            term,
             actor=actor,
-            action="attendance.term.added" if not old else "attendance.term.changed",
-            obj=term,
-            school=school,
             changes={k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
         )
     return term
@@ -97,11 +84,10 @@ def _term_values(term: SchoolTerm) -> dict[str, str]:
 
 def term_delete(*, actor: User, term: SchoolTerm) -> None:
     with transaction.atomic():
-        audit_log(
+        record(
+            Action.TERM_REMOVED,
+            term,
             actor=actor,
-            action="attendance.term.removed",
-            obj=term,
-            school=term.school,
             changes={k: [v, None] for k, v in _term_values(term).items()},
         )
         term.delete()
@@ -115,8 +101,9 @@ def _concern_values(concern: AttendanceConcern, factors: Iterable[str]) -> dict[
         "opened_on": str(concern.opened_on),
         "status": concern.status,
         "closed_on": str(concern.closed_on) if concern.closed_on else None,
-        # The notes themselves stay out of the log (they may say a lot about a family).
-        "notes_length": len(concern.notes),
+        # Kept as a digest, never as text: the notes may say a lot about a family
+        # (``AttendanceConcern.sensitive_fields``).
+        "notes": concern.notes,
         "factors": sorted(factors),
     }
 
@@ -131,7 +118,6 @@ def concern_save(
     factors: Iterable[str],
     today: date,
     concern: AttendanceConcern | None = None,
-    request: HttpRequest | None = None,
 ) -> AttendanceConcern:
     """Open a concern about a child's attendance, or update one, with the factors behind it."""
     chosen = set(factors)
@@ -175,13 +161,10 @@ def concern_save(
             ConcernFactor(school=pupil.school, concern=concern, factor=f) for f in chosen - have
         )
         new = _concern_values(concern, chosen)
-        audit_log(
+        record(
+            Action.ATTENDANCE_CONCERN_CHANGED if old else Action.ATTENDANCE_CONCERN_OPENED,
+            concern,
             actor=actor,
-            action="attendance.concern.opened" if not old else "attendance.concern.changed",
-            obj=concern,
-            school=pupil.school,
-            pupil=pupil,
             changes={k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
-            request=request,
         )
     return concern

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from attune import csv_files
+from attune.access.children import Right, access_pupil, pupils_with, require
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.attendance import school as school_reads
@@ -26,37 +28,22 @@ from attune.attendance.forms import (
 from attune.attendance.imports import AttendanceImportRejected
 from attune.attendance.models import AttendanceConcern, SchoolTerm
 from attune.attendance.selectors import pupil_attendance_page
-from attune.attendance.services import (
-    concern_save,
-    pupil_attendance_viewed,
-    term_delete,
-    term_save,
-)
+from attune.attendance.services import concern_save, term_delete, term_save
 from attune.attendance.uploads import upload_ctf, upload_marks_csv
 from attune.attendance.warnings import children_needing_attention
-from attune.errors import AttuneError
+from attune.auditlog.context import note_read
+from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil, can_see_sensitive, visible_pupils
-from attune.people.models import Pupil
 
-
-def access_pupil_attendance(request: SchoolRequest, pupil_id: uuid.UUID) -> Pupil:
-    """The child, if this user may see their attendance; otherwise the same 404 as missing.
-
-    Attendance, with its early warnings about long absences and exclusions, is shown to those
-    who may see a child's sensitive record: leads, the headteacher, the Virtual School for its
-    children, and the child's own key adult and co-worker.
-    """
-    pupil = access_pupil(request, pupil_id)
-    if not can_see_sensitive(request.membership, pupil):
-        raise Http404
-    return pupil
+# A child's attendance, with its early warnings about long absences and exclusions, is part of
+# their sensitive record: leads, the headteacher, the Virtual School for its children, and the
+# child's own key adult and co-worker.
+SEES_ATTENDANCE = Right.SEE_SENSITIVE
 
 
 @school_view(Permission.VIEW_PUPILS)
 def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil_attendance(request, pupil_id)
-    pupil_attendance_viewed(actor=request.user, pupil=child, request=request)
+    child = access_pupil(request, pupil_id, SEES_ATTENDANCE)
     today = timezone.localdate()
     page = pupil_attendance_page(
         child, today=today, term_starts=school_reads.school_year(today).term_starts
@@ -163,7 +150,11 @@ def _page_links(request: SchoolRequest, rows: Page[Any]) -> dict[str, Any] | Non
 @school_view(Permission.VIEW_ATTENDANCE, Permission.VIEW_ALL_SENSITIVE)
 def attention(request: SchoolRequest, urn: str) -> HttpResponse:
     today = timezone.localdate()
-    children = children_needing_attention(visible_pupils(request.membership), today=today)
+    children = children_needing_attention(
+        pupils_with(request.membership, SEES_ATTENDANCE), today=today
+    )
+    for shown in children:  # each child's warnings are a read of their record
+        note_read(request.school.pk, shown.pupil.pupil_id)
     return render(request, "attendance/attention.html", {"children": children, "today": today})
 
 
@@ -221,35 +212,32 @@ CSV_FIELDS = (
 
 
 @school_view(Permission.VIEW_ATTENDANCE, Permission.VIEW_ALL_SENSITIVE)
-def cohorts_csv(request: SchoolRequest, urn: str) -> HttpResponse:
+def cohorts_csv(request: SchoolRequest, urn: str) -> HttpResponseBase:
     _, date_from, date_to = _cohort_range(request)
     figures = school_reads.cohort_figures(date_from, date_to)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="attendance-cohorts-{urn}-{date_from}-to-{date_to}.csv"'
-    )
-    writer = csv.writer(response, lineterminator="\n")
     factor_labels = [label for label, _ in figures[0].factor_counts()] if figures else []
-    writer.writerow([*CSV_FIELDS, *(f"factor: {label}" for label in factor_labels)])
-    for f in figures:
-        c = f.cohort
-        writer.writerow(
-            [
-                f.label,
-                c.pupils,
-                c.pupils_with_possible_sessions,
-                f.possible,
-                f.absence,
-                _number(f.attendance_pct),
-                c.persistently_absent,
-                _number(c.persistent_absence_pct),
-                c.severely_absent,
-                _number(c.severe_absence_pct),
-                f.pupils_with_concern,
-                *(n for _, n in f.factor_counts()),
-            ]
-        )
-    return response
+    rows = (
+        [
+            f.label,
+            f.cohort.pupils,
+            f.cohort.pupils_with_possible_sessions,
+            f.possible,
+            f.absence,
+            _number(f.attendance_pct),
+            f.cohort.persistently_absent,
+            _number(f.cohort.persistent_absence_pct),
+            f.cohort.severely_absent,
+            _number(f.cohort.severe_absence_pct),
+            f.pupils_with_concern,
+            *(n for _, n in f.factor_counts()),
+        ]
+        for f in figures
+    )
+    return csv_files.download(
+        f"attendance-cohorts-{urn}-{date_from}-to-{date_to}.csv",
+        [*CSV_FIELDS, *(f"factor: {label}" for label in factor_labels)],
+        rows,
+    )
 
 
 def _number(value: float | None) -> str:
@@ -293,7 +281,7 @@ def terms(request: SchoolRequest, urn: str) -> HttpResponse:
         try:
             term_save(actor=request.user, school=request.school, **form.cleaned_data)
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             return redirect("attendance:terms", urn=urn)
     today = timezone.localdate()
@@ -324,7 +312,7 @@ def term_edit(request: SchoolRequest, urn: str, term_id: uuid.UUID) -> HttpRespo
         try:
             term_save(actor=request.user, school=request.school, term=term, **form.cleaned_data)
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             return redirect("attendance:terms", urn=urn)
     return render(request, "attendance/term_edit.html", {"form": form, "term": term})
@@ -344,7 +332,9 @@ def term_remove(request: SchoolRequest, urn: str, term_id: uuid.UUID) -> HttpRes
 def concern(
     request: SchoolRequest, urn: str, pupil_id: uuid.UUID, concern_id: uuid.UUID | None = None
 ) -> HttpResponse:
-    child = access_pupil_attendance(request, pupil_id)
+    child = access_pupil(request, pupil_id, SEES_ATTENDANCE)
+    if request.method == "POST":
+        require(request, child, Right.SUPPORT)  # the Virtual School and break glass only read
     existing = None
     if concern_id is not None:
         existing = AttendanceConcern.objects.filter(pk=concern_id, pupil=child).first()
@@ -371,10 +361,9 @@ def concern(
                 factors=data["factors"],
                 today=timezone.localdate(),
                 concern=existing,
-                request=request,
             )
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             return redirect("attendance:pupil", urn=urn, pupil_id=child.pk)
     return render(

@@ -29,20 +29,23 @@ from django.utils import timezone
 from attune.auditlog.actions import Action
 from attune.auditlog.chain import (
     Chained,
+    advance,
     chain_key,
     chain_name,
     chain_per_pupil,
     event_hash,
     locked_heads,
+    save_heads,
 )
 from attune.auditlog.context import ReadNote, client_address
-from attune.auditlog.models import AuditChainHead, AuditEvent
+from attune.auditlog.models import AuditEvent
 from attune.bulk import copy_lines, copy_text
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
 
 MASKED_KEYS = frozenset({"password", "token", "secret"})
+_HEAD_FIELDS = ["last_hash", "event_count", "signature"]  # what moving a chain's head writes
 
 
 class _FromObject:
@@ -194,8 +197,8 @@ def record_many(
             event.entry_hash = previous = event_hash(previous, event, key)
             events.append(event)
         AuditEvent.objects.bulk_create(events, batch_size=500)
-        head.last_hash = previous
-        head.save(update_fields=["last_hash"])
+        advance(head, previous, len(events), key)
+        head.save(update_fields=_HEAD_FIELDS)
     return events
 
 
@@ -270,7 +273,7 @@ def record_per_pupil_across(
         if lines:
             copy_lines(AuditEvent._meta.db_table, _EVENT_COLUMNS, chain.from_iterable(lines))
         AuditEvent.objects.bulk_create(chain.from_iterable(events), batch_size=500)
-        AuditChainHead.objects.bulk_update(list(heads.values()), ["last_hash"])
+        save_heads(list(heads.values()))
     return written
 
 

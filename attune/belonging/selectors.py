@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from attune.access.children import visible_pupils
 from attune.accounts.models import Membership
 from attune.belonging.domain.results import Answered, RoundResults, Scale, round_results
 from attune.belonging.domain.survey_template import (
@@ -16,7 +17,6 @@ from attune.belonging.domain.survey_template import (
     shipped_templates,
 )
 from attune.belonging.models import SurveyResponse, SurveyRound
-from attune.people.access import visible_pupils
 from attune.people.models import YEAR_GROUP_LABELS, Cohort, CohortMembership, Pupil
 
 # The groups results are shown for, each against all pupils: the field on SurveyResponse,

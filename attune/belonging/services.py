@@ -1,6 +1,6 @@
 """Writes for the belonging survey: set up a round, record a child's answers.
 
-A named answer is about a child, so it is written to the audit log against that child. An
+A named answer is about a child, so it is written to the audit record against that child. An
 anonymous answer is logged against the round only, with nothing that points at the child.
 """
 
@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.belonging.domain.survey_template import default_template
 from attune.belonging.models import SurveyMode, SurveyResponse, SurveyRound
 from attune.belonging.selectors import answered_pupil_ids, cohort_flags, template_of
@@ -34,7 +34,6 @@ def survey_round_create(
     closes_on: date,
     mode: str,
     year_groups: Iterable[int],
-    request: HttpRequest | None = None,
 ) -> SurveyRound:
     years = sorted(set(year_groups))
     if not title.strip():
@@ -66,11 +65,10 @@ def survey_round_create(
             year_groups=years,
             created_by=actor,
         )
-        audit_log(
+        record(
+            Action.BELONGING_ROUND_CREATED,
+            survey_round,
             actor=actor,
-            action="belonging.round.created",
-            obj=survey_round,
-            school=school,
             changes={
                 "title": survey_round.title,
                 "opens_on": opens_on.isoformat(),
@@ -78,7 +76,6 @@ def survey_round_create(
                 "mode": mode,
                 "year_groups": years,
             },
-            request=request,
         )
     return survey_round
 
@@ -105,7 +102,6 @@ def survey_answer_record(
     pupil: Pupil,
     answers: Mapping[str, int],
     today: date,
-    request: HttpRequest | None = None,
 ) -> SurveyResponse:
     """Save one child's answers. In an anonymous round the child is not kept, only their year
     group, the result groups they are in today and the day."""
@@ -146,21 +142,12 @@ def survey_answer_record(
                 "pupil",
             ) from None
         if survey_round.is_named:
-            audit_log(
+            record(
+                Action.BELONGING_RESPONSE_RECORDED,
+                response,
                 actor=actor,
-                action="belonging.response.recorded",
-                obj=response,
-                school=survey_round.school,
-                pupil=pupil,
                 changes={"round": str(survey_round.pk), "answers": checked},
-                request=request,
             )
         else:
-            audit_log(
-                actor=actor,
-                action="belonging.round.anonymous_response_added",
-                obj=survey_round,
-                school=survey_round.school,
-                request=request,
-            )
+            record(Action.BELONGING_ANONYMOUS_RESPONSE, survey_round, actor=actor)
     return response

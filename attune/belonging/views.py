@@ -40,6 +40,7 @@ from attune.belonging.selectors import (
     year_labels,
 )
 from attune.belonging.services import SurveyError, survey_answer_record, survey_round_create
+from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil
 
@@ -68,10 +69,9 @@ def round_list(request: SchoolRequest, urn: str) -> HttpResponse:
                 closes_on=data["closes_on"],
                 mode=data["mode"],
                 year_groups=data["year_groups"],
-                request=request,
             )
         except SurveyError as failure:
-            form.add_error(failure.field, failure.message)
+            show_on_form(form, failure)
         else:
             messages.success(request, f"{survey_round.title} is set up.")
             return redirect("belonging:round_list", urn=urn)
@@ -320,7 +320,6 @@ def _finish(request: SchoolRequest, survey_round: SurveyRound, state: dict[str, 
             pupil=pupil,
             answers=state["answers"],
             today=timezone.localdate(),
-            request=request,
         )
     except SurveyError as failure:
         if failure.code == "belonging.no_answers":

@@ -8,6 +8,7 @@ same relationship, or to a logged :class:`Checkin` by its id.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,6 +34,9 @@ class CheckinForm(models.TextChoices):
 
 class CheckinPlan(SchoolOwned):
     """When, where and how a child and their key adult check in, as agreed with the child."""
+
+    # Read by the child's key adults and the leads only: the audit record keeps digests.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("place", "what_helps", "child_words")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     relationship = models.ForeignKey(
@@ -119,6 +123,9 @@ class Mood(models.IntegerChoices):
 class Checkin(SchoolOwned):
     """One check-in slot on one day, as it went. Corrected in place, never duplicated."""
 
+    # The note is read on the key adult's Today only: the audit record keeps a digest.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("note",)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     relationship = models.ForeignKey(
         KeyAdultRelationship, on_delete=models.PROTECT, related_name="checkins"
@@ -161,6 +168,9 @@ class Checkin(SchoolOwned):
 class StaffAbsence(SchoolOwned):
     """A member of staff is away for a day; their key children go to their co-workers."""
 
+    # Why an adult is away can be about their health: only those who plan cover read it.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("reason",)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences")
     on = models.DateField()
@@ -200,6 +210,9 @@ class SchoolClosure(SchoolOwned):
 class AttunementRecord(SchoolOwned):
     """The level a relationship has reached on the principles of attuned interaction."""
 
+    # Read on the attunement page only (the leads, the key adult and co-worker).
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("evidence",)
+
     relationship = models.ForeignKey(
         KeyAdultRelationship, on_delete=models.CASCADE, related_name="attunement_records"
     )
@@ -230,6 +243,9 @@ class AttunementRecord(SchoolOwned):
 class RelationshipTarget(SchoolOwned):
     """Something the adult is working on with the child, tied to one principle."""
 
+    # Read on the attunement page only (the leads, the key adult and co-worker).
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("text",)
+
     relationship = models.ForeignKey(
         KeyAdultRelationship, on_delete=models.CASCADE, related_name="targets"
     )
@@ -259,6 +275,15 @@ class ShareChannel(models.TextChoices):
 
 class FamilySharing(SchoolOwned):
     """How good news goes home for one child, as the child and family agreed."""
+
+    # Shown only with the child's sensitive record: the audit record keeps digests.
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "home_name",
+        "email",
+        "phone",
+        "consent_given_by",
+        "child_view",
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="family_sharing")
@@ -302,6 +327,9 @@ class Noticing(SchoolOwned):
     On a day the child is not in school, the positives are the effort noticed (an email sent
     in, a call taken, getting up and dressed).
     """
+
+    # Read by the child's key adults (and, by email, the family the child chose): digests only.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("proud_of", "noticed", "share_note")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     relationship = models.ForeignKey(
@@ -347,6 +375,9 @@ class EmailHome(SchoolOwned):
     """One email to a family, sent by the background worker. Every attempt is counted here,
     so a message that could not be sent is shown to the lead rather than lost."""
 
+    # The family's address and the good news itself stay out of the audit record.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("to", "subject", "body")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     noticing = models.OneToOneField(Noticing, on_delete=models.CASCADE, related_name="email")
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="emails_home")
@@ -391,6 +422,9 @@ class ContactOutcome(models.TextChoices):
 class KeepInTouchRoutine(SchoolOwned):
     """Who gets in touch with a child on the days they are not in school, how and when."""
 
+    # Read by the adults who keep in touch and the leads only: the audit record keeps digests.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("with_whom", "notes")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.OneToOneField(
         Pupil, on_delete=models.CASCADE, related_name="keep_in_touch_routine"
@@ -411,6 +445,9 @@ class KeepInTouchRoutine(SchoolOwned):
 
 class KeepInTouchContact(SchoolOwned):
     """One contact made with an absent child or their family, and what was agreed."""
+
+    # Read by the adults who keep in touch and the leads only: the audit record keeps a digest.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("agreed",)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="keep_in_touch")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,40 @@ from attune.relationships.selectors import staff_with_caseloads
 
 SEEN = (Outcome.HAPPENED, Outcome.COVERED)
 COMPLETION_DAYS = 28  # completion is counted over the last four weeks
+
+
+# ---------------------------------------------------------------------------------------------
+# Relationships, with the people on them (the views open them through ``attune.access``)
+
+
+def _with_people() -> QuerySet[KeyAdultRelationship]:
+    return KeyAdultRelationship.objects.select_related(
+        "pupil", "pupil__school", "key_adult", "co_worker"
+    )
+
+
+def relationship_by_id(
+    relationship_id: uuid.UUID, *, current: bool = False
+) -> KeyAdultRelationship | None:
+    """One relationship (only a current one if ``current``), or None."""
+    found = _with_people().filter(pk=relationship_id)
+    if current:
+        found = found.filter(ended_on__isnull=True)
+    return found.first()
+
+
+def current_relationship_of(pupil: Pupil) -> KeyAdultRelationship | None:
+    return _with_people().filter(pupil=pupil, ended_on__isnull=True).first()
+
+
+def current_relationships_of(staff: Staff) -> list[KeyAdultRelationship]:
+    """The relationships where ``staff`` is the key adult or co-worker now, by child's name."""
+    return list(
+        _with_people()
+        .filter(ended_on__isnull=True)
+        .filter(Q(key_adult=staff) | Q(co_worker=staff))
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
 
 
 def domain_plan(plan: CheckinPlan) -> schedule.CheckinPlan:

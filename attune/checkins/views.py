@@ -8,23 +8,16 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from attune.access.children import Right, access_pupil, can, open_record
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
-from attune.checkins.access import (
-    access_contact_pupil,
-    access_family_pupil,
-    access_loggable,
-    access_plan_relationship,
-    access_relationship,
-    can_set_family_arrangements,
-)
+from attune.auditlog.context import note_read
 from attune.checkins.domain.attunement import CITATION, SOURCE_NOTE, Principle
 from attune.checkins.forms import (
     AbsenceForm,
@@ -59,8 +52,11 @@ from attune.checkins.selectors import (
     attunement_progress,
     checkins_across_school,
     child_day_for,
+    current_relationship_of,
+    current_relationships_of,
     messages_home,
     noticings_for,
+    relationship_by_id,
     today_for,
 )
 from attune.checkins.services import (
@@ -79,6 +75,7 @@ from attune.checkins.services import (
     staff_absence_record,
     staff_absence_remove,
 )
+from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
@@ -87,8 +84,26 @@ REVIEW_AFTER = timedelta(weeks=6)
 ROW_CHOICES = {"moods": Mood.choices, "outcomes": Outcome.choices}  # for checkins/_child.html
 
 
-def _show_error(form: forms.Form, error: CheckinError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _relationship(
+    request: SchoolRequest, relationship_id: uuid.UUID, right: Right, *, current: bool = False
+) -> KeyAdultRelationship:
+    """A relationship, if the reader has ``right`` over its child: the same 404 whether it is
+    missing or not theirs. Being named on it (key adult or co-worker) is the reader's own."""
+    found = relationship_by_id(relationship_id, current=current)
+    if found is None:
+        raise Http404
+    staff_id = request.membership.staff_id
+    own = staff_id is not None and staff_id in (found.key_adult_id, found.co_worker_id)
+    open_record(request, found.pupil, right, own=own)
+    return found
+
+
+def _current_relationship(pupil: Pupil) -> KeyAdultRelationship:
+    """The current relationship of a child already let in, or 404."""
+    found = current_relationship_of(pupil)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _day_from(request: SchoolRequest, today: date) -> date:
@@ -110,7 +125,11 @@ def today(request: SchoolRequest, urn: str) -> HttpResponse:
     context: dict[str, object] = {"day": day, "is_today": day == now.date(), "page": None}
     context |= ROW_CHOICES | {"contact_outcomes": ContactOutcome.choices}
     if staff is not None:
-        context["page"] = today_for(staff, day, now)
+        page = today_for(staff, day, now)
+        # The day's notes, plans and contacts for each child listed: each row is a read.
+        for pupil in [c.pupil for c in page.children] + [k.pupil for k in page.keeping_in_touch]:
+            note_read(pupil.school_id, pupil.pk)
+        context["page"] = page
     context["previous_day"] = day - timedelta(days=1)
     context["next_day"] = day + timedelta(days=1) if day < now.date() else None
     return render(request, "checkins/today.html", context)
@@ -119,9 +138,9 @@ def today(request: SchoolRequest, urn: str) -> HttpResponse:
 @school_view(Permission.CHECK_IN)
 def log(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpResponse:
     """Log one check-in: the Today row posts here (HTMX), or a plain form without script."""
-    relationship = access_loggable(request, relationship_id)
+    relationship = _relationship(request, relationship_id, Right.LOG_CHECKINS, current=True)
     staff = request.membership.staff
-    if staff is None:  # access_loggable only finds relationships of a linked staff record
+    if staff is None:  # only an adult named on the relationship may log, so never here
         raise Http404
     now = timezone.localtime()
     form = LogForm(request.POST or None, initial=request.GET.dict())
@@ -136,10 +155,9 @@ def log(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpRes
                 slot=data["slot"],
                 how=form.how(),
                 today=now.date(),
-                request=request,
             )
         except CheckinError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 child = child_day_for(relationship, staff, data["on"], now)
@@ -163,18 +181,17 @@ def _error_list(form: forms.Form) -> list[str]:
 
 @school_view(Permission.CHECK_IN)
 def plan(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    relationship = access_plan_relationship(request, pupil_id)
+    pupil = access_pupil(request, pupil_id, Right.AGREE_CHECKIN_PLAN)
+    relationship = _current_relationship(pupil)
     existing = CheckinPlan.objects.filter(relationship=relationship).first()
     today_ = timezone.localdate()
     initial = _plan_initial(existing, today_)
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            checkin_plan_save(
-                actor=request.user, relationship=relationship, terms=form.terms(), request=request
-            )
+            checkin_plan_save(actor=request.user, relationship=relationship, terms=form.terms())
         except CheckinError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Saved {relationship.pupil.known_as}'s check-in plan.")
             return redirect("children:pupil", urn=urn, pupil_id=relationship.pupil_id)
@@ -218,10 +235,9 @@ def absences(request: SchoolRequest, urn: str) -> HttpResponse:
                 on=data["on"],
                 reason=data["reason"],
                 today=today_,
-                request=request,
             )
         except CheckinError as error:
-            _show_error(absence_form, error)
+            show_on_form(absence_form, error)
         else:
             messages.success(request, f"{data['staff'].full_name} is recorded as away.")
             return redirect("checkins:absences", urn=urn)
@@ -233,10 +249,9 @@ def absences(request: SchoolRequest, urn: str) -> HttpResponse:
                 school_id=request.school.pk,
                 on=data["on"],
                 reason=data["reason"],
-                request=request,
             )
         except CheckinError as error:
-            _show_error(closure_form, error)
+            show_on_form(closure_form, error)
         else:
             messages.success(request, "The closure is recorded: no check-ins are due that day.")
             return redirect("checkins:absences", urn=urn)
@@ -255,7 +270,7 @@ def absence_remove(request: SchoolRequest, urn: str, absence_id: uuid.UUID) -> H
     absence = StaffAbsence.objects.select_related("staff", "school").filter(pk=absence_id).first()
     if absence is None:
         raise Http404
-    staff_absence_remove(actor=request.user, absence=absence, request=request)
+    staff_absence_remove(actor=request.user, absence=absence)
     messages.success(request, f"{absence.staff.full_name} is no longer recorded as away.")
     return redirect("checkins:absences", urn=urn)
 
@@ -269,7 +284,7 @@ def across_school(request: SchoolRequest, urn: str) -> HttpResponse:
 
 @school_view(Permission.CHECK_IN)
 def attunement(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpResponse:
-    relationship = access_relationship(request, relationship_id)
+    relationship = _relationship(request, relationship_id, Right.RECORD_ATTUNEMENT)
     today_ = timezone.localdate()
     form = AttunementForm(request.POST or None, initial={"on": today_})
     if request.method == "POST" and form.is_valid():
@@ -282,10 +297,9 @@ def attunement(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> 
                 level=data["level"],
                 evidence=data["evidence"],
                 today=today_,
-                request=request,
             )
         except CheckinError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Recorded.")
             return redirect("checkins:attunement", urn=urn, relationship_id=relationship.pk)
@@ -295,7 +309,7 @@ def attunement(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> 
 @require_POST
 @school_view(Permission.CHECK_IN)
 def target(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpResponse:
-    relationship = access_relationship(request, relationship_id)
+    relationship = _relationship(request, relationship_id, Right.RECORD_ATTUNEMENT)
     form = TargetForm(request.POST)
     if form.is_valid():
         try:
@@ -305,10 +319,9 @@ def target(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> Http
                 principle=form.cleaned_data["principle"],
                 text=form.cleaned_data["text"],
                 today=timezone.localdate(),
-                request=request,
             )
         except CheckinError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Target saved.")
             return redirect("checkins:attunement", urn=urn, relationship_id=relationship.pk)
@@ -341,15 +354,6 @@ def _attunement_page(
 # Positive noticing, how it goes home, and keeping in touch
 
 
-def _my_children(staff: Staff) -> list[KeyAdultRelationship]:
-    return list(
-        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
-        .filter(Q(key_adult=staff) | Q(co_worker=staff))
-        .select_related("pupil")
-        .order_by("pupil__legal_surname", "pupil__legal_forename")
-    )
-
-
 @school_view(Permission.CHECK_IN)
 def noticing(request: SchoolRequest, urn: str) -> HttpResponse:
     """Two positives for a child, shared home the way the family agreed."""
@@ -357,11 +361,15 @@ def noticing(request: SchoolRequest, urn: str) -> HttpResponse:
     today_ = timezone.localdate()
     if staff is None:
         return render(request, "checkins/noticing.html", {"form": None})
-    mine = _my_children(staff)
+    mine = current_relationships_of(staff)
     children = [(str(r.pupil_id), r.pupil.display_name) for r in mine]
-    chosen = request.POST.get("pupil") or request.GET.get("pupil", "")
-    sharing = _sharing_of(chosen, {str(r.pupil_id) for r in mine})
-    initial = {"on": today_, "pupil": chosen, "shared_by": sharing.channel if sharing else ""}
+    chosen_id = request.POST.get("pupil") or request.GET.get("pupil", "")
+    chosen = next((r.pupil for r in mine if str(r.pupil_id) == chosen_id), None)
+    if chosen is not None:
+        # The page shows how good news goes home for this child, and their recent noticing.
+        open_record(request, chosen, Right.LOG_CHECKINS, own=True)
+    sharing = FamilySharing.objects.filter(pupil=chosen).first() if chosen else None
+    initial = {"on": today_, "pupil": chosen_id, "shared_by": sharing.channel if sharing else ""}
     form = NoticingForm(request.POST or None, children=children, initial=initial)
     if request.method == "POST" and form.is_valid():
         pupil = Pupil.objects.filter(pk=form.cleaned_data["pupil"]).first()
@@ -374,27 +382,16 @@ def noticing(request: SchoolRequest, urn: str) -> HttpResponse:
                 pupil=pupil,
                 what=form.what(),
                 today=today_,
-                request=request,
             )
         except CheckinError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _noticing_saved(saved))
             url = reverse("checkins:today", kwargs={"urn": urn})
             return redirect(f"{url}?day={saved.on.isoformat()}#child-{saved.relationship_id}")
-    context = {"form": form, "sharing": sharing, "recent": _recent(chosen, mine)}
+    recent = noticings_for(chosen, limit=5) if chosen else []
+    context = {"form": form, "sharing": sharing, "recent": recent}
     return render(request, "checkins/noticing.html", context)
-
-
-def _sharing_of(pupil_id: str, mine: set[str]) -> FamilySharing | None:
-    if pupil_id not in mine:
-        return None
-    return FamilySharing.objects.filter(pupil_id=pupil_id).first()
-
-
-def _recent(pupil_id: str, mine: list[KeyAdultRelationship]) -> list[Noticing]:
-    found = next((r.pupil for r in mine if str(r.pupil_id) == pupil_id), None)
-    return noticings_for(found, limit=5) if found else []
 
 
 def _noticing_saved(saved: Noticing) -> str:
@@ -411,7 +408,7 @@ def _noticing_saved(saved: Noticing) -> str:
 @school_view(Permission.CHECK_IN)
 def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     """How good news goes home for this child: agreed with the child and family."""
-    pupil = access_family_pupil(request, pupil_id)
+    pupil = access_pupil(request, pupil_id, Right.SET_FAMILY_ARRANGEMENTS)
     existing = FamilySharing.objects.filter(pupil=pupil).first()
     initial = {f: getattr(existing, f) for f in FamilySharingForm.base_fields} if existing else {}
     form = FamilySharingForm(request.POST or None, initial=initial)
@@ -422,10 +419,9 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
                 pupil=pupil,
                 terms=form.terms(),
                 today=timezone.localdate(),
-                request=request,
             )
         except CheckinError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Saved how good news goes home for {pupil.known_as}.")
             return redirect("children:pupil", urn=urn, pupil_id=pupil.pk)
@@ -436,9 +432,9 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
 @school_view(Permission.CHECK_IN)
 def keeping_in_touch(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     """The child's keeping-in-touch routine and the contacts made on days they are away."""
-    pupil = access_contact_pupil(request, pupil_id)
+    pupil = access_pupil(request, pupil_id, Right.KEEP_IN_TOUCH)
     today_ = timezone.localdate()
-    can_set = can_set_family_arrangements(request, pupil)
+    can_set = can(request.membership, pupil, Right.SET_FAMILY_ARRANGEMENTS)
     existing = KeepInTouchRoutine.objects.filter(pupil=pupil).select_related("staff").first()
     which = request.POST.get("form")
     post = request.POST if request.method == "POST" else None
@@ -456,10 +452,10 @@ def keeping_in_touch(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> H
     if which == "routine" and routine_form.is_valid():
         try:
             keep_in_touch_routine_save(
-                actor=request.user, pupil=pupil, routine=routine_form.routine(), request=request
+                actor=request.user, pupil=pupil, routine=routine_form.routine()
             )
         except CheckinError as error:
-            _show_error(routine_form, error)
+            show_on_form(routine_form, error)
         else:
             messages.success(request, f"Saved how you keep in touch with {pupil.known_as}.")
             return redirect("checkins:keeping_in_touch", urn=urn, pupil_id=pupil.pk)
@@ -471,10 +467,9 @@ def keeping_in_touch(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> H
                 pupil=pupil,
                 contact=contact_form.contact(),
                 today=today_,
-                request=request,
             )
         except CheckinError as error:
-            _show_error(contact_form, error)
+            show_on_form(contact_form, error)
         else:
             messages.success(request, f"Logged the contact with {pupil.known_as}.")
             if request.POST.get("back") == "today":
@@ -504,7 +499,11 @@ def _routine_initial(existing: KeepInTouchRoutine | None) -> dict[str, object]:
 @school_view(Permission.MANAGE_CHECKINS)
 def messages_home_page(request: SchoolRequest, urn: str) -> HttpResponse:
     """Emails home that have not gone yet, with a way to try again, and the latest sent."""
-    return render(request, "checkins/messages_home.html", {"m": messages_home()})
+    found = messages_home()
+    # Each row names a child and their family's address: a read of that child's record.
+    for email in [*found.waiting, *found.sent]:
+        note_read(email.school_id, email.pupil_id)
+    return render(request, "checkins/messages_home.html", {"m": found})
 
 
 @require_POST
@@ -514,7 +513,7 @@ def email_retry(request: SchoolRequest, urn: str, email_id: uuid.UUID) -> HttpRe
     if email is None:
         raise Http404
     try:
-        email_home_retry(actor=request.user, email=email, request=request)
+        email_home_retry(actor=request.user, email=email)
     except CheckinError as error:
         messages.error(request, error.message)
     else:

@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from attune.access.children import my_key_children, visible_pupils
 from attune.accounts.models import Membership
-from attune.people.access import my_key_children, visible_pupils
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.relationships.models import KeyAdultRelationship
 

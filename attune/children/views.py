@@ -5,21 +5,27 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from attune.access.children import (
+    Right,
+    access_pupil,
+    can,
+    open_record,
+    require,
+    visible_pupils,
+)
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.auditlog.context import note_read
 from attune.children.forms import AboutMeForm, PupilFilterForm
 from attune.children.selectors import PupilFilters, needing_key_adult, pupil_detail, pupil_list
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil, can_edit_about_me, can_see_sensitive, visible_pupils
 from attune.people.models import Cohort
-from attune.people.services import pupil_about_update, pupil_viewed
-from attune.pep.access import can_read_peps
+from attune.people.services import pupil_about_update
 from attune.relationships.selectors import continuity, relationship_history, staff_with_caseloads
 
 PAGE_SIZE = 50
@@ -50,6 +56,10 @@ def pupils(request: SchoolRequest, urn: str) -> HttpResponse:
     page = Paginator(pupil_list(membership, filters, timezone.localdate()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    if show_cohorts:
+        # Each child's cohort flags are part of their sensitive record: every row is a read.
+        for child in page.object_list:
+            note_read(child.school_id, child.pk)
     context = {
         "form": form,
         "page": page,
@@ -70,18 +80,22 @@ def _query_without_page(request: SchoolRequest) -> str:
 def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
     today = timezone.localdate()
-    pupil_viewed(actor=request.user, pupil=child, request=request)
-    sensitive = can_see_sensitive(request.membership, child)
+    sensitive = can(request.membership, child, Right.SEE_SENSITIVE)
+    if sensitive:
+        # Opened as a sensitive record, so a read through break glass is logged against it.
+        open_record(request, child, Right.SEE_SENSITIVE)
     detail = pupil_detail(child, today)
     cohorts = getattr(detail, "current_cohorts", [])  # prefetched by pupil_detail
     looked_after = any(c.cohort == Cohort.LOOKED_AFTER for c in cohorts)
     context = {
         "pupil": detail,
         "sensitive": sensitive,
-        "shows_pep": looked_after and can_read_peps(request.membership, child),
+        "shows_pep": looked_after and can(request.membership, child, Right.READ_PEPS),
         # A safeguarding lead who can't otherwise see the record may break the glass (logged).
         "may_break_glass": request.membership.is_dsl and not sensitive,
-        "can_edit_about": can_edit_about_me(request.membership, child),
+        "can_edit_about": can(request.membership, child, Right.EDIT_ABOUT_ME),
+        "can_set_sharing": can(request.membership, child, Right.SET_FAMILY_ARRANGEMENTS),
+        "can_keep_in_touch": can(request.membership, child, Right.KEEP_IN_TOUCH),
         "can_manage": request.membership.can(Permission.MANAGE_KEY_ADULTS),
         "history": relationship_history(child) if sensitive else [],
         "continuity": continuity(child, today),
@@ -93,13 +107,12 @@ def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
 @school_view(Permission.VIEW_PUPILS)
 def pupil_about_edit(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
-    if not can_edit_about_me(request.membership, child):
-        raise PermissionDenied
+    require(request, child, Right.EDIT_ABOUT_ME)
     form = AboutMeForm(
         request.POST or None, initial={"about_me": child.about_me, "what_helps": child.what_helps}
     )
     if request.method == "POST" and form.is_valid():
-        pupil_about_update(actor=request.user, pupil=child, request=request, **form.cleaned_data)
+        pupil_about_update(actor=request.user, pupil=child, **form.cleaned_data)
         messages.success(request, f"Saved what helps {child.known_as}.")
         return redirect("children:pupil", urn=urn, pupil_id=child.pk)
     return render(request, "children/pupil_about_edit.html", {"pupil": child, "form": form})

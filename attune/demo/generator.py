@@ -125,7 +125,9 @@ def build_demo(
         build_training(school, random.Random(seed + 5), today)
         build_peps(school, random.Random(seed + 6), today)
         build_early_years(setting, random.Random(seed + 8), today)
-        head_of_virtual_school = build_virtual_school(la, random.Random(seed + 7))
+        head_of_virtual_school = build_virtual_school(
+            la, random.Random(seed + 7), password=DEMO_PASSWORD
+        )
         summary.sign_ins.append(
             DemoSignIn(head_of_virtual_school.email, "Head of the Virtual School", la.name)
         )

@@ -1,11 +1,17 @@
 """Early years: rooms, the daily register with amendments, care routines, settling in and the
 shared development record. The key person is the key adult relationship (``relationships``);
 a key person away for the day is a ``checkins.StaffAbsence``, shared with check-in cover.
+
+Free text about a child here (care notes, settling-in notes, observations, why the register was
+corrected) is read only by those who keep the register, so each model names it in
+``sensitive_fields``: the audit record keeps a digest of it, never the text, and whoever reads
+the trail (an administrator, say) learns nothing of the child from it.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -99,6 +105,8 @@ class ChildVisit(SchoolOwned):
 class VisitAmendment(SchoolOwned):
     """A correction to a visit, kept beside the original: the latest one is what stands."""
 
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("reason",)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     visit = models.ForeignKey(ChildVisit, on_delete=models.CASCADE, related_name="amendments")
     signed_in_at = models.TimeField("Signed in at")
@@ -160,6 +168,8 @@ class CareKind(models.TextChoices):
 
 
 class CareEntry(SchoolOwned):
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("detail",)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="ey_care")
     on = models.DateField()
@@ -196,6 +206,8 @@ class CareEntry(SchoolOwned):
 
 
 class SleepCheck(SchoolOwned):
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("note",)
+
     entry = models.ForeignKey(CareEntry, on_delete=models.CASCADE, related_name="checks")
     at = models.TimeField("Checked at")
     note = models.CharField(max_length=200, blank=True)
@@ -238,6 +250,12 @@ class DaySummaryShare(SchoolOwned):
 
 
 class SettlingInPlan(SchoolOwned):
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "family_told_us",
+        "comfort_objects",
+        "home_routines",
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="ey_settling")
     starts_on = models.DateField("First visit")
@@ -259,6 +277,8 @@ class SettlingEntryKind(models.TextChoices):
 
 
 class SettlingInEntry(SchoolOwned):
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("text",)
+
     plan = models.ForeignKey(SettlingInPlan, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=8, choices=SettlingEntryKind.choices)
     on = models.DateField("Date")
@@ -295,6 +315,8 @@ class DevelopmentEntryKind(models.TextChoices):
 class DevelopmentEntry(SchoolOwned):
     """The shared development record: short observations by staff, and notes from home that
     staff enter on the family's behalf (``said_by`` names who said it)."""
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("text",)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="ey_development")

@@ -8,6 +8,7 @@ from datetime import date, time
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from attune.access.children import visible_pupils
 from attune.accounts.models import Membership
 from attune.checkins.models import StaffAbsence
 from attune.earlyyears.domain import day as rules
@@ -28,7 +29,6 @@ from attune.earlyyears.models import (
     StaffVisit,
     VisitAmendment,
 )
-from attune.people.access import visible_pupils
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
-from attune.auditlog.services import AuditEntry, audit_log, audit_log_many
+from attune.auditlog.actions import Action
+from attune.auditlog.record import Entry, record, record_many
 from attune.checkins.models import StaffAbsence
+from attune.checkins.services import staff_absence_record
 from attune.earlyyears.domain import day as rules
 from attune.earlyyears.models import (
     CareEntry,
@@ -56,7 +56,6 @@ def child_sign_in(
     on: date,
     at: time,
     brought_by: str,
-    request: HttpRequest | None = None,
 ) -> ChildVisit:
     with transaction.atomic():
         Pupil.objects.select_for_update().filter(pk=pupil.pk).first()  # one sign-in at a time
@@ -72,14 +71,11 @@ def child_sign_in(
             brought_by=brought_by.strip(),
             signed_in_by=actor,
         )
-        audit_log(
+        record(
+            Action.EY_SIGNED_IN,
+            visit,
             actor=actor,
-            action="earlyyears.register.signed_in",
-            obj=visit,
-            school=visit.school,
-            pupil=pupil,
             changes={"on": on.isoformat(), "at": _t(at), "brought_by": visit.brought_by},
-            request=request,
         )
     return visit
 
@@ -99,7 +95,6 @@ def child_sign_out(
     at: time,
     collected_by: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> ChildVisit:
     """Completes the day's visit. After the day, or once signed out, change it by amendment."""
     if visit.on != today:
@@ -127,14 +122,11 @@ def child_sign_out(
         visit.collected_by = collected_by.strip()
         visit.signed_out_by = actor
         visit.save(update_fields=["signed_out_at", "collected_by", "signed_out_by"])
-        audit_log(
+        record(
+            Action.EY_SIGNED_OUT,
+            visit,
             actor=actor,
-            action="earlyyears.register.signed_out",
-            obj=visit,
-            school=visit.school,
-            pupil=visit.pupil,
             changes={"at": _t(at), "collected_by": visit.collected_by},
-            request=request,
         )
     return visit
 
@@ -147,7 +139,6 @@ def visit_amend(
     signed_out_at: time | None,
     collected_by: str,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> VisitAmendment:
     """A new row beside the original; the original is never changed."""
     if not reason.strip():
@@ -168,12 +159,11 @@ def visit_amend(
             reason=reason.strip(),
             amended_by=actor,
         )
-        audit_log(
+        record(
+            Action.EY_REGISTER_AMENDED,
+            amendment,
             actor=actor,
-            action="earlyyears.register.amended",
-            obj=visit,
-            school=visit.school,
-            pupil=visit.pupil,
+            pupil=visit.pupil_id,
             changes={
                 "on": visit.on.isoformat(),
                 "signed_in_at": _t(signed_in_at),
@@ -181,49 +171,26 @@ def visit_amend(
                 "collected_by": amendment.collected_by,
                 "reason": amendment.reason,
             },
-            request=request,
         )
     return amendment
 
 
-def day_record_read(
-    *,
-    actor: User,
-    school: School,
-    pupils: list[Pupil],
-    on: date,
-    action: str = "earlyyears.day_record.viewed",
-    request: HttpRequest | None = None,
-) -> None:
-    """One read event per child whose day was shown (printed, exported or on screen)."""
-    audit_log_many(
+def day_record_exported(*, actor: User, school_id: int, pupils: list[Pupil], on: date) -> None:
+    """A download of the day's record takes each child's day out of Attune: one event per child."""
+    record_many(
         actor=actor,
-        school=school,
-        entries=[AuditEntry(action, p, p, {"on": on.isoformat()}) for p in pupils],
-        request=request,
-    )
-
-
-def child_record_read(
-    *, actor: User, pupil: Pupil, what: str, changes: dict[str, Any], request: HttpRequest | None
-) -> None:
-    audit_log(
-        actor=actor,
-        action=f"earlyyears.{what}.viewed",
-        obj=pupil,
-        school=pupil.school,
-        pupil=pupil,
-        changes=changes,
-        request=request,
+        school_id=school_id,
+        entries=[
+            Entry(Action.EY_DAY_RECORD_EXPORTED, pupil, pupil, {"on": on.isoformat()})
+            for pupil in pupils
+        ],
     )
 
 
 # --- staff in rooms and key person away -------------------------------------------------------
 
 
-def staff_sign_in(
-    *, actor: User, staff: Staff, room: Room, on: date, at: time, request: HttpRequest | None
-) -> StaffVisit:
+def staff_sign_in(*, actor: User, staff: Staff, room: Room, on: date, at: time) -> StaffVisit:
     with transaction.atomic():
         open_visit = StaffVisit.objects.filter(staff=staff, on=on, signed_out_at__isnull=True)
         if open_visit.exists():
@@ -235,78 +202,52 @@ def staff_sign_in(
         visit = StaffVisit.objects.create(
             school_id=staff.school_id, staff=staff, room=room, on=on, signed_in_at=at
         )
-        audit_log(
+        record(
+            Action.EY_STAFF_SIGNED_IN,
+            visit,
             actor=actor,
-            action="earlyyears.staff.signed_in",
-            obj=visit,
-            school=visit.school,
             changes={"staff": staff.full_name, "room": room.name, "at": _t(at)},
-            request=request,
         )
     return visit
 
 
-def staff_sign_out(
-    *, actor: User, visit: StaffVisit, at: time, request: HttpRequest | None
-) -> StaffVisit:
+def staff_sign_out(*, actor: User, visit: StaffVisit, at: time) -> StaffVisit:
     if visit.signed_out_at is not None:
         raise EarlyYearsError("Already signed out.", "register.staff_already_out", "signed_out_at")
     _raise(rules.check_sign_out(visit.signed_in_at, at))
     with transaction.atomic():
         visit.signed_out_at = at
         visit.save(update_fields=["signed_out_at"])
-        audit_log(
+        record(
+            Action.EY_STAFF_SIGNED_OUT,
+            visit,
             actor=actor,
-            action="earlyyears.staff.signed_out",
-            obj=visit,
-            school=visit.school,
             changes={"staff": visit.staff.full_name, "at": _t(at)},
-            request=request,
         )
     return visit
 
 
-def key_person_away(
-    *, actor: User, staff: Staff, on: date, reason: str, request: HttpRequest | None
-) -> StaffAbsence:
-    """The same absence check-ins use for cover, so one record serves both."""
-    with transaction.atomic():
-        absence, created = StaffAbsence.objects.get_or_create(
-            staff=staff,
-            on=on,
-            defaults={"school_id": staff.school_id, "reason": reason.strip(), "recorded_by": actor},
-        )
-        if not created:
-            raise EarlyYearsError(
-                f"{staff.full_name} is already recorded as away that day.",
-                "register.away_duplicate",
-                "staff",
-            )
-        audit_log(
-            actor=actor,
-            action="earlyyears.key_person.away",
-            obj=absence,
-            school=absence.school,
-            changes={"staff": staff.full_name, "on": on.isoformat(), "reason": absence.reason},
-            request=request,
-        )
-    return absence
+def key_person_away(*, actor: User, staff: Staff, on: date, reason: str) -> StaffAbsence:
+    """A key person away for the day is the staff absence check-ins cover: the one check-ins
+    service records it for both, so the register's "covering" and check-in cover agree. The
+    register records today only, and names the adult when something is wrong."""
+    return staff_absence_record(
+        actor=actor, staff=staff, on=on, reason=reason, today=on, field="staff"
+    )
 
 
 # --- rooms ------------------------------------------------------------------------------------
 
 
-def room_add(*, actor: User, school: School, name: str, request: HttpRequest | None) -> Room:
+def room_add(*, actor: User, school: School, name: str) -> Room:
     try:
         with transaction.atomic():
             room = Room.objects.create(school=school, name=name.strip())
-            audit_log(
+            record(
+                Action.EY_ROOM_ADDED,
+                room,
                 actor=actor,
-                action="earlyyears.room.added",
-                obj=room,
-                school=school,
                 changes={"name": room.name},
-                request=request,
             )
     except IntegrityError:
         raise EarlyYearsError(
@@ -315,39 +256,30 @@ def room_add(*, actor: User, school: School, name: str, request: HttpRequest | N
     return room
 
 
-def child_place(
-    *, actor: User, pupil: Pupil, room: Room, request: HttpRequest | None
-) -> RoomPlacement:
+def child_place(*, actor: User, pupil: Pupil, room: Room) -> RoomPlacement:
     with transaction.atomic():
         placement, _ = RoomPlacement.objects.update_or_create(
             pupil=pupil, defaults={"room": room, "school_id": pupil.school_id}
         )
-        audit_log(
+        record(
+            Action.EY_CHILD_PLACED,
+            placement,
             actor=actor,
-            action="earlyyears.room.child_placed",
-            obj=placement,
-            school=pupil.school,
-            pupil=pupil,
             changes={"room": room.name},
-            request=request,
         )
     return placement
 
 
-def staff_qualification_set(
-    *, actor: User, staff: Staff, level: int, request: HttpRequest | None
-) -> StaffQualification:
+def staff_qualification_set(*, actor: User, staff: Staff, level: int) -> StaffQualification:
     with transaction.atomic():
         qualification, _ = StaffQualification.objects.update_or_create(
             staff=staff, defaults={"level": level, "school_id": staff.school_id}
         )
-        audit_log(
+        record(
+            Action.EY_QUALIFICATION_SET,
+            qualification,
             actor=actor,
-            action="earlyyears.staff.qualification_set",
-            obj=qualification,
-            school=staff.school,
             changes={"staff": staff.full_name, "level": level},
-            request=request,
         )
     return qualification
 
@@ -365,7 +297,6 @@ def care_record(
     woke_at: time | None,
     detail: str,
     done_by: Staff | None,
-    request: HttpRequest | None = None,
 ) -> CareEntry:
     if kind != CareKind.SLEEP and woke_at is not None:
         raise EarlyYearsError(
@@ -385,12 +316,10 @@ def care_record(
             done_by=done_by,
             recorded_by=actor,
         )
-        audit_log(
+        record(
+            Action.EY_CARE_RECORDED,
+            entry,
             actor=actor,
-            action="earlyyears.care.recorded",
-            obj=entry,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "on": on.isoformat(),
                 "kind": kind,
@@ -398,14 +327,11 @@ def care_record(
                 "woke_at": _t(woke_at),
                 "detail": entry.detail,
             },
-            request=request,
         )
     return entry
 
 
-def sleep_end(
-    *, actor: User, entry: CareEntry, woke_at: time, request: HttpRequest | None = None
-) -> CareEntry:
+def sleep_end(*, actor: User, entry: CareEntry, woke_at: time) -> CareEntry:
     if entry.kind != CareKind.SLEEP:
         raise EarlyYearsError("Only a sleep has a waking time.", "care.woke_not_sleep", "woke_at")
     if entry.woke_at is not None:
@@ -418,21 +344,16 @@ def sleep_end(
     with transaction.atomic():
         entry.woke_at = woke_at
         entry.save(update_fields=["woke_at"])
-        audit_log(
+        record(
+            Action.EY_WOKE,
+            entry,
             actor=actor,
-            action="earlyyears.care.woke",
-            obj=entry,
-            school=entry.school,
-            pupil=entry.pupil,
             changes={"woke_at": _t(woke_at)},
-            request=request,
         )
     return entry
 
 
-def sleep_check_add(
-    *, actor: User, entry: CareEntry, at: time, note: str, request: HttpRequest | None = None
-) -> SleepCheck:
+def sleep_check_add(*, actor: User, entry: CareEntry, at: time, note: str) -> SleepCheck:
     if entry.kind != CareKind.SLEEP:
         raise EarlyYearsError("Checks go with a sleep.", "care.check_not_sleep", "at")
     if at < entry.at or (entry.woke_at is not None and at > entry.woke_at):
@@ -443,14 +364,12 @@ def sleep_check_add(
         check = SleepCheck.objects.create(
             school_id=entry.school_id, entry=entry, at=at, note=note.strip(), checked_by=actor
         )
-        audit_log(
+        record(
+            Action.EY_SLEEP_CHECKED,
+            check,
             actor=actor,
-            action="earlyyears.care.sleep_checked",
-            obj=entry,
-            school=entry.school,
-            pupil=entry.pupil,
+            pupil=entry.pupil_id,
             changes={"at": _t(at), "note": check.note},
-            request=request,
         )
     return check
 
@@ -462,7 +381,6 @@ def day_summary_share(
     on: date,
     how: str,
     shared_with: str,
-    request: HttpRequest | None = None,
 ) -> DaySummaryShare:
     if not shared_with.strip():
         raise EarlyYearsError("Say who it was shared with.", "care.shared_with", "shared_with")
@@ -475,14 +393,11 @@ def day_summary_share(
             shared_with=shared_with.strip(),
             shared_by=actor,
         )
-        audit_log(
+        record(
+            Action.EY_DAY_SUMMARY_SHARED,
+            share,
             actor=actor,
-            action="earlyyears.day_summary.shared",
-            obj=share,
-            school=pupil.school,
-            pupil=pupil,
             changes={"on": on.isoformat(), "how": how, "shared_with": share.shared_with},
-            request=request,
         )
     return share
 
@@ -498,7 +413,6 @@ def settling_plan_save(
     family_told_us: str,
     comfort_objects: str,
     home_routines: str,
-    request: HttpRequest | None = None,
 ) -> SettlingInPlan:
     values = {
         "starts_on": starts_on,
@@ -510,14 +424,11 @@ def settling_plan_save(
         plan, created = SettlingInPlan.objects.update_or_create(
             pupil=pupil, defaults=values | {"school_id": pupil.school_id, "updated_by": actor}
         )
-        audit_log(
+        record(
+            Action.EY_SETTLING_IN_CREATED if created else Action.EY_SETTLING_IN_UPDATED,
+            plan,
             actor=actor,
-            action="earlyyears.settling_in." + ("created" if created else "updated"),
-            obj=plan,
-            school=pupil.school,
-            pupil=pupil,
             changes=values | {"starts_on": starts_on.isoformat()},
-            request=request,
         )
     return plan
 
@@ -529,7 +440,6 @@ def settling_entry_add(
     kind: str,
     on: date,
     text: str,
-    request: HttpRequest | None = None,
 ) -> SettlingInEntry:
     if kind not in SettlingEntryKind.values:
         raise EarlyYearsError("Choose a visit or a note.", "settling.kind", "kind")
@@ -542,14 +452,12 @@ def settling_entry_add(
             text=text.strip(),
             written_by=actor,
         )
-        audit_log(
+        record(
+            Action.EY_SETTLING_IN_ENTRY,
+            entry,
             actor=actor,
-            action="earlyyears.settling_in.entry_added",
-            obj=plan,
-            school=plan.school,
-            pupil=plan.pupil,
+            pupil=plan.pupil_id,
             changes={"kind": kind, "on": on.isoformat(), "text": entry.text},
-            request=request,
         )
     return entry
 
@@ -565,7 +473,6 @@ def development_add(
     said_by: str,
     shared_with_family: bool,
     today: date,
-    request: HttpRequest | None = None,
 ) -> DevelopmentEntry:
     if on > today:
         raise EarlyYearsError("The date cannot be in the future.", "development.future", "on")
@@ -585,12 +492,10 @@ def development_add(
             shared_with_family=shared_with_family or kind == DevelopmentEntryKind.FROM_HOME,
             written_by=actor,
         )
-        audit_log(
+        record(
+            Action.EY_DEVELOPMENT_ADDED,
+            entry,
             actor=actor,
-            action="earlyyears.development.added",
-            obj=entry,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "kind": kind,
                 "on": on.isoformat(),
@@ -599,6 +504,5 @@ def development_add(
                 "said_by": entry.said_by,
                 "shared_with_family": entry.shared_with_family,
             },
-            request=request,
         )
     return entry

@@ -3,18 +3,21 @@ the shared development record. Every view checks the role, then the child."""
 
 from __future__ import annotations
 
-import csv
 import uuid
 from datetime import date, time, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from attune import csv_files
+from attune.access.children import access_pupil
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.auditlog.context import note_read
 from attune.earlyyears import selectors
 from attune.earlyyears.domain import day as rules
 from attune.earlyyears.domain.ratios import FRAMEWORK_TITLE, FRAMEWORK_VERSION, Provision
@@ -49,10 +52,9 @@ from attune.earlyyears.services import (
     EarlyYearsError,
     care_record,
     child_place,
-    child_record_read,
     child_sign_in,
     child_sign_out,
-    day_record_read,
+    day_record_exported,
     day_summary_share,
     development_add,
     key_person_away,
@@ -66,8 +68,8 @@ from attune.earlyyears.services import (
     staff_sign_out,
     visit_amend,
 )
+from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil
 from attune.people.models import Pupil
 
 REGISTER = Permission.EARLY_YEARS_REGISTER
@@ -170,14 +172,7 @@ def register(request: SchoolRequest, urn: str) -> HttpResponse:
     for row in rows:
         row.error, typed = errors.get(row.pupil.pk, (None, {}))
         row.posted = blank | {k: v for k, v in typed.items() if k in blank}
-    day_record_read(
-        actor=request.user,
-        school=request.school,
-        pupils=[r.pupil for r in rows if r.visits],
-        on=today,
-        action="earlyyears.register.viewed",
-        request=request,
-    )
+    _note_reads([r for r in rows if r.visits])
     return _render(
         request,
         "earlyyears/register.html",
@@ -211,7 +206,6 @@ def _sign_in(request: SchoolRequest, today: date) -> Outcome:
             on=today,
             at=form.cleaned_data["signed_in_at"],
             brought_by=form.cleaned_data["brought_by"],
-            request=request,
         )
     except EarlyYearsError as error:
         return pupil.pk, _named(error)
@@ -243,7 +237,6 @@ def _sign_out(request: SchoolRequest, today: date) -> Outcome:
             at=form.cleaned_data["signed_out_at"],
             collected_by=form.cleaned_data["collected_by"],
             today=today,
-            request=request,
         )
     except EarlyYearsError as error:
         return visit.pupil_id, _named(error)
@@ -261,7 +254,6 @@ def _staff_in(request: SchoolRequest, form: StaffSignInForm, today: date, now: t
             room=form.cleaned_data["room"],
             on=today,
             at=now,
-            request=request,
         )
     except EarlyYearsError as error:
         form.add_error("staff", error.message)
@@ -274,7 +266,7 @@ def _staff_out(request: SchoolRequest, now: time) -> Outcome:
     if visit is None:
         raise Http404
     try:
-        staff_sign_out(actor=request.user, visit=visit, at=now, request=request)
+        staff_sign_out(actor=request.user, visit=visit, at=now)
     except EarlyYearsError as error:
         messages.error(request, error.message)
     return None
@@ -290,10 +282,9 @@ def _away(request: SchoolRequest, form: AwayForm, today: date) -> Outcome:
             staff=staff,
             on=today,
             reason=form.cleaned_data["reason"],
-            request=request,
         )
-    except EarlyYearsError as error:
-        form.add_error("staff", error.message)
+    except AttuneError as error:
+        show_on_form(form, error)
         return False
     messages.success(request, f"{staff.full_name} is away today; their co-workers cover.")
     return None
@@ -318,7 +309,8 @@ def room_panel(request: SchoolRequest, urn: str, room_id: uuid.UUID) -> HttpResp
 @school_view(REGISTER)
 def day_record(request: SchoolRequest, urn: str, day: str) -> HttpResponse:
     on = _parse_day(day)
-    rows = _day_rows(request, on, "earlyyears.day_record.viewed")
+    rows = _day_rows(request, on)
+    _note_reads(rows)
     following = on + timedelta(days=1)
     return _render(
         request,
@@ -332,44 +324,44 @@ def day_record(request: SchoolRequest, urn: str, day: str) -> HttpResponse:
     )
 
 
+DAY_RECORD_HEADER = (
+    "Child",
+    "Signed in",
+    "Brought by",
+    "Signed out",
+    "Collected by",
+    "Hours",
+    "Key person",
+    "Covered by",
+    "Amended",
+    "Still to complete",
+)
+
+
 @school_view(REGISTER)
-def day_record_csv(request: SchoolRequest, urn: str, day: str) -> HttpResponse:
+def day_record_csv(request: SchoolRequest, urn: str, day: str) -> HttpResponseBase:
     on = _parse_day(day)
-    rows = _day_rows(request, on, "earlyyears.day_record.exported")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="day-record-{on.isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Child",
-            "Signed in",
-            "Brought by",
-            "Signed out",
-            "Collected by",
-            "Hours",
-            "Key person",
-            "Covered by",
-            "Amended",
-            "Still to complete",
-        ]
+    rows = _day_rows(request, on)
+    day_record_exported(
+        actor=request.user, school_id=request.school.pk, pupils=[r.pupil for r in rows], on=on
     )
-    for row in rows:
-        for line in row.visits:
-            writer.writerow(
-                [
-                    row.pupil.display_name,
-                    f"{line.signed_in_at:%H:%M}",
-                    line.visit.brought_by,
-                    f"{line.signed_out_at:%H:%M}" if line.signed_out_at else "",
-                    line.collected_by,
-                    row.hours,
-                    row.key.key_person or "No key person",
-                    row.key.covered_by or "",
-                    _amendment_text(line),
-                    "; ".join(p.message for p in row.problems),
-                ]
-            )
-    return response
+    lines = (
+        [
+            row.pupil.display_name,
+            f"{line.signed_in_at:%H:%M}",
+            line.visit.brought_by,
+            f"{line.signed_out_at:%H:%M}" if line.signed_out_at else "",
+            line.collected_by,
+            row.hours,
+            row.key.key_person or "No key person",
+            row.key.covered_by or "",
+            _amendment_text(line),
+            "; ".join(p.message for p in row.problems),
+        ]
+        for row in rows
+        for line in row.visits
+    )
+    return csv_files.download(f"day-record-{on.isoformat()}.csv", DAY_RECORD_HEADER, lines)
 
 
 def _amendment_text(line: selectors.VisitLine) -> str:
@@ -384,21 +376,18 @@ def _amendment_text(line: selectors.VisitLine) -> str:
     return "; ".join(parts)
 
 
-def _day_rows(request: SchoolRequest, on: date, action: str) -> list[selectors.ChildDay]:
+def _day_rows(request: SchoolRequest, on: date) -> list[selectors.ChildDay]:
     today = timezone.localdate()
     if on > today:
         raise Http404
     pupils = selectors.setting_pupils(request.membership)
-    rows = selectors.day_record(pupils, on, today=today, now=_now(), present_only=True)
-    day_record_read(
-        actor=request.user,
-        school=request.school,
-        pupils=[r.pupil for r in rows],
-        on=on,
-        action=action,
-        request=request,
-    )
-    return rows
+    return selectors.day_record(pupils, on, today=today, now=_now(), present_only=True)
+
+
+def _note_reads(rows: list[selectors.ChildDay]) -> None:
+    """A page showing several children's days reads each of their records."""
+    for row in rows:
+        note_read(row.pupil.school_id, row.pupil.pk)
 
 
 @school_view(REGISTER)
@@ -413,9 +402,9 @@ def amend(request: SchoolRequest, urn: str, visit_id: uuid.UUID) -> HttpResponse
     form = AmendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            visit_amend(actor=request.user, visit=visit, request=request, **form.cleaned_data)
+            visit_amend(actor=request.user, visit=visit, **form.cleaned_data)
         except EarlyYearsError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Amendment saved beside the original record.")
             return redirect(
@@ -450,13 +439,6 @@ def child_day(request: SchoolRequest, urn: str, pupil_id: uuid.UUID, day: str) -
     entries = list(selectors.care_entries(child, on))
     shares = DaySummaryShare.objects.filter(pupil=child, on=on).select_related("shared_by")
     observations = selectors.development_entries(child).filter(on=on, shared_with_family=True)
-    child_record_read(
-        actor=request.user,
-        pupil=child,
-        what="child_day",
-        changes={"on": on.isoformat()},
-        request=request,
-    )
     return _render(
         request,
         "earlyyears/child_day.html",
@@ -490,11 +472,10 @@ def _child_day_post(
                     pupil=child,
                     on=on,
                     done_by=staff,
-                    request=request,
                     **form.cleaned_data,
                 )
             except EarlyYearsError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on_form(form, error)
             else:
                 messages.success(request, "Saved.")
                 return True, None
@@ -506,7 +487,7 @@ def _child_day_post(
             try:
                 day_summary_share(actor=request.user, pupil=child, on=on, **form.cleaned_data)
             except EarlyYearsError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on_form(form, error)
             else:
                 messages.success(request, "Recorded how the day went home.")
                 return True, None
@@ -523,13 +504,9 @@ def _child_day_post(
             return False, (entry.pk, problem.field, problem.message)
         try:
             if action == "woke":
-                sleep_end(
-                    actor=request.user, entry=entry, request=request, **entry_form.cleaned_data
-                )
+                sleep_end(actor=request.user, entry=entry, **entry_form.cleaned_data)
             else:
-                sleep_check_add(
-                    actor=request.user, entry=entry, request=request, **entry_form.cleaned_data
-                )
+                sleep_check_add(actor=request.user, entry=entry, **entry_form.cleaned_data)
         except EarlyYearsError as error:
             named = _named(error)
             return False, (entry.pk, named.field, named.message)
@@ -561,25 +538,18 @@ def settling_in(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
     if request.method == "POST" and action == "plan":
         plan_form = SettlingPlanForm(request.POST)
         if plan_form.is_valid():
-            settling_plan_save(
-                actor=request.user, pupil=child, request=request, **plan_form.cleaned_data
-            )
+            settling_plan_save(actor=request.user, pupil=child, **plan_form.cleaned_data)
             messages.success(request, "Settling-in plan saved.")
             return redirect("earlyyears:settling_in", urn=urn, pupil_id=child.pk)
     elif request.method == "POST" and action == "entry" and plan is not None:
         entry_form = SettlingEntryForm(request.POST)
         if entry_form.is_valid():
-            settling_entry_add(
-                actor=request.user, plan=plan, request=request, **entry_form.cleaned_data
-            )
+            settling_entry_add(actor=request.user, plan=plan, **entry_form.cleaned_data)
             messages.success(request, "Added to the settling-in record.")
             return redirect("earlyyears:settling_in", urn=urn, pupil_id=child.pk)
     elif request.method == "POST":
         raise Http404
     entries = plan.entries.select_related("written_by") if plan else []
-    child_record_read(
-        actor=request.user, pupil=child, what="settling_in", changes={}, request=request
-    )
     return _render(
         request,
         "earlyyears/settling_in.html",
@@ -618,17 +588,13 @@ def development(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
                     pupil=child,
                     kind=kind,
                     today=today,
-                    request=request,
                     **(extra | form.cleaned_data),
                 )
             except EarlyYearsError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on_form(form, error)
             else:
                 messages.success(request, "Added to the development record.")
                 return redirect("earlyyears:development", urn=urn, pupil_id=child.pk)
-    child_record_read(
-        actor=request.user, pupil=child, what="development", changes={}, request=request
-    )
     return _render(
         request,
         "earlyyears/development.html",
@@ -658,20 +624,17 @@ def rooms(request: SchoolRequest, urn: str) -> HttpResponse:
                         actor=request.user,
                         school=request.school,
                         name=room_form.cleaned_data["name"],
-                        request=request,
                     )
                     return redirect("earlyyears:rooms", urn=urn)
             elif action == "place":
                 place_form = PlaceForm(request.POST, pupils=pupils)
                 if place_form.is_valid():
-                    child_place(actor=request.user, request=request, **place_form.cleaned_data)
+                    child_place(actor=request.user, **place_form.cleaned_data)
                     return redirect("earlyyears:rooms", urn=urn)
             elif action == "level":
                 level_form = QualificationForm(request.POST)
                 if level_form.is_valid():
-                    staff_qualification_set(
-                        actor=request.user, request=request, **level_form.cleaned_data
-                    )
+                    staff_qualification_set(actor=request.user, **level_form.cleaned_data)
                     return redirect("earlyyears:rooms", urn=urn)
             else:
                 raise Http404

@@ -1,12 +1,15 @@
 """Incidents, recorded in the order a dysregulated child needs: regulate, relate, reason.
 
-Who may read an incident is decided in ``access.py``: the child's key adult and team, the
-attachment lead and the headteacher see them all; anyone else sees only what they recorded.
+Who may read an incident is decided by ``attune.access`` (``Right.SEE_ALL_INCIDENTS``): the
+child's key adult and close team, the attachment lead and the headteacher see them all; anyone
+else sees only what they recorded. What happened is named in ``sensitive_fields``, so the audit
+record keeps digests, never the words.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -37,6 +40,15 @@ class Incident(SchoolOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "place",
+        "before",
+        "how_regulated",
+        "talked_through",
+        "repair",
+        "follow_up",
+    )
 
     class Meta:
         ordering = ["-occurred_at", "pk"]

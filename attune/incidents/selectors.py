@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from attune.access.children import visible_pupils
 from attune.accounts.models import Membership
 from attune.incidents.domain.trends import (
     IncidentPoint,
@@ -22,7 +23,6 @@ from attune.incidents.domain.trends import (
     trend,
 )
 from attune.incidents.models import Incident
-from attune.people.access import visible_pupils
 from attune.people.models import Pupil
 
 PERIODS_SHOWN = 6
@@ -34,6 +34,11 @@ def local_day(moment: datetime) -> date:
 
 def _joined(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     return incidents.select_related("pupil", "regulated_by", "recorded_by")
+
+
+def for_pupil(pupil: Pupil) -> QuerySet[Incident]:
+    """All of one child's incidents: the caller cuts them to what the reader may see."""
+    return Incident.objects.filter(pupil=pupil)
 
 
 def recorded_by(membership: Membership, *, limit: int = 50) -> list[Incident]:
@@ -123,7 +128,7 @@ def chronology_entries(
 ) -> list[ChronologyEntry]:
     """Incidents of these children, oldest first, for the plans app's chronology.
 
-    The caller must check :func:`attune.incidents.access.can_see_incidents` for each child
+    The caller must check ``Right.SEE_ALL_INCIDENTS`` (``attune.access``) for each child
     first: these are sensitive, and teachers or office staff see only their own entries.
     """
     incidents = Incident.objects.filter(pupil_id__in=list(pupil_ids))

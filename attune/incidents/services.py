@@ -1,7 +1,8 @@
-"""Writes for incidents, and the logged reads. One transaction each, audited inside it.
+"""Writes for incidents. One transaction each, audited inside it.
 
-The audit log records who wrote or read an incident and which fields changed, not the words:
-the incident itself is the sensitive record.
+The audit record keeps who wrote an incident and which fields changed, not the words: the
+incident itself is the sensitive record (``Incident.sensitive_fields``). Reads are logged by
+the door (``attune.access.children``).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError
 from attune.incidents.models import LONGEST_MINUTES, Incident
 from attune.people.models import Pupil, Staff
@@ -70,24 +71,20 @@ def incident_record(
     pupil: Pupil,
     details: IncidentDetails,
     now: datetime,
-    request: HttpRequest | None = None,
 ) -> Incident:
     _check(details, now)
     with transaction.atomic():
         incident = Incident.objects.create(
             school_id=pupil.school_id, pupil=pupil, recorded_by=actor, **_values(details)
         )
-        audit_log(
+        record(
+            Action.INCIDENT_RECORDED,
+            incident,
             actor=actor,
-            action="incidents.incident.recorded",
-            obj=incident,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "occurred_at": details.occurred_at.isoformat(),
                 "minutes_to_calm": details.minutes_to_calm,
             },
-            request=request,
         )
     return incident
 
@@ -98,7 +95,6 @@ def incident_update(
     incident: Incident,
     details: IncidentDetails,
     now: datetime,
-    request: HttpRequest | None = None,
 ) -> Incident:
     """Add what was talked through, the repair and follow-up later, or correct the record."""
     _check(details, now)
@@ -108,27 +104,5 @@ def incident_update(
         for key in changed:
             setattr(incident, key, values[key])
         incident.save(update_fields=[*changed, "updated_at"])
-        audit_log(
-            actor=actor,
-            action="incidents.incident.changed",
-            obj=incident,
-            school=incident.pupil.school,
-            pupil=incident.pupil,
-            changes={"fields": changed},
-            request=request,
-        )
+        record(Action.INCIDENT_CHANGED, incident, actor=actor, changes={"fields": changed})
     return incident
-
-
-def incidents_viewed(
-    *, actor: User, pupil: Pupil, request: HttpRequest, incident: Incident | None = None
-) -> None:
-    """Every read of a child's incidents is logged, like any read of a child's record."""
-    audit_log(
-        actor=actor,
-        action="incidents.incident.viewed" if incident else "incidents.pupil.viewed",
-        obj=incident or pupil,
-        school=pupil.school,
-        pupil=pupil,
-        request=request,
-    )

@@ -1,12 +1,15 @@
 """The school's intervention catalogue, the scales it measures with, and who takes part.
 
 Each allocation can hold a baseline and a follow-up score on one scale; impact compares them
-(rules in ``domain/impact.py``). Ids in URLs are random, so they cannot be guessed.
+(rules in ``domain/impact.py``). Ids in URLs are random, so they cannot be guessed. A child's
+allocations belong to their sensitive record; the words typed about one are named in
+``sensitive_fields``, so the audit record keeps digests, never the text.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -97,6 +100,8 @@ class Allocation(SchoolOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("frequency",)
 
     class Meta:
         ordering = ["-started_on", "pk"]

@@ -19,7 +19,7 @@ def for_pupil(pupil: Pupil) -> QuerySet[Allocation]:
     """A child's interventions, newest first, with what the page needs joined in.
 
     Callers decide who may see them: a child's interventions say a lot about their needs, so
-    the per-child page asks for :func:`attune.people.access.can_see_sensitive`.
+    the per-child page asks for ``Right.SEE_SENSITIVE`` (``attune.access``).
     """
     return Allocation.objects.filter(pupil=pupil).select_related("intervention", "measure", "staff")
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError
 from attune.interventions.domain.impact import in_range
 from attune.interventions.models import Allocation, Intervention, Measure
@@ -106,9 +106,7 @@ DEFAULT_INTERVENTIONS = (
 )
 
 
-def catalogue_start(
-    *, actor: User | None, school: School, request: HttpRequest | None = None
-) -> int:
+def catalogue_start(*, actor: User | None, school: School) -> int:
     """Add the usual interventions and scales the school does not have yet; returns how many."""
     with transaction.atomic():
         have = set(Measure.objects.values_list("name", flat=True))
@@ -135,13 +133,11 @@ def catalogue_start(
             if d.name not in names
         ]
         Intervention.objects.bulk_create(added)
-        audit_log(
+        record(
+            Action.INTERVENTIONS_STARTED,
+            school,
             actor=actor,
-            action="interventions.catalogue.started",
-            obj=school,
-            school=school,
             changes={"added": [i.name for i in added]},
-            request=request,
         )
     return len(added)
 
@@ -155,7 +151,6 @@ def measure_add(
     lowest: Decimal,
     highest: Decimal,
     higher_is_better: bool,
-    request: HttpRequest | None = None,
 ) -> Measure:
     name = name.strip()
     if highest <= lowest:
@@ -175,13 +170,11 @@ def measure_add(
             highest=highest,
             higher_is_better=higher_is_better,
         )
-        audit_log(
+        record(
+            Action.MEASURE_ADDED,
+            measure,
             actor=actor,
-            action="interventions.measure.added",
-            obj=measure,
-            school=school,
-            changes={"name": name, "range": [str(lowest), str(highest)]},
-            request=request,
+            changes={"name": name, "lowest": str(lowest), "highest": str(highest)},
         )
     return measure
 
@@ -195,7 +188,6 @@ def intervention_save(
     description: str,
     measure: Measure | None,
     is_active: bool,
-    request: HttpRequest | None = None,
 ) -> Intervention:
     """Add an intervention to the catalogue (``intervention=None``) or change one."""
     name = name.strip()
@@ -215,23 +207,16 @@ def intervention_save(
     with transaction.atomic():
         if intervention is None:
             intervention = Intervention.objects.create(school=school, **values)
-            action = "interventions.intervention.added"
+            action = Action.INTERVENTION_ADDED
             changes: dict[str, object] = {"name": name}
         else:
             before = {k: getattr(intervention, k) for k in values}
             for key, value in values.items():
                 setattr(intervention, key, value)
             intervention.save(update_fields=list(values))
-            action = "interventions.intervention.changed"
+            action = Action.INTERVENTION_CHANGED
             changes = {k: [str(before[k]), str(v)] for k, v in values.items() if before[k] != v}
-        audit_log(
-            actor=actor,
-            action=action,
-            obj=intervention,
-            school=school,
-            changes=changes,
-            request=request,
-        )
+        record(action, intervention, actor=actor, changes=changes)
     return intervention
 
 
@@ -324,7 +309,6 @@ def allocation_add(
     measure: Measure | None,
     details: AllocationDetails,
     today: date,
-    request: HttpRequest | None = None,
 ) -> Allocation:
     """Allocate a child; ``measure=None`` uses the intervention's usual measure."""
     measure = measure or intervention.measure
@@ -353,14 +337,11 @@ def allocation_add(
             created_by=actor,
             **_fields(details),
         )
-        audit_log(
+        record(
+            Action.ALLOCATION_ADDED,
+            allocation,
             actor=actor,
-            action="interventions.allocation.added",
-            obj=allocation,
-            school=pupil.school,
-            pupil=pupil,
             changes=_logged({"intervention": intervention.name, **_fields(details)}),
-            request=request,
         )
     return allocation
 
@@ -371,7 +352,6 @@ def allocation_update(
     allocation: Allocation,
     details: AllocationDetails,
     today: date,
-    request: HttpRequest | None = None,
 ) -> Allocation:
     """Change dates, who runs it, or record the baseline and follow-up scores."""
     _check(details, allocation.measure, today)
@@ -381,29 +361,14 @@ def allocation_update(
         for key, value in values.items():
             setattr(allocation, key, value)
         allocation.save(update_fields=list(values))
-        audit_log(
+        record(
+            Action.ALLOCATION_CHANGED,
+            allocation,
             actor=actor,
-            action="interventions.allocation.changed",
-            obj=allocation,
-            school=allocation.pupil.school,
-            pupil=allocation.pupil,
             changes={
                 k: [_logged({k: before[k]})[k], _logged({k: v})[k]]
                 for k, v in values.items()
                 if before[k] != v
             },
-            request=request,
         )
     return allocation
-
-
-def pupil_interventions_viewed(*, actor: User, pupil: Pupil, request: HttpRequest) -> None:
-    """Opening a child's interventions is a read of their record, so it is logged."""
-    audit_log(
-        actor=actor,
-        action="interventions.pupil.viewed",
-        obj=pupil,
-        school=pupil.school,
-        pupil=pupil,
-        request=request,
-    )

@@ -1,4 +1,8 @@
-"""Intervention pages: the catalogue and its impact, a child's interventions, allocations."""
+"""Intervention pages: the catalogue and its impact, a child's interventions, allocations.
+
+A child's interventions say a lot about their needs: they are part of the child's sensitive
+record (``Right.SEE_SENSITIVE``), and changing them needs ``Right.SUPPORT``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from attune.access.children import Right, access_pupil, open_record, require
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.auditlog.context import note_read
+from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.interventions import selectors
 from attune.interventions.forms import (
@@ -28,9 +35,7 @@ from attune.interventions.services import (
     catalogue_start,
     intervention_save,
     measure_add,
-    pupil_interventions_viewed,
 )
-from attune.people.access import access_pupil, can_see_sensitive, visible_pupils
 from attune.people.models import Staff
 
 
@@ -49,23 +54,22 @@ def access_intervention(request: SchoolRequest, intervention_id: uuid.UUID) -> I
 
 
 def access_allocation(request: SchoolRequest, allocation_id: uuid.UUID) -> Allocation:
-    """The allocation if its child is one this user may see; the same 404 otherwise."""
+    """The allocation, for someone who may change the child's record; the same 404 for a
+    missing one or a child whose sensitive record they may not see."""
     found = (
         Allocation.objects.select_related("pupil", "intervention", "measure", "staff")
-        .filter(pk=_uuid(allocation_id), pupil__in=visible_pupils(request.membership))
+        .filter(pk=_uuid(allocation_id))
         .first()
     )
     if found is None:
         raise Http404
+    open_record(request, found.pupil, Right.SEE_SENSITIVE)
+    require(request, found.pupil, Right.SUPPORT)
     return found
 
 
 def _staff() -> object:
     return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
-
-
-def _field(error: InterventionError, form: object) -> str | None:
-    return error.field if error.field in getattr(form, "fields", {}) else None
 
 
 @school_view(Permission.MANAGE_INTERVENTIONS)
@@ -80,7 +84,7 @@ def catalogue(request: SchoolRequest, urn: str) -> HttpResponse:
 @school_view(Permission.MANAGE_INTERVENTIONS)
 def start(request: SchoolRequest, urn: str) -> HttpResponse:
     if request.method == "POST":
-        added = catalogue_start(actor=request.user, school=request.school, request=request)
+        added = catalogue_start(actor=request.user, school=request.school)
         messages.success(request, f"Added {added} intervention{'s' if added != 1 else ''}.")
     return redirect("interventions:catalogue", urn=urn)
 
@@ -95,11 +99,10 @@ def _intervention_form(
                 actor=request.user,
                 school=request.school,
                 intervention=intervention,
-                request=request,
                 **form.cleaned_data,
             )
         except InterventionError as error:
-            form.add_error(_field(error, form), error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{saved.name} is saved.")
             return redirect("interventions:intervention", urn=urn, intervention_id=saved.pk)
@@ -121,6 +124,9 @@ def intervention_edit(request: SchoolRequest, urn: str, intervention_id: uuid.UU
 def intervention(request: SchoolRequest, urn: str, intervention_id: uuid.UUID) -> HttpResponse:
     found = access_intervention(request, intervention_id)
     allocations = list(selectors.allocations_of(found))
+    # Each child listed with their scores is a read of their record.
+    for child in {a.pupil for a in allocations}:
+        note_read(child.school_id, child.pk)
     context = {
         "intervention": found,
         "allocations": allocations,
@@ -134,11 +140,9 @@ def measure_new(request: SchoolRequest, urn: str) -> HttpResponse:
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            measure = measure_add(
-                actor=request.user, school=request.school, request=request, **form.cleaned_data
-            )
+            measure = measure_add(actor=request.user, school=request.school, **form.cleaned_data)
         except InterventionError as error:
-            form.add_error(_field(error, form), error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{measure.name} can now be used as a measure.")
             return redirect("interventions:catalogue", urn=urn)
@@ -148,10 +152,7 @@ def measure_new(request: SchoolRequest, urn: str) -> HttpResponse:
 @school_view(Permission.VIEW_PUPILS)
 def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     """A child's interventions: for those who may see the child's sensitive record."""
-    child = access_pupil(request, pupil_id)
-    if not can_see_sensitive(request.membership, child):
-        raise Http404
-    pupil_interventions_viewed(actor=request.user, pupil=child, request=request)
+    child = access_pupil(request, pupil_id, Right.SEE_SENSITIVE)
     context = {
         "pupil": child,
         "allocations": list(selectors.for_pupil(child)),
@@ -162,7 +163,8 @@ def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
 
 @school_view(Permission.MANAGE_INTERVENTIONS)
 def allocate(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil(request, pupil_id)
+    child = access_pupil(request, pupil_id, Right.SEE_SENSITIVE)
+    require(request, child, Right.SUPPORT)
     form = AllocationForm(request.POST or None, staff=_staff())
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,10 +175,9 @@ def allocate(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
                 measure=form.cleaned_data["measure"],
                 details=form.details(),
                 today=timezone.localdate(),
-                request=request,
             )
         except InterventionError as error:
-            form.add_error(_field(error, form), error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{child.known_as} is taking part.")
             return redirect("interventions:pupil", urn=urn, pupil_id=child.pk)
@@ -196,10 +197,9 @@ def allocation(request: SchoolRequest, urn: str, allocation_id: uuid.UUID) -> Ht
                 allocation=found,
                 details=form.details(),
                 today=timezone.localdate(),
-                request=request,
             )
         except InterventionError as error:
-            form.add_error(_field(error, form), error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("interventions:pupil", urn=urn, pupil_id=found.pupil_id)

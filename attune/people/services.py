@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.people.models import LocalAuthority, Phase, Pupil, School
 
 
@@ -45,11 +45,10 @@ def school_add_or_update(
             _check_estab(urn, la, estab)
         school, created = School.objects.update_or_create(urn=urn, defaults=defaults)
         la = school.local_authority
-        audit_log(
+        record(
+            Action.SCHOOL_ADDED if created else Action.SCHOOL_UPDATED,
+            school,
             actor=None,
-            action="people.school.added" if created else "people.school.updated",
-            obj=school,
-            school=school,
             changes={
                 "name": name,
                 "phase": phase,
@@ -88,34 +87,17 @@ def _local_authority(code: int, name: str | None) -> LocalAuthority:
     return la
 
 
-def pupil_about_update(
-    *, actor: User, pupil: Pupil, about_me: str, what_helps: str, request: HttpRequest | None = None
-) -> None:
+def pupil_about_update(*, actor: User, pupil: Pupil, about_me: str, what_helps: str) -> None:
     with transaction.atomic():
         before = {"about_me": pupil.about_me, "what_helps": pupil.what_helps}
         pupil.about_me = about_me.strip()
         pupil.what_helps = what_helps.strip()
         pupil.save(update_fields=["about_me", "what_helps", "updated_at"])
-        audit_log(
+        record(
+            Action.ABOUT_ME_UPDATED,
+            pupil,
             actor=actor,
-            action="people.pupil.about_updated",
-            obj=pupil,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 k: [before[k], getattr(pupil, k)] for k in before if before[k] != getattr(pupil, k)
             },
-            request=request,
         )
-
-
-def pupil_viewed(*, actor: User, pupil: Pupil, request: HttpRequest, what: str = "record") -> None:
-    """Every read of a child's record is logged."""
-    audit_log(
-        actor=actor,
-        action=f"people.pupil.{what}_viewed",
-        obj=pupil,
-        school=pupil.school,
-        pupil=pupil,
-        request=request,
-    )

@@ -1,10 +1,14 @@
 """Personal Education Plans for looked-after children: one a term, with targets reviewed at
 the next meeting. A PEP links to the child's current plan, and a target to one of its goals.
+
+What a PEP says is read by those who may read the child's PEPs (``Right.READ_PEPS``), so its
+free text is named in ``sensitive_fields``: the audit record keeps digests, never the words.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +63,15 @@ class Pep(SchoolOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "social_worker_name",
+        "attendees",
+        "child_views",
+        "carer_views",
+        "attendance_summary",
+        "progress_summary",
+    )
 
     class Meta:
         ordering = ["-school_year", "-meeting_on", "-pk"]
@@ -127,6 +140,8 @@ class PepTarget(OwnedBy):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("description", "outcome_note", "owner_name")
 
     class Meta:
         ordering = ["due_on", "pk"]

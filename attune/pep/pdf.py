@@ -1,31 +1,12 @@
-"""One PEP as a PDF (fpdf2, built-in Helvetica, as the handover pack in attune/plans/pdf.py)."""
+"""One PEP as a PDF, drawn with Attune's one PDF document (``attune/pdf.py``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from fpdf import FPDF
-
+from attune.pdf import Document
 from attune.pep.domain.targets import target_sums
 from attune.pep.models import Pep, PepTarget
-from attune.plans.pdf import _plain
-
-
-class _Document(FPDF):
-    def lines(self, height: float, text: str) -> None:
-        self.multi_cell(0, height, _plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
-
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("Helvetica", "B", 13)
-        self.lines(7, text)
-        self.set_font("Helvetica", "", 10.5)
-
-    def para(self, text: str) -> None:
-        self.lines(5.5, text or "Nothing written.")
-
-    def bullet(self, text: str) -> None:
-        self.lines(5.5, f"- {text}")
 
 
 def _pounds(amount: Decimal | None) -> str:
@@ -47,22 +28,15 @@ def _target_line(target: PepTarget) -> str:
 def pep_pdf(pep: Pep, targets: list[PepTarget]) -> bytes:
     pupil = pep.pupil
     title = f"Personal Education Plan: {pupil.display_name}, {pep.pep_term.label}"
-    pdf = _Document(format="A4")
-    pdf.set_title(_plain(title))
-    pdf.set_margins(18, 16, 18)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.lines(8, title)
-    pdf.set_font("Helvetica", "", 10)
+    pdf = Document(title)
+    pdf.title_line(title)
     signed = (
         f" Signed off on {pep.signed_off_on:%-d %B %Y}." if pep.signed_off_on is not None else ""
     )
-    pdf.lines(
-        5,
+    pdf.para(
         f"{pupil.year_label}. Meeting on {pep.meeting_on:%-d %B %Y} ({pep.get_status_display()})."
-        f"{signed} Confidential: keep it safe and destroy it when no longer needed.",
+        f"{signed} Confidential: keep it safe and destroy it when no longer needed."
     )
-    pdf.set_font("Helvetica", "", 10.5)
     pdf.heading("People")
     pdf.bullet(f"Designated teacher: {pep.designated_teacher.full_name}")
     pdf.bullet(f"Social worker: {pep.social_worker_label or 'not recorded'}")
@@ -87,4 +61,4 @@ def pep_pdf(pep: Pep, targets: list[PepTarget]) -> bytes:
     )
     for target in targets:
         pdf.bullet(_target_line(target))
-    return bytes(pdf.output())
+    return pdf.bytes()

@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
-from attune.auditlog.services import AuditEntry, audit_log, audit_log_many
+from attune.auditlog.actions import Action
+from attune.auditlog.record import Entry, record, record_many
 from attune.errors import AttuneError
-from attune.people.models import Cohort, CohortMembership, Pupil, School, Staff
+from attune.people.models import Cohort, CohortMembership, Pupil, Staff
 from attune.pep.domain.cycle import PepTerm
 from attune.pep.domain.targets import Problem, funding_problem, meeting_problem, review_problem
 from attune.pep.models import Outcome, Pep, PepStatus, PepTarget
@@ -70,7 +70,6 @@ def pep_create(
     social_worker: WiderTeamMember | None = None,
     social_worker_name: str = "",
     today: date,
-    request: HttpRequest | None = None,
 ) -> Pep:
     """Plan a term's PEP meeting, linked to the child's current plan, taking on any targets
     carried forward from last term."""
@@ -104,12 +103,10 @@ def pep_create(
     with transaction.atomic():
         pep.save(force_insert=True)
         carried = _take_carried(pep, term.previous)
-        audit_log(
+        record(
+            Action.PEP_PLANNED,
+            pep,
             actor=actor,
-            action="pep.pep.planned",
-            obj=pep,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "term": term.label,
                 "meeting_on": meeting_on.isoformat(),
@@ -117,7 +114,6 @@ def pep_create(
                 "plan": str(pep.plan.public_id) if pep.plan else None,
                 "targets_carried_in": len(carried),
             },
-            request=request,
         )
     return pep
 
@@ -180,7 +176,6 @@ def pep_hold(
     social_worker: WiderTeamMember | None = None,
     social_worker_name: str = "",
     today: date,
-    request: HttpRequest | None = None,
 ) -> Pep:
     """Record the meeting (or correct the record before it is signed off)."""
     pupil = pep.pupil
@@ -218,19 +213,11 @@ def pep_hold(
             setattr(pep, name, values[name])
         pep.save(update_fields=changed)
         # Only which fields changed: the words themselves are the child's record, not the log's.
-        audit_log(
-            actor=actor,
-            action="pep.pep.held",
-            obj=pep,
-            school=pupil.school,
-            pupil=pupil,
-            changes={"fields": changed},
-            request=request,
-        )
+        record(Action.PEP_HELD, pep, actor=actor, changes={"fields": changed})
     return pep
 
 
-def pep_sign_off(*, actor: User, pep: Pep, today: date, request: HttpRequest | None = None) -> Pep:
+def pep_sign_off(*, actor: User, pep: Pep, today: date) -> Pep:
     _unlocked(pep)
     if pep.status != PepStatus.HELD:
         raise PepError("Record the meeting before signing the PEP off.", "pep.not_held", None)
@@ -243,14 +230,11 @@ def pep_sign_off(*, actor: User, pep: Pep, today: date, request: HttpRequest | N
         pep.signed_off_on = today
         pep.signed_off_by = actor
         pep.save(update_fields=["status", "signed_off_on", "signed_off_by"])
-        audit_log(
+        record(
+            Action.PEP_SIGNED_OFF,
+            pep,
             actor=actor,
-            action="pep.pep.signed_off",
-            obj=pep,
-            school=pep.pupil.school,
-            pupil=pep.pupil,
-            changes={"on": today.isoformat()},
-            request=request,
+            changes={"signed_off_on": today.isoformat()},
         )
     return pep
 
@@ -266,9 +250,7 @@ class Goal:
     plan_target: Target | None = None
 
 
-def pep_target_add(
-    *, actor: User, pep: Pep, goal: Goal, request: HttpRequest | None = None
-) -> PepTarget:
+def pep_target_add(*, actor: User, pep: Pep, goal: Goal) -> PepTarget:
     _unlocked(pep)
     if not goal.description.strip():
         raise PepError("Say what the target is.", "pep.description_required", "description")
@@ -306,18 +288,16 @@ def pep_target_add(
     )
     with transaction.atomic():
         target.save(force_insert=True)
-        audit_log(
+        record(
+            Action.PEP_TARGET_ADDED,
+            target,
             actor=actor,
-            action="pep.target.added",
-            obj=target,
-            school=pep.pupil.school,
-            pupil=pep.pupil,
+            pupil=pep.pupil_id,
             changes={
                 "pep": str(pep.public_id),
                 "due_on": goal.due_on.isoformat(),
                 "funding": str(goal.funding) if goal.funding is not None else None,
             },
-            request=request,
         )
     return target
 
@@ -329,7 +309,6 @@ def pep_target_review(
     outcome: str,
     note: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> PepTarget:
     """Say how a target went. Carried forward, it moves into next term's PEP (now, or when that
     PEP is planned)."""
@@ -354,7 +333,7 @@ def pep_target_review(
         target.outcome_note = note.strip()
         target.reviewed_on = today
         target.save(update_fields=["outcome", "outcome_note", "reviewed_on"])
-        copies: list[AuditEntry] = []
+        copies: list[Entry] = []
         next_pep = pep_in(pep.pupil, pep.pep_term.next)
         if outcome == Outcome.CARRIED_FORWARD and not already and next_pep is not None:
             if next_pep.is_signed_off:
@@ -365,40 +344,27 @@ def pep_target_review(
                 )
             copy = _carry(target, next_pep)
             copies.append(
-                AuditEntry("pep.target.carried", copy, pep.pupil, {"from": str(target.public_id)})
+                Entry(
+                    Action.PEP_TARGET_CARRIED,
+                    copy,
+                    pep.pupil_id,
+                    {"carried_from": str(target.public_id)},
+                )
             )
-        audit_log_many(
+        record_many(
             actor=actor,
-            school=pep.pupil.school,
+            school_id=pep.school_id,
             entries=[
-                AuditEntry(
-                    "pep.target.reviewed",
+                Entry(
+                    Action.PEP_TARGET_REVIEWED,
                     target,
-                    pep.pupil,
-                    {"outcome": [old[0], outcome], "note_changed": old[1] != target.outcome_note},
+                    pep.pupil_id,
+                    {
+                        "outcome": [old[0], outcome],
+                        "outcome_note": [old[1], target.outcome_note],
+                    },
                 ),
                 *copies,
             ],
-            request=request,
         )
     return target
-
-
-def peps_viewed(
-    *,
-    actor: User,
-    school: School,
-    pupils: list[Pupil],
-    what: str,
-    request: HttpRequest | None = None,
-) -> None:
-    """Every read of a child's PEPs is logged: one event per child shown (``what``: ``list``,
-    ``pupil``, ``pep`` or ``pdf``)."""
-    if not pupils:
-        return
-    audit_log_many(
-        actor=actor,
-        school=school,
-        entries=[AuditEntry(f"pep.{what}.viewed", pupil, pupil) for pupil in pupils],
-        request=request,
-    )

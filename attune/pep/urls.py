@@ -16,5 +16,5 @@ urlpatterns = [
         views.target_review,
         name="target_review",
     ),
-    path("<uuid:pep_id>/pdf/", views.pdf, name="pdf"),
+    path("<uuid:pep_id>/pdf/", views.pep_download, name="pdf"),
 ]

@@ -1,6 +1,11 @@
 """PEP pages: the school's looked-after children, a child's PEPs, one PEP with its targets,
 and the forms to plan, record, sign off and review. Views stay thin: access, then a selector or
-a service, then a template."""
+a service, then a template.
+
+Readers and writers are the access rules' (``Right.READ_PEPS`` and ``Right.WRITE_PEPS``): the
+child's team, the Virtual School for its cohorts (reading only), and the designated teacher
+named on one of the child's PEPs.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +20,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from attune import pdf
+from attune.access.children import Right, access_pupil, can, open_record, pupils_with, require
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.auditlog.context import note_read
+from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil, Staff
-from attune.pep.access import (
-    access_pep,
-    access_pep_pupil,
-    can_write_peps,
-    pep_pupils,
-    require_pep_writer,
-)
 from attune.pep.domain.cycle import Standing, term_for
 from attune.pep.forms import (
     PepHoldForm,
@@ -52,7 +54,6 @@ from attune.pep.services import (
     pep_sign_off,
     pep_target_add,
     pep_target_review,
-    peps_viewed,
 )
 from attune.plans.services import Owner
 from attune.relationships.models import TeamRole, WiderTeamMember
@@ -75,22 +76,31 @@ def _saved[T](request: SchoolRequest, form: Any, save: Callable[[dict[str, Any]]
     try:
         return save(form.cleaned_data)
     except PepError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_on_form(form, error)
         return None
 
 
-def _viewed(request: SchoolRequest, pupils: list[Pupil], what: str) -> None:
-    peps_viewed(
-        actor=request.user, school=request.school, pupils=pupils, what=what, request=request
+def _pep(request: SchoolRequest, pep_id: uuid.UUID) -> Pep:
+    """The PEP, for someone who may read the child's PEPs; the same 404 otherwise."""
+    pep = (
+        Pep.objects.select_related("pupil", "designated_teacher", "social_worker", "plan")
+        .filter(public_id=pep_id)
+        .first()
     )
+    if pep is None:
+        raise Http404
+    open_record(request, pep.pupil, Right.READ_PEPS)
+    return pep
 
 
 @school_view(Permission.VIEW_PUPILS)
 def school_list(request: SchoolRequest, urn: str) -> HttpResponse:
-    """Every looked-after child this user may see, with where this term's PEP stands."""
+    """Every looked-after child whose PEPs this user may read, with where this term's PEP
+    stands. Each child listed is a read of their record."""
     today = timezone.localdate()
-    rows = looked_after_rows(pep_pupils(request.membership), today)
-    _viewed(request, [row.pupil for row in rows], "list")
+    rows = looked_after_rows(pupils_with(request.membership, Right.READ_PEPS), today)
+    for row in rows:
+        note_read(row.pupil.school_id, row.pupil.pk)
     totals = {s: sum(1 for row in rows if row.standing == s) for s in Standing}
     context = {
         "rows": rows,
@@ -103,13 +113,12 @@ def school_list(request: SchoolRequest, urn: str) -> HttpResponse:
 @school_view(Permission.VIEW_PUPILS)
 def pupil_peps(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     """A child's PEPs by term, newest first, with their targets."""
-    child = access_pep_pupil(request, pupil_id)
-    _viewed(request, [child], "pupil")
+    child = access_pupil(request, pupil_id, Right.READ_PEPS)
     peps = peps_for(child)
     context = {
         "pupil": child,
         "history": [(pep, sums_of(list(pep.targets.all()))) for pep in peps],
-        "can_write": can_write_peps(request.membership, child),
+        "can_write": can(request.membership, child, Right.WRITE_PEPS),
         "this_term": term_for(timezone.localdate()),
     }
     return render(request, "pep/pupil.html", context)
@@ -117,8 +126,8 @@ def pupil_peps(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
 
 @school_view(Permission.VIEW_PUPILS)
 def pep_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pep_pupil(request, pupil_id)
-    require_pep_writer(request, child)
+    child = access_pupil(request, pupil_id, Right.READ_PEPS)
+    require(request, child, Right.WRITE_PEPS)
     today = timezone.localdate()
     initial = {"designated_teacher": request.membership.staff_id}
     form = PepPlanForm(
@@ -140,7 +149,6 @@ def pep_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
             social_worker=data["social_worker"],
             social_worker_name=data["social_worker_name"],
             today=today,
-            request=request,
         ),
     )
     if pep is not None:
@@ -155,9 +163,8 @@ def _pep_page(
     *,
     target_form: PepTargetForm | None = None,
 ) -> HttpResponse:
-    _viewed(request, [pep.pupil], "pep")
     targets = pep_targets(pep)
-    write = can_write_peps(request.membership, pep.pupil)
+    write = can(request.membership, pep.pupil, Right.WRITE_PEPS)
     adding = write and not pep.is_signed_off
     context = {
         "pep": pep,
@@ -174,12 +181,12 @@ def _pep_page(
 
 @school_view(Permission.VIEW_PUPILS)
 def pep_page(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
-    return _pep_page(request, access_pep(request, pep_id))
+    return _pep_page(request, _pep(request, pep_id))
 
 
 def _pep_writer(request: SchoolRequest, pep_id: uuid.UUID) -> Pep:
-    pep = access_pep(request, pep_id)
-    require_pep_writer(request, pep.pupil)
+    pep = _pep(request, pep_id)
+    require(request, pep.pupil, Right.WRITE_PEPS)
     return pep
 
 
@@ -230,7 +237,6 @@ def hold(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
             social_worker=data["social_worker"],
             social_worker_name=data["social_worker_name"],
             today=timezone.localdate(),
-            request=request,
         ),
     )
     if saved is not None:
@@ -245,7 +251,7 @@ def sign_off(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpRespons
     error = None
     if request.method == "POST":
         try:
-            pep_sign_off(actor=request.user, pep=pep, today=timezone.localdate(), request=request)
+            pep_sign_off(actor=request.user, pep=pep, today=timezone.localdate())
         except PepError as refused:
             error = refused.message
         else:
@@ -273,7 +279,7 @@ def target_new(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpRespo
     target = _saved(
         request,
         form,
-        lambda data: pep_target_add(actor=request.user, pep=pep, goal=_goal(form), request=request),
+        lambda data: pep_target_add(actor=request.user, pep=pep, goal=_goal(form)),
     )
     if target is not None:
         messages.success(request, "Target added.")
@@ -303,7 +309,6 @@ def target_review(
             outcome=data["outcome"],
             note=data["note"],
             today=timezone.localdate(),
-            request=request,
         ),
     )
     if saved is not None:
@@ -314,11 +319,8 @@ def target_review(
 
 
 @school_view(Permission.VIEW_PUPILS)
-def pdf(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
-    pep = access_pep(request, pep_id)
-    _viewed(request, [pep.pupil], "pdf")
+def pep_download(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
+    pep = _pep(request, pep_id)
     child = pep.pupil
-    response = HttpResponse(pep_pdf(pep, pep_targets(pep)), content_type="application/pdf")
     name = f"pep-{child.known_as}-{child.legal_surname}-{pep.pep_term.label}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name.lower().replace(" ", "-")}"'
-    return response
+    return pdf.download(name.lower().replace(" ", "-"), pep_pdf(pep, pep_targets(pep)))

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from attune.access.levels import Sensitivity
 from attune.people.models import Staff
 from attune.plans.domain.chronology import KINDS
 from attune.plans.domain.handover import RECIPIENTS
@@ -22,7 +23,6 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
-from attune.privacy.sensitivity import Sensitivity
 from attune.relationships.forms import StaffChoiceField
 
 

@@ -3,18 +3,23 @@
 A plan's words live in versions. A review never edits the past: it records progress against
 each target of the version it reviewed and creates the next version, carrying the next steps
 and targets forward (a target keeps its ``key`` across versions, so its progress can be traced).
+
+Everything here is read by the child's team (meetings and contacts by their own level), so each
+model names its free text in ``sensitive_fields``: the audit record keeps a digest of those
+fields, never the words.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from attune.access.levels import sensitivity_field
 from attune.people.models import Pupil, Staff
-from attune.privacy.sensitivity import sensitivity_field
 from attune.tenancy import SchoolOwned
 
 
@@ -54,6 +59,8 @@ class Plan(SchoolOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("end_reason",)
+
     class Meta:
         ordering = ["-started_on", "-pk"]
         constraints = [
@@ -83,6 +90,13 @@ class PlanVersion(SchoolOwned):
     created_on = models.DateField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "child_goals",
+        "strengths",
+        "what_helps",
+        "what_changed",
     )
 
     class Meta:
@@ -123,6 +137,8 @@ class Commitment(OwnedBy):
 
     description = models.TextField()
     success_criteria = models.TextField()
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("description", "success_criteria", "owner_name")
 
     class Meta:
         abstract = True
@@ -191,6 +207,8 @@ class PlanReview(SchoolOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("child_view",)
+
     class Meta:
         ordering = ["-held_on", "-pk"]
 
@@ -203,6 +221,8 @@ class TargetProgress(SchoolOwned):
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="progress")
     value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     note = models.TextField(blank=True)
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("note",)
 
     class Meta:
         ordering = ["pk"]
@@ -237,6 +257,8 @@ class Meeting(SchoolOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("attendees", "child_voice", "decisions")
+
     class Meta:
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["school", "pupil", "held_on"], name="meeting_by_pupil")]
@@ -255,6 +277,9 @@ class MeetingAction(OwnedBy):
     description = models.TextField()
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
+
+    # An action carries its meeting's level: a DSL-only meeting's actions say as much.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("description", "owner_name")
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -302,6 +327,8 @@ class ContactLogEntry(SchoolOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("with_name", "summary", "agreed")
 
     class Meta:
         ordering = ["-contacted_on", "-pk"]
@@ -365,6 +392,14 @@ class YouSaid(SchoolOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # An item about a child is read by the child's team; whole-school ones keep the same care.
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "raised_by_name",
+        "their_words",
+        "what_we_did",
+        "not_forward_reason",
+    )
 
     class Meta:
         ordering = ["raised_on", "pk"]

@@ -1,29 +1,15 @@
-"""The handover pack as a PDF (fpdf2, built-in Helvetica: no font files to ship)."""
+"""The handover pack as a PDF, drawn with Attune's one PDF document (``attune/pdf.py``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from fpdf import FPDF
-
+from attune.pdf import Document, plain
 from attune.plans.selectors import HandoverPack
 
-# Helvetica covers Latin-1 only; typographic punctuation is swapped for plain equivalents.
-_PLAIN = str.maketrans(
-    {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-    }
-)
-
-
-def _plain(text: str) -> str:
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+# TEMPORARY: other apps imported the old private helper from here; they move to
+# ``attune.pdf.plain``, and the lead removes this name once none is left.
+_plain = plain
 
 
 def _num(value: Decimal) -> str:
@@ -31,40 +17,15 @@ def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-class _Pack(FPDF):
-    def lines(self, height: float, text: str) -> None:
-        """Left-aligned (justified lines would be drawn word by word), wrapped to the page."""
-        self.multi_cell(0, height, _plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
-
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("Helvetica", "B", 13)
-        self.lines(7, text)
-        self.set_font("Helvetica", "", 10.5)
-
-    def para(self, text: str) -> None:
-        self.lines(5.5, text or "Nothing written yet.")
-
-    def bullet(self, text: str) -> None:
-        self.lines(5.5, f"- {text}")
-
-
 def handover_pdf(pack: HandoverPack) -> bytes:
     pupil = pack.pupil
-    pdf = _Pack(format="A4")
-    pdf.set_title(_plain(f"Handover pack: {pupil.display_name}"))
-    pdf.set_margins(18, 16, 18)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.lines(9, f"Handover pack: {pupil.display_name}")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.lines(
-        5,
+    pdf = Document(f"Handover pack: {pupil.display_name}")
+    pdf.title_line(f"Handover pack: {pupil.display_name}")
+    pdf.para(
         f"{pupil.year_label}. For {pack.recipient_label.lower()}. "
         f"Made on {pack.today:%-d %B %Y}. Confidential: keep it safe and destroy it when "
-        "no longer needed.",
+        "no longer needed."
     )
-    pdf.set_font("Helvetica", "", 10.5)
     pdf.heading("About me")
     pdf.para(pupil.about_me)
     pdf.heading("What helps me")
@@ -91,9 +52,7 @@ def handover_pdf(pack: HandoverPack) -> bytes:
         if not pack.plans:
             pdf.para("No current plans.")
         for plan, version in pack.plans:
-            pdf.set_font("Helvetica", "B", 10.5)
-            pdf.para(f"{plan.get_kind_display()} (led by {plan.owner.full_name})")
-            pdf.set_font("Helvetica", "", 10.5)
+            pdf.heading(f"{plan.get_kind_display()} (led by {plan.owner.full_name})", size=10.5)
             pdf.para(f"In {pupil.known_as}'s words: {version.child_goals}")
             for t in version.targets.all():
                 pdf.bullet(
@@ -108,4 +67,4 @@ def handover_pdf(pack: HandoverPack) -> bytes:
             pdf.para("Nothing recorded.")
         for e in pack.recent:
             pdf.bullet(f"{e.day}: {e.title}")
-    return bytes(pdf.output())
+    return pdf.bytes()

@@ -1,17 +1,25 @@
-"""Reads for plans and the chronology, joined and prefetched so a page's queries stay fixed."""
+"""Reads for plans and the chronology, joined and prefetched so a page's queries stay fixed.
+
+Meetings and contacts carry a level (``sensitivity``): every list of them is cut with the
+reader's note filter from ``attune.access.children``, never by a level chosen here.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from attune.access import rules
+from attune.access.children import pupils_with, readable
+from attune.access.rules import Level, Right
+from attune.access.standing import standings
 from attune.attendance.models import MarkChange, SessionMark
 from attune.checkins.models import Checkin
 from attune.incidents.selectors import chronology_entries as incident_entries
@@ -37,13 +45,15 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
-from attune.privacy.sensitivity import Sensitivity
 from attune.relationships.models import (
     CloseTeamMember,
     KeyAdultRelationship,
     TeamRole,
     WiderTeamMember,
 )
+
+if TYPE_CHECKING:
+    from attune.accounts.models import Membership
 
 Link = Callable[[uuid.UUID], str]
 
@@ -68,10 +78,12 @@ def plans_for(pupil: Pupil) -> QuerySet[Plan]:
     return with_current(Plan.objects.filter(pupil=pupil)).order_by("ended_on", "-started_on")
 
 
-def plans_overdue(today: date) -> QuerySet[Plan]:
-    """Open plans whose current version's review date has passed, most overdue first."""
+def plans_overdue(membership: Membership, today: date) -> QuerySet[Plan]:
+    """Open plans whose current version's review date has passed, most overdue first: of the
+    children whose plans this membership may read."""
+    readers = pupils_with(membership, Right.SEE_SENSITIVE)
     return (
-        with_current(Plan.objects.filter(ended_on__isnull=True))
+        with_current(Plan.objects.filter(ended_on__isnull=True, pupil__in=readers))
         .select_related("pupil")
         .filter(LessThan(_latest("review_due_on"), Value(today)))
         .order_by(F("review_due_on"), "pk")
@@ -214,11 +226,9 @@ MEETING_LABELS = dict(MeetingKind.choices)
 
 
 def _meeting_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: Link, levels: Collection[str]
+    pupil: Pupil, since: date | None, until: date | None, link: Link, notes: Q
 ) -> list[Entry]:
-    meetings = Meeting.objects.filter(
-        pupil=pupil, sensitivity__in=levels, **_range("held_on", since, until)
-    )
+    meetings = Meeting.objects.filter(notes, pupil=pupil, **_range("held_on", since, until))
     return [
         Entry(held_on, "meeting", MEETING_LABELS.get(kind, kind), decisions, link(pk), order=4)
         for pk, held_on, kind, decisions in meetings.values_list(
@@ -228,10 +238,10 @@ def _meeting_entries(
 
 
 def _contact_entries(
-    pupil: Pupil, since: date | None, until: date | None, link: str, levels: Collection[str]
+    pupil: Pupil, since: date | None, until: date | None, link: str, notes: Q
 ) -> list[Entry]:
     contacts = ContactLogEntry.objects.filter(
-        pupil=pupil, sensitivity__in=levels, **_range("contacted_on", since, until)
+        notes, pupil=pupil, **_range("contacted_on", since, until)
     )
     methods = dict(ContactMethod.choices)
     return [
@@ -249,10 +259,9 @@ def _contact_entries(
     ]
 
 
-def contacts_for(pupil: Pupil, levels: Collection[str]) -> QuerySet[ContactLogEntry]:
-    """The child's contact log, cut to the note levels the reader may see
-    (``privacy.sensitivity.visible_sensitivities``)."""
-    contacts = ContactLogEntry.objects.filter(pupil=pupil, sensitivity__in=levels)
+def contacts_for(pupil: Pupil, membership: Membership) -> QuerySet[ContactLogEntry]:
+    """The child's contact log, cut to the levels of note this membership may read."""
+    contacts = readable(ContactLogEntry.objects.filter(pupil=pupil), membership, pupil)
     return contacts.order_by("-contacted_on", "-pk")
 
 
@@ -353,7 +362,7 @@ def chronology_for(
     kinds: Iterable[str] | None,
     since: date | None,
     until: date | None,
-    levels: Collection[str],
+    notes: Q,
     link: Link = _no_link,
     meeting_link: Link = _no_link,
     contacts_link: str = "",
@@ -366,7 +375,7 @@ def chronology_for(
 
     Incidents and interventions come in only when the caller passes their link, having
     checked that the reader may see them (incidents have their own, narrower rule). Meetings
-    and contacts are cut to the note ``levels`` the reader may see."""
+    and contacts are cut by ``notes``: the reader's ``attune.access.children.notes_filter``."""
     wanted = set(kinds) if kinds else set(KINDS)
     if incident_link is None:
         wanted.discard("incident")
@@ -377,8 +386,8 @@ def chronology_for(
         "team": lambda: _team_entries(pupil, since, until),
         "plan": lambda: _plan_entries(pupil, since, until, link),
         "review": lambda: _review_entries(pupil, since, until, link),
-        "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link, levels),
-        "contact": lambda: _contact_entries(pupil, since, until, contacts_link, levels),
+        "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link, notes),
+        "contact": lambda: _contact_entries(pupil, since, until, contacts_link, notes),
         "checkin": lambda: _checkin_entries(pupil, since, until),
         "attendance": lambda: _attendance_entries(pupil, since, until),
         "you_said": lambda: _you_said_entries(pupil, since, until, you_said_link),
@@ -391,8 +400,9 @@ def chronology_for(
     return chronology(found, kinds=wanted, since=since, until=until)
 
 
-def meetings_for(pupil: Pupil, levels: Collection[str]) -> QuerySet[Meeting]:
-    meetings = Meeting.objects.filter(pupil=pupil, sensitivity__in=levels)
+def meetings_for(pupil: Pupil, membership: Membership) -> QuerySet[Meeting]:
+    """The child's meetings, cut to the levels of note this membership may read."""
+    meetings = readable(Meeting.objects.filter(pupil=pupil), membership, pupil)
     return meetings.order_by("-held_on", "-pk")
 
 
@@ -400,15 +410,33 @@ def meeting_actions(meeting: Meeting) -> QuerySet[MeetingAction]:
     return MeetingAction.objects.filter(meeting=meeting).select_related("owner_staff")
 
 
-def actions_owned(staff_id: uuid.UUID | None, pupils: QuerySet[Pupil]) -> QuerySet[MeetingAction]:
-    """Open meeting actions this adult owns, soonest due first."""
-    return (
-        MeetingAction.objects.filter(
-            owner_staff_id=staff_id, done_on__isnull=True, meeting__pupil__in=pupils
-        )
+@dataclass(frozen=True, slots=True)
+class ActionsOwned:
+    """An adult's open meeting actions: those whose meeting they may read, and how many more
+    they own from meetings they may not (an action says what its meeting decided)."""
+
+    shown: list[MeetingAction]
+    hidden: int
+
+
+def actions_owned(membership: Membership) -> ActionsOwned:
+    """Open meeting actions this membership's staff record owns, soonest due first, cut by
+    each meeting's level for its child: two queries, whatever the number of children."""
+    if membership.staff_id is None:  # owner_staff_id=None would match every other owner
+        return ActionsOwned([], 0)
+    actions = list(
+        MeetingAction.objects.filter(owner_staff_id=membership.staff_id, done_on__isnull=True)
         .select_related("meeting__pupil")
         .order_by("due_on", "pk")
     )
+    found = standings(membership, {action.meeting.pupil_id for action in actions})
+    shown = [
+        action
+        for action in actions
+        if (standing := found.get(action.meeting.pupil_id)) is not None
+        and rules.may_read_note(standing, action.meeting.sensitivity)
+    ]
+    return ActionsOwned(shown, len(actions) - len(shown))
 
 
 @dataclass
@@ -429,7 +457,9 @@ class HandoverPack:
     recent: list[Entry] = field(default_factory=list)
 
 
-def handover_pack(pupil: Pupil, *, recipient: str, today: date) -> HandoverPack:
+def handover_pack(pupil: Pupil, *, notes: Q, recipient: str, today: date) -> HandoverPack:
+    """The pack for ``recipient``. ``notes`` is the maker's note filter
+    (``attune.access.children.notes_filter``): a pack shows no note its maker may not read."""
     sections = sections_for(recipient)
     label = RECIPIENTS.get(recipient, ("", False))[0]
     sensitive = "needs" in sections
@@ -461,8 +491,8 @@ def handover_pack(pupil: Pupil, *, recipient: str, today: date) -> HandoverPack:
         pack.plans = [(p, v) for p in open_plans if (v := plan_version(p, None)) is not None]
         since = today - timedelta(days=183)
         # A pack leaves the school's hands: never notes for the safeguarding lead only.
-        levels = (Sensitivity.EVERYONE, Sensitivity.TEAM)
-        pack.recent = chronology_for(pupil, kinds=None, since=since, until=today, levels=levels)
+        shared = notes & ~Q(sensitivity=Level.DSL)
+        pack.recent = chronology_for(pupil, kinds=None, since=since, until=today, notes=shared)
         pack.recent = pack.recent[:25]
     return pack
 
@@ -473,11 +503,12 @@ def you_said_items(pupil: Pupil | None) -> QuerySet[YouSaid]:
     return items.select_related("done_by", "signed_off_by").order_by("-raised_on", "-pk")
 
 
-def you_said_unsigned(pupils: QuerySet[Pupil]) -> QuerySet[YouSaid]:
-    """Every item not yet signed off (whole-school ones and those about ``pupils``), oldest
-    first: the senior leader's list."""
+def you_said_unsigned(membership: Membership) -> QuerySet[YouSaid]:
+    """Every item not yet signed off (whole-school ones and those about children whose plans
+    this membership may read), oldest first: the senior leader's list."""
+    readers = pupils_with(membership, Right.SEE_SENSITIVE)
     return (
-        YouSaid.objects.filter(Q(pupil=None) | Q(pupil__in=pupils), signed_off_on__isnull=True)
+        YouSaid.objects.filter(Q(pupil=None) | Q(pupil__in=readers), signed_off_on__isnull=True)
         .select_related("pupil", "done_by")
         .order_by("raised_on", "pk")
     )

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 
+from attune.access.levels import Sensitivity
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError
 from attune.people.models import Pupil, School, Staff
 from attune.plans.domain.rules import Problem, criteria_problem, owner_problem, you_said_problem
@@ -42,7 +43,6 @@ from attune.plans.models import (
     YouSaidStatus,
 )
 from attune.plans.selectors import current_version
-from attune.privacy.sensitivity import Sensitivity
 from attune.relationships.models import TeamRole, WiderTeamMember
 from attune.tenancy import SchoolOwned
 
@@ -57,41 +57,23 @@ def _raise(problem: Problem | None) -> None:
 
 
 def _create[Saved: SchoolOwned](
-    row: Saved,
-    *,
-    actor: User,
-    action: str,
-    pupil: Pupil | None,
-    changes: dict[str, Any],
-    request: HttpRequest | None,
+    row: Saved, *, actor: User, action: Action, pupil: Pupil | None, changes: dict[str, Any]
 ) -> Saved:
-    """Save a new row and its audit event in one transaction."""
+    """Save a new row and its audit event in one transaction. ``changes`` are keyed by the
+    row's field names, so those it marks sensitive are kept as digests."""
     with transaction.atomic():
         row.save(force_insert=True)
-        audit_log(
-            actor=actor,
-            action=action,
-            obj=row,
-            school=row.school,
-            pupil=pupil,
-            changes=changes,
-            request=request,
-        )
+        record(action, row, actor=actor, pupil=pupil, changes=changes)
     return row
 
 
 def _update[Saved: SchoolOwned](
-    row: Saved,
-    values: dict[str, Any],
-    *,
-    actor: User,
-    action: str,
-    pupil: Pupil | None,
-    request: HttpRequest | None,
+    row: Saved, values: dict[str, Any], *, actor: User, action: Action, pupil: Pupil | None
 ) -> Saved:
-    """Change some fields of a row (and only those), auditing each old and new value."""
+    """Change some fields of a row (and only those), auditing each old and new value (as
+    digests for the fields the row marks sensitive)."""
     changes = {
-        name: [_plain(getattr(row, name)), _plain(value)]
+        name: [_as_logged(getattr(row, name)), _as_logged(value)]
         for name, value in values.items()
         if getattr(row, name) != value
     }
@@ -99,19 +81,11 @@ def _update[Saved: SchoolOwned](
         for name, value in values.items():
             setattr(row, name, value)
         row.save(update_fields=list(values))
-        audit_log(
-            actor=actor,
-            action=action,
-            obj=row,
-            school=row.school,
-            pupil=pupil,
-            changes=changes,
-            request=request,
-        )
+        record(action, row, actor=actor, pupil=pupil, changes=changes)
     return row
 
 
-def _plain(value: object) -> object:
+def _as_logged(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Staff):
@@ -137,6 +111,11 @@ class Owner:
         staff = self.staff if self.kind == OwnerKind.STAFF else None
         name = "" if self.kind == OwnerKind.STAFF else self.name.strip()
         return {"owner_kind": self.kind, "owner_staff": staff, "owner_name": name}
+
+    def logged(self) -> dict[str, object]:
+        """The owner as the audit record keeps it, by field name (a name typed in is a
+        digest there: it may be a parent's or another professional's)."""
+        return {k: _as_logged(v) for k, v in self.fields().items()}
 
 
 def _check_owner(school_id: int, owner: Owner) -> None:
@@ -164,7 +143,6 @@ def plan_create(
     strengths: str,
     what_helps: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> Plan:
     if kind not in PlanKind.values:
         raise PlanError("Choose the kind of plan.", "plans.unknown_kind", "kind")
@@ -202,19 +180,16 @@ def plan_create(
             created_on=today,
             created_by=actor,
         )
-        audit_log(
+        record(
+            Action.PLAN_CREATED,
+            plan,
             actor=actor,
-            action="plans.plan.created",
-            obj=plan,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "kind": kind,
                 "owner": owner.full_name,
                 "started_on": started_on.isoformat(),
                 "review_due_on": review_due_on.isoformat(),
             },
-            request=request,
         )
     return plan
 
@@ -227,7 +202,6 @@ def next_step_add(
     owner: Owner,
     success_criteria: str,
     due_on: date | None,
-    request: HttpRequest | None = None,
 ) -> NextStep:
     _check_commitment(plan, "next step", description, owner, success_criteria)
     if due_on is not None and due_on < plan.started_on:
@@ -247,14 +221,14 @@ def next_step_add(
     return _create(
         step,
         actor=actor,
-        action="plans.next_step.added",
+        action=Action.PLAN_STEP_ADDED,
         pupil=plan.pupil,
         changes={
             "plan": str(plan.public_id),
             "description": step.description,
-            "owner": step.owner_label,
+            "success_criteria": step.success_criteria,
+            **owner.logged(),
         },
-        request=request,
     )
 
 
@@ -269,7 +243,6 @@ def target_add(
     target_value: Decimal,
     unit: str,
     by_date: date,
-    request: HttpRequest | None = None,
 ) -> Target:
     _check_commitment(plan, "target", description, owner, success_criteria)
     if by_date <= plan.started_on:
@@ -298,16 +271,17 @@ def target_add(
     return _create(
         target,
         actor=actor,
-        action="plans.target.added",
+        action=Action.PLAN_TARGET_ADDED,
         pupil=plan.pupil,
         changes={
             "plan": str(plan.public_id),
             "description": target.description,
-            "from": str(baseline),
-            "to": str(target_value),
-            "by": by_date.isoformat(),
+            "success_criteria": target.success_criteria,
+            **owner.logged(),
+            "baseline": str(baseline),
+            "target_value": str(target_value),
+            "by_date": by_date.isoformat(),
         },
-        request=request,
     )
 
 
@@ -318,7 +292,6 @@ def plan_close(
     ended_on: date,
     reason: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> Plan:
     """Close a plan: it is kept, with its versions and reviews, and shown as closed."""
     if plan.ended_on is not None:
@@ -336,9 +309,8 @@ def plan_close(
         plan,
         {"ended_on": ended_on, "end_reason": why, "ended_by": actor},
         actor=actor,
-        action="plans.plan.closed",
+        action=Action.PLAN_CLOSED,
         pupil=plan.pupil,
-        request=request,
     )
 
 
@@ -361,7 +333,6 @@ def plan_review(
     what_helps: str,
     next_review_due_on: date,
     today: date,
-    request: HttpRequest | None = None,
 ) -> PlanReview:
     """Record progress on each target and make the next version of the plan."""
     if plan.ended_on is not None:
@@ -442,11 +413,10 @@ def plan_review(
             target.pk, target.version = None, new
         NextStep.objects.bulk_create(steps)
         Target.objects.bulk_create(targets)
-        audit_log(
+        record(
+            Action.PLAN_REVIEWED,
+            review,
             actor=actor,
-            action="plans.plan.reviewed",
-            obj=review,
-            school=plan.school,
             pupil=plan.pupil,
             changes={
                 "plan": str(plan.public_id),
@@ -457,7 +427,6 @@ def plan_review(
                     for k, v in progress.items()
                 },
             },
-            request=request,
         )
     return review
 
@@ -480,7 +449,6 @@ def meeting_record(
     decisions: str,
     today: date,
     sensitivity: str = Sensitivity.TEAM,
-    request: HttpRequest | None = None,
 ) -> Meeting:
     if kind not in MeetingKind.values:
         raise PlanError("Choose the kind of meeting.", "meetings.unknown_kind", "kind")
@@ -510,10 +478,9 @@ def meeting_record(
     return _create(
         meeting,
         actor=actor,
-        action="plans.meeting.recorded",
+        action=Action.MEETING_RECORDED,
         pupil=pupil,
         changes={"kind": kind, "held_on": held_on.isoformat(), "sensitivity": sensitivity},
-        request=request,
     )
 
 
@@ -524,7 +491,6 @@ def meeting_action_add(
     description: str,
     owner: Owner,
     due_on: date,
-    request: HttpRequest | None = None,
 ) -> MeetingAction:
     _required(description, "Describe the action.", "plans.description_required", "description")
     _check_owner(meeting.school_id, owner)
@@ -542,15 +508,14 @@ def meeting_action_add(
     return _create(
         action,
         actor=actor,
-        action="plans.meeting_action.added",
+        action=Action.MEETING_ACTION_ADDED,
         pupil=meeting.pupil,
         changes={
             "meeting": str(meeting.public_id),
             "description": action.description,
-            "owner": action.owner_label,
+            **owner.logged(),
             "due_on": due_on.isoformat(),
         },
-        request=request,
     )
 
 
@@ -559,7 +524,6 @@ def meeting_action_done(
     actor: User,
     action: MeetingAction,
     today: date,
-    request: HttpRequest | None = None,
 ) -> None:
     if action.done_on is not None:
         raise PlanError("This action is already done.", "meetings.action_already_done")
@@ -567,9 +531,8 @@ def meeting_action_done(
         action,
         {"done_on": today},
         actor=actor,
-        action="plans.meeting_action.done",
+        action=Action.MEETING_ACTION_DONE,
         pupil=action.meeting.pupil,
-        request=request,
     )
 
 
@@ -586,7 +549,6 @@ def contact_log(
     about_absence: bool,
     today: date,
     sensitivity: str = Sensitivity.TEAM,
-    request: HttpRequest | None = None,
 ) -> ContactLogEntry:
     """Log a contact. A note about absence to a social worker needs their consent on record."""
     _check_sensitivity(sensitivity)
@@ -626,16 +588,15 @@ def contact_log(
     return _create(
         entry,
         actor=actor,
-        action="plans.contact.logged",
+        action=Action.CONTACT_LOGGED,
         pupil=pupil,
         changes={
             "contacted_on": contacted_on.isoformat(),
-            "with": with_kind,
+            "with_kind": with_kind,
             "method": method,
             "about_absence": about_absence,
             "sensitivity": sensitivity,
         },
-        request=request,
     )
 
 
@@ -645,17 +606,13 @@ def handover_made(
     pupil: Pupil,
     recipient: str,
     as_pdf: bool,
-    request: HttpRequest | None = None,
 ) -> None:
     """A handover pack copies a child's record out of Attune: the log says who, for whom."""
-    audit_log(
+    record(
+        Action.HANDOVER_MADE,
+        pupil,
         actor=actor,
-        action="plans.handover.made",
-        obj=pupil,
-        school=pupil.school,
-        pupil=pupil,
         changes={"recipient": recipient, "format": "pdf" if as_pdf else "print"},
-        request=request,
     )
 
 
@@ -673,7 +630,6 @@ def you_said_raise(
     their_words: str,
     raised_on: date,
     today: date,
-    request: HttpRequest | None = None,
 ) -> YouSaid:
     """Record a concern or an idea, in the words of whoever raised it (``pupil`` None: about
     the whole school)."""
@@ -702,10 +658,9 @@ def you_said_raise(
     return _create(
         item,
         actor=actor,
-        action="plans.you_said.raised",
+        action=Action.YOU_SAID_RAISED,
         pupil=pupil,
         changes={"kind": kind, "raised_by": raised_by, "raised_on": raised_on.isoformat()},
-        request=request,
     )
 
 
@@ -719,7 +674,6 @@ def you_said_respond(
     done_on: date | None,
     not_forward_reason: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> YouSaid:
     """Say what is being done: in hand, done (what, by whom, when) or not taken forward (why)."""
     if item.signed_off_on is not None:
@@ -753,15 +707,12 @@ def you_said_respond(
         item,
         values,
         actor=actor,
-        action="plans.you_said.updated",
+        action=Action.YOU_SAID_UPDATED,
         pupil=item.pupil,
-        request=request,
     )
 
 
-def you_said_sign_off(
-    *, actor: User, item: YouSaid, today: date, request: HttpRequest | None = None
-) -> YouSaid:
+def you_said_sign_off(*, actor: User, item: YouSaid, today: date) -> YouSaid:
     """A senior leader agrees the response is enough: the item leaves the open list."""
     if item.signed_off_on is not None:
         raise PlanError("This is already signed off.", "you_said.already_signed_off")
@@ -774,7 +725,6 @@ def you_said_sign_off(
         item,
         {"signed_off_on": today, "signed_off_by": actor},
         actor=actor,
-        action="plans.you_said.signed_off",
+        action=Action.YOU_SAID_SIGNED_OFF,
         pupil=item.pupil,
-        request=request,
     )

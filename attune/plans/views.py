@@ -1,5 +1,12 @@
 """Plans, reviews, the reviews due list and the chronology. Views stay thin: access, then a
-selector or a service, then a template."""
+selector or a service, then a template.
+
+Who may open what is the access rules' answer (``attune.access``): a plan, its reviews and the
+chronology are the child's sensitive record (``Right.SEE_SENSITIVE``); a meeting or contact
+opens by its own level; writing needs ``Right.SUPPORT``. Whole-school "you said, we did" is
+for everyone who works in the school and answered by the leads: role permissions, as the
+page guards say.
+"""
 
 from __future__ import annotations
 
@@ -16,21 +23,22 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from attune.access.pages import school_view
-from attune.accounts.roles import Permission, Role
-from attune.http import SchoolRequest
-from attune.incidents.access import can_see_incidents
-from attune.people.access import access_pupil, can_see_sensitive, visible_pupils
-from attune.people.models import Pupil, Staff
-from attune.plans.access import (
-    access_meeting,
-    access_plan,
-    access_you_said,
-    can_respond,
-    oversees_you_said,
-    require_plan_reader,
-    works_in_school,
+from attune import pdf
+from attune.access.children import (
+    Right,
+    access_pupil,
+    can,
+    notes_filter,
+    open_record,
+    require,
 )
+from attune.access.pages import school_view
+from attune.accounts.models import Membership
+from attune.accounts.roles import Permission, Role
+from attune.auditlog.context import note_read
+from attune.errors import show_on_form
+from attune.http import SchoolRequest
+from attune.people.models import Pupil, Staff
 from attune.plans.domain.chronology import Entry
 from attune.plans.domain.prompts import PROMPTS
 from attune.plans.domain.rules import progress_share, review_state
@@ -49,7 +57,7 @@ from attune.plans.forms import (
     YouSaidForm,
     YouSaidResponseForm,
 )
-from attune.plans.models import Plan, YouSaid
+from attune.plans.models import Meeting, Plan, YouSaid
 from attune.plans.pdf import handover_pdf
 from attune.plans.selectors import (
     actions_owned,
@@ -84,16 +92,72 @@ from attune.plans.services import (
     you_said_respond,
 )
 from attune.plans.services import you_said_sign_off as you_said_sign_off_service
-from attune.privacy.sensitivity import visible_sensitivities
-from attune.relationships.access import can_support_child, require_support
+
+# Whole-school "you said, we did": everyone who works with the children (not a visiting
+# officer, nor an administrator, who runs accounts) reads and adds; the leads answer and sign
+# off. Role permissions, so the page guards say it.
+WORKS_IN_SCHOOL = Permission.CHECK_IN
+OVERSEES_YOU_SAID = Permission.MANAGE_CHECKINS
 
 
 def _staff() -> Any:
     return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
-def _show_error(form: Any, error: PlanError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _team_page(request: SchoolRequest, pupil_id: uuid.UUID) -> Pupil:
+    """The child, for a page of their sensitive record: the same 404 as ever for a child the
+    reader cannot see, and 403 for one they see only the own page of (teachers, office)."""
+    child = access_pupil(request, pupil_id)
+    require(request, child, Right.SEE_SENSITIVE)
+    # Asked again through the door so a read that needs break glass is logged against it.
+    open_record(request, child, Right.SEE_SENSITIVE)
+    return child
+
+
+def _writer(request: SchoolRequest, pupil_id: uuid.UUID) -> Pupil:
+    """The child, for someone who may write plans, meetings and contacts about them."""
+    child = access_pupil(request, pupil_id)
+    require(request, child, Right.SUPPORT)
+    return child
+
+
+def _plan(request: SchoolRequest, plan_id: uuid.UUID) -> Plan:
+    """The plan, for whoever may read the child's sensitive record; the same 404 otherwise."""
+    plan = Plan.objects.select_related("pupil", "owner").filter(public_id=plan_id).first()
+    if plan is None:
+        raise Http404
+    open_record(request, plan.pupil, Right.SEE_SENSITIVE)
+    return plan
+
+
+def _meeting(request: SchoolRequest, meeting_id: uuid.UUID) -> Meeting:
+    """A meeting opens by its own level: one for everyone who works with the child opens for
+    them too, one for the DSL only, for the DSL only."""
+    meeting = Meeting.objects.select_related("pupil").filter(public_id=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    open_record(request, meeting.pupil, level=meeting.sensitivity)
+    return meeting
+
+
+def _you_said(request: SchoolRequest, item_id: uuid.UUID) -> YouSaid:
+    """An item about a child: whoever may read the child's plans. A whole-school item: those
+    who work in the school. The same 404 otherwise."""
+    item = YouSaid.objects.select_related("pupil", "done_by").filter(public_id=item_id).first()
+    if item is None:
+        raise Http404
+    if item.pupil is not None:
+        open_record(request, item.pupil, Right.SEE_SENSITIVE)
+    elif not request.membership.can(WORKS_IN_SCHOOL):
+        raise Http404
+    return item
+
+
+def _can_respond(membership: Membership, item: YouSaid) -> bool:
+    """Say what was done: those who support the child, or for the whole school, the leads."""
+    if item.pupil is None:
+        return membership.can(OVERSEES_YOU_SAID)
+    return can(membership, item.pupil, Right.SUPPORT)
 
 
 def _saved[T](request: SchoolRequest, form: Any, save: Callable[[dict[str, Any]], T]) -> T | None:
@@ -104,21 +168,20 @@ def _saved[T](request: SchoolRequest, form: Any, save: Callable[[dict[str, Any]]
     try:
         return save(form.cleaned_data)
     except PlanError as error:
-        _show_error(form, error)
+        show_on_form(form, error)
         return None
 
 
 @school_view(Permission.VIEW_PUPILS)
 def pupil_plans(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil(request, pupil_id)
-    require_plan_reader(request, child)
+    child = _team_page(request, pupil_id)
     today = timezone.localdate()
     plans = [(p, review_state(p.review_due_on, today)) for p in plans_for(child)]  # type: ignore[attr-defined]
     context = {
         "pupil": child,
         "plans": plans,
-        "meetings": meetings_for(child, visible_sensitivities(request.membership, child)),
-        "can_manage": can_support_child(request.membership, child),
+        "meetings": meetings_for(child, request.membership),
+        "can_manage": can(request.membership, child, Right.SUPPORT),
         "you_said": you_said_items(child),
     }
     return render(request, "plans/pupil_plans.html", context)
@@ -126,14 +189,13 @@ def pupil_plans(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
 
 @school_view(Permission.VIEW_PUPILS)
 def plan_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    child = _writer(request, pupil_id)
     form = PlanForm(request.POST or None, staff=_staff())
     plan = _saved(
         request,
         form,
         lambda data: plan_create(
-            actor=request.user, pupil=child, today=timezone.localdate(), request=request, **data
+            actor=request.user, pupil=child, today=timezone.localdate(), **data
         ),
     )
     if plan is not None:
@@ -158,7 +220,7 @@ def _plan_page(
     versions = list(plan_versions(plan))
     is_current = version.number == versions[0].number
     manage = (
-        is_current and plan.ended_on is None and can_support_child(request.membership, plan.pupil)
+        is_current and plan.ended_on is None and can(request.membership, plan.pupil, Right.SUPPORT)
     )
     reviews = list(plan_reviews(plan))
     for review in reviews:
@@ -183,7 +245,7 @@ def _plan_page(
 
 @school_view(Permission.VIEW_PUPILS)
 def plan(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
-    return _plan_page(request, access_plan(request, plan_id))
+    return _plan_page(request, _plan(request, plan_id))
 
 
 def _owner(form: OwnerForm) -> Owner:
@@ -193,8 +255,8 @@ def _owner(form: OwnerForm) -> Owner:
 
 def _plan_writer(request: SchoolRequest, plan_id: uuid.UUID) -> Plan:
     """The plan, for someone who may change it; closed plans are kept as they were."""
-    the_plan = access_plan(request, plan_id)
-    require_support(request.membership, the_plan.pupil)
+    the_plan = _plan(request, plan_id)
+    require(request, the_plan.pupil, Right.SUPPORT)
     if the_plan.ended_on is not None:
         raise PermissionDenied
     return the_plan
@@ -234,7 +296,6 @@ def step_add(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpRespon
             owner=_owner(form),
             success_criteria=data["success_criteria"],
             due_on=data["due_on"],
-            request=request,
         ),
     )
 
@@ -257,7 +318,6 @@ def target_new(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResp
             target_value=data["target_value"],
             unit=data["unit"],
             by_date=data["by_date"],
-            request=request,
         ),
     )
 
@@ -277,7 +337,6 @@ def close(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse:
             ended_on=data["ended_on"],
             reason=data["reason"],
             today=timezone.localdate(),
-            request=request,
         ),
     )
 
@@ -312,7 +371,6 @@ def review(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse
             what_helps=data["what_helps"],
             next_review_due_on=data["next_review_due_on"],
             today=timezone.localdate(),
-            request=request,
         ),
     )
     if saved is not None:
@@ -324,25 +382,33 @@ def review(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse
 
 @school_view(Permission.VIEW_PUPILS)
 def reviews_due(request: SchoolRequest, urn: str) -> HttpResponse:
-    """Overdue reviews: every plan for the leads, one's own plans for everyone else."""
+    """Overdue reviews: every plan for the leads, one's own plans for everyone else; and the
+    meeting actions one owns. Each child listed is a read of their record."""
     today = timezone.localdate()
     membership = request.membership
-    plans = plans_overdue(today).filter(pupil__in=visible_pupils(membership))
+    plans = plans_overdue(membership, today)
     everyone = (
         membership.can(Permission.VIEW_ALL_SENSITIVE) and membership.role != Role.VIRTUAL_SCHOOL
     )
     if not everyone:
         plans = plans.filter(owner_id=membership.staff_id)
     rows = [(p, review_state(p.review_due_on, today)) for p in plans]  # type: ignore[attr-defined]
-    actions = actions_owned(membership.staff_id, visible_pupils(membership))
-    context = {"rows": rows, "everyone": everyone, "actions": actions, "today": today}
+    actions = actions_owned(membership)
+    for child in {p.pupil for p, _ in rows} | {a.meeting.pupil for a in actions.shown}:
+        note_read(child.school_id, child.pk)
+    context = {
+        "rows": rows,
+        "everyone": everyone,
+        "actions": actions.shown,
+        "hidden_actions": actions.hidden,
+        "today": today,
+    }
     return render(request, "plans/reviews_due.html", context)
 
 
 @school_view(Permission.VIEW_PUPILS)
 def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil(request, pupil_id)
-    require_plan_reader(request, child)
+    child = _team_page(request, pupil_id)
     form = ChronologyFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     # One reverse each, then string formatting: thousands of entries need no URL resolving.
@@ -351,20 +417,19 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
         kinds=data.get("kind"),
         since=data.get("since"),
         until=data.get("until"),
-        levels=visible_sensitivities(request.membership, child),
+        notes=notes_filter(request.membership, child),
         link=_link_maker("plans:plan", urn, "plan_id"),
         meeting_link=_link_maker("plans:meeting", urn, "meeting_id"),
         contacts_link=reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk}),
         you_said_link=_link_maker("plans:you_said", urn, "item_id"),
         incident_link=(
             _link_maker("incidents:incident", urn, "incident_id")
-            if can_see_incidents(request.membership, child)
+            if can(request.membership, child, Right.SEE_ALL_INCIDENTS)
             else None
         ),
-        interventions_link=(
-            reverse("interventions:pupil", kwargs={"urn": urn, "pupil_id": child.pk})
-            if can_see_sensitive(request.membership, child)
-            else None
+        # Interventions go with the sensitive record, which this page already needs.
+        interventions_link=reverse(
+            "interventions:pupil", kwargs={"urn": urn, "pupil_id": child.pk}
         ),
     )
     context = {"pupil": child, "entries": entries, "rows": _rows(entries), "form": form}
@@ -398,14 +463,13 @@ def _rows(entries: list[Entry]) -> SafeString:
 
 @school_view(Permission.VIEW_PUPILS)
 def meeting_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    child = _writer(request, pupil_id)
     form = MeetingForm(request.POST or None)
     meeting = _saved(
         request,
         form,
         lambda data: meeting_record(
-            actor=request.user, pupil=child, today=timezone.localdate(), request=request, **data
+            actor=request.user, pupil=child, today=timezone.localdate(), **data
         ),
     )
     if meeting is not None:
@@ -416,9 +480,9 @@ def meeting_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
 
 
 def _meeting_page(
-    request: SchoolRequest, meeting: Any, action_form: MeetingActionForm | None = None
+    request: SchoolRequest, meeting: Meeting, action_form: MeetingActionForm | None = None
 ) -> HttpResponse:
-    manage = can_support_child(request.membership, meeting.pupil)
+    manage = can(request.membership, meeting.pupil, Right.SUPPORT)
     context = {
         "meeting": meeting,
         "pupil": meeting.pupil,
@@ -431,13 +495,13 @@ def _meeting_page(
 
 @school_view(Permission.VIEW_PUPILS)
 def meeting(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) -> HttpResponse:
-    return _meeting_page(request, access_meeting(request, meeting_id))
+    return _meeting_page(request, _meeting(request, meeting_id))
 
 
 @school_view(Permission.VIEW_PUPILS)
 def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) -> HttpResponse:
-    the_meeting = access_meeting(request, meeting_id)
-    require_support(request.membership, the_meeting.pupil)
+    the_meeting = _meeting(request, meeting_id)
+    require(request, the_meeting.pupil, Right.SUPPORT)
     form = MeetingActionForm(request.POST or None, staff=_staff())
     action = _saved(
         request,
@@ -448,7 +512,6 @@ def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) 
             description=data["description"],
             owner=_owner(form),
             due_on=data["due_on"],
-            request=request,
         ),
     )
     if action is not None:
@@ -461,15 +524,13 @@ def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) 
 def meeting_action_complete(
     request: SchoolRequest, urn: str, meeting_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
-    the_meeting = access_meeting(request, meeting_id)
-    require_support(request.membership, the_meeting.pupil)
+    the_meeting = _meeting(request, meeting_id)
+    require(request, the_meeting.pupil, Right.SUPPORT)
     action = meeting_actions(the_meeting).filter(public_id=action_id).first()
     if action is None or request.method != "POST":
         raise Http404
     try:
-        meeting_action_done(
-            actor=request.user, action=action, today=timezone.localdate(), request=request
-        )
+        meeting_action_done(actor=request.user, action=action, today=timezone.localdate())
     except PlanError as error:
         messages.error(request, error.message)
     else:
@@ -482,44 +543,47 @@ def contacts(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
     """The contact log, written by those who help the child. Readers see the entries their
     note levels allow: outside the child's team, only those marked for everyone."""
     child = access_pupil(request, pupil_id)
-    manage = can_support_child(request.membership, child)
+    membership = request.membership
+    if can(membership, child, Right.SEE_SENSITIVE):
+        # The team's notes are shown: a read that needs break glass is logged against it.
+        open_record(request, child, Right.SEE_SENSITIVE)
+    manage = can(membership, child, Right.SUPPORT)
     if request.method == "POST":
-        require_support(request.membership, child)
+        require(request, child, Right.SUPPORT)
     form = ContactForm(request.POST or None) if manage else None
     entry = _saved(
         request,
         form,
         lambda data: contact_log(
-            actor=request.user, pupil=child, today=timezone.localdate(), request=request, **data
+            actor=request.user, pupil=child, today=timezone.localdate(), **data
         ),
     )
     if entry is not None:
         messages.success(request, "Contact logged.")
         return redirect("plans:contacts", urn=urn, pupil_id=child.pk)
-    levels = visible_sensitivities(request.membership, child)
-    context = {"pupil": child, "form": form, "entries": contacts_for(child, levels)}
+    context = {"pupil": child, "form": form, "entries": contacts_for(child, membership)}
     return render(request, "plans/contacts.html", context)
 
 
 @school_view(Permission.VIEW_PUPILS)
 def handover(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     """A print view and a PDF of what the next adult needs, cut to what they may see."""
-    child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    child = _writer(request, pupil_id)
     form = HandoverForm(request.GET or None)
     if not (form.is_bound and form.is_valid()):
         return render(request, "plans/handover_choose.html", {"pupil": child, "form": form})
     recipient = form.cleaned_data["recipient"]
     as_pdf = form.cleaned_data["format"] == "pdf"
-    pack = handover_pack(child, recipient=recipient, today=timezone.localdate())
-    handover_made(
-        actor=request.user, pupil=child, recipient=recipient, as_pdf=as_pdf, request=request
+    pack = handover_pack(
+        child,
+        notes=notes_filter(request.membership, child),
+        recipient=recipient,
+        today=timezone.localdate(),
     )
+    handover_made(actor=request.user, pupil=child, recipient=recipient, as_pdf=as_pdf)
     if as_pdf:
-        response = HttpResponse(handover_pdf(pack), content_type="application/pdf")
         name = f"handover-{child.known_as}-{child.legal_surname}.pdf".lower().replace(" ", "-")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return pdf.download(name, handover_pdf(pack))
     return render(request, "plans/handover.html", {"pupil": child, "pack": pack})
 
 
@@ -529,8 +593,7 @@ def handover(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
 @school_view(Permission.VIEW_PUPILS)
 def you_said_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     """Record a concern or idea about one child, raised by the child, their family or staff."""
-    child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    child = _writer(request, pupil_id)
     form = YouSaidForm(request.POST or None)
     item = _saved(request, form, lambda data: _raise_you_said(request, child, data))
     if item is not None:
@@ -545,16 +608,13 @@ def _raise_you_said(request: SchoolRequest, child: Pupil | None, data: dict[str,
         school=request.school,
         pupil=child,
         today=timezone.localdate(),
-        request=request,
         **data,
     )
 
 
-@school_view(Permission.VIEW_PUPILS)
+@school_view(WORKS_IN_SCHOOL)
 def you_said_school(request: SchoolRequest, urn: str) -> HttpResponse:
     """Whole-school "you said, we did": every member of staff may read and add to it."""
-    if not works_in_school(request.membership):
-        raise PermissionDenied
     form = YouSaidForm(request.POST or None)
     item = _saved(request, form, lambda data: _raise_you_said(request, None, data))
     if item is not None:
@@ -563,7 +623,7 @@ def you_said_school(request: SchoolRequest, urn: str) -> HttpResponse:
     context = {
         "form": form,
         "items": you_said_items(None),
-        "oversees": oversees_you_said(request.membership),
+        "oversees": request.membership.can(OVERSEES_YOU_SAID),
     }
     return render(request, "plans/you_said_school.html", context)
 
@@ -572,7 +632,7 @@ def _you_said_page(
     request: SchoolRequest, item: YouSaid, form: YouSaidResponseForm | None = None
 ) -> HttpResponse:
     membership = request.membership
-    respond = item.signed_off_on is None and can_respond(membership, item)
+    respond = item.signed_off_on is None and _can_respond(membership, item)
     initial = {
         "status": item.status,
         "what_we_did": item.what_we_did,
@@ -584,7 +644,7 @@ def _you_said_page(
         "item": item,
         "pupil": item.pupil,
         "form": form or (YouSaidResponseForm(staff=_staff(), initial=initial) if respond else None),
-        "can_sign_off": oversees_you_said(membership)
+        "can_sign_off": membership.can(OVERSEES_YOU_SAID)
         and item.is_finished
         and item.signed_off_on is None,
     }
@@ -594,17 +654,17 @@ def _you_said_page(
 @school_view(Permission.VIEW_PUPILS)
 def you_said(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> HttpResponse:
     """One item: what was said, and what we did (recorded here by those who may)."""
-    item = access_you_said(request, item_id)
+    item = _you_said(request, item_id)
     if request.method != "POST":
         return _you_said_page(request, item)
-    if not can_respond(request.membership, item):
+    if not _can_respond(request.membership, item):
         raise PermissionDenied
     form = YouSaidResponseForm(request.POST, staff=_staff())
     saved = _saved(
         request,
         form,
         lambda data: you_said_respond(
-            actor=request.user, item=item, today=timezone.localdate(), request=request, **data
+            actor=request.user, item=item, today=timezone.localdate(), **data
         ),
     )
     if saved is not None:
@@ -613,15 +673,13 @@ def you_said(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> HttpRespon
     return _you_said_page(request, item, form)
 
 
-@school_view(Permission.MANAGE_CHECKINS)
+@school_view(OVERSEES_YOU_SAID)
 def you_said_sign_off(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> HttpResponse:
-    item = access_you_said(request, item_id)
+    item = _you_said(request, item_id)
     if request.method != "POST":
         raise Http404
     try:
-        you_said_sign_off_service(
-            actor=request.user, item=item, today=timezone.localdate(), request=request
-        )
+        you_said_sign_off_service(actor=request.user, item=item, today=timezone.localdate())
     except PlanError as error:
         messages.error(request, error.message)
     else:
@@ -629,10 +687,13 @@ def you_said_sign_off(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> H
     return redirect("plans:you_said_waiting", urn=urn)
 
 
-@school_view(Permission.MANAGE_CHECKINS)
+@school_view(OVERSEES_YOU_SAID)
 def you_said_waiting(request: SchoolRequest, urn: str) -> HttpResponse:
-    """The senior leader's list: everything not yet signed off, oldest first."""
-    items = list(you_said_unsigned(visible_pupils(request.membership)))
+    """The senior leader's list: everything not yet signed off, oldest first. Each child
+    listed is a read of their record."""
+    items = list(you_said_unsigned(request.membership))
+    for child in {i.pupil for i in items if i.pupil is not None}:
+        note_read(child.school_id, child.pk)
     context = {
         "ready": [i for i in items if i.is_finished],
         "open": [i for i in items if not i.is_finished],

@@ -1,60 +1,49 @@
 """Break glass: a designated safeguarding lead opens a child's record they cannot normally see.
 
 The DSL gives a reason; the grant lasts :data:`BREAK_GLASS_HOURS` and covers that one child.
-While it lasts, ``people.access.can_see_sensitive`` lets them through (and with it every page
-that needs the child's sensitive record, and notes for the DSL only), and each request that
-relies on it writes ``privacy.break_glass.read`` to the audit trail with the page read. The
-headteacher and the attachment lead read every use at ``privacy:break_glass_report``.
+This module only grants and reports. What an open grant lets its holder read is the access
+rules' business (``attune/access/rules.py``: it reads, never writes), and each page read under
+it is written to the audit trail by the door itself (``access.children.open_record``) as
+``Action.BREAK_GLASS_READ``, with the page, against the grant's id. The headteacher and the
+attachment lead read every use at ``privacy:break_glass_report``.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from attune.access.rules import Standing, Tie
+from attune.access.standing import forget
 from attune.accounts.models import Membership, User
+from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import audit_log
+from attune.auditlog.record import record
 from attune.errors import AttuneError
 from attune.people.models import Pupil
 from attune.privacy.models import BreakGlassGrant
 
 BREAK_GLASS_HOURS = 4
-READ_ACTION = "privacy.break_glass.read"
-
-# The page being served, so a read under break glass can say what was read. Set for each
-# request by ``note_request_path`` (connected to ``request_started`` in ``apps.py``).
-_current_path: ContextVar[str] = ContextVar("attune_request_path", default="")
 
 
 class BreakGlassError(AttuneError):
     pass
 
 
-def note_request_path(sender: object, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    path = (environ or {}).get("PATH_INFO", "")
-    _current_path.set(path if isinstance(path, str) else "")
-
-
-def may_break_glass(membership: Membership) -> bool:
-    return membership.is_dsl and membership.is_active
+def may_hold_grant(membership: Membership) -> bool:
+    """Whether a grant would count for this membership: the rules open a record through one
+    only for a designated safeguarding lead (``Standing.glass``)."""
+    glass = frozenset({Tie.BREAK_GLASS})
+    return membership.is_active and Standing(Role(membership.role), membership.is_dsl, glass).glass
 
 
 def break_glass_grant(
-    *,
-    actor: User,
-    membership: Membership,
-    pupil: Pupil,
-    reason: str,
-    now: datetime,
-    request: HttpRequest | None = None,
+    *, actor: User, membership: Membership, pupil: Pupil, reason: str, now: datetime
 ) -> BreakGlassGrant:
-    if not may_break_glass(membership):
+    if not may_hold_grant(membership):
         raise BreakGlassError("Only the designated safeguarding lead can do this.", "not_dsl")
     reason = reason.strip()
     if len(reason) < 10:
@@ -72,56 +61,15 @@ def break_glass_grant(
             granted_at=now,
             expires_at=now + timedelta(hours=BREAK_GLASS_HOURS),
         )
-        audit_log(
+        record(
+            Action.BREAK_GLASS_GRANTED,
+            grant,
             actor=actor,
-            action="privacy.break_glass.granted",
-            obj=grant,
-            school=membership.school,
-            pupil=pupil,
             changes={"reason": reason, "expires_at": grant.expires_at.isoformat()},
-            request=request,
         )
+    # The reader's standing with the child has changed: answers kept for this request are stale.
+    forget()
     return grant
-
-
-def active_grant(membership: Membership, pupil: Pupil, now: datetime) -> BreakGlassGrant | None:
-    return (
-        BreakGlassGrant.objects.filter(
-            user_id=membership.user_id,
-            pupil_id=pupil.pk,
-            granted_at__lte=now,
-            expires_at__gt=now,
-        )
-        .order_by("-expires_at")
-        .first()
-    )
-
-
-def break_glass_open(membership: Membership, pupil: Pupil, now: datetime) -> bool:
-    """Whether a grant lets this DSL into the child's record now; the first time in a request
-    that it does, the read is written to the audit trail. Not a DSL: no query at all."""
-    if not may_break_glass(membership):
-        return False
-    seen: dict[Any, bool] = membership.__dict__.setdefault("_break_glass_seen", {})
-    if pupil.pk not in seen:
-        grant = active_grant(membership, pupil, now)
-        seen[pupil.pk] = grant is not None
-        if grant is not None:
-            audit_log(
-                actor=membership.user,
-                action=READ_ACTION,
-                obj=grant,
-                school=membership.school,
-                pupil=pupil,
-                changes={"page": _current_path.get()},
-            )
-    return seen[pupil.pk]
-
-
-def by_break_glass(membership: Membership, pupil: Pupil) -> bool:
-    """True when this request reaches the child only through break glass (read, not write).
-    No query: ``break_glass_open`` has already run if it is so."""
-    return bool(membership.__dict__.get("_break_glass_seen", {}).get(pupil.pk))
 
 
 @dataclass
@@ -141,7 +89,7 @@ def break_glass_uses(school_id: int, *, limit: int = 100) -> list[BreakGlassUse]
     uses = {str(g.pk): BreakGlassUse(g) for g in grants}
     if uses:
         reads = AuditEvent.objects.filter(
-            school_id=school_id, action=READ_ACTION, object_id__in=list(uses)
+            school_id=school_id, action=Action.BREAK_GLASS_READ.value, object_id__in=list(uses)
         ).order_by("at", "pk")
         for event in reads:
             uses[event.object_id].reads.append(event)

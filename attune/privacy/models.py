@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -56,6 +57,10 @@ class LegalHold(SchoolOwned):
     )
     released_at = models.DateTimeField(null=True, blank=True)
 
+    # Why records are held (a claim, a police request) is for those who handle data requests:
+    # the audit trail keeps a digest of it (``attune.auditlog.record``).
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("reason",)
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -105,6 +110,9 @@ class DataRequest(SchoolOwned):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    # Free text about the child: the trail keeps digests, never the words.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("reason", "new_value", "decision_note")
+
     class Meta:
         ordering = ["-raised_at"]
         constraints = [
@@ -124,7 +132,7 @@ class BreakGlassGrant(SchoolOwned):
 
     Like legal holds and requests, it names the child by id (not a foreign key) so the record
     of who broke the glass outlives the child's erasure. Every read under it is in the audit
-    trail as ``privacy.break_glass.read``, with this grant's id.
+    trail as ``Action.BREAK_GLASS_READ``, with this grant's id.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -137,6 +145,10 @@ class BreakGlassGrant(SchoolOwned):
     reason = models.TextField()
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+
+    # The reason often says what happened to the child: the report shows it to the headteacher
+    # and the attachment lead; the audit trail keeps only a digest.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
     class Meta:
         ordering = ["-granted_at"]

@@ -1,24 +1,11 @@
-"""The subject access export as a PDF, drawn from the same data as the JSON (fpdf2)."""
+"""The subject access export as a PDF, drawn from the same data as the JSON."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from fpdf import FPDF
-
-from attune.plans.pdf import _plain
-
-
-class _Export(FPDF):
-    def lines(self, height: float, text: str) -> None:
-        self.multi_cell(0, height, _plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
-
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("Helvetica", "B", 12)
-        self.lines(7, text)
-        self.set_font("Helvetica", "", 9.5)
+from attune.pdf import Document
 
 
 def _value(value: Any) -> str:
@@ -36,30 +23,26 @@ def _row(row: dict[str, Any]) -> str:
 def subject_access_pdf(data: dict[str, Any]) -> bytes:
     child = data["child"]
     name = f"{child.get('legal_forename', '')} {child.get('legal_surname', '')}".strip()
-    pdf = _Export(format="A4")
-    pdf.set_title(_plain(f"Information held about {name}"))
-    pdf.set_margins(16, 14, 16)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.lines(8, f"Information held about {name}")
-    pdf.set_font("Helvetica", "", 9.5)
+    title = f"Information held about {name}"
+    pdf = Document(title, body_size=9.5)
+    pdf.title_line(title)
     pdf.lines(
         5,
         f"{data['school']['name']} (URN {data['school']['urn']}). Made {data['made_at'][:16]}. "
         "Confidential. The same information is in the machine-readable JSON export "
         f"(format {data['format']}).",
     )
-    pdf.heading("The child's record")
+    pdf.heading("The child's record", size=12)
     for key, value in child.items():
         pdf.lines(5, f"{key}: {_value(value)}")
     for label, kind in data["records"].items():
         rows = kind["rows"]
-        pdf.heading(f"{kind['name']} ({len(rows)})")
+        pdf.heading(f"{kind['name']} ({len(rows)})", size=12)
         if not rows:
             pdf.lines(5, f"None held ({label}).")
         for row in rows:
             pdf.lines(5, f"- {_row(row)}")
-    pdf.heading(f"Who read or changed these records ({len(data['audit_trail'])})")
+    pdf.heading(f"Who read or changed these records ({len(data['audit_trail'])})", size=12)
     for event in data["audit_trail"]:
         pdf.lines(5, f"- {event['at'][:16]} {event['by']}: {event['action']}")
-    return bytes(pdf.output())
+    return pdf.bytes()

@@ -4,6 +4,10 @@ A *record kind* is every school-owned model with a foreign key to ``Pupil`` (plu
 itself), named by its ``app_label.model``. Retention, the subject access export and erasure all
 walk the same list, so a new app's records are exported, erased and (under the safe default,
 "keep") never removed by retention until someone chooses a rule for them.
+
+Who may read a record is the access rules' business (``attune.access``): a kind that carries a
+level of note (``sensitivity``) is read at that level; any other kind by whoever has the right
+that governs it (:func:`right_for`), which for most is the child's sensitive record.
 """
 
 from __future__ import annotations
@@ -18,11 +22,21 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
+from attune.access.rules import Right
 from attune.people.models import Pupil
 from attune.tenancy import SchoolOwned
 
 PUPIL_KIND = "people.pupil"
 OWN_APP = "privacy"  # legal holds and requests are about the process, not records to retain
+LEVEL_FIELD = "sensitivity"  # the level of note a record carries (``attune.access.levels``)
+
+# The right that governs reading a kind of record with no level of its own, where it is not
+# the child's sensitive record (cohort flags, needs, plans, check-ins, attendance...).
+_RIGHTS: dict[str, Right] = {
+    PUPIL_KIND: Right.SEE_CHILD,  # the child's own page: name, class, "about me"
+    "incidents": Right.SEE_ALL_INCIDENTS,
+    "pep": Right.READ_PEPS,
+}
 
 
 @dataclass(frozen=True)
@@ -37,12 +51,34 @@ class RecordKind:
     def name(self) -> str:
         return str(self.model._meta.verbose_name_plural).capitalize()
 
+    @property
+    def levelled(self) -> bool:
+        """Each record carries its own level of note (``sensitivity``)."""
+        return any(f.name == LEVEL_FIELD for f in self.model._meta.concrete_fields)
+
+    @property
+    def right(self) -> Right:
+        """The right over the child that reading this kind needs; a record with a level of note
+        needs only to see the child, and then that level (``access.children.levels``)."""
+        return Right.SEE_CHILD if self.levelled else right_for(self.label)
+
+    def level_of(self, obj: models.Model) -> str | None:
+        """The record's level of note, if its kind carries one."""
+        return str(getattr(obj, LEVEL_FIELD)) if self.levelled else None
+
     def for_pupil(self, pupil_id: uuid.UUID) -> models.QuerySet[Any]:
         """This kind's rows about one child (inside the open school scope)."""
         manager = self.model._default_manager
         if self.pupil_field is None:
             return manager.filter(pk=pupil_id)
         return manager.filter(**{f"{self.pupil_field}_id": pupil_id})
+
+
+def right_for(label: str) -> Right:
+    """The right that governs reading a kind of record (``app.model``) with no level of its own."""
+    if label in _RIGHTS:
+        return _RIGHTS[label]
+    return _RIGHTS.get(label.partition(".")[0], Right.SEE_SENSITIVE)
 
 
 def _dates(model: type[models.Model]) -> tuple[tuple[str, ...], frozenset[str]]:

@@ -2,7 +2,9 @@
 
 Every write is one transaction with its audit entry inside it. Removing a child's records never
 touches the audit trail: events name a child by id only, so each school's hash chain still
-verifies afterwards (``audit_chain_verify``).
+verifies afterwards (``audit_chain_verify``). Nobody asks for, or decides, a change to a record
+they may not read (``selectors.may_read_record``), and a corrected note's text never reaches
+the trail: it keeps a keyed digest of the value before and after.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, ProtectedError, RestrictedError
-from django.http import HttpRequest
 from django.utils import timezone
 
-from attune.accounts.models import User
+from attune.access.rules import Level
+from attune.accounts.models import Membership, User
 from attune.accounts.roles import Permission
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import digest, record
 from attune.errors import AttuneError
 from attune.people.models import Pupil, School
 from attune.privacy.domain.retention import Basis, Rule, cutoff
@@ -34,7 +37,13 @@ from attune.privacy.records import (
     pupil_kind,
     record_kinds,
 )
-from attune.privacy.selectors import held_kinds, held_pupil_ids, hold_blocking, rules_in_force
+from attune.privacy.selectors import (
+    held_kinds,
+    held_pupil_ids,
+    hold_blocking,
+    may_read_record,
+    rules_in_force,
+)
 from attune.tenancy import school_scope
 
 
@@ -87,11 +96,10 @@ def retention_apply(
                 _remove_due(report)
                 if dry_run:
                     raise _DryRun
-                audit_log(
+                record(
+                    Action.RETENTION_APPLIED,
+                    school,
                     actor=actor,
-                    action="privacy.retention.applied",
-                    obj=school,
-                    school=school,
                     changes={
                         "today": today.isoformat(),
                         "removed": dict(sorted(report.removed.items())),
@@ -177,11 +185,10 @@ def retention_rule_set(
             kind=kind,
             defaults={"basis": rule.basis.value, "years": rule.years, "changed_by": actor},
         )
-        audit_log(
+        record(
+            Action.RETENTION_RULE_SET,
+            saved,
             actor=actor,
-            action="privacy.retention_rule.set",
-            obj=saved,
-            school=school,
             changes={"kind": kind, "rule": rule.describe()},
         )
     return saved
@@ -191,13 +198,7 @@ def retention_rule_set(
 
 
 def legal_hold_place(
-    *,
-    actor: User,
-    school: School,
-    pupil: Pupil | None,
-    kind: str,
-    reason: str,
-    request: HttpRequest | None = None,
+    *, actor: User, school: School, pupil: Pupil | None, kind: str, reason: str
 ) -> LegalHold:
     """Stop retention and erasure removing a child's records, or every record of a kind."""
     if pupil is None and not kind:
@@ -216,21 +217,16 @@ def legal_hold_place(
             placed_by_label=str(actor),
             placed_at=timezone.now(),
         )
-        audit_log(
+        record(
+            Action.LEGAL_HOLD_PLACED,
+            hold,
             actor=actor,
-            action="privacy.legal_hold.placed",
-            obj=hold,
-            school=school,
-            pupil=pupil,
             changes={"kind": kind, "reason": hold.reason},
-            request=request,
         )
     return hold
 
 
-def legal_hold_release(
-    *, actor: User, hold: LegalHold, request: HttpRequest | None = None
-) -> LegalHold:
+def legal_hold_release(*, actor: User, hold: LegalHold) -> LegalHold:
     with transaction.atomic():
         locked = LegalHold.objects.select_for_update(of=("self",)).get(pk=hold.pk)
         if locked.released_at is not None:
@@ -238,13 +234,11 @@ def legal_hold_release(
         locked.released_at = timezone.now()
         locked.released_by = actor
         locked.save(update_fields=["released_at", "released_by"])
-        audit_log(
+        record(
+            Action.LEGAL_HOLD_RELEASED,
+            locked,
             actor=actor,
-            action="privacy.legal_hold.released",
-            obj=locked,
-            school=locked.school,
             changes={"kind": locked.kind, "pupil_id": str(locked.pupil_id or "")},
-            request=request,
         )
     return locked
 
@@ -252,25 +246,17 @@ def legal_hold_release(
 # --- Subject access -------------------------------------------------------------------------
 
 
-def subject_access_logged(
-    *, actor: User, pupil: Pupil, school: School, fmt: str, request: HttpRequest | None = None
-) -> None:
+def subject_access_logged(*, actor: User, pupil: Pupil, fmt: str) -> None:
     """Record that everything about a child was exported, before it is handed over."""
-    audit_log(
-        actor=actor,
-        action="privacy.subject_access.exported",
-        obj=pupil,
-        school=school,
-        pupil=pupil,
-        changes={"format": fmt},
-        request=request,
-    )
+    record(Action.SUBJECT_ACCESS_EXPORTED, pupil, actor=actor, changes={"format": fmt})
 
 
 # --- Correction and erasure -----------------------------------------------------------------
 
 # Fields a correction may never change: identity, tenancy and bookkeeping.
 UNCORRECTABLE = frozenset({"id", "school", "created_at", "updated_at"})
+
+NOT_FOUND = "We can't find that record about this child."
 
 
 @dataclass(frozen=True)
@@ -281,9 +267,7 @@ class Target:
 
 def _target(pupil_id: uuid.UUID, record_kind: str, record_id: str) -> Target:
     kind = kind_named(record_kind)
-    missing = PrivacyError(
-        "We can't find that record about this child.", "request.no_record", "record"
-    )
+    missing = PrivacyError(NOT_FOUND, "request.no_record", "record")
     if kind is None:
         raise missing
     try:
@@ -293,6 +277,10 @@ def _target(pupil_id: uuid.UUID, record_kind: str, record_id: str) -> Target:
     if obj is None:
         raise missing
     return Target(kind, obj)
+
+
+def _membership(actor: User, school_id: int) -> Membership | None:
+    return actor.memberships.filter(school_id=school_id, is_active=True).first()
 
 
 def _corrected(
@@ -326,19 +314,25 @@ def data_request_raise(
     pupil: Pupil,
     kind: str,
     reason: str,
-    record: str = "",
+    record_ref: str = "",
     field_name: str = "",
     new_value: str = "",
-    request: HttpRequest | None = None,
 ) -> DataRequest:
-    """Ask for a correction or an erasure; someone else with the permission decides."""
+    """Ask for a correction or an erasure; someone else with the permission decides.
+
+    ``record_ref`` is ``"app_label.model:id"``. A record the asker may not read is answered as
+    if it did not exist, so asking reveals nothing.
+    """
     if not reason.strip():
         raise PrivacyError("Say why this is needed.", "request.no_reason", "reason")
-    record_kind, _, record_id = record.partition(":")
+    record_kind, _, record_id = record_ref.partition(":")
     if kind == RequestKind.ERASE_CHILD:
         record_kind, record_id, field_name, new_value = PUPIL_KIND, str(pupil.pk), "", ""
     elif kind in (RequestKind.CORRECT, RequestKind.ERASE_RECORD):
         target = _target(pupil.pk, record_kind, record_id)
+        membership = _membership(actor, pupil.school_id)
+        if membership is None or not may_read_record(membership, pupil, target.kind, target.obj):
+            raise PrivacyError(NOT_FOUND, "request.no_record", "record")
         if kind == RequestKind.CORRECT:
             _corrected(target, field_name, new_value)
         elif record_kind == PUPIL_KIND:
@@ -363,39 +357,38 @@ def data_request_raise(
             raised_by=actor,
             raised_at=timezone.now(),
         )
-        audit_log(
+        record(
+            Action.DATA_REQUEST_RAISED,
+            made,
             actor=actor,
-            action="privacy.request.raised",
-            obj=made,
-            school=pupil.school,
-            pupil=pupil,
-            changes={"kind": kind, "record": record, "field": made.field_name},
-            request=request,
+            changes={"kind": kind, "record": record_ref, "field": made.field_name},
         )
     return made
 
 
 def data_request_decide(
-    *,
-    actor: User,
-    data_request: DataRequest,
-    approve: bool,
-    note: str = "",
-    request: HttpRequest | None = None,
+    *, actor: User, data_request: DataRequest, approve: bool, note: str = ""
 ) -> DataRequest:
     """Approve (and apply, in the same transaction) or refuse a request."""
-    membership = actor.memberships.filter(school=data_request.school, is_active=True).first()
+    membership = _membership(actor, data_request.school_id)
     if membership is None or not membership.can(Permission.HANDLE_DATA_REQUESTS):
         raise PrivacyError("You can't decide data requests.", "request.not_allowed")
     if data_request.raised_by_id == actor.pk:
         raise PrivacyError("Someone else must decide a request you raised.", "request.own_request")
     if not approve and not note.strip():
         raise PrivacyError("Say why you are refusing it.", "request.no_note", "note")
+    if not may_decide(membership, data_request):
+        raise PrivacyError(
+            "This record is for the designated safeguarding lead only, so a safeguarding lead "
+            "who handles data requests must decide it.",
+            "request.above_level",
+        )
     with transaction.atomic():
         locked = DataRequest.objects.select_for_update(of=("self",)).get(pk=data_request.pk)
         if locked.status != RequestStatus.PENDING:
             raise PrivacyError("That request has already been decided.", "request.decided")
-        changes: dict[str, Any] = {"kind": locked.kind, "note": note.strip()}
+        # The decider's note can say what the family told the school: the trail keeps a digest.
+        changes: dict[str, Any] = {"kind": locked.kind, "decision_note": note.strip()}
         if approve:
             changes |= _apply(locked)
         locked.status = RequestStatus.APPLIED if approve else RequestStatus.REFUSED
@@ -403,17 +396,35 @@ def data_request_decide(
         locked.decided_at = timezone.now()
         locked.decision_note = note.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        audit_log(
-            actor=actor,
-            action=f"privacy.request.{'applied' if approve else 'refused'}",
-            obj=locked,
-            school=locked.school,
-            # The event names the child by id only, whether or not they are still on record.
-            pupil=Pupil(pk=locked.pupil_id),
-            changes=changes,
-            request=request,
-        )
+        # The event names the child by id only, whether or not they are still on record.
+        action = Action.DATA_REQUEST_APPLIED if approve else Action.DATA_REQUEST_REFUSED
+        record(action, locked, actor=actor, changes=changes)
     return locked
+
+
+def request_target(data_request: DataRequest) -> tuple[Pupil, Target] | None:
+    """The child and the record a correction or one-record erasure is about, if both are
+    still held (inside the open school scope)."""
+    if data_request.kind == RequestKind.ERASE_CHILD:
+        return None
+    pupil = Pupil.objects.filter(pk=data_request.pupil_id).first()
+    if pupil is None:
+        return None
+    try:
+        target = _target(pupil.pk, data_request.record_kind, data_request.record_id)
+    except PrivacyError:
+        return None
+    return pupil, target
+
+
+def may_decide(membership: Membership, data_request: DataRequest) -> bool:
+    """Whether the record a request is about is one this reader may read: nobody approves a
+    change to a note they cannot see (an erasure of the whole child needs only the permission)."""
+    found = request_target(data_request)
+    if found is None:
+        return True
+    pupil, target = found
+    return may_read_record(membership, pupil, target.kind, target.obj)
 
 
 ERASED_LABEL = "A child whose records were erased"
@@ -436,6 +447,7 @@ def _apply(data_request: DataRequest) -> dict[str, Any]:
         removed = _erase(target.kind.model._default_manager.filter(pk=target.obj.pk))
         return where | {"removed": removed}
     model_field, value = _corrected(target, data_request.field_name, data_request.new_value)
+    hide = _hidden_in_trail(target, model_field.name)
     before = plain(model_field.value_from_object(target.obj))
     setattr(target.obj, model_field.attname, value)
     try:
@@ -446,7 +458,20 @@ def _apply(data_request: DataRequest) -> dict[str, Any]:
             "That value clashes with another record (it must be unique), so nothing changed.",
             "request.conflict",
         ) from None
-    return where | {"field": model_field.name, "before": before, "after": plain(value)}
+    after = plain(value)
+    if hide:
+        before, after = digest(before), digest(after)
+    return where | {"field": model_field.name, "before": before, "after": after}
+
+
+def _hidden_in_trail(target: Target, field_name: str) -> bool:
+    """Whether the trail must keep only a digest of this field's values: the model lists it
+    as sensitive text, or the record is a note for fewer readers than everyone (the trail and
+    its export are read by the administrator, who reads no notes)."""
+    if field_name in getattr(target.kind.model, "sensitive_fields", ()):
+        return True
+    level = target.kind.level_of(target.obj)
+    return level is not None and level != Level.EVERYONE
 
 
 def _refuse_if_held(pupil_id: uuid.UUID, kinds: set[str]) -> None:

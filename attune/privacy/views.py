@@ -13,19 +13,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from attune import pdf
+from attune.access.children import access_pupil, open_record
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
-from attune.errors import AttuneError
+from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil
 from attune.people.models import Pupil
 from attune.privacy.break_glass import (
     BREAK_GLASS_HOURS,
     BreakGlassError,
-    active_grant,
     break_glass_grant,
     break_glass_uses,
-    may_break_glass,
+    may_hold_grant,
 )
 from attune.privacy.forms import (
     BreakGlassForm,
@@ -35,31 +35,30 @@ from attune.privacy.forms import (
     RequestFilterForm,
     RuleForm,
 )
-from attune.privacy.models import DataRequest, LegalHold, RequestKind
+from attune.privacy.models import DataRequest, LegalHold
 from attune.privacy.pdf import subject_access_pdf
-from attune.privacy.records import PUPIL_KIND, all_kinds, kind_named
+from attune.privacy.records import all_kinds, kind_named, pupil_kind
 from attune.privacy.selectors import (
     active_holds,
-    child_records,
     filtered_requests,
+    may_read_everything,
+    open_grant,
     pending_requests,
+    readable_records,
     rules_in_force,
     school_rule_kinds,
     subject_access_data,
 )
-from attune.privacy.sensitivity import may_export_everything
 from attune.privacy.services import (
     data_request_decide,
     data_request_raise,
     legal_hold_place,
     legal_hold_release,
+    may_decide,
+    request_target,
     retention_rule_set,
     subject_access_logged,
 )
-
-
-def _show_error(form: Any, error: AttuneError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @school_view(Permission.HANDLE_DATA_REQUESTS)
@@ -98,7 +97,7 @@ def rule_set(request: SchoolRequest, urn: str) -> HttpResponse:
                 years=form.cleaned_data["years"],
             )
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Retention rule saved.")
             return redirect("privacy:home", urn=urn)
@@ -120,10 +119,9 @@ def hold_add(request: SchoolRequest, urn: str) -> HttpResponse:
                 pupil=pupil,
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Legal hold placed: nothing it covers will be removed.")
             if pupil is not None:
@@ -141,7 +139,7 @@ def hold_release(request: SchoolRequest, urn: str, hold_id: uuid.UUID) -> HttpRe
     if hold is None:
         raise Http404
     try:
-        legal_hold_release(actor=request.user, hold=hold, request=request)
+        legal_hold_release(actor=request.user, hold=hold)
     except AttuneError as error:
         messages.error(request, error.message)
     else:
@@ -156,7 +154,8 @@ def child(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
 
 
 def _child(request: SchoolRequest, pupil: Pupil, hold_form: HoldForm) -> HttpResponse:
-    counts = [(kind, len(rows)) for kind, rows in child_records(pupil)]
+    # Counts of what this reader may read: a note above their level is not even counted.
+    counts = [(kind, len(rows)) for kind, rows in readable_records(request.membership, pupil)]
     holds = [
         h
         for h in active_holds()
@@ -168,49 +167,44 @@ def _child(request: SchoolRequest, pupil: Pupil, hold_form: HoldForm) -> HttpRes
         "holds": holds,
         "hold_form": hold_form,
         "requests": DataRequest.objects.filter(pupil_id=pupil.pk).select_related("raised_by"),
-        "may_export": may_export_everything(request.membership, pupil),
+        "may_export": may_read_everything(request.membership, pupil),
     }
     return render(request, "privacy/child.html", context)
 
 
 def _export(request: SchoolRequest, pupil_id: uuid.UUID, fmt: str) -> dict[str, Any]:
     pupil = access_pupil(request, pupil_id)
-    if not may_export_everything(request.membership, pupil):
+    if not may_read_everything(request.membership, pupil):
         raise PermissionDenied
-    subject_access_logged(
-        actor=request.user, pupil=pupil, school=request.school, fmt=fmt, request=request
+    subject_access_logged(actor=request.user, pupil=pupil, fmt=fmt)
+    return subject_access_data(
+        pupil, membership=request.membership, school=request.school, made_at=timezone.now()
     )
-    return subject_access_data(pupil, school=request.school, made_at=timezone.now())
-
-
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @school_view(Permission.HANDLE_DATA_REQUESTS)
 def export_json(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     data = _export(request, pupil_id, "json")
     body = json.dumps(data, indent=2, sort_keys=True, default=str).encode()
-    return _download(body, "application/json", f"subject-access-{pupil_id}.json")
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{pupil_id}.json"'
+    return response
 
 
 @school_view(Permission.HANDLE_DATA_REQUESTS)
 def export_pdf(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     data = _export(request, pupil_id, "pdf")
-    return _download(subject_access_pdf(data), "application/pdf", f"subject-access-{pupil_id}.pdf")
+    return pdf.download(f"subject-access-{pupil_id}.pdf", subject_access_pdf(data))
 
 
 @school_view(Permission.VIEW_PUPILS)
 def request_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    """Any member of staff who can see the child may ask; only the child's own row is offered
-    unless they handle data requests, so the form never reveals what else is held."""
+    """Any member of staff who can see the child may ask, about records they may read: only
+    the child's own row unless they handle data requests, and never a note above their level,
+    so the form reveals nothing they could not already read."""
     pupil = access_pupil(request, pupil_id)
-    records = child_records(pupil)
-    if not request.membership.can(Permission.HANDLE_DATA_REQUESTS):
-        records = [(kind, rows) for kind, rows in records if kind.label == PUPIL_KIND]
+    kinds = None if request.membership.can(Permission.HANDLE_DATA_REQUESTS) else (pupil_kind(),)
+    records = readable_records(request.membership, pupil, kinds)
     form = DataRequestForm(request.POST or None, records=records)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -220,13 +214,12 @@ def request_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
                 pupil=pupil,
                 kind=data["kind"],
                 reason=data["reason"],
-                record=data["record"],
+                record_ref=data["record"],
                 field_name=data["field_name"],
                 new_value=data["new_value"],
-                request=request,
             )
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, "Request sent. Someone who handles data requests will decide it."
@@ -252,11 +245,17 @@ def requests(request: SchoolRequest, urn: str) -> HttpResponse:
 
 @school_view(Permission.HANDLE_DATA_REQUESTS)
 def request_detail(request: SchoolRequest, urn: str, request_id: uuid.UUID) -> HttpResponse:
+    """One request. The record's current value, and the value asked for, are shown only to a
+    reader who may read the record; only such a reader decides it."""
     data_request = (
         DataRequest.objects.select_related("raised_by", "decided_by").filter(pk=request_id).first()
     )
     if data_request is None:
         raise Http404
+    found = request_target(data_request)
+    pupil = found[0] if found else Pupil.objects.filter(pk=data_request.pupil_id).first()
+    if pupil is not None:  # the page is about the child's record: it is a read of it
+        open_record(request, pupil)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,23 +264,21 @@ def request_detail(request: SchoolRequest, urn: str, request_id: uuid.UUID) -> H
                 data_request=data_request,
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("privacy:requests", urn=urn)
-    kind = kind_named(data_request.record_kind)
+    readable = may_decide(request.membership, data_request)
     current = None
-    if data_request.kind == RequestKind.CORRECT and kind is not None:
-        row = kind.for_pupil(data_request.pupil_id).filter(pk=data_request.record_id).first()
-        if row is not None and data_request.field_name:
-            current = getattr(row, data_request.field_name, None)
+    if found is not None and readable and data_request.field_name:
+        current = getattr(found[1].obj, data_request.field_name, None)
     context = {
         "item": data_request,
-        "record_kind": kind,
+        "record_kind": kind_named(data_request.record_kind),
         "current": current,
+        "readable": readable,
         "own": data_request.raised_by_id == request.user.pk,
         "form": form,
     }
@@ -296,7 +293,7 @@ def break_glass(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
     """A designated safeguarding lead asks, with a reason, for a few hours' access to one
     child's record; anyone else is refused. Other schools' children are not found."""
     pupil = access_pupil(request, pupil_id)
-    if not may_break_glass(request.membership):
+    if not may_hold_grant(request.membership):
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -307,10 +304,9 @@ def break_glass(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
                 pupil=pupil,
                 reason=form.cleaned_data["reason"],
                 now=timezone.now(),
-                request=request,
             )
         except BreakGlassError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, f"You can read {pupil.known_as}'s record for {BREAK_GLASS_HOURS} hours."
@@ -319,7 +315,7 @@ def break_glass(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
     context = {
         "pupil": pupil,
         "form": form,
-        "grant": active_grant(request.membership, pupil, timezone.now()),
+        "grant": open_grant(request.membership, pupil),
         "hours": BREAK_GLASS_HOURS,
     }
     return render(request, "privacy/break_glass.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,10 @@ from attune.tenancy import SchoolOwned
 
 class KeyAdultRelationship(SchoolOwned):
     """A period in which one adult is a child's key adult (key person in early years)."""
+
+    # Why the adult was chosen, and why it ended, are read only with the child's sensitive
+    # record (the key adult history); the audit record keeps a digest, not the words.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("reason", "end_reason")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.ForeignKey(
@@ -140,6 +145,10 @@ class CloseTeamMember(SchoolOwned):
 
 class WiderTeamMember(SchoolOwned):
     """A professional or family member working with the child, with what may be shared."""
+
+    # Someone who has not agreed to share is shown only with the child's sensitive record, so
+    # the audit record never keeps who they are or how to reach them.
+    sensitive_fields: ClassVar[tuple[str, ...]] = ("name", "organisation", "email", "phone")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from attune.access.standing import forget
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError, Notice
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import (
@@ -83,7 +84,6 @@ def key_adult_assign(
     today: date,
     change_reason: str = "",
     confirmed: bool = False,
-    request: HttpRequest | None = None,
 ) -> KeyAdultRelationship:
     """Make ``key_adult`` the child's key adult from ``started_on``, ending any current one."""
     _check_staff(pupil, key_adult, "key adult", "key_adult")
@@ -137,7 +137,6 @@ def key_adult_assign(
                 relationship=current,
                 ended_on=started_on,
                 end_reason=change_reason,
-                request=request,
             )
         relationship = KeyAdultRelationship.objects.create(
             school=pupil.school,
@@ -150,12 +149,10 @@ def key_adult_assign(
             child_words=child_words.strip(),
             created_by=actor,
         )
-        audit_log(
+        record(
+            Action.KEY_ADULT_ASSIGNED,
+            relationship,
             actor=actor,
-            action="relationships.key_adult.assigned",
-            obj=relationship,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "key_adult": [
                     current.key_adult.full_name if current else None,
@@ -166,8 +163,8 @@ def key_adult_assign(
                 "chosen_by_child": chosen_by_child,
                 "warnings_confirmed": [n.code for n in notices],
             },
-            request=request,
         )
+    forget()  # who is this child's key adult has changed: look ties up afresh
     return relationship
 
 
@@ -177,20 +174,17 @@ def _end(
     relationship: KeyAdultRelationship,
     ended_on: date,
     end_reason: str,
-    request: HttpRequest | None,
 ) -> None:
     relationship.ended_on = ended_on
     relationship.end_reason = end_reason.strip()
     relationship.save(update_fields=["ended_on", "end_reason"])
-    audit_log(
+    record(
+        Action.KEY_ADULT_ENDED,
+        relationship,
         actor=actor,
-        action="relationships.key_adult.ended",
-        obj=relationship,
-        school=relationship.pupil.school,
-        pupil=relationship.pupil,
         changes={"ended_on": ended_on.isoformat(), "end_reason": relationship.end_reason},
-        request=request,
     )
+    forget()
 
 
 def key_adult_end(
@@ -200,7 +194,6 @@ def key_adult_end(
     ended_on: date,
     end_reason: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> None:
     """End a relationship without a successor (for example, the child has left)."""
     if not relationship.is_current:
@@ -221,7 +214,6 @@ def key_adult_end(
             relationship=relationship,
             ended_on=ended_on,
             end_reason=end_reason,
-            request=request,
         )
 
 
@@ -230,7 +222,6 @@ def co_worker_set(
     actor: User,
     relationship: KeyAdultRelationship,
     co_worker: Staff | None,
-    request: HttpRequest | None = None,
 ) -> None:
     pupil = relationship.pupil
     if co_worker is not None:
@@ -245,15 +236,13 @@ def co_worker_set(
         before = relationship.co_worker.full_name if relationship.co_worker else None
         relationship.co_worker = co_worker
         relationship.save(update_fields=["co_worker"])
-        audit_log(
+        record(
+            Action.CO_WORKER_CHANGED,
+            relationship,
             actor=actor,
-            action="relationships.co_worker.changed",
-            obj=relationship,
-            school=pupil.school,
-            pupil=pupil,
             changes={"co_worker": [before, co_worker.full_name if co_worker else None]},
-            request=request,
         )
+    forget()
 
 
 def trusted_adult_add(
@@ -263,7 +252,6 @@ def trusted_adult_add(
     staff: Staff,
     child_words: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> TrustedAdult:
     _check_staff(pupil, staff, "trusted adult", "staff")
     with transaction.atomic():
@@ -273,14 +261,11 @@ def trusted_adult_add(
             staff=staff,
             defaults={"child_words": child_words.strip(), "recorded_on": today},
         )
-        audit_log(
+        record(
+            Action.TRUSTED_ADULT_RECORDED,
+            trusted,
             actor=actor,
-            action="relationships.trusted_adult.recorded",
-            obj=trusted,
-            school=pupil.school,
-            pupil=pupil,
             changes={"staff": staff.full_name, "child_words": trusted.child_words},
-            request=request,
         )
     return trusted
 
@@ -297,7 +282,6 @@ def close_team_add(
     child_words: str,
     joined_on: date,
     today: date,
-    request: HttpRequest | None = None,
 ) -> CloseTeamMember:
     """Add an adult the child chose to their close team (the key adult is in it already)."""
     _check_staff(pupil, staff, "adult", "staff")
@@ -332,15 +316,13 @@ def close_team_add(
             joined_on=joined_on,
             created_by=actor,
         )
-        audit_log(
+        record(
+            Action.CLOSE_TEAM_JOINED,
+            member,
             actor=actor,
-            action="relationships.close_team.joined",
-            obj=member,
-            school=pupil.school,
-            pupil=pupil,
             changes={"staff": staff.full_name, "joined_on": joined_on.isoformat()},
-            request=request,
         )
+    forget()
     return member
 
 
@@ -350,7 +332,6 @@ def close_team_leave(
     member: CloseTeamMember,
     left_on: date,
     today: date,
-    request: HttpRequest | None = None,
 ) -> None:
     if member.left_on is not None:
         raise TeamError("They have already left the close team.", "team.already_left")
@@ -361,15 +342,13 @@ def close_team_leave(
     with transaction.atomic():
         member.left_on = left_on
         member.save(update_fields=["left_on"])
-        audit_log(
+        record(
+            Action.CLOSE_TEAM_LEFT,
+            member,
             actor=actor,
-            action="relationships.close_team.left",
-            obj=member,
-            school=member.pupil.school,
-            pupil=member.pupil,
             changes={"staff": member.staff.full_name, "left_on": left_on.isoformat()},
-            request=request,
         )
+    forget()
 
 
 def wider_team_add(
@@ -384,7 +363,6 @@ def wider_team_add(
     started_on: date,
     consent_to_share: bool,
     today: date,
-    request: HttpRequest | None = None,
 ) -> WiderTeamMember:
     """Add a professional or family member to the wider team around the child."""
     if role not in TeamRole.values:
@@ -406,12 +384,10 @@ def wider_team_add(
             consent_to_share=consent_to_share,
             created_by=actor,
         )
-        audit_log(
+        record(
+            Action.WIDER_TEAM_JOINED,
+            member,
             actor=actor,
-            action="relationships.wider_team.joined",
-            obj=member,
-            school=pupil.school,
-            pupil=pupil,
             changes={
                 "role": role,
                 "name": member.name,
@@ -419,7 +395,6 @@ def wider_team_add(
                 "started_on": started_on.isoformat(),
                 "consent_to_share": consent_to_share,
             },
-            request=request,
         )
     return member
 
@@ -430,7 +405,6 @@ def wider_team_end(
     member: WiderTeamMember,
     ended_on: date,
     today: date,
-    request: HttpRequest | None = None,
 ) -> None:
     if member.ended_on is not None:
         raise TeamError("They have already left the team.", "team.already_left")
@@ -443,12 +417,9 @@ def wider_team_end(
     with transaction.atomic():
         member.ended_on = ended_on
         member.save(update_fields=["ended_on"])
-        audit_log(
+        record(
+            Action.WIDER_TEAM_LEFT,
+            member,
             actor=actor,
-            action="relationships.wider_team.left",
-            obj=member,
-            school=member.pupil.school,
-            pupil=member.pupil,
             changes={"name": member.name, "ended_on": ended_on.isoformat()},
-            request=request,
         )

@@ -11,12 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from attune.access.children import Right, access_pupil, can, open_record, require
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.errors import show_on_form
 from attune.http import SchoolRequest
-from attune.people.access import access_pupil
 from attune.people.models import Pupil, Staff
-from attune.relationships.access import can_see_team_details, can_support_child, require_support
 from attune.relationships.forms import (
     CloseTeamForm,
     KeyAdultAssignForm,
@@ -68,12 +68,10 @@ def assign(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespons
                 change_reason=data.get("change_reason", ""),
                 confirmed=data["confirmed"],
                 today=timezone.localdate(),
-                request=request,
             )
         except KeyAdultError as error:
             needs_confirmation = error.code == "key_adult.needs_confirmation"
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, f"{data['key_adult'].full_name} is now {child.known_as}'s key adult."
@@ -102,7 +100,6 @@ def trusted_adult(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Http
             staff=form.cleaned_data["staff"],
             child_words=form.cleaned_data["child_words"],
             today=timezone.localdate(),
-            request=request,
         )
         messages.success(
             request, f"Noted: {child.known_as} trusts {form.cleaned_data['staff'].full_name}."
@@ -123,8 +120,12 @@ def _team_page(
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
-    details = can_see_team_details(request.membership, child)
-    manage = can_support_child(request.membership, child)
+    details = can(request.membership, child, Right.SEE_SENSITIVE)
+    if details:
+        # Contact details and unshared members are the sensitive record: a read through break
+        # glass is logged against the grant.
+        open_record(request, child, Right.SEE_SENSITIVE)
+    manage = can(request.membership, child, Right.SUPPORT)
     everyone = list(wider_team(child, with_unshared=True))
     shown = [m for m in everyone if details or m.consent_to_share]
     close = list(close_team(child))
@@ -155,7 +156,7 @@ def team(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
 @school_view(Permission.VIEW_PUPILS)
 def team_close_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    require(request, child, Right.SUPPORT)
     form = CloseTeamForm(request.POST or None, staff=_active_staff())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -167,10 +168,9 @@ def team_close_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Htt
                 child_words=data["child_words"],
                 joined_on=data["joined_on"],
                 today=timezone.localdate(),
-                request=request,
             )
         except TeamError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{data['staff'].full_name} is in the close team.")
             return redirect("relationships:team", urn=urn, pupil_id=child.pk)
@@ -180,7 +180,7 @@ def team_close_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Htt
 @school_view(Permission.VIEW_PUPILS)
 def team_wider_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    require(request, child, Right.SUPPORT)
     form = WiderTeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,11 +188,10 @@ def team_wider_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Htt
                 actor=request.user,
                 pupil=child,
                 today=timezone.localdate(),
-                request=request,
                 **form.cleaned_data,
             )
         except TeamError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{member.name} is in the wider team.")
             return redirect("relationships:team", urn=urn, pupil_id=child.pk)
@@ -205,7 +204,7 @@ def team_member_end(
 ) -> HttpResponse:
     """Record that someone has left the close or the wider team (kept in the history)."""
     child = access_pupil(request, pupil_id)
-    require_support(request.membership, child)
+    require(request, child, Right.SUPPORT)
     if request.method != "POST" or circle not in ("close", "wider"):
         raise Http404
     form = TeamEndForm(request.POST)
@@ -216,17 +215,13 @@ def team_member_end(
             if close is None:
                 raise Http404
             ended_on = _end_date(form)
-            close_team_leave(
-                actor=request.user, member=close, left_on=ended_on, today=today, request=request
-            )
+            close_team_leave(actor=request.user, member=close, left_on=ended_on, today=today)
         else:
             wider = WiderTeamMember.objects.filter(pupil=child, public_id=member_id).first()
             if wider is None:
                 raise Http404
             ended_on = _end_date(form)
-            wider_team_end(
-                actor=request.user, member=wider, ended_on=ended_on, today=today, request=request
-            )
+            wider_team_end(actor=request.user, member=wider, ended_on=ended_on, today=today)
     except TeamError as error:
         messages.error(request, error.message)
     else:

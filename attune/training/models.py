@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -116,7 +117,15 @@ class Theme(models.TextChoices):
 
 
 class Supervision(SchoolOwned):
-    """A supervision conversation with a key adult. Its notes are read by few people."""
+    """A supervision conversation with a key adult. Its notes are read by few people, so the
+    audit record keeps only a digest of them, never their text."""
+
+    sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "other_themes",
+        "notes",
+        "agreed_support",
+        "follow_ups",
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=12, choices=SupervisionKind.choices)

@@ -11,11 +11,11 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from attune.accounts.models import User
 from attune.accounts.roles import Role
-from attune.auditlog.services import AuditEntry, audit_log, audit_log_many
+from attune.auditlog.actions import Action
+from attune.auditlog.record import Entry, record, record_many
 from attune.errors import AttuneError
 from attune.people.models import JobRole, School, Staff
 from attune.training.domain.catalogue import SUGGESTED_COURSES
@@ -39,9 +39,7 @@ class SupervisionError(AttuneError):
     pass
 
 
-def courses_add_suggested(
-    *, actor: User, school: School, request: HttpRequest | None = None
-) -> list[Course]:
+def courses_add_suggested(*, actor: User, school: School) -> list[Course]:
     """Add the suggested courses the school does not have yet (by name)."""
     with transaction.atomic():
         have = set(Course.objects.values_list("name", flat=True))
@@ -58,14 +56,13 @@ def courses_add_suggested(
             for s in SUGGESTED_COURSES
             if s.name not in have
         ]
-        audit_log_many(
+        record_many(
             actor=actor,
-            school=school,
+            school_id=school.pk,
             entries=[
-                AuditEntry("training.course.added", c, changes={"name": c.name, "suggested": True})
+                Entry(Action.COURSE_ADDED, c, changes={"name": c.name, "suggested": True})
                 for c in added
             ],
-            request=request,
         )
     return added
 
@@ -117,7 +114,6 @@ def course_save(
     job_roles: Sequence[str],
     attune_roles: Sequence[str],
     is_active: bool = True,
-    request: HttpRequest | None = None,
 ) -> Course:
     """Add a course (``course`` is None) or change one; every change is audited."""
     _check_course(
@@ -141,7 +137,7 @@ def course_save(
     with transaction.atomic():
         if course is None:
             course = Course.objects.create(school=school, **values)
-            action = "training.course.added"
+            action = Action.COURSE_ADDED
         else:
             changes = {
                 k: [getattr(course, k), v] for k, v in values.items() if getattr(course, k) != v
@@ -149,10 +145,8 @@ def course_save(
             for key, value in values.items():
                 setattr(course, key, value)
             course.save(update_fields=list(values))
-            action = "training.course.changed"
-        audit_log(
-            actor=actor, action=action, obj=course, school=school, changes=changes, request=request
-        )
+            action = Action.COURSE_CHANGED
+        record(action, course, actor=actor, changes=changes)
     return course
 
 
@@ -166,7 +160,6 @@ def attendance_record(
     provider: str,
     notes: str,
     today: date,
-    request: HttpRequest | None = None,
 ) -> list[Attendance]:
     """Record that each of ``staff`` attended ``course`` on one day (a session, or one person)."""
     if not staff:
@@ -210,12 +203,12 @@ def attendance_record(
             )
             for person in staff
         )
-        audit_log_many(
+        record_many(
             actor=actor,
-            school=school,
+            school_id=school.pk,
             entries=[
-                AuditEntry(
-                    "training.attendance.recorded",
+                Entry(
+                    Action.TRAINING_RECORDED,
                     row,
                     changes={
                         "course": course.name,
@@ -225,27 +218,22 @@ def attendance_record(
                 )
                 for row in rows
             ],
-            request=request,
         )
     return rows
 
 
-def attendance_remove(
-    *, actor: User, school: School, attendance: Attendance, request: HttpRequest | None = None
-) -> None:
+def attendance_remove(*, actor: User, school: School, attendance: Attendance) -> None:
     """Take away a record made by mistake; the audit log keeps what it said."""
     with transaction.atomic():
-        audit_log(
+        record(
+            Action.TRAINING_REMOVED,
+            attendance,
             actor=actor,
-            action="training.attendance.removed",
-            obj=attendance,
-            school=school,
             changes={
                 "course": attendance.course.name,
                 "staff": str(attendance.staff_id),
                 "attended_on": attendance.attended_on.isoformat(),
             },
-            request=request,
         )
         attendance.delete()
 
@@ -265,7 +253,6 @@ def supervision_record(
     follow_ups: str,
     follow_up_by: date | None,
     today: date,
-    request: HttpRequest | None = None,
 ) -> Supervision:
     """Record one supervision conversation with a key adult."""
     if kind not in SupervisionKind.values:
@@ -301,7 +288,7 @@ def supervision_record(
             "follow_up_by",
         )
     with transaction.atomic():
-        record = Supervision.objects.create(
+        supervision = Supervision.objects.create(
             school=school,
             kind=kind,
             held_on=held_on,
@@ -315,37 +302,29 @@ def supervision_record(
             follow_up_by=follow_up_by,
             recorded_by=actor,
         )
-        audit_log(
+        record(
+            Action.SUPERVISION_RECORDED,
+            supervision,
             actor=actor,
-            action="training.supervision.recorded",
-            obj=record,
-            school=school,
             changes={
                 "kind": kind,
                 "held_on": held_on.isoformat(),
                 "supervisor": str(supervisor.pk),
                 "supervisee": str(supervisee.pk),
             },
-            request=request,
         )
-    return record
+    return supervision
 
 
-def supervision_viewed(
-    *, actor: User, school: School, record: Supervision, request: HttpRequest | None = None
-) -> None:
-    """Reading supervision notes is recorded, as reading a child's record is."""
-    audit_log(
-        actor=actor,
-        action="training.supervision.viewed",
-        obj=record,
-        school=school,
-        request=request,
-    )
+def supervision_viewed(*, actor: User, supervision: Supervision) -> None:
+    """Reading supervision notes is recorded, as reading a child's record is. Supervision is
+    about an adult, not a child, so the door that logs reads of children's records does not see
+    it: this event is written here, once the reader has been let in."""
+    record(Action.SUPERVISION_VIEWED, supervision, actor=actor)
 
 
 def supervision_settings_save(
-    *, actor: User, school: School, formal_every_weeks: int, request: HttpRequest | None = None
+    *, actor: User, school: School, formal_every_weeks: int
 ) -> SupervisionSettings:
     if not 1 <= formal_every_weeks <= 52:
         raise SupervisionError(
@@ -356,12 +335,10 @@ def supervision_settings_save(
         before = found.formal_every_weeks
         found.formal_every_weeks = formal_every_weeks
         found.save(update_fields=["formal_every_weeks"])
-        audit_log(
+        record(
+            Action.SUPERVISION_SETTINGS_CHANGED,
+            found,
             actor=actor,
-            action="training.supervision.settings_changed",
-            obj=found,
-            school=school,
             changes={"formal_every_weeks": [before, formal_every_weeks]},
-            request=request,
         )
     return found

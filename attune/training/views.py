@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
-from attune.errors import AttuneError
+from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
 from attune.training import selectors
 from attune.training.forms import (
@@ -43,10 +42,6 @@ def _days(request: SchoolRequest) -> int:
     return int(raw) if raw.isdigit() and int(raw) <= 365 else DEFAULT_DAYS
 
 
-def _show_error(form: forms.Form, error: AttuneError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 # Training --------------------------------------------------------------------------------------
 
 
@@ -65,7 +60,7 @@ def course_list(request: SchoolRequest, urn: str) -> HttpResponse:
         try:
             course = _save_course(request, None, form.cleaned_data)
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{course.name} is in the catalogue.")
             return redirect("training:courses", urn=urn)
@@ -85,14 +80,13 @@ def _save_course(request: SchoolRequest, course: Any, data: dict[str, Any]) -> A
         job_roles=data["job_roles"],
         attune_roles=data["attune_roles"],
         is_active=data["is_active"],
-        request=request,
     )
 
 
 @school_view(TRAINING)
 def courses_suggested(request: SchoolRequest, urn: str) -> HttpResponse:
     if request.method == "POST":
-        added = courses_add_suggested(actor=request.user, school=request.school, request=request)
+        added = courses_add_suggested(actor=request.user, school=request.school)
         messages.success(request, f"Added {len(added)} suggested courses. Change any of them.")
     return redirect("training:courses", urn=urn)
 
@@ -105,7 +99,7 @@ def course(request: SchoolRequest, urn: str, course_id: uuid.UUID) -> HttpRespon
         try:
             _save_course(request, found, form.cleaned_data)
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Saved {found.name}.")
             return redirect("training:course", urn=urn, course_id=found.pk)
@@ -138,10 +132,9 @@ def record(request: SchoolRequest, urn: str) -> HttpResponse:
                 provider=data["provider"],
                 notes=data["notes"],
                 today=timezone.localdate(),
-                request=request,
             )
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             people = "person" if len(rows) == 1 else "people"
             messages.success(request, f"Recorded {data['course'].name} for {len(rows)} {people}.")
@@ -156,7 +149,7 @@ def attendance_delete(request: SchoolRequest, urn: str, attendance_id: uuid.UUID
     row = selectors.access_attendance(attendance_id)
     if request.method != "POST":
         return render(request, "training/attendance_delete.html", {"row": row})
-    attendance_remove(actor=request.user, school=request.school, attendance=row, request=request)
+    attendance_remove(actor=request.user, school=request.school, attendance=row)
     messages.success(
         request, f"Removed {row.staff.full_name}'s {row.course.name} on {row.attended_on:%d/%m/%Y}."
     )
@@ -198,10 +191,9 @@ def supervision(request: SchoolRequest, urn: str) -> HttpResponse:
                 actor=request.user,
                 school=request.school,
                 formal_every_weeks=settings_form.cleaned_data["formal_every_weeks"],
-                request=request,
             )
         except AttuneError as error:
-            _show_error(settings_form, error)
+            show_on_form(settings_form, error)
         else:
             messages.success(request, "Saved how often formal supervision should happen.")
             return redirect("training:supervision", urn=urn)
@@ -238,10 +230,9 @@ def supervision_new(request: SchoolRequest, urn: str) -> HttpResponse:
                 follow_ups=data["follow_ups"],
                 follow_up_by=data["follow_up_by"],
                 today=timezone.localdate(),
-                request=request,
             )
         except AttuneError as error:
-            _show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Recorded supervision with {saved.supervisee.full_name}.")
             return redirect("training:supervision", urn=urn)
@@ -253,7 +244,7 @@ def supervision_new(request: SchoolRequest, urn: str) -> HttpResponse:
 @school_view()
 def supervision_detail(request: SchoolRequest, urn: str, supervision_id: uuid.UUID) -> HttpResponse:
     found = selectors.access_supervision(request, supervision_id)
-    supervision_viewed(actor=request.user, school=request.school, record=found, request=request)
+    supervision_viewed(actor=request.user, supervision=found)
     return render(request, "training/supervision_detail.html", {"record": found})
 
 

@@ -133,7 +133,8 @@ def school(request: HttpRequest, urn: str, given: Query[RangeIn]) -> dict[str, A
     place = selectors.authority_school(la, urn)
     if place is None:
         raise HttpError(404, "Not found.")
-    # Totals only: children's names stay on the pages, where each read is logged.
+    # Totals only: children stay on the pages, where the access rules let each one through and
+    # each read is logged (``children.py``). A token reads no child.
     page = reports.school_page(la, place, _span(given), timezone.localdate(), with_children=False)
     return _out(page)
 

@@ -1,7 +1,8 @@
 """The demo's Virtual School: a head of the Virtual School and each school's sharing choice.
 
-Call :func:`build_virtual_school` after the demo schools exist (the lead wires it into
-``attune/demo/generator.py``). Synthetic, like everything in the demo; idempotent.
+Called by the demo (``attune/demo/generator.py``) once its schools exist, with the demo's shared
+password: a feature app never imports the demo itself. Synthetic, like everything in the demo;
+idempotent.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from .sharing import VIRTUAL_SCHOOL_COHORT_VALUES
 HEAD_EMAIL = "virtualschool-la@demo.attune.test"
 
 
-def build_virtual_school(authority: LocalAuthority, rng: random.Random) -> User:
-    """The head of the Virtual School for ``authority``; every school of it shares something."""
-    from attune.demo.generator import DEMO_PASSWORD  # here: the generator imports this module
-
+def build_virtual_school(authority: LocalAuthority, rng: random.Random, *, password: str) -> User:
+    """The head of the Virtual School for ``authority``, signing in with ``password``; every
+    school of it shares something."""
     user = User.objects.filter(email=HEAD_EMAIL).first() or User.objects.create_user(
-        HEAD_EMAIL, DEMO_PASSWORD, full_name="Demo Head of the Virtual School"
+        HEAD_EMAIL, password, full_name="Demo Head of the Virtual School"
     )
     AuthorityMembership.objects.get_or_create(
         user=user, local_authority=authority, defaults={"role": AuthorityRole.HEAD}

@@ -16,8 +16,8 @@ from django.db.models import Q
 from attune.people.models import Cohort, LocalAuthority
 from attune.tenancy import SchoolOwned
 
-# The cohorts a Virtual School follows, in the order the pages list them (kept here rather
-# than imported from people.access, which reads the sharing agreement below).
+# The cohorts a Virtual School follows, in the order the pages list them (kept here, beside
+# the sharing agreement that names them).
 VIRTUAL_SCHOOL_COHORT_CHOICES = [
     (c.value, c.label)
     for c in (

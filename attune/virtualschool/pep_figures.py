@@ -2,8 +2,8 @@
 current PEP where the school shares its looked-after children.
 
 Only counts leave a school here; ``reports.pep_table`` suppresses them before anything is
-shown. The child's PEP is read only for a child the caller has already found in a cohort the
-school shares (``selectors.shared_child``).
+shown. The child's PEP is read only for a child the access rules have already let the caller
+read (``children.open_child``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from attune.people.models import Cohort, LocalAuthority, School
 from attune.pep.domain.cycle import term_for
 
 from . import kept, pep_figures, selectors
+from .children import children_shown
 from .domain.suppression import (
     DEFAULT_THRESHOLD,
     Reason,
@@ -287,7 +288,7 @@ def school_page(
         school_pep_table(schools, sharing, school, today),
     ]
     if shared and with_children:
-        children = selectors.shared_children(school, shared, today)
+        children = children_shown(school, shared, today)
         links = {c.pupil.pk: child_link(c.pupil) for c in children} if child_link else None
         report.tables.append(children_table(children, links))
     labels = ", ".join(Cohort(c).label.lower() for c in shared) or "nothing at child level"

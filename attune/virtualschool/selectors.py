@@ -219,17 +219,15 @@ def _current_memberships(shared: tuple[str, ...], today: date) -> Any:
     )
 
 
-def shared_child(
+def school_child(
     school: School, shared: tuple[str, ...], pupil_id: uuid.UUID, today: date
 ) -> Pupil | None:
-    """One child of the school, if they are in a cohort it shares today; else None."""
-    if not shared:
-        return None
+    """One child of the school, with the cohorts it shares that they are in today; None if the
+    school has no such child. Whether an officer may read them is the rules' business
+    (``children.open_child``)."""
     with scopes_disabled():
         return (
-            Pupil.objects.filter(
-                _in_cohorts(DateRange(today, today), shared), school=school, pk=pupil_id
-            )
+            Pupil.objects.filter(school=school, pk=pupil_id)
             .prefetch_related(_current_memberships(shared, today))
             .first()
         )

@@ -1,4 +1,5 @@
-"""Writes for the Virtual School side: sharing agreements, API tokens, recorded reads."""
+"""Writes for the Virtual School side: sharing agreements and API tokens. (Reads of a child are
+logged by the audit record itself: ``children.py`` notes each one.)"""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import hashlib
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
+from attune.access.standing import forget
 from attune.accounts.models import User
-from attune.auditlog.services import audit_log
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.errors import AttuneError
-from attune.people.models import LocalAuthority, Pupil, School
+from attune.people.models import LocalAuthority, School
 
 from .models import ApiToken, SharingAgreement
 from .sharing import VIRTUAL_SCHOOL_COHORT_VALUES
@@ -20,17 +22,15 @@ from .sharing import VIRTUAL_SCHOOL_COHORT_VALUES
 TOKEN_PREFIX = "att_"  # noqa: S105 - a label, not a secret
 
 
-class OversightError(AttuneError):
+class VirtualSchoolError(AttuneError):
     pass
 
 
-def sharing_agreement_set(
-    *, actor: User, school: School, cohorts: list[str], request: HttpRequest | None = None
-) -> SharingAgreement:
+def sharing_agreement_set(*, actor: User, school: School, cohorts: list[str]) -> SharingAgreement:
     """Record which cohorts the school shares with its Virtual School (audited)."""
     unknown = set(cohorts) - set(VIRTUAL_SCHOOL_COHORT_VALUES)
     if unknown:
-        raise OversightError(
+        raise VirtualSchoolError(
             "Only the Virtual School's cohorts can be shared.", "sharing.unknown_cohort", "cohorts"
         )
     chosen = [c for c in VIRTUAL_SCHOOL_COHORT_VALUES if c in cohorts]
@@ -43,14 +43,11 @@ def sharing_agreement_set(
         agreement.agreed_by = actor
         agreement.agreed_at = timezone.now()
         agreement.save()
-        audit_log(
-            actor=actor,
-            action="virtualschool.sharing.changed",
-            obj=agreement,
-            school=school,
-            changes={"cohorts": [before, chosen]},
-            request=request,
+        record(
+            Action.VS_SHARING_CHANGED, agreement, actor=actor, changes={"cohorts": [before, chosen]}
         )
+    # Who the Virtual School may see has changed: answers kept for this request are stale.
+    forget()
     return agreement
 
 
@@ -58,13 +55,11 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(
-    *, actor: User, authority: LocalAuthority, name: str, request: HttpRequest | None = None
-) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User, authority: LocalAuthority, name: str) -> tuple[ApiToken, str]:
     """A new token for the authority's systems; the secret is returned once and not kept."""
     name = name.strip()
     if not name:
-        raise OversightError(
+        raise VirtualSchoolError(
             "Give the token a name, such as the system that will use it.",
             "token.name_missing",
             "name",
@@ -79,34 +74,27 @@ def api_token_create(
                 prefix=secret[: len(TOKEN_PREFIX) + 4],
                 created_by=actor,
             )
-            audit_log(
+            record(
+                Action.VS_API_TOKEN_CREATED,
+                token,
                 actor=actor,
-                action="virtualschool.api_token.created",
-                obj=token,
                 school=None,
                 changes={"name": name},
-                request=request,
             )
     except IntegrityError:
-        raise OversightError(
+        raise VirtualSchoolError(
             "A live token already has that name.", "token.name_taken", "name"
         ) from None
     return token, secret
 
 
-def api_token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is not None:
         return
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_log(
-            actor=actor,
-            action="virtualschool.api_token.revoked",
-            obj=token,
-            school=None,
-            request=request,
-        )
+        record(Action.VS_API_TOKEN_REVOKED, token, actor=actor, school=None)
 
 
 def api_token_find(secret: str) -> ApiToken | None:
@@ -123,15 +111,3 @@ def api_token_find(secret: str) -> ApiToken | None:
         token.last_used = now
         token.save(update_fields=["last_used"])
     return token
-
-
-def child_record_read(*, actor: User, pupil: Pupil, request: HttpRequest | None = None) -> None:
-    """Note in the school's log that a Virtual School officer read this child's summary."""
-    audit_log(
-        actor=actor,
-        action="virtualschool.child.viewed",
-        obj=pupil,
-        school=pupil.school,
-        pupil=pupil,
-        request=request,
-    )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
-from attune.errors import AttuneError
+from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil, School
 
 from . import pep_figures, reports, selectors, services
+from .children import open_child
 from .decorators import AuthorityRequest, authority_view
 from .exports import export_response
 from .forms import ApiTokenForm, DateRangeForm, SharingForm
@@ -42,7 +44,7 @@ def _query(span: selectors.DateRange) -> str:
 
 def _show(
     request: AuthorityRequest, report: reports.Report, template: str, **context: Any
-) -> HttpResponse:
+) -> HttpResponseBase:
     download = export_response(report, request.GET.get("format", ""))
     if download is not None:
         return download
@@ -55,7 +57,7 @@ def _show(
 
 
 @authority_view()
-def county(request: AuthorityRequest) -> HttpResponse:
+def county(request: AuthorityRequest) -> HttpResponseBase:
     form, span = _span(request)
     code, query = request.authority.code, _query(span)
 
@@ -68,7 +70,7 @@ def county(request: AuthorityRequest) -> HttpResponse:
 
 
 @authority_view()
-def school(request: AuthorityRequest, school_urn: str) -> HttpResponse:
+def school(request: AuthorityRequest, school_urn: str) -> HttpResponseBase:
     place = selectors.authority_school(request.authority, school_urn)
     if place is None:
         raise Http404
@@ -93,15 +95,13 @@ def school(request: AuthorityRequest, school_urn: str) -> HttpResponse:
 
 
 @authority_view()
-def child(request: AuthorityRequest, school_urn: str, pupil_id: uuid.UUID) -> HttpResponse:
+def child(request: AuthorityRequest, school_urn: str, pupil_id: uuid.UUID) -> HttpResponseBase:
     place = selectors.authority_school(request.authority, school_urn)
     if place is None:
         raise Http404
     today = timezone.localdate()
     shared = shared_cohorts(place.pk)
-    pupil = selectors.shared_child(place, shared, pupil_id, today)
-    if pupil is None:
-        raise Http404
+    pupil = open_child(place, shared, pupil_id, today)
     form, span = _span(request)
     summary = selectors.child_summary(pupil, span, today)
     cohorts = [m.get_cohort_display() for m in pupil.cohort_memberships.all()]
@@ -109,7 +109,6 @@ def child(request: AuthorityRequest, school_urn: str, pupil_id: uuid.UUID) -> Ht
     report = reports.child_report(
         pupil.display_name, pupil.year_label, cohorts, summary, span, today, pep
     )
-    services.child_record_read(actor=request.user, pupil=pupil, request=request)
     return _show(
         request,
         report,
@@ -131,32 +130,21 @@ def api_tokens(request: AuthorityRequest) -> HttpResponse:
                 actor=request.user,
                 authority=request.authority,
                 name=form.cleaned_data["name"],
-                request=request,
             )
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             form = ApiTokenForm()
     tokens = ApiToken.objects.filter(local_authority=request.authority).select_related("created_by")
-    response = render(
-        request,
-        "virtualschool/api_tokens.html",
-        {
-            "form": form,
-            "secret": secret,
-            "tokens": tokens,
-            "authority": request.authority,
-        },
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    context = {"form": form, "secret": secret, "tokens": tokens, "authority": request.authority}
+    return render(request, "virtualschool/api_tokens.html", context)
 
 
 @require_POST
 @authority_view(AuthorityRole.HEAD)
 def api_token_revoke(request: AuthorityRequest, token_id: uuid.UUID) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, local_authority=request.authority)
-    services.api_token_revoke(actor=request.user, token=token, request=request)
+    services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"The token “{token.name}” no longer works.")
     return redirect("virtualschool:api_tokens", la_code=request.authority.code)
 
@@ -177,10 +165,9 @@ def sharing(request: SchoolRequest, urn: str) -> HttpResponse:
                 actor=request.user,
                 school=request.school,
                 cohorts=form.cleaned_data["cohorts"],
-                request=request,
             )
         except AttuneError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Saved. The Virtual School sees the change straight away.")
             return redirect("sharing:edit", urn=request.school.urn)

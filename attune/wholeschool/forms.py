@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from attune.people.models import Staff
 from attune.wholeschool.domain.audit_template import AuditTemplate
-from attune.wholeschool.models import ActionStatus, AuditItemRating, Rag
+from attune.wholeschool.models import ActionStatus, Rag, RelationalAuditRating
 from attune.wholeschool.services import Answer
 
 
@@ -18,7 +18,7 @@ def slug(key: str) -> str:
     return key.replace(".", "-")
 
 
-class AuditAnswersForm(forms.Form):
+class RelationalAuditAnswersForm(forms.Form):
     """Rating, evidence and next steps per item, and notes per section."""
 
     def __init__(
@@ -26,7 +26,7 @@ class AuditAnswersForm(forms.Form):
         data: Any,
         *,
         template: AuditTemplate,
-        answers: dict[str, AuditItemRating],
+        answers: dict[str, RelationalAuditRating],
         notes: dict[str, str],
     ) -> None:
         super().__init__(data)

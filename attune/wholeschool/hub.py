@@ -39,7 +39,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "Relational Approaches Audit",
         "Rate how the school helps children feel safe, known and connected, and plan what next.",
-        "wholeschool:audit_list",
+        "wholeschool:relational_audit_list",
         Permission.RUN_RELATIONAL_AUDIT,
     ),
     Entry(

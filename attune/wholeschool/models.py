@@ -1,5 +1,8 @@
 """The Relational Approaches Audit: runs, a rating per item, notes per section, actions.
 
+Every model is named ``RelationalAudit...``: "audit" alone in Attune means the audit record of
+who read or changed what (``attune.auditlog``), which this is not.
+
 The template (areas, sections, items) is data, not tables: a run stores the template's id and
 version, and ratings key on the template's item ids. A school may load its own template file;
 it is kept here so old runs can always be read against the version they used.
@@ -17,8 +20,9 @@ from attune.people.models import Staff
 from attune.tenancy import SchoolOwned
 
 
-class AuditTemplateFile(SchoolOwned):
-    """A school's own audit template, validated on load; the newest is the one in use."""
+class RelationalAuditTemplateFile(SchoolOwned):
+    """A school's own Relational Approaches Audit template, validated on load; the newest is the
+    one in use."""
 
     template_id = models.CharField(max_length=80)
     version = models.PositiveIntegerField()
@@ -30,7 +34,8 @@ class AuditTemplateFile(SchoolOwned):
         ordering = ["-loaded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "template_id", "version"], name="audit_template_file_unique"
+                fields=["school", "template_id", "version"],
+                name="relational_audit_template_file_unique",
             )
         ]
 
@@ -38,16 +43,18 @@ class AuditTemplateFile(SchoolOwned):
         return f"{self.title} (version {self.version})"
 
 
-class AuditStatus(models.TextChoices):
+class RelationalAuditStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     COMPLETED = "completed", "Completed"
 
 
-class AuditRun(SchoolOwned):
+class RelationalAuditRun(SchoolOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     template_id = models.CharField(max_length=80)
     template_version = models.PositiveIntegerField()
-    status = models.CharField(max_length=12, choices=AuditStatus.choices, default=AuditStatus.DRAFT)
+    status = models.CharField(
+        max_length=12, choices=RelationalAuditStatus.choices, default=RelationalAuditStatus.DRAFT
+    )
     started_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
     started_by = models.ForeignKey(
@@ -67,16 +74,16 @@ class AuditRun(SchoolOwned):
                     Q(status="draft", completed_on__isnull=True)
                     | Q(status="completed", completed_on__gte=F("started_on"))
                 ),
-                name="audit_run_completed_has_date",
+                name="relational_audit_run_completed_has_date",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Audit started {self.started_on}"
+        return f"Relational Approaches Audit started {self.started_on}"
 
     @property
     def is_draft(self) -> bool:
-        return self.status == AuditStatus.DRAFT
+        return self.status == RelationalAuditStatus.DRAFT
 
 
 class Rag(models.TextChoices):
@@ -85,10 +92,10 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
-class AuditItemRating(SchoolOwned):
+class RelationalAuditRating(SchoolOwned):
     """One item's answer in one run; a blank rating means not rated yet."""
 
-    run = models.ForeignKey(AuditRun, on_delete=models.CASCADE, related_name="ratings")
+    run = models.ForeignKey(RelationalAuditRun, on_delete=models.CASCADE, related_name="ratings")
     item_id = models.CharField(max_length=80)
     rating = models.CharField(max_length=8, choices=Rag.choices, blank=True)
     evidence = models.TextField(blank=True)
@@ -97,9 +104,12 @@ class AuditItemRating(SchoolOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["run", "item_id"], name="audit_rating_one_per_item"),
+            models.UniqueConstraint(
+                fields=["run", "item_id"], name="relational_audit_rating_one_per_item"
+            ),
             models.CheckConstraint(
-                condition=Q(rating__in=["", "red", "amber", "green"]), name="audit_rating_rag"
+                condition=Q(rating__in=["", "red", "amber", "green"]),
+                name="relational_audit_rating_rag",
             ),
         ]
 
@@ -107,15 +117,17 @@ class AuditItemRating(SchoolOwned):
         return f"{self.item_id}: {self.rating or 'not rated'}"
 
 
-class AuditSectionNote(SchoolOwned):
-    run = models.ForeignKey(AuditRun, on_delete=models.CASCADE, related_name="section_notes")
+class RelationalAuditSectionNote(SchoolOwned):
+    run = models.ForeignKey(
+        RelationalAuditRun, on_delete=models.CASCADE, related_name="section_notes"
+    )
     section_key = models.CharField(max_length=120)  # "area.section", e.g. "safe.ethos"
     notes = models.TextField(blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "section_key"], name="audit_section_note_one_per_section"
+                fields=["run", "section_key"], name="relational_audit_section_note_one_per_section"
             )
         ]
 
@@ -129,11 +141,11 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class AuditAction(SchoolOwned):
+class RelationalAuditAction(SchoolOwned):
     """A step the school will take on one audit item, with who and by when."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    run = models.ForeignKey(AuditRun, on_delete=models.CASCADE, related_name="actions")
+    run = models.ForeignKey(RelationalAuditRun, on_delete=models.CASCADE, related_name="actions")
     item_id = models.CharField(max_length=80)
     action = models.TextField()
     owner = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
@@ -149,7 +161,9 @@ class AuditAction(SchoolOwned):
     class Meta:
         ordering = ["due_on", "created_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(action=""), name="audit_action_has_text"),
+            models.CheckConstraint(
+                condition=~Q(action=""), name="relational_audit_action_has_text"
+            ),
         ]
 
     def __str__(self) -> str:

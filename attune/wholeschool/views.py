@@ -1,4 +1,5 @@
-"""The Relational Approaches Audit pages: list, answer (with autosave), results, action plan."""
+"""The Relational Approaches Audit pages: list, answer (with autosave), results, action plan,
+and its CSV and PDF downloads."""
 
 from __future__ import annotations
 
@@ -8,36 +9,44 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from attune import csv_files, pdf
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.wholeschool import exports, hub
 from attune.wholeschool.domain import audit_scoring
 from attune.wholeschool.domain.audit_template import AuditTemplate
-from attune.wholeschool.forms import ActionPlanForm, ActionStatusForm, AuditAnswersForm, slug
-from attune.wholeschool.models import AuditAction, AuditRun
+from attune.wholeschool.forms import (
+    ActionPlanForm,
+    ActionStatusForm,
+    RelationalAuditAnswersForm,
+    slug,
+)
+from attune.wholeschool.models import RelationalAuditAction, RelationalAuditRun
 from attune.wholeschool.selectors import (
-    access_audit_run,
     action_owners,
     actions_of,
     answers_of,
-    audit_runs,
     comparable_runs,
     notes_of,
     ratings_of,
+    relational_audit_run,
+    relational_audit_runs,
     template_of,
 )
 from attune.wholeschool.services import (
-    AuditError,
-    audit_action_status_set,
-    audit_actions_create,
-    audit_answers_save,
-    audit_complete,
-    audit_notes_save,
-    audit_start,
+    RelationalAuditError,
+    relational_audit_action_status_set,
+    relational_audit_actions_create,
+    relational_audit_answers_save,
+    relational_audit_complete,
+    relational_audit_notes_save,
+    relational_audit_start,
 )
 
 RUN = Permission.RUN_RELATIONAL_AUDIT
@@ -58,19 +67,25 @@ def whole_school(request: SchoolRequest, urn: str) -> HttpResponse:
 
 
 @school_view(RUN)
-def audit_list(request: SchoolRequest, urn: str) -> HttpResponse:
+def relational_audit_list(request: SchoolRequest, urn: str) -> HttpResponse:
     if request.method == "POST":
-        run = audit_start(actor=request.user, school=request.school, today=timezone.localdate())
-        return redirect("wholeschool:audit_edit", urn=urn, run_id=run.pk)
-    runs = list(audit_runs())
+        run = relational_audit_start(
+            actor=request.user, school=request.school, today=timezone.localdate()
+        )
+        return redirect("wholeschool:relational_audit_edit", urn=urn, run_id=run.pk)
+    runs = list(relational_audit_runs())
     return render(request, "wholeschool/audit_list.html", {"runs": runs})
 
 
-def _answers_form(run: AuditRun, template: AuditTemplate, data: Any) -> AuditAnswersForm:
-    return AuditAnswersForm(data, template=template, answers=answers_of(run), notes=notes_of(run))
+def _answers_form(
+    run: RelationalAuditRun, template: AuditTemplate, data: Any
+) -> RelationalAuditAnswersForm:
+    return RelationalAuditAnswersForm(
+        data, template=template, answers=answers_of(run), notes=notes_of(run)
+    )
 
 
-def _layout(form: AuditAnswersForm) -> list[dict[str, Any]]:
+def _layout(form: RelationalAuditAnswersForm) -> list[dict[str, Any]]:
     """Areas, sections and items with their bound fields, in the template's order."""
     areas = []
     for area in form.template.areas:
@@ -95,28 +110,26 @@ def _layout(form: AuditAnswersForm) -> list[dict[str, Any]]:
 
 
 @school_view(RUN)
-def audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
-    run = access_audit_run(run_id)
+def relational_audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = relational_audit_run(run_id)
     if not run.is_draft:
-        return redirect("wholeschool:audit_results", urn=urn, run_id=run.pk)
+        return redirect("wholeschool:relational_audit_results", urn=urn, run_id=run.pk)
     template = template_of(run)
     form = _answers_form(run, template, request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            audit_answers_save(actor=request.user, run=run, answers=form.answers())
-            audit_notes_save(actor=request.user, run=run, notes=form.notes())
+            relational_audit_answers_save(actor=request.user, run=run, answers=form.answers())
+            relational_audit_notes_save(actor=request.user, run=run, notes=form.notes())
             if "complete" in request.POST:
-                audit_complete(
-                    actor=request.user, run=run, today=timezone.localdate(), request=request
-                )
+                relational_audit_complete(actor=request.user, run=run, today=timezone.localdate())
                 messages.success(request, "The audit is complete. Here is where the school is.")
-                return redirect("wholeschool:audit_results", urn=urn, run_id=run.pk)
-        except AuditError as failure:
+                return redirect("wholeschool:relational_audit_results", urn=urn, run_id=run.pk)
+        except RelationalAuditError as failure:
             error = failure
         else:
             messages.success(request, "Your answers are saved.")
-            return redirect("wholeschool:audit_edit", urn=urn, run_id=run.pk)
+            return redirect("wholeschool:relational_audit_edit", urn=urn, run_id=run.pk)
     rated = ratings_of(run)
     context = {
         "run": run,
@@ -131,9 +144,9 @@ def audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpRespo
 
 
 @school_view(RUN)
-def audit_autosave(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+def relational_audit_autosave(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
     """HTMX: save one item (``?item=``) or one section's notes (``?section=``) as it changes."""
-    run = access_audit_run(run_id)
+    run = relational_audit_run(run_id)
     if request.method != "POST":
         return HttpResponse(status=405)
     form = _answers_form(run, template_of(run), request.POST)
@@ -142,15 +155,17 @@ def audit_autosave(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpR
         return HttpResponse("Not saved: please use the Save button.", status=422)
     try:
         if item_id:
-            audit_answers_save(actor=request.user, run=run, answers={item_id: form.answer(item_id)})
+            relational_audit_answers_save(
+                actor=request.user, run=run, answers={item_id: form.answer(item_id)}
+            )
         elif section:
-            audit_notes_save(actor=request.user, run=run, notes=form.notes([section]))
+            relational_audit_notes_save(actor=request.user, run=run, notes=form.notes([section]))
         else:
-            raise AuditError("Nothing to save.", "audit.nothing")
-    except (AuditError, KeyError) as failure:
+            raise RelationalAuditError("Nothing to save.", "audit.nothing")
+    except (RelationalAuditError, KeyError) as failure:
         message = (
             failure.message
-            if isinstance(failure, AuditError)
+            if isinstance(failure, RelationalAuditError)
             else "That is not part of this audit."
         )
         return HttpResponse(f"Not saved: {message}", status=422)
@@ -175,8 +190,8 @@ def _rows(result: audit_scoring.AuditResult) -> list[_SectionRow]:
 
 
 @school_view(RUN)
-def audit_results(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
-    run = access_audit_run(run_id)
+def relational_audit_results(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = relational_audit_run(run_id)
     template = template_of(run)
     result = audit_scoring.summarise(template, ratings_of(run))
     others = list(comparable_runs(run))
@@ -215,8 +230,8 @@ def audit_results(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpRe
 
 
 @school_view(RUN)
-def audit_actions(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
-    run = access_audit_run(run_id)
+def relational_audit_actions(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = relational_audit_run(run_id)
     template = template_of(run)
     candidates = audit_scoring.action_candidates(template, ratings_of(run))
     choices = [(c.item.id, f"{c.rating.value.title()}: {c.item.text}") for c in candidates]
@@ -224,7 +239,7 @@ def audit_actions(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpRe
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            made = audit_actions_create(
+            made = relational_audit_actions_create(
                 actor=request.user,
                 run=run,
                 item_ids=data["item_ids"],
@@ -232,14 +247,13 @@ def audit_actions(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpRe
                 owner=data["owner"],
                 due_on=data["due_on"],
                 today=timezone.localdate(),
-                request=request,
             )
-        except AuditError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except RelationalAuditError as error:
+            show_on_form(form, error)
         else:
             plural = "s" if len(made) != 1 else ""
             messages.success(request, f"{len(made)} action{plural} added to the plan.")
-            return redirect("wholeschool:audit_actions", urn=urn, run_id=run.pk)
+            return redirect("wholeschool:relational_audit_actions", urn=urn, run_id=run.pk)
     texts = {item.id: item.text for item in template.items()}
     planned = [
         {"action": a, "item": texts.get(a.item_id, a.item_id), "form": _status_form(a)}
@@ -249,35 +263,34 @@ def audit_actions(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpRe
     return render(request, "wholeschool/audit_actions.html", context)
 
 
-def _status_form(action: AuditAction) -> ActionStatusForm:
+def _status_form(action: RelationalAuditAction) -> ActionStatusForm:
     form = ActionStatusForm(None, initial={"status": action.status}, prefix=f"a{action.pk.hex}")
     return form
 
 
 @school_view(RUN)
-def audit_action_status(
+def relational_audit_action_status(
     request: SchoolRequest, urn: str, run_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
-    run = access_audit_run(run_id)
+    run = relational_audit_run(run_id)
     action = actions_of(run).filter(pk=action_id).first()
     if action is None:
         raise Http404
     if request.method == "POST":
         form = ActionStatusForm(request.POST, prefix=f"a{action.pk.hex}")
         if form.is_valid():
-            audit_action_status_set(
+            relational_audit_action_status_set(
                 actor=request.user,
                 action=action,
                 status=form.cleaned_data["status"],
-                request=request,
             )
             messages.success(request, "Status updated.")
         else:
             messages.error(request, "Choose one of the listed statuses.")
-    return redirect("wholeschool:audit_actions", urn=urn, run_id=run.pk)
+    return redirect("wholeschool:relational_audit_actions", urn=urn, run_id=run.pk)
 
 
-def _export_answers(run: AuditRun) -> dict[str, exports.ExportAnswer]:
+def _export_answers(run: RelationalAuditRun) -> dict[str, exports.ExportAnswer]:
     return {
         item_id: exports.ExportAnswer(a.rating, a.evidence, a.next_steps)
         for item_id, a in answers_of(run).items()
@@ -285,29 +298,24 @@ def _export_answers(run: AuditRun) -> dict[str, exports.ExportAnswer]:
 
 
 @school_view(RUN)
-def audit_csv(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
-    run = access_audit_run(run_id)
-    body = exports.audit_csv(template_of(run), _export_answers(run))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+def relational_audit_csv(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponseBase:
+    run = relational_audit_run(run_id)
+    rows = exports.relational_audit_rows(template_of(run), _export_answers(run))
     name = f"relational-audit-{run.started_on.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_files.download(name, exports.CSV_HEADER, rows)
 
 
 @school_view(RUN)
-def audit_pdf(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
-    run = access_audit_run(run_id)
+def relational_audit_pdf(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    run = relational_audit_run(run_id)
     status = (
         f"completed {run.completed_on:%d %B %Y}" if run.completed_on else "draft, not completed"
     )
-    body = exports.audit_pdf(
+    body = exports.relational_audit_pdf(
         template=template_of(run),
         answers=_export_answers(run),
         notes=notes_of(run),
         school_name=request.school.name,
         heading=f"Started {run.started_on:%d %B %Y}; {status}.",
     )
-    response = HttpResponse(body, content_type="application/pdf")
-    name = f"relational-audit-{run.started_on.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf.download(f"relational-audit-{run.started_on.isoformat()}.pdf", body)

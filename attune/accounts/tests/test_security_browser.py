@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from attune import testing
 from attune.accounts.roles import Role
 from attune.accounts.testing import current_code
-from attune.people.services import pupil_viewed
+from attune.auditlog.actions import Action
+from attune.auditlog.record import record
 from attune.tenancy import school_scope
 from attune.tests.test_browser import assert_accessible, browser, page  # noqa: F401 - fixtures
 
@@ -27,7 +27,7 @@ def test_admin_sets_up_two_factor_then_searches_the_audit_trail(
     world = testing.school_world()
     admin = testing.user(world.school, Role.ADMINISTRATOR)
     with school_scope(world.school):
-        pupil_viewed(actor=world.teacher, pupil=world.child, request=RequestFactory().get("/"))
+        record(Action.RECORD_VIEWED, world.child, actor=world.teacher)
     base = live_server.url
     csp_errors: list[str] = []
     page.on(

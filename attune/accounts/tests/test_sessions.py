@@ -11,6 +11,7 @@ from django.urls import reverse
 from attune.accounts.models import User
 from attune.accounts.services import SESSION_SEEN, SESSION_STARTED
 from attune.accounts.testing import now_seconds
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.testing import SchoolWorld
 
@@ -84,7 +85,7 @@ def test_sign_out_everywhere_ends_every_session_of_that_user_only(
     assert laptop.get(home_url(world)).status_code == 302
     assert tablet.get(home_url(world)).status_code == 302
     assert colleague.get(home_url(world)).status_code == 200
-    event = AuditEvent.objects.get(action="accounts.sessions.ended_everywhere")
+    event = AuditEvent.objects.get(action=Action.SIGNED_OUT_EVERYWHERE)
     assert event.actor_id == world.teacher.pk
 
 

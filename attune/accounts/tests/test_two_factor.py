@@ -14,6 +14,7 @@ from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role, role_needs_two_factor
 from attune.accounts.testing import current_code, enrol_two_factor
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.testing import SchoolWorld
 
@@ -102,7 +103,7 @@ def test_setting_up_an_app_shows_a_qr_code_then_recovery_codes(
     assert codes.count() == 10
     assert all(code.token in done.text for code in codes)
     assert client.get(home_url(world)).status_code == 200
-    assert AuditEvent.objects.filter(action="accounts.two_factor.enabled").count() == 1
+    assert AuditEvent.objects.filter(action=Action.TWO_FACTOR_ENABLED).count() == 1
 
 
 def test_a_code_from_the_app_opens_the_school_and_a_wrong_one_explains(
@@ -155,7 +156,7 @@ def test_new_recovery_codes_replace_the_old_ones(world: SchoolWorld, signed_in: 
     assert response.status_code == 200
     new = set(StaticToken.objects.filter(device__user=world.lead).values_list("token", flat=True))
     assert len(new) == 10 and not new & old
-    assert AuditEvent.objects.filter(action="accounts.recovery_codes.replaced").count() == 1
+    assert AuditEvent.objects.filter(action=Action.RECOVERY_CODES_REPLACED).count() == 1
 
 
 def test_new_recovery_codes_need_a_verified_session(world: SchoolWorld, client: Client) -> None:
@@ -187,4 +188,4 @@ def test_a_lost_phone_is_reset_by_command_and_ends_sessions(
     password_sign_in(client, world.lead)
     setup = client.get(reverse("accounts:two_factor"))
     assert setup["Location"].startswith(reverse("accounts:two_factor_setup"))
-    assert AuditEvent.objects.filter(action="accounts.two_factor.reset").count() == 1
+    assert AuditEvent.objects.filter(action=Action.TWO_FACTOR_RESET).count() == 1

@@ -7,10 +7,11 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from attune.access.children import my_key_children
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission
 from attune.attendance.warnings import children_needing_attention
-from attune.people.access import my_key_children
+from attune.auditlog.context import note_read
 from attune.people.models import Staff
 
 register = template.Library()
@@ -22,6 +23,7 @@ def attention_for_key_adult(context: template.Context, staff: Staff | None) -> d
 
     Shown only to someone who may read those children's sensitive records (the warnings talk
     about long absences and exclusions), and only for the signed-in adult's own children.
+    Each child shown is a read of their record.
     """
     membership: Membership | None = context.get("membership")
     allowed = (
@@ -36,4 +38,6 @@ def attention_for_key_adult(context: template.Context, staff: Staff | None) -> d
     if not allowed or membership is None:
         return {"shown": False}
     children = children_needing_attention(my_key_children(membership), today=timezone.localdate())
+    for shown in children:
+        note_read(membership.school_id, shown.pupil.pupil_id)
     return {"shown": True, "children": children, "school": context.get("school")}

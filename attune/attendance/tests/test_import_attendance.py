@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from attune.attendance import imports
 from attune.attendance.imports import AttendanceImportRejected, attendance_csv_import
 from attune.attendance.models import AttendanceImport, MarkChange, SessionMark, WeekCounts
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import audit_chain_verify
+from attune.auditlog.verify import audit_chain_verify
 from attune.people.imports import pupils_import
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
@@ -92,7 +93,7 @@ def test_each_pupil_gets_one_audit_event_naming_the_import(world: SchoolWorld) -
 
     with school_scope(world.school):
         source = AttendanceImport.objects.get()
-    events = AuditEvent.objects.filter(action="attendance.marks.imported").order_by("pupil_id")
+    events = AuditEvent.objects.filter(action=Action.MARKS_IMPORTED).order_by("pupil_id")
     assert {e.pupil_id for e in events} == {world.child.pk, world.looked_after_child.pk}
     assert all(e.changes["import"] == source.pk for e in events)
     assert (source.marks_added, source.marks_replaced, source.marks_unchanged) == (5, 0, 0)
@@ -284,7 +285,7 @@ def test_in_small_batches_each_child_gets_one_event_with_all_their_marks(
         ("100001", 5, 0),
         ("100009", 1, 0),
     ]
-    events = AuditEvent.objects.filter(action="attendance.marks.imported")
+    events = AuditEvent.objects.filter(action=Action.MARKS_IMPORTED)
     assert sorted((e.pupil_id, e.changes["added"]) for e in events) == sorted(
         [(world.child.pk, 3), (world.looked_after_child.pk, 2), (other_world.child.pk, 1)]
     )

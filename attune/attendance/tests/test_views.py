@@ -13,6 +13,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from attune.accounts.models import User
 from attune.attendance.models import LessonMark, MarkChange, SessionMark
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Pupil
 from attune.relationships.services import key_adult_assign
@@ -100,8 +101,9 @@ def test_the_lead_sees_totals_register_and_warnings(
 def test_opening_the_page_is_logged(register: SchoolWorld, signed_in: SignedIn) -> None:
     signed_in(register.lead).get(url(register))
 
-    event = AuditEvent.objects.get(action="attendance.pupil.viewed")
+    event = AuditEvent.objects.get(action=Action.RECORD_VIEWED)
     assert (event.pupil_id, event.actor_id) == (register.child.pk, register.lead.pk)
+    assert event.changes["page"] == url(register)
 
 
 def test_a_child_with_no_marks_has_no_rate(world: SchoolWorld, signed_in: SignedIn) -> None:
@@ -139,7 +141,7 @@ def test_staff_without_the_sensitive_record_get_not_found(
     register: SchoolWorld, signed_in: SignedIn, who: str
 ) -> None:
     assert signed_in(getattr(register, who)).get(url(register)).status_code == 404
-    assert not AuditEvent.objects.filter(action="attendance.pupil.viewed").exists()
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
 
 
 def test_another_school_gets_not_found(
@@ -179,6 +181,7 @@ def test_the_page_takes_a_fixed_number_of_queries(
     client = signed_in(register.lead)
     client.get(url(register))
 
-    # 14, plus the term dates and the attendance concerns with their factors.
-    with django_assert_max_num_queries(17):
+    # 14, plus the term dates and the attendance concerns with their factors, and the read
+    # logged once the page is served.
+    with django_assert_max_num_queries(18):
         assert client.get(url(register)).status_code == 200

@@ -17,6 +17,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
 from attune.accounts.models import Membership, User
+from attune.accounts.roles import Role
 from attune.attendance import warnings, week_counts
 from attune.attendance.imports import attendance_csv_import
 from attune.attendance.models import (
@@ -27,6 +28,7 @@ from attune.attendance.models import (
     SessionMark,
 )
 from attune.attendance.tasks import refresh_attention
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Cohort, Pupil
 from attune.relationships.services import key_adult_assign
@@ -205,7 +207,8 @@ def test_the_attention_list_gives_each_warning_with_its_reason(
     marked: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = signed_in(marked.lead)
-    with django_assert_max_num_queries(12):
+    # 12 to read the warnings, and 6 to log a read of each child shown (one insert for all).
+    with django_assert_max_num_queries(18):
         page = client.get(url(marked, "attention"))
 
     assert page.status_code == 200
@@ -214,6 +217,15 @@ def test_the_attention_list_gives_each_warning_with_its_reason(
     assert "Missed 12 of 20 sessions this school year (60.0%)" in page.text
     assert "severe absence" in page.text
     assert all(c.warnings[0].severity == c.top_severity for c in children)
+
+
+def test_the_attention_list_logs_a_read_of_each_child_it_shows(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    signed_in(marked.lead).get(url(marked, "attention"))
+
+    read = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).values_list("pupil_id", flat=True)
+    assert set(read) == {marked.child.pk, marked.looked_after_child.pk}
 
 
 def test_a_school_with_good_attendance_has_nobody_on_the_list(
@@ -239,7 +251,7 @@ def test_a_big_schools_list_is_worked_out_once_and_again_after_an_import(
     assert run.day == timezone.localdate()
     assert set(kept) == {marked.child.pk, marked.looked_after_child.pk}
 
-    with django_assert_max_num_queries(12):  # the kept rows, not a year of marks
+    with django_assert_max_num_queries(18):  # the kept rows, not a year of marks; the reads
         again = client.get(url(marked, "attention"))
     names = [c.pupil.name for c in again.context["children"]]
     assert names == [c.pupil.name for c in first.context["children"]]
@@ -418,9 +430,56 @@ def test_opening_and_changing_a_concern_is_audited(
             "action", flat=True
         )
     )
-    assert actions == ["attendance.concern.opened", "attendance.concern.changed"]
+    assert actions == [Action.ATTENDANCE_CONCERN_OPENED, Action.ATTENDANCE_CONCERN_CHANGED]
     page = client.get(url(marked, "pupil", pupil_id=marked.child.pk))
     assert "Illness or a health condition" in page.text
+
+
+def test_a_concerns_notes_reach_the_audit_record_only_as_a_digest(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    notes = "Mum says the bus driver frightens him"
+    signed_in(marked.lead).post(
+        url(marked, "concern_new", pupil_id=marked.child.pk),
+        {
+            "opened_on": timezone.localdate().isoformat(),
+            "status": "open",
+            "notes": notes,
+            "factors": ["other"],
+        },
+    )
+
+    event = AuditEvent.objects.get(action=Action.ATTENDANCE_CONCERN_OPENED)
+    assert notes not in str(event.changes)
+    assert event.changes["notes"][1]["length"] == len(notes)
+
+
+def test_opening_a_concern_logs_a_read_and_a_refusal_logs_none(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    signed_in(marked.teacher).get(url(marked, "concern_new", pupil_id=marked.child.pk))
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
+
+    signed_in(marked.lead).get(url(marked, "concern_new", pupil_id=marked.child.pk))
+    event = AuditEvent.objects.get(action=Action.RECORD_VIEWED)
+    assert (event.pupil_id, event.actor_id) == (marked.child.pk, marked.lead.pk)
+
+
+def test_the_virtual_school_reads_a_childs_attendance_but_opens_no_concern(
+    marked: SchoolWorld, signed_in: SignedIn
+) -> None:
+    client = signed_in(testing.user(marked.school, Role.VIRTUAL_SCHOOL))
+    child = marked.looked_after_child
+    assert client.get(url(marked, "pupil", pupil_id=child.pk)).status_code == 200
+    post = {
+        "opened_on": timezone.localdate().isoformat(),
+        "status": "open",
+        "notes": "",
+        "factors": ["illness"],
+    }
+    assert client.post(url(marked, "concern_new", pupil_id=child.pk), post).status_code == 403
+    with school_scope(marked.school):
+        assert not AttendanceConcern.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -506,9 +565,9 @@ def test_office_staff_add_change_and_remove_a_term(world: SchoolWorld, signed_in
         )
     )
     assert actions == {
-        "attendance.term.added",
-        "attendance.term.changed",
-        "attendance.term.removed",
+        Action.TERM_ADDED,
+        Action.TERM_CHANGED,
+        Action.TERM_REMOVED,
     }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from attune import testing
 from attune.accounts.models import User
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.belonging.domain.survey_template import default_template
 from attune.belonging.models import SurveyMode, SurveyResponse, SurveyRound
@@ -79,7 +80,7 @@ def test_the_lead_sets_up_a_round(world: SchoolWorld, signed_in: SignIn) -> None
         saved = SurveyRound.objects.get()
         assert saved.year_groups == [4]
         assert saved.mode == SurveyMode.ANONYMOUS
-        assert AuditEvent.objects.filter(action="belonging.round.created").count() == 1
+        assert AuditEvent.objects.filter(action=Action.BELONGING_ROUND_CREATED).count() == 1
 
 
 def test_a_round_that_closes_before_it_opens_is_refused(
@@ -265,7 +266,7 @@ def test_a_child_answers_in_a_named_round(world: SchoolWorld, signed_in: SignIn)
     walk_kiosk(client, world, survey_round, world.looked_after_child)
     with school_scope(world.school):
         saved = SurveyResponse.objects.get()
-        event = AuditEvent.objects.get(action="belonging.response.recorded")
+        event = AuditEvent.objects.get(action=Action.BELONGING_RESPONSE_RECORDED)
     assert saved.pupil_id == world.looked_after_child.pk
     assert saved.looked_after is True
     assert saved.answered_on == timezone.localdate()

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from attune import testing
 from attune.accounts.models import User
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.models import Checkin, CheckinPlan, SchoolClosure, StaffAbsence
+from attune.checkins.services import AbsenceError, staff_absence_record
 from attune.checkins.tests.conftest import make_plan, make_relationship
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
@@ -163,9 +165,9 @@ def test_the_lead_records_and_removes_an_absence_and_records_a_closure(
         assert not StaffAbsence.objects.exists()
         actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
-        "checkins.staff_absence.recorded",
-        "checkins.staff_absence.removed",
-        "checkins.closure.added",
+        Action.STAFF_ABSENCE_RECORDED,
+        Action.STAFF_ABSENCE_REMOVED,
+        Action.CLOSURE_ADDED,
     } <= actions
 
 
@@ -201,3 +203,39 @@ def test_removing_another_schools_absence_is_not_found(
     assert signed_in(world.lead).post(url).status_code == 404
     with school_scope(other_world.school):
         assert StaffAbsence.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["on", "staff"])
+def test_one_absence_service_names_the_field_its_caller_shows_errors_beside(
+    world: SchoolWorld, field: str
+) -> None:
+    today = timezone.localdate()
+    with school_scope(world.school):
+        absence = staff_absence_record(
+            actor=world.lead, staff=world.key_adult, on=today, reason="Dentist", today=today
+        )
+        with pytest.raises(AbsenceError) as twice:
+            staff_absence_record(
+                actor=world.lead,
+                staff=world.key_adult,
+                on=today,
+                reason="",
+                today=today,
+                field=field,
+            )
+        with pytest.raises(AbsenceError) as past:
+            staff_absence_record(
+                actor=world.lead,
+                staff=world.key_adult,
+                on=today - timedelta(days=1),
+                reason="",
+                today=today,
+                field=field,
+            )
+        event = AuditEvent.objects.get(action=Action.STAFF_ABSENCE_RECORDED)
+
+    assert (twice.value.code, twice.value.field) == ("absence.duplicate", field)
+    assert (past.value.code, past.value.field) == ("absence.past", field)
+    assert event.object_id == str(absence.pk)
+    # Why someone is away can be about their health: the trail keeps a digest only.
+    assert event.changes["staff"] == "Priya Shah" and "Dentist" not in str(event.changes)

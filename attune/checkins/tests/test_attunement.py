@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.auditlog.actions import Action
+from attune.auditlog.models import AuditEvent
 from attune.checkins.models import AttunementRecord, RelationshipTarget
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
@@ -110,3 +112,20 @@ def test_other_adults_and_other_schools_cannot_reach_it(
     client = signed_in(other_world.lead)
     assert client.get(url(world, relationship)).status_code == 404
     assert client.post(url(world, relationship), record(2, 1)).status_code == 404
+
+
+def test_the_page_logs_a_read_and_the_trail_keeps_no_evidence(
+    world: SchoolWorld, relationship: KeyAdultRelationship, signed_in: SignedIn
+) -> None:
+    assert signed_in(world.teacher).get(url(world, relationship)).status_code == 404
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
+    client = signed_in(world.key_adult_user)
+
+    assert client.get(url(world, relationship)).status_code == 200
+    client.post(url(world, relationship), record(2, 1, "Smiled when I said her name."))
+
+    [read] = AuditEvent.objects.filter(action=Action.RECORD_VIEWED)
+    assert (read.pupil_id, read.actor_id) == (world.child.pk, world.key_adult_user.pk)
+    event = AuditEvent.objects.get(action=Action.ATTUNEMENT_RECORDED)
+    assert event.pupil_id == world.child.pk
+    assert "Smiled" not in str(event.changes)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from attune.accounts.models import User
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.domain.delivery import MAX_ATTEMPTS
 from attune.checkins.models import EmailHome, FamilySharing
@@ -90,7 +91,7 @@ def test_the_worker_sends_the_note_through_smtp(
     assert (email.status, email.attempts, email.last_error) == ("sent", 1, "")
     assert email.sent_at is not None
     with school_scope(world.school):
-        assert AuditEvent.objects.filter(action="checkins.email_home.sent").count() == 1
+        assert AuditEvent.objects.filter(action=Action.EMAIL_HOME_SENT).count() == 1
 
     run_worker()  # nothing left to do: never sent twice
     assert len(smtp_inbox.messages) == 1
@@ -161,7 +162,7 @@ def test_a_refused_message_can_be_tried_again_by_the_lead(
     assert len(smtp_inbox.messages) == 1
     with school_scope(world.school):
         actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"checkins.email_home.failed", "checkins.email_home.retried"} <= actions
+    assert {Action.EMAIL_HOME_FAILED, Action.EMAIL_HOME_RETRIED} <= actions
     again = lead.post(url(world, "email_retry", email_id=email.pk), follow=True)
     assert "already been sent" in again.text
 

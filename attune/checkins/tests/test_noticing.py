@@ -16,6 +16,7 @@ from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.attendance.models import SessionMark
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.models import (
     EmailHome,
@@ -104,7 +105,7 @@ def test_the_key_adult_records_how_good_news_goes_home(
         "fletcher.home@example.test",
         "Mum, at the review meeting",
     )
-    event = in_scope(world, lambda: AuditEvent.objects.get(action="checkins.sharing.set"))
+    event = in_scope(world, lambda: AuditEvent.objects.get(action=Action.SHARING_HOME_SET))
     assert event.pupil_id == world.child.pk
     assert "fletcher.home@example.test" not in str(event.changes)  # no address in the trail
     page = client.get(
@@ -214,7 +215,7 @@ def test_two_positives_are_saved_and_audited_and_today_shows_them(
         "child_tells",
     )
     assert (saved.recorded_by_staff, saved.relationship) == (world.key_adult, relationship)
-    event = in_scope(world, lambda: AuditEvent.objects.get(action="checkins.noticing.recorded"))
+    event = in_scope(world, lambda: AuditEvent.objects.get(action=Action.NOTICING_RECORDED))
     assert event.changes["shared_by"] == "child_tells"
     page = client.get(response["Location"])
     assert "Maya will tell them at home." in page.text
@@ -382,7 +383,7 @@ def test_the_routine_is_set_and_its_adult_sees_the_absent_child_on_today(
     assert "Keeping in touch today" in today.text
     assert "09:30 by phone call, with Maya, then Mum." in today.text
     assert (
-        in_scope(world, lambda: AuditEvent.objects.filter(action="checkins.routine.set").count())
+        in_scope(world, lambda: AuditEvent.objects.filter(action=Action.KEEP_IN_TOUCH_SET).count())
         == 1
     )
 
@@ -420,7 +421,9 @@ def test_a_contact_is_logged_from_today_with_what_was_agreed(
     page = client.get(url(world, "today"))
     assert "Phone call: Spoke to the child · agreed: She will try the first lesson" in page.text
     assert (
-        in_scope(world, lambda: AuditEvent.objects.filter(action="checkins.contact.logged").count())
+        in_scope(
+            world, lambda: AuditEvent.objects.filter(action=Action.KEEP_IN_TOUCH_LOGGED).count()
+        )
         == 1
     )
 
@@ -512,3 +515,43 @@ def test_the_afternoon_mark_counts_after_noon(
         "in_school",
         "absent",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page about the child logs a read of their record
+
+
+@pytest.mark.parametrize(
+    ("name", "who"),
+    [
+        ("sharing", "key_adult_user"),
+        ("keeping_in_touch", "key_adult_user"),
+        ("plan", "key_adult_user"),
+        ("noticing", "key_adult_user"),
+        ("messages_home", "lead"),
+    ],
+)
+def test_each_page_about_the_child_logs_a_read_and_a_refusal_logs_none(
+    world: SchoolWorld,
+    relationship: KeyAdultRelationship,
+    signed_in: SignedIn,
+    name: str,
+    who: str,
+) -> None:
+    set_sharing(world)
+    client = signed_in(world.key_adult_user)
+    client.post(url(world, "noticing"), noticing_data(world, shared_by="email"))
+    reads = AuditEvent.objects.filter(action=Action.RECORD_VIEWED, pupil_id=world.child.pk)
+    if name == "noticing":
+        target = f"{url(world, 'noticing')}?pupil={world.child.pk}"
+    elif name == "messages_home":
+        target = url(world, name)
+    else:
+        target = url(world, name, pupil_id=world.child.pk)
+        assert signed_in(world.teacher).get(target).status_code == 404
+    assert not in_scope(world, reads.exists)
+
+    assert signed_in(getattr(world, who)).get(target).status_code == 200
+
+    [read] = in_scope(world, lambda: list(reads))
+    assert read.actor_id == getattr(world, who).pk

@@ -13,6 +13,7 @@ from django.utils import timezone
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.models import CheckinPlan
 from attune.relationships.models import KeyAdultRelationship
@@ -72,7 +73,7 @@ def test_the_key_adult_agrees_a_plan_and_the_pupil_page_links_to_it(
     assert plan.weekday_text == "Every school day"
     assert plan.child_words == "I can show you my card."
     with school_scope(world.school):
-        event = AuditEvent.objects.get(action="checkins.plan.created")
+        event = AuditEvent.objects.get(action=Action.CHECKIN_PLAN_CREATED)
     assert event.pupil_id == world.child.pk
 
 
@@ -90,8 +91,13 @@ def test_changing_the_plan_keeps_one_plan_and_audits_what_changed(
     assert (plan.place, plan.weekdays, plan.at_time) == ("The garden", "02", time(12, 30))
     assert plan.weekday_text == "Monday, Wednesday"
     with school_scope(world.school):
-        event = AuditEvent.objects.get(action="checkins.plan.changed")
-    assert event.changes["place"] == ["The library corner", "The garden"]
+        event = AuditEvent.objects.get(action=Action.CHECKIN_PLAN_CHANGED)
+    # Where the child checks in is read only by their adults: the trail keeps digests of it.
+    before, after = event.changes["place"]
+    assert before["length"] == len("The library corner") and after["length"] == len("The garden")
+    assert before["digest"] != after["digest"]
+    assert "garden" not in str(event.changes)
+    assert event.changes["weekdays"] == ["01234", "02"]
     assert "form" not in event.changes
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.models import Checkin, CheckinPlan, SchoolClosure, StaffAbsence
 from attune.checkins.tests.conftest import make_plan, make_relationship
@@ -73,12 +74,13 @@ def test_the_key_adult_sees_each_check_in_due_and_children_without_a_plan(
     client.get(today_url(world, school_day))  # warm the session
 
     # Arrival from the register, noticing and keeping in touch each read once for the page;
-    # one more looks for the day's kept early warnings.
-    with django_assert_max_num_queries(18) as small:
+    # one more looks for the day's kept early warnings; then one batch logs the read of each
+    # child listed (7 queries, however many children).
+    with django_assert_max_num_queries(25) as small:
         page = client.get(today_url(world, school_day))
     for _ in range(3):
         make_plan(make_relationship(world, pupil=testing.pupil(world.school), co_worker=None))
-    with django_assert_max_num_queries(18) as large:
+    with django_assert_max_num_queries(25) as large:
         client.get(today_url(world, school_day))
     assert len(large) == len(small)
 
@@ -117,7 +119,7 @@ def test_a_tap_logs_the_check_in_and_the_row_comes_back_in_place(
     assert checkin.done_by_id == world.key_adult.pk
     assert checkin.recorded_by == world.key_adult_user
     with school_scope(world.school):
-        event = AuditEvent.objects.get(action="checkins.checkin.logged")
+        event = AuditEvent.objects.get(action=Action.CHECKIN_LOGGED)
     assert (event.pupil_id, event.changes["outcome"]) == (world.child.pk, "happened")
 
 
@@ -151,7 +153,7 @@ def test_logging_again_corrects_the_same_check_in(
     [checkin] = checkins(world)
     assert (checkin.outcome, checkin.mood, checkin.note) == ("declined", None, "")
     with school_scope(world.school):
-        assert AuditEvent.objects.filter(action="checkins.checkin.corrected").count() == 1
+        assert AuditEvent.objects.filter(action=Action.CHECKIN_CORRECTED).count() == 1
 
 
 def test_when_the_key_adult_is_away_the_co_worker_covers_and_the_record_shows_it(
@@ -293,3 +295,27 @@ def test_a_plan_that_has_ended_has_nothing_due(
     )
     page = signed_in(world.key_adult_user).get(today_url(world, school_day))
     assert "The check-in plan has ended." in page.text
+
+
+def test_today_logs_a_read_of_each_child_it_lists_and_a_refusal_logs_none(
+    world: SchoolWorld, plan: CheckinPlan, school_day: date, signed_in: SignedIn
+) -> None:
+    make_relationship(world, pupil=world.looked_after_child, co_worker=None)
+    assert signed_in(world.teacher).get(log_url(world, plan.relationship)).status_code == 404
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
+
+    assert signed_in(world.key_adult_user).get(today_url(world, school_day)).status_code == 200
+
+    reads = AuditEvent.objects.filter(action=Action.RECORD_VIEWED)
+    assert {e.pupil_id for e in reads} == {world.child.pk, world.looked_after_child.pk}
+    assert {e.actor_id for e in reads} == {world.key_adult_user.pk}
+
+
+def test_the_audit_record_keeps_no_check_in_note(
+    world: SchoolWorld, plan: CheckinPlan, school_day: date, signed_in: SignedIn
+) -> None:
+    signed_in(world.key_adult_user).post(log_url(world, plan.relationship), log_data(school_day))
+
+    with school_scope(world.school):
+        events = list(AuditEvent.objects.filter(pupil_id=world.child.pk))
+    assert events and all("puppy" not in str(e.changes) for e in events)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -12,8 +14,9 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
-from attune.accounts.models import User
+from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.incidents.models import Incident
 from attune.incidents.selectors import chronology_entries
@@ -118,7 +121,12 @@ def test_the_lead_records_an_incident_and_reads_it_back(
     shown = client.get(response["Location"]).text
     assert "The hall was very loud" in shown
     assert '<dd data-testid="minutes">15</dd>' in shown
-    assert actions() == ["incidents.incident.recorded", "incidents.incident.viewed"]
+    assert actions() == ["incidents.incident.recorded"]
+    reads = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).order_by("pk")
+    assert [(e.pupil_id, e.changes["page"]) for e in reads] == [
+        (world.child.pk, url(world, "new", pupil_id=world.child.pk)),
+        (world.child.pk, response["Location"]),
+    ]
     event = AuditEvent.objects.get(action="incidents.incident.recorded")
     assert event.pupil_id == world.child.pk
     assert "The hall was very loud" not in str(event.changes)  # the words stay in the record
@@ -239,12 +247,17 @@ def test_the_key_adult_and_close_team_see_every_incident_of_their_child(
 def test_reads_of_a_childs_incidents_are_logged(world: SchoolWorld, signed_in: SignedIn) -> None:
     incident = record(world)
     client = signed_in(world.head)
-    client.get(url(world, "pupil", pupil_id=world.child.pk))
-    client.get(url(world, "incident", incident_id=incident.pk))
-    events = AuditEvent.objects.filter(action__endswith="viewed", action__startswith="incidents.")
-    assert [(e.action, e.pupil_id, e.actor_id) for e in events.order_by("pk")] == [
-        ("incidents.pupil.viewed", world.child.pk, world.head.pk),
-        ("incidents.incident.viewed", world.child.pk, world.head.pk),
+    pages = [
+        url(world, "pupil", pupil_id=world.child.pk),
+        url(world, "incident", incident_id=incident.pk),
+        url(world, "school"),
+    ]
+    for page in pages:
+        client.get(page)
+    assert client.get(url(world, "incident", incident_id=uuid.uuid4())).status_code == 404
+    events = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).order_by("pk")
+    assert [(e.pupil_id, e.actor_id, e.changes["page"]) for e in events] == [
+        (world.child.pk, world.head.pk, page) for page in pages
     ]
 
 
@@ -260,7 +273,7 @@ def test_the_school_page_shows_trends_in_words_and_tables(
     for _ in range(5):
         record(world, child=testing.pupil(world.school), on=last_month, minutes=5)
     client = signed_in(world.lead)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         page = client.get(url(world, "school") + "?by=month")
     assert page.status_code == 200
     words = page.context["page"].trend.sentences
@@ -272,7 +285,7 @@ def test_the_school_page_shows_trends_in_words_and_tables(
     assert "<caption" in page.text  # each trend is a table, not only a picture
     for _ in range(10):
         record(world, child=testing.pupil(world.school), on=last_month)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(url(world, "school")).status_code == 200
 
 
@@ -287,7 +300,7 @@ def test_the_pupil_page_query_count_is_pinned(
     for days in range(1, 25, 2):
         record(world, on=timezone.localdate() - timedelta(days=days))
     client = signed_in(world.lead)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         page = client.get(url(world, "pupil", pupil_id=world.child.pk))
     assert len(page.context["incidents"]) == 12
 
@@ -332,3 +345,41 @@ def test_chronology_entries_for_the_plans_app(world: SchoolWorld) -> None:
         (date(2026, 10, 9), "Incident in the classroom", "Time to calm not noted."),
     ]
     assert entries[0].incident_id == first.pk
+
+
+def test_break_glass_reads_an_incident_but_never_changes_it(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    incident = record(world)
+    Membership.objects.filter(user=world.key_adult_user).update(is_dsl=True)  # not Maya's
+    dsl = signed_in(world.key_adult_user)
+    child = {"urn": world.school.urn, "pupil_id": world.child.pk}
+    glass = reverse("privacy:break_glass", kwargs=child)
+    assert dsl.get(url(world, "edit", incident_id=incident.pk)).status_code == 404
+    dsl.post(glass, {"reason": "A call from the police about Maya; I need her history."})
+
+    assert dsl.get(url(world, "incident", incident_id=incident.pk)).status_code == 200
+    assert dsl.get(url(world, "edit", incident_id=incident.pk)).status_code == 403
+    changed = form(world, repair="Rewritten under break glass.")
+    assert dsl.post(url(world, "edit", incident_id=incident.pk), changed).status_code == 403
+    incident.refresh_from_db()
+    assert incident.repair == ""
+
+
+def test_the_audit_record_keeps_no_words_of_an_incident(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    marker = "Zebra-marker-417"
+    client = signed_in(world.lead)
+    words = {k: f"{marker} {k}" for k in ("place", "before", "how_regulated", "repair")}
+    client.post(url(world, "new", pupil_id=world.child.pk), form(world, **words))
+    with school_scope(world.school):
+        incident = Incident.objects.get()
+    edited = form(world, **words | {"talked_through": marker, "follow_up": marker})
+    client.post(url(world, "edit", incident_id=incident.pk), edited)
+    events = AuditEvent.objects.filter(action__startswith="incidents.")
+    assert [e.action for e in events.order_by("pk")] == [
+        "incidents.incident.recorded",
+        "incidents.incident.changed",
+    ]
+    assert not [e for e in events if marker in json.dumps(e.changes)]

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import LocalAuthority, School
 
@@ -29,7 +30,7 @@ def test_adds_a_school_with_its_local_authority() -> None:
     assert (school.name, school.phase) == ("Oakfield Primary", "primary")
     assert school.local_authority is not None
     assert (school.local_authority.code, school.local_authority.name) == (886, "Kent")
-    assert AuditEvent.objects.filter(action="people.school.added", school=school).count() == 1
+    assert AuditEvent.objects.filter(action=Action.SCHOOL_ADDED, school=school).count() == 1
 
 
 def test_running_again_updates_the_same_school() -> None:
@@ -85,7 +86,7 @@ def test_estab_is_stored_with_the_local_authority() -> None:
 
     school = School.objects.get(urn="123456")
     assert school.estab == "2001"
-    event = AuditEvent.objects.get(action="people.school.added", school=school)
+    event = AuditEvent.objects.get(action=Action.SCHOOL_ADDED, school=school)
     assert event.changes["estab"] == "2001"
     add_school("123456", "Oakfield Primary", "--phase", "primary")  # no --estab: kept
     assert School.objects.get(urn="123456").estab == "2001"

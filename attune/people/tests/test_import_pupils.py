@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 from pytest_django import DjangoAssertNumQueries
 
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.domain.upn import make_upn
 from attune.people.imports import PupilImportRejected, SchoolImport, pupils_import
@@ -227,7 +228,7 @@ def test_one_file_can_carry_several_schools(world: SchoolWorld, other_world: Sch
 
 def test_each_created_or_updated_pupil_gets_one_audit_event(world: SchoolWorld) -> None:
     run(GOOD)
-    added = AuditEvent.objects.filter(action="people.pupil.import_added")
+    added = AuditEvent.objects.filter(action=Action.PUPIL_IMPORT_ADDED)
     amelia = pupil(world, UPN_1)
     event = added.get(pupil_id=amelia.pk)
     assert added.count() == 2
@@ -238,7 +239,7 @@ def test_each_created_or_updated_pupil_gets_one_audit_event(world: SchoolWorld) 
 
     run(GOOD.replace(",Thornbury,", ",Thornbury-Vale,").replace("4B,Y,N,,,,,Y,,K", "4B,N,,,,,,,,"))
 
-    [update] = AuditEvent.objects.filter(action="people.pupil.import_updated")
+    [update] = AuditEvent.objects.filter(action=Action.PUPIL_IMPORT_UPDATED)
     assert update.pupil_id == amelia.pk
     assert update.changes == {
         "legal_surname": ["Thornbury", "Thornbury-Vale"],

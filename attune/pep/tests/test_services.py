@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -173,3 +174,16 @@ def test_the_database_keeps_one_pep_a_term(world: SchoolWorld) -> None:
             meeting_on=pep.meeting_on,
             designated_teacher=world.other_adult,
         )
+
+
+def test_the_audit_record_keeps_no_words_of_a_pep(world: SchoolWorld) -> None:
+    marker = "Zebra-marker-417"
+    last = make_pep(world, term=this_term().previous, held=True)
+    target = add_target(world, last, f"{marker} target")
+    make_pep(world)
+    review(world, target, Outcome.CARRIED_FORWARD, f"{marker} note")
+    with school_scope(world.school):
+        events = list(AuditEvent.objects.all())
+    reviewed = next(e for e in events if e.action == "pep.target.reviewed")
+    assert set(reviewed.changes["outcome_note"][1]) == {"digest", "length"}  # that it changed
+    assert not [e.action for e in events if marker in json.dumps(e.changes)]

@@ -16,6 +16,7 @@ from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.plans.models import Meeting, MeetingAction
 from attune.plans.services import Owner, PlanError, meeting_action_add, meeting_record
+from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 
@@ -93,8 +94,26 @@ def test_a_lead_records_a_meeting_with_actions_that_reach_their_owner(
     assert "Ask the office to open the side gate" in shown
     chronology = client.get(url(world, "chronology", pupil_id=world.child.pk)).text
     assert "Team around the child meeting" in chronology
-    mine = signed_in(world.key_adult_user).get(url(world, "reviews_due")).text
-    assert "Ask the office to open the side gate" in mine
+    # An action says what its meeting decided: it reaches its owner with the meeting's level.
+    # Outside Maya's team, Priya learns only that she owns an action she cannot read.
+    key_adult = signed_in(world.key_adult_user)
+    mine = key_adult.get(url(world, "reviews_due")).text
+    assert "Ask the office to open the side gate" not in mine
+    assert "You also own 1 action from meetings you cannot open." in mine
+    key_adult_for_maya(world)
+    mine = key_adult.get(url(world, "reviews_due")).text
+    assert "Ask the office to open the side gate" in mine and "You also own" not in mine
+
+
+def key_adult_for_maya(world: SchoolWorld) -> None:
+    with school_scope(world.school):
+        KeyAdultRelationship.objects.create(
+            school=world.school,
+            pupil=world.child,
+            key_adult=world.key_adult,
+            started_on=days(-30),
+            reason="Maya asked for her.",
+        )
 
 
 @pytest.mark.parametrize(
@@ -164,6 +183,7 @@ def test_marking_an_action_done_takes_it_off_the_owners_list(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     meeting = make_meeting(world)
+    key_adult_for_maya(world)
     with school_scope(world.school):
         action = MeetingAction.objects.get()
     client = signed_in(world.lead)

@@ -505,9 +505,11 @@ def test_plan_pages_keep_a_fixed_number_of_queries(
             )
         make_plan(world)
 
-    with django_assert_max_num_queries(16):
+    # Each page about a child logs the read once it is served: seven more queries, however
+    # many rows (two savepoints, the chain head read and moved, the event).
+    with django_assert_max_num_queries(21):
         assert client.get(url(world, "plan", plan_id=plan.public_id)).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         assert client.get(url(world, "pupil_plans", pupil_id=world.child.pk)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url(world, "reviews_due")).status_code == 200

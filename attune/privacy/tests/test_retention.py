@@ -9,8 +9,10 @@ from django.core.management import CommandError, call_command
 
 from attune import testing
 from attune.attendance.models import SessionMark
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import audit_chain_verify, audit_log
+from attune.auditlog.record import record
+from attune.auditlog.verify import audit_chain_verify
 from attune.people.models import Cohort, Need, Pupil, PupilNeed
 from attune.privacy.domain.retention import Basis
 from attune.privacy.models import LegalHold, RetentionRule
@@ -44,13 +46,7 @@ def grown_up(world: SchoolWorld) -> Pupil:
     pupil = testing.pupil(world.school, forename="Old", surname="Leaver", born=date(1995, 1, 10))
     need(pupil)
     mark(pupil, date(2006, 3, 1))
-    audit_log(
-        actor=world.head,
-        action="people.pupil.record_viewed",
-        obj=pupil,
-        school=world.school,
-        pupil=pupil,
-    )
+    record(Action.RECORD_VIEWED, pupil, actor=world.head)
     return pupil
 
 
@@ -73,7 +69,7 @@ def test_records_past_their_date_go_and_the_rest_stay(world: SchoolWorld, grown_
     with school_scope(world.school):
         assert list(SessionMark.objects.values_list("date", flat=True)) == [date(2018, 9, 1)]
         assert not Pupil.objects.filter(pk=grown_up.pk).exists()
-    event = AuditEvent.objects.get(action="privacy.retention.applied")
+    event = AuditEvent.objects.get(action=Action.RETENTION_APPLIED)
     assert event.changes["removed"] == dict(sorted(report.removed.items()))
     # The child's audit entries stay, and every chain still verifies.
     assert AuditEvent.objects.filter(pupil_id=grown_up.pk).exists()
@@ -84,7 +80,7 @@ def test_a_dry_run_counts_exactly_and_removes_nothing(world: SchoolWorld, grown_
     dry = retention_apply(school=world.school, today=TODAY, dry_run=True)
     assert count(SessionMark, world.school) == 1
     assert count(Pupil, world.school) == 3
-    assert not AuditEvent.objects.filter(action="privacy.retention.applied").exists()
+    assert not AuditEvent.objects.filter(action=Action.RETENTION_APPLIED).exists()
     real = retention_apply(school=world.school, today=TODAY)
     assert dry.removed == real.removed
     assert "  Would remove 1 people.pupil" in dry.lines()

@@ -10,13 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from attune.access.children import levels as readable_levels
+from attune.access.levels import Sensitivity
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
 from attune.accounts.two_factor import needs_two_factor
 from attune.people.models import Pupil
 from attune.plans.models import ContactLogEntry, Meeting
 from attune.plans.services import contact_log, meeting_record
-from attune.privacy.sensitivity import Sensitivity, visible_sensitivities
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, user
@@ -77,7 +78,7 @@ def meeting(world: SchoolWorld, level: str, decisions: str) -> Meeting:
 def levels(account: User, child: Pupil) -> set[str]:
     membership = Membership.objects.select_related("school").get(user=account)
     with school_scope(membership.school):
-        return visible_sensitivities(membership, child)
+        return set(readable_levels(membership, child))
 
 
 def test_the_rule_for_each_reader(world: SchoolWorld) -> None:

@@ -15,8 +15,9 @@ from django.utils import timezone
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import audit_log
+from attune.auditlog.record import record
 from attune.people.models import Pupil
 from attune.testing import SchoolWorld
 
@@ -30,9 +31,7 @@ def trail_url(world: SchoolWorld, name: str = "events") -> str:
 
 
 def viewed(world: SchoolWorld, who: User, child: Pupil, days_ago: int = 0) -> AuditEvent:
-    event = audit_log(
-        actor=who, action="people.pupil.record_viewed", obj=child, school=world.school, pupil=child
-    )
+    event = record(Action.RECORD_VIEWED, child, actor=who, changes={"page": "/"})
     if days_ago:
         AuditEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(days=days_ago))
     return event
@@ -123,7 +122,7 @@ def test_the_export_is_a_csv_of_the_search_and_is_itself_recorded(
         (world.teacher.email, "Maya Fletcher"),
         (world.office.email, "Maya Fletcher"),
     ]
-    exported = AuditEvent.objects.get(action="auditlog.trail.exported")
+    exported = AuditEvent.objects.get(action=Action.TRAIL_EXPORTED)
     assert exported.actor_id == admin.pk
     assert exported.school_id == world.school.pk
     assert exported.changes == {"filters": {"child": "Fletcher"}}
@@ -146,7 +145,7 @@ def test_other_roles_are_refused(
 ) -> None:
     user = testing.user(world.school, role)
     assert signed_in(user).get(trail_url(world, name)).status_code == 403
-    assert not AuditEvent.objects.filter(action="auditlog.trail.exported").exists()
+    assert not AuditEvent.objects.filter(action=Action.TRAIL_EXPORTED).exists()
 
 
 @pytest.mark.parametrize("name", ["events", "export"])

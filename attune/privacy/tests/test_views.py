@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from attune.accounts.models import User
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.auditlog.services import audit_chain_verify
+from attune.auditlog.verify import audit_chain_verify
 from attune.people.models import Need, Pupil, PupilNeed
 from attune.privacy.models import DataRequest, LegalHold, RequestStatus, RetentionRule
 from attune.tenancy import school_scope
@@ -95,7 +96,7 @@ def test_the_head_changes_a_rule(world: SchoolWorld, signed_in: SignedIn) -> Non
     with school_scope(world.school):
         rule = RetentionRule.objects.get()
     assert (rule.kind, rule.basis, rule.years) == ("checkins.checkin", "after_date", 2)
-    assert AuditEvent.objects.filter(action="privacy.retention_rule.set").count() == 1
+    assert AuditEvent.objects.filter(action=Action.RETENTION_RULE_SET).count() == 1
     assert "2 years after the record&#x27;s date" in client.get(url(world, "home")).text
 
 
@@ -190,7 +191,7 @@ def test_the_pdf_export_is_a_pdf_and_is_recorded(world: SchoolWorld, signed_in: 
     response = signed_in(world.head).get(child_url(world, "export_pdf"))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    event = AuditEvent.objects.get(action="privacy.subject_access.exported")
+    event = AuditEvent.objects.get(action=Action.SUBJECT_ACCESS_EXPORTED)
     assert (event.pupil_id, event.changes) == (world.child.pk, {"format": "pdf"})
 
 
@@ -214,7 +215,7 @@ def test_another_schools_child_is_not_found(
 ) -> None:
     response = signed_in(world.head).get(child_url(world, name, other_world.child))
     assert response.status_code == 404
-    assert not AuditEvent.objects.filter(action="privacy.subject_access.exported").exists()
+    assert not AuditEvent.objects.filter(action=Action.SUBJECT_ACCESS_EXPORTED).exists()
 
 
 def test_another_schools_head_finds_no_privacy_pages(
@@ -245,7 +246,7 @@ def test_a_teacher_asks_for_a_correction_and_another_person_applies_it(
         item.refresh_from_db()
         assert Pupil.objects.get(pk=world.child.pk).legal_surname == "Fletcher-Jones"
     assert (item.status, item.decided_by) == (RequestStatus.APPLIED, world.head)
-    event = AuditEvent.objects.get(action="privacy.request.applied")
+    event = AuditEvent.objects.get(action=Action.DATA_REQUEST_APPLIED)
     assert event.pupil_id == world.child.pk
     assert (event.changes["before"], event.changes["after"]) == ("Fletcher", "Fletcher-Jones")
 
@@ -316,7 +317,7 @@ def test_erasing_one_record(world: SchoolWorld, signed_in: SignedIn) -> None:
     decide(signed_in(world.head), world, item, decision="approve")
     with school_scope(world.school):
         assert not PupilNeed.objects.exists()
-    event = AuditEvent.objects.get(action="privacy.request.applied")
+    event = AuditEvent.objects.get(action=Action.DATA_REQUEST_APPLIED)
     assert event.changes["removed"] == {"people.pupilneed": 1}
 
 
@@ -348,7 +349,7 @@ def test_erasing_a_child_removes_everything_and_keeps_the_audit_chain(
         assert not PupilNeed.objects.exists()
         item.refresh_from_db()
     assert item.pupil_label == "A child whose records were erased"
-    event = AuditEvent.objects.get(action="privacy.request.applied")
+    event = AuditEvent.objects.get(action=Action.DATA_REQUEST_APPLIED)
     assert event.changes["removed"] == {"people.pupil": 1, "people.pupilneed": 1}
     assert "Fletcher" not in json.dumps(event.changes)
     assert audit_chain_verify(world.school) is None
@@ -438,3 +439,21 @@ def test_the_requests_list_filters_by_status_kind_and_child(
         erasure(world, raised_by=world.lead if n % 2 else world.teacher)
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         client.get(url(world, "requests"), {"status": "pending", "child": "maya"})
+
+
+def test_each_page_about_a_child_logs_a_read_and_a_refusal_logs_none(
+    world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    item = erasure(world, raised_by=world.lead)
+    head = signed_in(world.head)
+    pages = [child_url(world, "child"), child_url(world, "request_new")]
+    pages.append(url(world, "request_detail", request_id=item.pk))
+    for page in pages:
+        assert head.get(page).status_code == 200
+    reads = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).order_by("id")
+    assert [(e.pupil_id, e.actor_id, e.changes["page"]) for e in reads] == [
+        (world.child.pk, world.head.pk, page) for page in pages
+    ]
+    assert signed_in(world.teacher).get(child_url(world, "child")).status_code == 403
+    assert signed_in(other_world.head).get(child_url(world, "child")).status_code == 404
+    assert reads.count() == len(pages)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.relationships.models import (
     CloseTeamMember,
@@ -107,7 +108,7 @@ def test_the_lead_builds_the_team_and_the_key_adult_is_in_it_already(
         assert member.staff_id == world.other_adult.pk
         assert WiderTeamMember.objects.get().consent_to_share is True
         actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"relationships.close_team.joined", "relationships.wider_team.joined"} <= actions
+    assert {Action.CLOSE_TEAM_JOINED, Action.WIDER_TEAM_JOINED} <= actions
 
 
 @pytest.mark.parametrize(
@@ -284,5 +285,32 @@ def test_the_team_page_query_count_does_not_grow_with_the_team(
         testing.staff(world.school)
     client.post(url(world, "team_close_add"), close_data(world))
 
-    with django_assert_max_num_queries(16):
+    # The page now logs its read of the child after it is served (the audit chain's few queries).
+    with django_assert_max_num_queries(18):
         assert client.get(url(world)).status_code == 200
+
+
+def test_the_team_page_logs_a_read_of_the_child_and_a_refusal_logs_none(
+    world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    assert signed_in(other_world.lead).get(url(world)).status_code == 404
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
+
+    assert signed_in(world.teacher).get(url(world)).status_code == 200
+
+    [read] = AuditEvent.objects.filter(action=Action.RECORD_VIEWED)
+    assert (read.pupil_id, read.actor_id) == (world.child.pk, world.teacher.pk)
+    assert read.changes == {"page": url(world)}
+
+
+def test_the_audit_record_keeps_no_wider_members_name_or_contact(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    data = wider_data(**{"wider-consent_to_share": ""})
+    assert signed_in(world.lead).post(url(world, "team_wider_add"), data).status_code == 302
+
+    event = AuditEvent.objects.get(action=Action.WIDER_TEAM_JOINED)
+    assert "Dr Ana Ruiz" not in str(event.changes)
+    assert "CAMHS South" not in str(event.changes)
+    assert set(event.changes["name"]) == {"digest", "length"}
+    assert event.changes["role"] == "camhs"

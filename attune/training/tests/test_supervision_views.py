@@ -14,6 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Staff
 from attune.tenancy import school_scope
@@ -75,7 +76,7 @@ def test_the_lead_records_supervision_and_the_notes_stay_out_of_the_audit_log(
     [saved] = records(world)
     assert saved.themes == ["child_distress", "wellbeing"]
     assert saved.recorded_by == world.lead
-    event = AuditEvent.objects.get(action="training.supervision.recorded")
+    event = AuditEvent.objects.get(action=Action.SUPERVISION_RECORDED)
     assert event.changes["kind"] == "formal"
     assert NOTE not in str(event.changes)
     overview = client.get(response["Location"]).text
@@ -147,7 +148,7 @@ def test_the_school_sets_its_own_interval(world: SchoolWorld, signed_in: SignedI
     assert response.status_code == 302
     with school_scope(world.school):
         assert SupervisionSettings.objects.get().formal_every_weeks == 8
-    event = AuditEvent.objects.get(action="training.supervision.settings_changed")
+    event = AuditEvent.objects.get(action=Action.SUPERVISION_SETTINGS_CHANGED)
     assert event.changes == {"formal_every_weeks": [6, 8]}
     page = client.get(url(world, "supervision")).text
     assert "every 8 weeks" in page
@@ -231,7 +232,7 @@ def test_only_the_people_in_the_room_the_lead_and_the_head_read_supervision_note
     if can_read:
         assert response.status_code == 200
         assert NOTE in response.text
-        assert AuditEvent.objects.filter(action="training.supervision.viewed").count() == 1
+        assert AuditEvent.objects.filter(action=Action.SUPERVISION_VIEWED).count() == 1
     else:
         assert response.status_code == 404  # the same as a record that does not exist
         assert NOTE not in response.text

@@ -13,6 +13,7 @@ from pytest_django import DjangoAssertNumQueries
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import JobRole
 from attune.tenancy import school_scope
@@ -60,7 +61,7 @@ def test_the_lead_starts_the_catalogue_with_the_suggested_courses(
     names = [c.name for c in courses(world)]
     assert len(names) == 7
     assert "Safeguarding" in names
-    assert AuditEvent.objects.filter(action="training.course.added").count() == 7
+    assert AuditEvent.objects.filter(action=Action.COURSE_ADDED).count() == 7
     client.post(url(world, "courses_suggested"))
     assert len(courses(world)) == 7  # nothing added twice
     listed = client.get(url(world, "courses")).text
@@ -75,7 +76,7 @@ def test_the_lead_adds_a_course_of_their_own(world: SchoolWorld, signed_in: Sign
     [course] = courses(world)
     assert course.renew_every_months == 24
     assert course.job_roles == ["elsa", "teaching_assistant"]
-    event = AuditEvent.objects.get(action="training.course.added")
+    event = AuditEvent.objects.get(action=Action.COURSE_ADDED)
     assert event.changes["name"] == "Sensory regulation"
     assert event.actor == world.lead
 
@@ -121,7 +122,7 @@ def test_the_lead_changes_and_retires_a_course(world: SchoolWorld, signed_in: Si
     [saved] = courses(world)
     assert saved.renew_every_months is None
     assert saved.is_active is False
-    event = AuditEvent.objects.get(action="training.course.changed")
+    event = AuditEvent.objects.get(action=Action.COURSE_CHANGED)
     assert event.changes["renew_every_months"] == [36, None]
     assert event.changes["is_active"] == [True, False]
 
@@ -151,7 +152,7 @@ def test_a_session_is_recorded_for_several_people_at_once(
     rows = attendance(world)
     assert {r.staff.full_name for r in rows} == {"Priya Shah", "Tom Okafor"}
     assert {r.recorded_by for r in rows} == {world.lead}
-    assert AuditEvent.objects.filter(action="training.attendance.recorded").count() == 2
+    assert AuditEvent.objects.filter(action=Action.TRAINING_RECORDED).count() == 2
     shown = client.get(response["Location"]).text
     assert "Recorded Emotion coaching for 2 people." in shown
     assert "Twilight session" in shown
@@ -249,7 +250,7 @@ def test_a_persons_record_with_their_history_and_a_mistake_removed(
     removed = client.post(url(world, "attendance_remove", attendance_id=row.pk))
     assert removed.status_code == 302
     assert attendance(world) == []
-    event = AuditEvent.objects.get(action="training.attendance.removed")
+    event = AuditEvent.objects.get(action=Action.TRAINING_REMOVED)
     assert event.changes["course"] == "Emotion coaching"
 
 

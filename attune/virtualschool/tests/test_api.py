@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from attune import testing
 from attune.accounts.models import User
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.testing import SchoolWorld
 from attune.virtualschool.models import ApiToken
-from attune.virtualschool.services import OversightError, api_token_create
+from attune.virtualschool.services import VirtualSchoolError, api_token_create
 from attune.virtualschool.tests.conftest import Authorities
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +51,14 @@ def test_the_head_makes_a_token_that_is_shown_once_and_stored_hashed(
     assert token.token_hash != secret and secret not in token.token_hash
     assert secret not in client.get(tokens_url()).text
     assert page["Cache-Control"] == "no-store"
-    assert AuditEvent.objects.filter(action="virtualschool.api_token.created").exists()
+    assert AuditEvent.objects.filter(action=Action.VS_API_TOKEN_CREATED).exists()
 
 
 def test_a_token_needs_a_name_not_already_live(las: Authorities, signed_in: SignedIn) -> None:
     make_token(las)
     page = signed_in(las.kent_head).post(tokens_url(), {"name": "Case system"})
     assert "A live token already has that name." in page.text
-    with pytest.raises(OversightError) as error:
+    with pytest.raises(VirtualSchoolError) as error:
         api_token_create(actor=las.kent_head, authority=las.kent, name="  ")
     assert error.value.code == "token.name_missing"
 

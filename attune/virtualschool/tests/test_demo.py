@@ -14,6 +14,8 @@ from attune.virtualschool.models import AuthorityMembership, AuthorityRole, Shar
 
 pytestmark = pytest.mark.django_db
 
+DEMO_PASSWORD = "attune-demo-2026"  # the demo's published password
+
 
 def test_build_virtual_school_makes_a_head_and_agreements_once(
     world: SchoolWorld, other_world: SchoolWorld
@@ -22,11 +24,11 @@ def test_build_virtual_school_makes_a_head_and_agreements_once(
     with scopes_disabled():
         SharingAgreement.objects.all().delete()
 
-    user = build_virtual_school(la, random.Random(1))
-    again = build_virtual_school(la, random.Random(1))
+    user = build_virtual_school(la, random.Random(1), password=DEMO_PASSWORD)
+    again = build_virtual_school(la, random.Random(1), password=DEMO_PASSWORD)
 
     assert user == again and user.email == HEAD_EMAIL
-    assert user.check_password("attune-demo-2026")
+    assert user.check_password(DEMO_PASSWORD)
     membership = AuthorityMembership.objects.get(user=user)
     assert (membership.local_authority, membership.role) == (la, AuthorityRole.HEAD)
     assert needs_two_factor(user)

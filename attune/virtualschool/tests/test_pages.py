@@ -18,7 +18,9 @@ from django.utils import timezone
 from attune import testing
 from attune.accounts.models import User
 from attune.attendance.models import SessionMark
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
+from attune.auditlog.verify import audit_chain_verify
 from attune.people.models import Cohort, Pupil, School
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
@@ -107,31 +109,75 @@ def test_an_officer_must_pass_two_factor(las: Authorities, client: Client) -> No
     assert reverse("accounts:two_factor") in response["Location"]
 
 
+def reads() -> list[tuple[int | None, object, int | None, str]]:
+    """Every read the audit record holds: school, child, reader and page."""
+    events = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).order_by("id")
+    return [(e.school_id, e.pupil_id, e.actor_id, e.changes["page"]) for e in events]
+
+
 def test_the_child_page_is_read_only_and_logged_with_the_school(
     world: SchoolWorld, las: Authorities, signed_in: SignedIn
 ) -> None:
     client = signed_in(las.kent_officer)
+    leo = world.looked_after_child
 
+    county = client.get(county_url())
     school_page = client.get(school_url(world.school))
-    page = client.get(child_url(world.looked_after_child))
+    page = client.get(child_url(leo))
 
-    assert child_url(world.looked_after_child) in school_page.text
+    assert county.status_code == 200
+    assert child_url(leo) in school_page.text
     assert page.status_code == 200
     assert "Leo Brennan" in page.text
     assert "Key adult" in page.text
-    event = AuditEvent.objects.get(action="virtualschool.child.viewed")
-    assert (event.school_id, event.pupil_id, event.actor_id) == (
-        world.school.pk,
-        world.looked_after_child.pk,
-        las.kent_officer.pk,
-    )
+    # The county shows no child; the school's list and the child's page are each a read of
+    # Leo's record, on his school's chain.
+    officer = las.kent_officer.pk
+    assert reads() == [
+        (world.school.pk, leo.pk, officer, school_url(world.school)),
+        (world.school.pk, leo.pk, officer, child_url(leo)),
+    ]
+    assert audit_chain_verify(world.school) is None
+
+
+def test_every_export_of_a_school_with_children_is_a_read_of_each(
+    world: SchoolWorld, las: Authorities, signed_in: SignedIn
+) -> None:
+    client = signed_in(las.kent_officer)
+    for fmt in ("csv", "pdf"):
+        assert client.get(school_url(world.school) + f"?format={fmt}").status_code == 200
+        assert client.get(child_url(world.looked_after_child) + f"?format={fmt}").status_code == 200
+    assert {child for _, child, _, _ in reads()} == {world.looked_after_child.pk}
+    assert len(reads()) == 4
 
 
 def test_a_child_outside_the_cohorts_is_404(
     world: SchoolWorld, las: Authorities, signed_in: SignedIn
 ) -> None:
     assert signed_in(las.kent_officer).get(child_url(world.child)).status_code == 404
-    assert not AuditEvent.objects.filter(action="virtualschool.child.viewed").exists()
+    assert reads() == []
+
+
+def test_a_school_sharing_nothing_logs_no_read(
+    world: SchoolWorld, las: Authorities, signed_in: SignedIn
+) -> None:
+    testing.share_with_virtual_school(world.school, cohorts=())
+    client = signed_in(las.kent_officer)
+    assert client.get(school_url(world.school)).status_code == 200
+    assert client.get(child_url(world.looked_after_child)).status_code == 404
+    assert reads() == []
+
+
+def test_a_child_of_another_school_is_not_found_through_this_one(
+    world: SchoolWorld, las: Authorities, signed_in: SignedIn
+) -> None:
+    # Two Kent schools: Leo is Hollybrook's, so Oak's address with his id finds nobody.
+    oak = testing.school("100021", "Oak Tree Primary")
+    testing.share_with_virtual_school(oak)
+    kwargs = {"la_code": 886, "school_urn": oak.urn, "pupil_id": world.looked_after_child.pk}
+    response = signed_in(las.kent_officer).get(reverse("virtualschool:child", kwargs=kwargs))
+    assert response.status_code == 404
+    assert reads() == []
 
 
 def test_a_school_sharing_nothing_shows_only_suppressed_totals(
@@ -281,7 +327,9 @@ def test_the_county_page_takes_the_same_queries_for_more_schools(
             assert client.get(url).status_code == 200
         return len(done)
 
-    county, school = queries(county_url()), queries(school_url(world.school))
+    county = queries(county_url())
+    queries(school_url(world.school))  # the school's first read starts its audit chain
+    school = queries(school_url(world.school))
     for i in range(6):
         looked_after(testing.school(f"10010{i}", f"School {i}"), 3)
     looked_after(world.school, 8)
@@ -290,7 +338,7 @@ def test_the_county_page_takes_the_same_queries_for_more_schools(
     assert queries(school_url(world.school)) == school
     with django_assert_max_num_queries(COUNTY_QUERIES):
         client.get(county_url())
-    with django_assert_max_num_queries(COUNTY_QUERIES + 4):
+    with django_assert_max_num_queries(COUNTY_QUERIES + 4 + SCHOOL_READS):
         client.get(school_url(world.school))
 
 
@@ -300,6 +348,10 @@ def test_the_county_page_takes_the_same_queries_for_more_schools(
 # whether the range can be read as whole school years) at the time of writing; then one for
 # the PEP table's counts. Kept figures skip the counts and cohort_figures.
 COUNTY_QUERIES = 14
+# The school page lists the children it shares: one query for the sharing tie the rules read,
+# and the reads written in one step however many children (on SQLite in a test: two
+# savepoints and their releases, the chain head locked, the events inserted, the head moved).
+SCHOOL_READS = 8
 
 
 def test_default_range_is_this_school_year_so_far() -> None:

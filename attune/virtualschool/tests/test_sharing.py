@@ -11,12 +11,13 @@ from django.urls import reverse
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Cohort
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 from attune.virtualschool.models import SharingAgreement
-from attune.virtualschool.services import OversightError, sharing_agreement_set
+from attune.virtualschool.services import VirtualSchoolError, sharing_agreement_set
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_the_lead_chooses_what_to_share_and_it_is_logged(
     saved = agreement(world)
     assert saved.cohorts == [Cohort.LOOKED_AFTER, Cohort.KINSHIP_CARE]
     assert saved.agreed_by == world.lead
-    event = AuditEvent.objects.get(action="virtualschool.sharing.changed")
+    event = AuditEvent.objects.get(action=Action.VS_SHARING_CHANGED)
     assert event.school_id == world.school.pk
     assert "Last changed by" in client.get(url(world)).text
 
@@ -60,7 +61,7 @@ def test_only_the_virtual_schools_cohorts_can_be_shared(
     page = signed_in(world.lead).post(url(world), {"cohorts": [Cohort.FSM]})
     assert page.status_code == 200
     assert "is not one of the available choices" in page.text
-    with pytest.raises(OversightError) as error:
+    with pytest.raises(VirtualSchoolError) as error:
         sharing_agreement_set(actor=world.lead, school=world.school, cohorts=[Cohort.FSM])
     assert error.value.code == "sharing.unknown_cohort"
 

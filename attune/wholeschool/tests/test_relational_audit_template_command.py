@@ -1,4 +1,4 @@
-"""``attune audit_template``: print the template in use, load a school's own, refuse bad files."""
+"""``attune relational_audit_template``: print the template in use, load one, refuse bad files."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from django.core.management import CommandError, call_command
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 from attune.wholeschool.domain.audit_template import default_template
-from attune.wholeschool.services import audit_start
+from attune.wholeschool.services import relational_audit_start
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
-    call_command("audit_template", *args, stdout=out, stderr=err)
+    call_command("relational_audit_template", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -53,7 +53,7 @@ def test_a_school_loads_its_own_template_and_new_audits_use_it(
     printed = json.loads(run("--format", "json", "--school", world.school.urn)[0])
     assert printed["id"] == "hollybrook-audit"
     with school_scope(world.school):
-        made = audit_start(actor=world.lead, school=world.school, today=date(2026, 1, 5))
+        made = relational_audit_start(actor=world.lead, school=world.school, today=date(2026, 1, 5))
     assert (made.template_id, made.template_version) == ("hollybrook-audit", 2)
 
 
@@ -67,7 +67,12 @@ def test_a_malformed_file_is_refused_with_line_and_reason(
     err = StringIO()
     with pytest.raises(CommandError, match="was not loaded: 1 problem"):
         call_command(
-            "audit_template", "--load", str(path), "--school", world.school.urn, stderr=err
+            "relational_audit_template",
+            "--load",
+            str(path),
+            "--school",
+            world.school.urn,
+            stderr=err,
         )
     assert f"line {line}, areas[0].sections[0].items[0].text: should not be empty" in err.getvalue()
 

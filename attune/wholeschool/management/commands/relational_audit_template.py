@@ -1,4 +1,4 @@
-"""``attune audit_template --format json [--school URN]`` and ``--load FILE --school URN``.
+"""``attune relational_audit_template --format json [--school URN]`` and ``--load FILE``.
 
 Printing gives the template new audits use (the bundled Relational Approaches Audit unless the
 school has loaded its own): areas, sections and items with their ids, for other tools to read.
@@ -22,7 +22,7 @@ from attune.wholeschool.domain.audit_template import (
     default_template,
 )
 from attune.wholeschool.selectors import template_in_use
-from attune.wholeschool.services import AuditError, audit_template_load
+from attune.wholeschool.services import RelationalAuditError, relational_audit_template_load
 
 
 def template_as_dict(template: AuditTemplate) -> dict[str, Any]:
@@ -95,14 +95,14 @@ class Command(BaseCommand):
             raise CommandError(f"Could not read {path}: {exc}") from exc
         try:
             with school_scope(school):
-                made = audit_template_load(school=school, text=text)
+                made = relational_audit_template_load(school=school, text=text)
         except InvalidTemplate as exc:
             for error in exc.errors:
                 self.stderr.write(f"{path}: {error.describe()}")
             raise CommandError(
                 f"{path} was not loaded: {len(exc.errors)} problem(s), listed above."
             ) from exc
-        except AuditError as exc:
+        except RelationalAuditError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
             f"Loaded '{made.title}' version {made.version} for {school.name}; "

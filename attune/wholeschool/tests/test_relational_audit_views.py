@@ -16,12 +16,23 @@ from django.utils import timezone
 from attune import testing
 from attune.accounts.models import User
 from attune.accounts.roles import Role
+from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 from attune.wholeschool.domain.audit_template import default_template
-from attune.wholeschool.models import AuditAction, AuditItemRating, AuditRun, AuditSectionNote
-from attune.wholeschool.services import Answer, audit_answers_save, audit_complete, audit_start
+from attune.wholeschool.models import (
+    RelationalAuditAction,
+    RelationalAuditRating,
+    RelationalAuditRun,
+    RelationalAuditSectionNote,
+)
+from attune.wholeschool.services import (
+    Answer,
+    relational_audit_answers_save,
+    relational_audit_complete,
+    relational_audit_start,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,35 +41,39 @@ ITEMS = default_template().item_ids()
 CITATION = "based on the relational approaches audit by virtual school kent"
 
 
-def url(world: SchoolWorld, name: str, run: AuditRun | None = None, **extra: object) -> str:
+def url(
+    world: SchoolWorld, name: str, run: RelationalAuditRun | None = None, **extra: object
+) -> str:
     kwargs: dict[str, object] = {"urn": world.school.urn, **extra}
     if run is not None:
         kwargs["run_id"] = run.pk
     return reverse(f"wholeschool:{name}", kwargs=kwargs)
 
 
-def start(world: SchoolWorld, on: date | None = None) -> AuditRun:
+def start(world: SchoolWorld, on: date | None = None) -> RelationalAuditRun:
     with school_scope(world.school):
-        return audit_start(actor=world.lead, school=world.school, today=on or date(2026, 1, 5))
+        return relational_audit_start(
+            actor=world.lead, school=world.school, today=on or date(2026, 1, 5)
+        )
 
 
-def rate_all(world: SchoolWorld, run: AuditRun, rating: str, **overrides: str) -> None:
+def rate_all(world: SchoolWorld, run: RelationalAuditRun, rating: str, **overrides: str) -> None:
     answers = {i: Answer(overrides.get(i, rating), f"evidence {i}") for i in ITEMS}
     with school_scope(world.school):
-        audit_answers_save(actor=world.lead, run=run, answers=answers)
+        relational_audit_answers_save(actor=world.lead, run=run, answers=answers)
 
 
-def completed(world: SchoolWorld, rating: str, on: date, **overrides: str) -> AuditRun:
+def completed(world: SchoolWorld, rating: str, on: date, **overrides: str) -> RelationalAuditRun:
     run = start(world, on)
     rate_all(world, run, rating, **overrides)
     with school_scope(world.school):
-        audit_complete(actor=world.lead, run=run, today=on)
+        relational_audit_complete(actor=world.lead, run=run, today=on)
     return run
 
 
-def answers(world: SchoolWorld, run: AuditRun) -> dict[str, AuditItemRating]:
+def answers(world: SchoolWorld, run: RelationalAuditRun) -> dict[str, RelationalAuditRating]:
     with school_scope(world.school):
-        return {a.item_id: a for a in AuditItemRating.objects.filter(run=run)}
+        return {a.item_id: a for a in RelationalAuditRating.objects.filter(run=run)}
 
 
 # --- who may reach the audit ---------------------------------------------------------------
@@ -69,16 +84,16 @@ def test_the_lead_and_the_head_start_an_audit(
     world: SchoolWorld, signed_in: SignedIn, who: str
 ) -> None:
     client = signed_in(getattr(world, who))
-    page = client.get(url(world, "audit_list"))
+    page = client.get(url(world, "relational_audit_list"))
     assert page.status_code == 200
     assert CITATION in page.text.lower()
     assert "No audits yet." in page.text
 
-    response = client.post(url(world, "audit_list"))
+    response = client.post(url(world, "relational_audit_list"))
 
     with school_scope(world.school):
-        run = AuditRun.objects.get()
-    assert response["Location"] == url(world, "audit_edit", run)
+        run = RelationalAuditRun.objects.get()
+    assert response["Location"] == url(world, "relational_audit_edit", run)
     assert (run.template_id, run.template_version, run.status) == (
         "relational-approaches-2025",
         1,
@@ -91,10 +106,16 @@ def test_the_lead_and_the_head_start_an_audit(
 def test_other_roles_are_refused(world: SchoolWorld, signed_in: SignedIn, who: str) -> None:
     run = start(world)
     client = signed_in(getattr(world, who))
-    for name in ["audit_edit", "audit_results", "audit_actions", "audit_csv", "audit_pdf"]:
+    for name in [
+        "relational_audit_edit",
+        "relational_audit_results",
+        "relational_audit_actions",
+        "relational_audit_csv",
+        "relational_audit_pdf",
+    ]:
         assert client.get(url(world, name, run)).status_code == 403
-    assert client.get(url(world, "audit_list")).status_code == 403
-    assert client.post(url(world, "audit_list")).status_code == 403
+    assert client.get(url(world, "relational_audit_list")).status_code == 403
+    assert client.post(url(world, "relational_audit_list")).status_code == 403
 
 
 def test_another_schools_lead_gets_404_for_every_audit_page(
@@ -102,12 +123,20 @@ def test_another_schools_lead_gets_404_for_every_audit_page(
 ) -> None:
     run = start(world)
     client = signed_in(other_world.lead)
-    for name in ["audit_edit", "audit_results", "audit_actions", "audit_csv", "audit_pdf"]:
+    for name in [
+        "relational_audit_edit",
+        "relational_audit_results",
+        "relational_audit_actions",
+        "relational_audit_csv",
+        "relational_audit_pdf",
+    ]:
         # Their own school's URL, our run's id: the same 404 as a run that does not exist.
         assert client.get(url(other_world, name, run)).status_code == 404
         assert client.get(url(world, name, run)).status_code == 404
     assert (
-        client.post(url(other_world, "audit_autosave", run) + "?item=safe.ethos.1").status_code
+        client.post(
+            url(other_world, "relational_audit_autosave", run) + "?item=safe.ethos.1"
+        ).status_code
         == 404
     )
 
@@ -119,7 +148,7 @@ def test_the_list_page_query_count_does_not_grow_with_audits(
         completed(world, "amber", date(2025, month, 1))
     client = signed_in(world.lead)
     with django_assert_max_num_queries(8):
-        page = client.get(url(world, "audit_list"))
+        page = client.get(url(world, "relational_audit_list"))
     assert page.text.count("Results <span") == 6
 
 
@@ -130,7 +159,7 @@ def test_the_form_shows_every_item_grouped_as_in_the_toolkit(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     run = start(world)
-    page = signed_in(world.lead).get(url(world, "audit_edit", run))
+    page = signed_in(world.lead).get(url(world, "relational_audit_edit", run))
     assert page.status_code == 200
     assert page.text.count('class="rag"') == 40
     assert page.text.count('type="radio"') == 120
@@ -144,7 +173,7 @@ def test_autosave_keeps_one_item_as_it_changes(world: SchoolWorld, signed_in: Si
     run = start(world)
     client = signed_in(world.lead)
     response = client.post(
-        url(world, "audit_autosave", run) + "?item=personal.practice.2",
+        url(world, "relational_audit_autosave", run) + "?item=personal.practice.2",
         {"r-personal-practice-2": "red", "e-personal-practice-2": " Only the office knows. "},
         headers={"HX-Request": "true"},
     )
@@ -157,7 +186,7 @@ def test_autosave_keeps_one_item_as_it_changes(world: SchoolWorld, signed_in: Si
         "Only the office knows.",
     )
     # A half-done audit is there when the page is opened again.
-    page = client.get(url(world, "audit_edit", run)).text
+    page = client.get(url(world, "relational_audit_edit", run)).text
     assert (
         'value="red" id="id_r-personal-practice-2_0" checked'
         in page.replace('name="r-personal-practice-2" ', "")
@@ -169,11 +198,12 @@ def test_autosave_keeps_one_item_as_it_changes(world: SchoolWorld, signed_in: Si
 def test_autosave_keeps_section_notes(world: SchoolWorld, signed_in: SignedIn) -> None:
     run = start(world)
     response = signed_in(world.lead).post(
-        url(world, "audit_autosave", run) + "?section=safe.ethos", {"notes-safe-ethos": "ARC?"}
+        url(world, "relational_audit_autosave", run) + "?section=safe.ethos",
+        {"notes-safe-ethos": "ARC?"},
     )
     assert response.status_code == 200
     with school_scope(world.school):
-        assert AuditSectionNote.objects.get(run=run).notes == "ARC?"
+        assert RelationalAuditSectionNote.objects.get(run=run).notes == "ARC?"
 
 
 @pytest.mark.parametrize(
@@ -189,7 +219,9 @@ def test_autosave_refuses_what_does_not_fit(
     world: SchoolWorld, signed_in: SignedIn, query: str, data: dict[str, str], message: str
 ) -> None:
     run = start(world)
-    response = signed_in(world.lead).post(url(world, "audit_autosave", run) + query, data)
+    response = signed_in(world.lead).post(
+        url(world, "relational_audit_autosave", run) + query, data
+    )
     assert response.status_code == 422
     assert message in response.text
 
@@ -204,7 +236,7 @@ def test_save_button_keeps_everything_and_complete_needs_every_rating(
     data["notes-personal-individual"] = "Plans need the child's voice."
     data["complete"] = "1"
 
-    response = client.post(url(world, "audit_edit", run), data)
+    response = client.post(url(world, "relational_audit_edit", run), data)
 
     assert response.status_code == 200
     assert "1 item still need a rating" in response.text
@@ -217,20 +249,23 @@ def test_save_button_keeps_everything_and_complete_needs_every_rating(
     assert run.is_draft
 
     data[f"r-{ITEMS[39].replace('.', '-')}"] = "amber"
-    response = client.post(url(world, "audit_edit", run), data)
-    assert response["Location"] == url(world, "audit_results", run)
+    response = client.post(url(world, "relational_audit_edit", run), data)
+    assert response["Location"] == url(world, "relational_audit_results", run)
     with school_scope(world.school):
         run.refresh_from_db()
-        assert AuditEvent.objects.filter(action="wholeschool.relational_audit.completed").exists()
+        assert AuditEvent.objects.filter(action=Action.RELATIONAL_AUDIT_COMPLETED).exists()
     assert (run.status, run.completed_by) == ("completed", world.lead)
 
 
 def test_a_completed_audit_cannot_be_changed(world: SchoolWorld, signed_in: SignedIn) -> None:
     run = completed(world, "green", date(2026, 1, 5))
     client = signed_in(world.lead)
-    assert client.get(url(world, "audit_edit", run))["Location"] == url(world, "audit_results", run)
+    assert client.get(url(world, "relational_audit_edit", run))["Location"] == url(
+        world, "relational_audit_results", run
+    )
     response = client.post(
-        url(world, "audit_autosave", run) + "?item=safe.ethos.1", {"r-safe-ethos-1": "red"}
+        url(world, "relational_audit_autosave", run) + "?item=safe.ethos.1",
+        {"r-safe-ethos-1": "red"},
     )
     assert response.status_code == 422
     assert "can no longer be changed" in response.text
@@ -242,7 +277,7 @@ def test_a_completed_audit_cannot_be_changed(world: SchoolWorld, signed_in: Sign
 
 def test_results_summarise_each_area_and_section(world: SchoolWorld, signed_in: SignedIn) -> None:
     run = completed(world, "amber", date(2026, 1, 5), **{"safe.ethos.1": "red"})
-    page = signed_in(world.lead).get(url(world, "audit_results", run))
+    page = signed_in(world.lead).get(url(world, "relational_audit_results", run))
     assert page.status_code == 200
     assert CITATION in page.text.lower()
     assert page.text.count('class="rag-bar"') == 3 + 8  # each area and section
@@ -253,7 +288,9 @@ def test_results_summarise_each_area_and_section(world: SchoolWorld, signed_in: 
 def test_comparing_two_audits_shows_what_moved(world: SchoolWorld, signed_in: SignedIn) -> None:
     earlier = completed(world, "red", date(2025, 6, 1))
     later = completed(world, "red", date(2026, 1, 5), **{"safe.ethos.2": "green"})
-    page = signed_in(world.lead).get(url(world, "audit_results", later) + f"?compare={earlier.pk}")
+    page = signed_in(world.lead).get(
+        url(world, "relational_audit_results", later) + f"?compare={earlier.pk}"
+    )
     assert page.status_code == 200
     moved = page.text.split('data-testid="moved"')[1].split("</ul>")[0]
     assert moved.count("<li>") == 1
@@ -266,7 +303,10 @@ def test_comparing_with_an_unknown_audit_is_404(world: SchoolWorld, signed_in: S
     run = completed(world, "red", date(2026, 1, 5))
     draft = start(world)
     client = signed_in(world.lead)
-    assert client.get(url(world, "audit_results", run) + f"?compare={draft.pk}").status_code == 404
+    assert (
+        client.get(url(world, "relational_audit_results", run) + f"?compare={draft.pk}").status_code
+        == 404
+    )
 
 
 # --- action plan --------------------------------------------------------------------------
@@ -279,13 +319,13 @@ def test_red_items_become_actions_with_owner_and_date(
         world, "green", date(2026, 1, 5), **{"safe.ethos.4": "red", "safe.ethos.5": "red"}
     )
     client = signed_in(world.lead)
-    page = client.get(url(world, "audit_actions", run))
+    page = client.get(url(world, "relational_audit_actions", run))
     assert "Red: Staff right across" in page.text
     assert "Green:" not in page.text
     due = (timezone.localdate() + timedelta(days=30)).isoformat()
 
     response = client.post(
-        url(world, "audit_actions", run),
+        url(world, "relational_audit_actions", run),
         {
             "item_ids": ["safe.ethos.4", "safe.ethos.5"],
             "action": "Termly staff forum",
@@ -296,15 +336,15 @@ def test_red_items_become_actions_with_owner_and_date(
 
     assert response.status_code == 302
     with school_scope(world.school):
-        made = list(AuditAction.objects.order_by("item_id"))
+        made = list(RelationalAuditAction.objects.order_by("item_id"))
     assert [(a.item_id, a.action, a.owner_id, a.status) for a in made] == [
         ("safe.ethos.4", "Termly staff forum", world.key_adult.pk, "not_started"),
         ("safe.ethos.5", "Termly staff forum", world.key_adult.pk, "not_started"),
     ]
-    shown = client.get(url(world, "audit_actions", run)).text
+    shown = client.get(url(world, "relational_audit_actions", run)).text
     assert shown.count("Termly staff forum</td>") == 2
 
-    status_url = url(world, "audit_action_status", run, action_id=made[0].pk)
+    status_url = url(world, "relational_audit_action_status", run, action_id=made[0].pk)
     client.post(status_url, {f"a{made[0].pk.hex}-status": "in_progress"})
     with school_scope(world.school):
         made[0].refresh_from_db()
@@ -331,21 +371,21 @@ def test_action_plan_errors_show_beside_the_form(
         "owner": str(world.key_adult.pk),
         "due_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
     } | overrides
-    response = signed_in(world.lead).post(url(world, "audit_actions", run), data)
+    response = signed_in(world.lead).post(url(world, "relational_audit_actions", run), data)
     assert response.status_code == 200
     assert message in response.text
     with school_scope(world.school):
-        assert not AuditAction.objects.exists()
+        assert not RelationalAuditAction.objects.exists()
 
 
 def test_a_blank_action_takes_the_items_next_steps(world: SchoolWorld, signed_in: SignedIn) -> None:
     run = start(world)
     with school_scope(world.school):
-        audit_answers_save(
+        relational_audit_answers_save(
             actor=world.lead, run=run, answers={"safe.ethos.4": Answer("red", "", "Staff forum")}
         )
     signed_in(world.lead).post(
-        url(world, "audit_actions", run),
+        url(world, "relational_audit_actions", run),
         {
             "item_ids": ["safe.ethos.4"],
             "owner": str(world.key_adult.pk),
@@ -353,7 +393,7 @@ def test_a_blank_action_takes_the_items_next_steps(world: SchoolWorld, signed_in
         },
     )
     with school_scope(world.school):
-        assert AuditAction.objects.get().action == "Staff forum"
+        assert RelationalAuditAction.objects.get().action == "Staff forum"
 
 
 def test_another_schools_staff_cannot_own_an_action(
@@ -361,7 +401,7 @@ def test_another_schools_staff_cannot_own_an_action(
 ) -> None:
     run = completed(world, "green", date(2026, 1, 5), **{"safe.ethos.4": "red"})
     response = signed_in(world.lead).post(
-        url(world, "audit_actions", run),
+        url(world, "relational_audit_actions", run),
         {
             "item_ids": ["safe.ethos.4"],
             "action": "x",
@@ -377,7 +417,7 @@ def test_another_schools_staff_cannot_own_an_action(
 
 def test_csv_export_has_every_item_in_order(world: SchoolWorld, signed_in: SignedIn) -> None:
     run = completed(world, "amber", date(2026, 1, 5))
-    response = signed_in(world.lead).get(url(world, "audit_csv", run))
+    response = signed_in(world.lead).get(url(world, "relational_audit_csv", run))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["item_id", "area", "sub_section", "item", "rating", "evidence", "next_steps"]
@@ -388,7 +428,7 @@ def test_csv_export_has_every_item_in_order(world: SchoolWorld, signed_in: Signe
 
 def test_pdf_export_is_a_pdf(world: SchoolWorld, signed_in: SignedIn) -> None:
     run = completed(world, "amber", date(2026, 1, 5))
-    response = signed_in(world.lead).get(url(world, "audit_pdf", run))
+    response = signed_in(world.lead).get(url(world, "relational_audit_pdf", run))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert len(response.content) > 2000

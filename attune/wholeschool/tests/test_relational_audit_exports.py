@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from attune.wholeschool.domain.audit_template import default_template
-from attune.wholeschool.exports import ExportAnswer, audit_pdf
+from attune.wholeschool.exports import ExportAnswer, relational_audit_pdf
 
 
 def test_pdf_names_the_school_and_every_item_with_its_rating() -> None:
     template = default_template()
     answers = {i: ExportAnswer("green", "Staff survey \u201925", "") for i in template.item_ids()}
-    body = audit_pdf(
+    body = relational_audit_pdf(
         template=template,
         answers=answers,
         notes={"safe.ethos": "Governors keen"},

@@ -15,8 +15,13 @@ from attune import testing
 from attune.tenancy import school_scope
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
 from attune.wholeschool.domain.audit_template import default_template
-from attune.wholeschool.models import AuditAction, AuditItemRating
-from attune.wholeschool.services import Answer, audit_answers_save, audit_complete, audit_start
+from attune.wholeschool.models import RelationalAuditAction, RelationalAuditRating
+from attune.wholeschool.services import (
+    Answer,
+    relational_audit_answers_save,
+    relational_audit_complete,
+    relational_audit_start,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["browser", "page"]  # fixtures reused from the main browser test
@@ -55,11 +60,13 @@ def rate_with_keyboard(page: Page) -> None:
 def test_lead_completes_compares_and_plans_by_keyboard(live_server: Any, page: Page) -> None:
     world = testing.school_world()
     with school_scope(world.school):
-        last_year = audit_start(actor=world.lead, school=world.school, today=date(2025, 1, 6))
-        audit_answers_save(
+        last_year = relational_audit_start(
+            actor=world.lead, school=world.school, today=date(2025, 1, 6)
+        )
+        relational_audit_answers_save(
             actor=world.lead, run=last_year, answers={i: Answer("red") for i in ITEMS}
         )
-        audit_complete(actor=world.lead, run=last_year, today=date(2025, 1, 6))
+        relational_audit_complete(actor=world.lead, run=last_year, today=date(2025, 1, 6))
     base = live_server.url
     sign_in(page, base, world.lead)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hollybrook")
@@ -79,7 +86,7 @@ def test_lead_completes_compares_and_plans_by_keyboard(live_server: Any, page: P
         "Saved at", timeout=20_000
     )
     with school_scope(world.school):
-        assert AuditItemRating.objects.exclude(run=last_year).exclude(rating="").count() == 40
+        assert RelationalAuditRating.objects.exclude(run=last_year).exclude(rating="").count() == 40
     page.get_by_label(
         "Evidence for feeling safe in school, whole-school values and ethos, statement 4"
     ).focus()
@@ -121,7 +128,7 @@ def test_lead_completes_compares_and_plans_by_keyboard(live_server: Any, page: P
     expect(page.get_by_test_id("actions").locator("tbody tr")).to_have_count(2)
     assert_accessible(page)
     with school_scope(world.school):
-        made = list(AuditAction.objects.order_by("item_id"))
+        made = list(RelationalAuditAction.objects.order_by("item_id"))
     assert [(a.item_id, a.owner_id, a.due_on) for a in made] == [
         ("safe.ethos.4", world.key_adult.pk, date(2030, 12, 31)),
         ("safe.ethos.5", world.key_adult.pk, date(2030, 12, 31)),
