@@ -21,6 +21,7 @@ from attune.accounts.testing import sign_in_fully
 from attune.attendance.report import render_csv
 from attune.csv_files import FORMULA_STARTS
 from attune.tenancy import school_scope
+from attune.testing import SchoolWorld
 from attune.tests import child_records
 from attune.tests.child_records import ChildRecords
 from attune.tests.test_marker_crawl import urls
@@ -34,7 +35,7 @@ SOURCE = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def records(world: child_records.SchoolWorld) -> ChildRecords:
+def records(world: SchoolWorld) -> ChildRecords:
     built = child_records.build(world)
     with school_scope(world.school):
         child = built.child
