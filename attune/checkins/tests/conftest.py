@@ -10,6 +10,7 @@ import pytest
 
 if TYPE_CHECKING:
     from attune.checkins.models import CheckinPlan
+    from attune.checkins.testing import Inbox
     from attune.relationships.models import KeyAdultRelationship
     from attune.testing import SchoolWorld
 
@@ -76,42 +77,12 @@ def plan(relationship: KeyAdultRelationship) -> CheckinPlan:
     return make_plan(relationship)
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent, or refuses every message."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        self.refuse = False
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse:
-            return "554 Transaction failed: not today"
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def point_mail_at(settings: Any, port: int) -> None:
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-
-
 @pytest.fixture
 def smtp_inbox(settings: Any) -> Iterator[Inbox]:
     """A real SMTP server on a free local port, with Attune's mailer pointed at it."""
     from aiosmtpd.controller import Controller
+
+    from attune.checkins.testing import Inbox, free_port, point_mail_at
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
@@ -121,30 +92,3 @@ def smtp_inbox(settings: Any) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
-
-
-def run_worker() -> None:
-    """Run the django-tasks-db worker in this process until no task is ready, as
-    ``attune db_worker --batch`` does (without taking over the process's signals)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
-def mail_of(envelope: Any) -> tuple[Any, str]:
-    """The message an SMTP envelope carried, and its plain-text body."""
-    from email import message_from_bytes
-
-    message = message_from_bytes(envelope.content)
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return message, payload.decode()

@@ -12,15 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from attune import testing
-from attune.checkins.models import Checkin, FamilySharing
-from attune.checkins.tests.conftest import (
-    Inbox,
-    latest_weekday,
-    mail_of,
-    make_plan,
-    make_relationship,
-    run_worker,
-)
+from attune.checkins.models import Checkin
+from attune.checkins.testing import Inbox, mail_of, run_worker, share_by_email
+from attune.checkins.tests.conftest import latest_weekday, make_plan, make_relationship
 from attune.tenancy import school_scope
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
 
@@ -116,16 +110,9 @@ def test_on_a_tablet_a_key_adult_logs_check_ins_and_a_note_that_the_worker_email
     world = testing.school_world()
     maya = make_relationship(world)
     make_plan(maya, starts_on=timezone.localdate() - timedelta(days=30), at_time=time(12, 30))
-    with school_scope(world.school):
-        FamilySharing.objects.create(
-            school=world.school,
-            pupil=world.child,
-            channel="email",
-            home_name="Ms Fletcher",
-            email="fletcher.home@example.test",
-            consent_given_by="Mum",
-            consent_given_on=timezone.localdate() - timedelta(days=7),
-        )
+    share_by_email(
+        world, home_name="Ms Fletcher", consent_given_on=timezone.localdate() - timedelta(days=7)
+    )
     day = latest_weekday(timezone.localdate())
     base, page = live_server.url, tablet
 

@@ -17,15 +17,16 @@ from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.domain.delivery import MAX_ATTEMPTS
-from attune.checkins.models import EmailHome, FamilySharing
-from attune.checkins.tests.conftest import (
+from attune.checkins.models import EmailHome
+from attune.checkins.testing import (
     Inbox,
     free_port,
     mail_of,
-    make_relationship,
     point_mail_at,
     run_worker,
+    share_by_email,
 )
+from attune.checkins.tests.conftest import make_relationship
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
 
@@ -40,16 +41,9 @@ def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
 
 def notice_by_email(world: SchoolWorld, signed_in: SignedIn) -> Client:
     make_relationship(world)
-    with school_scope(world.school):
-        FamilySharing.objects.create(
-            school=world.school,
-            pupil=world.child,
-            channel="email",
-            home_name="Ms Fletcher",
-            email="fletcher.home@example.test",
-            consent_given_by="Mum",
-            consent_given_on=timezone.localdate() - timedelta(days=10),
-        )
+    share_by_email(
+        world, home_name="Ms Fletcher", consent_given_on=timezone.localdate() - timedelta(days=10)
+    )
     client = signed_in(world.key_adult_user)
     response = client.post(
         url(world, "noticing"),

@@ -25,6 +25,7 @@ from attune.checkins.models import (
     KeepInTouchRoutine,
     Noticing,
 )
+from attune.checkins.testing import share_by_email
 from attune.checkins.tests.conftest import make_relationship
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
@@ -62,19 +63,6 @@ def noticing_data(world: SchoolWorld, **overrides: str) -> dict[str, str]:
         "phone_outcome": "",
         "share_note": "",
     } | overrides
-
-
-def set_sharing(world: SchoolWorld, **overrides: Any) -> FamilySharing:
-    values: dict[str, Any] = {
-        "school": world.school,
-        "pupil": world.child,
-        "channel": "email",
-        "email": "fletcher.home@example.test",
-        "consent_given_by": "Mum",
-        "consent_given_on": timezone.localdate() - timedelta(days=30),
-    }
-    with school_scope(world.school):
-        return FamilySharing.objects.create(**(values | overrides))
 
 
 def in_scope(world: SchoolWorld, query: Callable[[], Any]) -> Any:
@@ -185,7 +173,7 @@ def test_another_school_gets_404_for_the_family_pages(
 def test_from_today_one_tap_opens_noticing_for_the_child_with_the_family_s_choice(
     world: SchoolWorld, relationship: KeyAdultRelationship, signed_in: SignedIn
 ) -> None:
-    set_sharing(world, channel="child_tells")
+    share_by_email(world, channel="child_tells")
     client = signed_in(world.key_adult_user)
 
     today = client.get(url(world, "today")).text
@@ -289,7 +277,7 @@ def test_bad_noticing_gets_a_clear_message_and_keeps_what_was_typed(
 def test_email_without_consent_is_refused_for_noticing(
     world: SchoolWorld, relationship: KeyAdultRelationship, signed_in: SignedIn
 ) -> None:
-    set_sharing(world, channel="phone", consent_given_on=None, consent_given_by="")
+    share_by_email(world, channel="phone", consent_given_on=None, consent_given_by="")
     client = signed_in(world.key_adult_user)
 
     response = client.post(url(world, "noticing"), noticing_data(world, shared_by="email"))
@@ -322,7 +310,7 @@ def test_noticing_for_a_child_who_is_not_yours_is_refused_with_a_message(
 def test_email_noticing_queues_one_message_home(
     world: SchoolWorld, relationship: KeyAdultRelationship, signed_in: SignedIn
 ) -> None:
-    set_sharing(world, home_name="Ms Fletcher")
+    share_by_email(world, home_name="Ms Fletcher")
     client = signed_in(world.key_adult_user)
 
     client.post(url(world, "noticing"), noticing_data(world, shared_by="email"))
@@ -538,7 +526,7 @@ def test_each_page_about_the_child_logs_a_read_and_a_refusal_logs_none(
     name: str,
     who: str,
 ) -> None:
-    set_sharing(world)
+    share_by_email(world)
     client = signed_in(world.key_adult_user)
     client.post(url(world, "noticing"), noticing_data(world, shared_by="email"))
     reads = AuditEvent.objects.filter(action=Action.RECORD_VIEWED, pupil_id=world.child.pk)
