@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 from benchmarks.attendance_storage import build_school, school_days, synthetic_marks
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import setup_django
 
 URN = "190101"
 
@@ -57,7 +57,7 @@ def _run(*args: str) -> str:
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from attune.attendance.models import MarkChange, SessionMark
     from attune.people.models import Pupil
     from attune.tenancy import school_scope

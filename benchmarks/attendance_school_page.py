@@ -12,19 +12,15 @@ benchmarks/results/.
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import random
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
 from datetime import date, timedelta
-from pathlib import Path
 from unittest import mock
 
-from benchmarks.pupil_list import Figure, _measure, _setup_django
+from benchmarks.common import save_results, setup_django
+from benchmarks.pupil_list import Figure, _measure
 
 PUPILS = 2_000
 STAFF = 150
@@ -80,7 +76,7 @@ def build_marks(rng: random.Random) -> int:
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.test import Client
     from django.urls import reverse
 
@@ -130,22 +126,12 @@ def main() -> None:
     print(f"{'case':<28}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
     for f in figures:
         print(f"{f.case:<28}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
-    out = Path(__file__).parent / "results" / f"attendance_school_page-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "pupils": PUPILS,
-                "marks": marks,
-                "database": vendor,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-                "attention_first_opening_ms": attention_first_ms,
-                "load_average": [round(n, 2) for n in os.getloadavg()],
-            },
-            indent=2,
-        )
-        + "\n"
+    save_results(
+        f"attendance_school_page-{vendor}",
+        {"pupils": PUPILS, "marks": marks, "database": vendor},
+        figures,
+        attention_first_opening_ms=attention_first_ms,
+        load_average=[round(n, 2) for n in os.getloadavg()],
     )
 
 

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import setup_django
 
 PUPILS = 1_500
 YEAR_START = date(2025, 9, 1)
@@ -312,7 +312,7 @@ def build_school(urn: str = "190001", pupils: int = PUPILS) -> tuple[Any, list[u
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     school, pupil_ids = build_school()
     days = school_days()
     results = {"rows": measure_rows(school, pupil_ids, days)}

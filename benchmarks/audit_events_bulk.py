@@ -20,13 +20,13 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import setup_django
 
 SCHOOLS, CHILDREN, DAYS = 600, 417, 4
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.db import transaction
 
     from attune import testing

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import counting_queries, setup_django
 
 EARLIER_EVENTS = 20_000
 REPEATS = 200
@@ -52,21 +52,13 @@ def _timed(run: Callable[[], object], repeats: int = REPEATS) -> dict[str, float
 
 
 def _queries(run: Callable[[], object]) -> int:
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
+    with counting_queries() as executed:
         run()
     return len(executed)
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.db import transaction
     from django.test import Client
     from django.urls import reverse

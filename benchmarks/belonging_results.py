@@ -9,19 +9,12 @@ each as the demo attachment lead. Figures go to stdout and benchmarks/results/.
 
 from __future__ import annotations
 
-import json
-import platform
 import random
-import statistics
-import sys
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from benchmarks.checkin_log import _signed_in
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import measure, save_results, setup_django, signed_in
 
 REPEATS = 30
 LARGE = 1500
@@ -37,30 +30,14 @@ class Figure:
 
 
 def _measure(client: Any, url: str, case: str, responses: int) -> Figure:
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    client.get(url)  # warm up
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    timings: list[float] = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
+    got = measure(lambda: client.get(url), repeats=REPEATS)
+    assert got.result.status_code == 200, got.result.status_code
     return Figure(
         case=case,
         responses=responses,
-        queries=len(executed),
-        median_ms=round(statistics.median(timings), 1),
-        p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
+        queries=got.queries,
+        median_ms=got.median_ms,
+        p90_ms=got.p90_ms,
     )
 
 
@@ -98,7 +75,7 @@ def _large_round(school: Any, today: Any) -> Any:
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.urls import reverse
     from django.utils import timezone
 
@@ -109,7 +86,7 @@ def main() -> None:
 
     today = timezone.localdate()
     school = build_demo(today=today).schools[0]
-    client = _signed_in("lead@demo.attune.test")
+    client = signed_in("lead@demo.attune.test")
     figures = []
     with school_scope(school):
         rounds = build_belonging(school, random.Random(2026), today)
@@ -127,18 +104,7 @@ def main() -> None:
             f"{figure.case:45} {figure.responses:5} answers  {figure.queries:3} queries  "
             f"median {figure.median_ms} ms  p90 {figure.p90_ms} ms"
         )
-    out = Path(__file__).parent / "results" / f"belonging_results-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "database": vendor,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-    )
+    save_results(f"belonging_results-{vendor}", {"database": vendor}, figures)
 
 
 if __name__ == "__main__":

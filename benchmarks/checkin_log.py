@@ -11,17 +11,10 @@ Figures go to stdout and benchmarks/results/.
 
 from __future__ import annotations
 
-import json
-import platform
-import statistics
-import sys
-import time
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import measure, save_results, school_day, setup_django, signed_in
 
 REPEATS = 40
 
@@ -34,67 +27,16 @@ class Figure:
     p90_ms: float
 
 
-def _school_day(today: date) -> date:
-    while today.weekday() >= 5:
-        today -= timedelta(days=1)
-    return today
-
-
-def _signed_in(email: str) -> Any:
-    """A test client signed in fully (second factor included), as the test fixture does."""
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from attune.accounts.models import User
-    from attune.accounts.services import SESSION_SEEN, SESSION_STARTED
-    from attune.accounts.testing import enrol_two_factor, now_seconds
-    from attune.accounts.two_factor import needs_two_factor
-
-    user = User.objects.get(email=email)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[SESSION_STARTED] = session[SESSION_SEEN] = now_seconds()
-    if needs_two_factor(user):
-        session[DEVICE_ID_SESSION_KEY] = enrol_two_factor(user).persistent_id
-    session.save()
-    return client
-
-
 def _measure(client: Any, url: str, data: dict[str, str], case: str, reset: Any) -> Figure:
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
     headers = {"HX-Request": "true"}
-    reset()
-    client.post(url, data, headers=headers)  # warm up
-    reset()
-    with connection.execute_wrapper(count):
-        response = client.post(url, data, headers=headers)
-    assert response.status_code == 200, response.status_code
-    assert b"checkin-child" in response.content
-    timings: list[float] = []
-    for _ in range(REPEATS):
-        reset()
-        started = time.perf_counter()
-        client.post(url, data, headers=headers)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return Figure(
-        case=case,
-        queries=len(executed),
-        median_ms=round(statistics.median(timings), 1),
-        p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
-    )
+    got = measure(lambda: client.post(url, data, headers=headers), repeats=REPEATS, before=reset)
+    assert got.result.status_code == 200, got.result.status_code
+    assert b"checkin-child" in got.result.content
+    return Figure(case=case, queries=got.queries, median_ms=got.median_ms, p90_ms=got.p90_ms)
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.urls import reverse
     from django.utils import timezone
 
@@ -106,7 +48,7 @@ def main() -> None:
     from attune.relationships.models import KeyAdultRelationship
     from attune.tenancy import school_scope
 
-    day = _school_day(timezone.localdate())
+    day = school_day(timezone.localdate())
     summary = build_demo(today=day)
     school = summary.schools[0]
     built = build_checkins(school, today=day)
@@ -124,7 +66,7 @@ def main() -> None:
         with school_scope(school):
             Checkin.objects.filter(relationship=relationship, on=day, slot=slot).delete()
 
-    client = _signed_in("keyadult@demo.attune.test")
+    client = signed_in("keyadult@demo.attune.test")
     url = reverse("checkins:log", kwargs={"urn": school.urn, "relationship_id": relationship.pk})
     data = {
         "on": day.isoformat(),
@@ -141,19 +83,10 @@ def main() -> None:
     print(f"{'case':<22}{'queries':>8}{'median ms':>11}{'p90 ms':>9}")
     for f in figures:
         print(f"{f.case:<22}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}")
-    out = Path(__file__).parent / "results" / f"checkin_log-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "database": vendor,
-                "checkins_in_school": built.checkins,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-        + "\n"
+    save_results(
+        f"checkin_log-{vendor}",
+        {"database": vendor, "checkins_in_school": built.checkins},
+        figures,
     )
 
 

@@ -11,21 +11,16 @@ lead and times the page: everything, one kind, and the last year. Figures go to 
 
 from __future__ import annotations
 
-import json
-import platform
-import sys
 import time
-from pathlib import Path
 
-from benchmarks.checkin_log import _signed_in
-from benchmarks.pupil_list import Figure, _measure, _setup_django
+from benchmarks.common import save_results, setup_django, signed_in
+from benchmarks.pupil_list import Figure, _measure
 
 ENTRIES = 2_000
 
 
 def main() -> None:
-    vendor = _setup_django()
-    from dataclasses import asdict
+    vendor = setup_django()
     from datetime import timedelta
 
     from django.urls import reverse
@@ -43,7 +38,7 @@ def main() -> None:
     started = time.perf_counter()
     written = history(child, adults, entries=ENTRIES, today=today)
     built_s = time.perf_counter() - started
-    client = _signed_in(lead.email)
+    client = signed_in(lead.email)
     base = reverse("plans:chronology", kwargs={"urn": school.urn, "pupil_id": child.pk})
     year_ago = (today - timedelta(days=365)).isoformat()
     cases = {
@@ -57,20 +52,7 @@ def main() -> None:
     print(f"{'case':<16}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
     for f in figures:
         print(f"{f.case:<16}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
-    out = Path(__file__).parent / "results" / f"chronology-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "entries": written,
-                "database": vendor,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    save_results(f"chronology-{vendor}", {"entries": written, "database": vendor}, figures)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.attendance_storage import school_days
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import setup_django
 
 SCHOOLS = int(os.environ.get("COUNTY_SCHOOLS", "600"))
 PUPILS = int(os.environ.get("COUNTY_PUPILS", "250000"))
@@ -420,7 +420,7 @@ def measure_cohort_figures(
 
 def measure_only() -> None:
     """``--measure-only``: the cohort figures on an existing county (weekly counts built)."""
-    _setup_django()
+    setup_django()
     school_ids = [row[0] for row in _sql("SELECT id FROM people_school ORDER BY urn")]
     date_from, date_to = _sql("SELECT min(date), max(date) FROM attendance_sessionmark")[0]
     figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
@@ -439,7 +439,7 @@ def daily_imports(count: int) -> None:
     """``--daily N``: import the next N school days on an existing county, one file a day,
     then each file again; the figures vary from day to day (Mondays add weeks, and a checkpoint
     can land in any of them), so a run of several says more than one."""
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
 
     last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
@@ -479,7 +479,7 @@ def main() -> None:
     if sys.argv[1:2] == ["--daily"]:
         daily_imports(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
         return
-    vendor = _setup_django()
+    vendor = setup_django()
     if vendor != "postgresql":
         sys.exit("The county benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     from django.core.management import call_command

@@ -114,9 +114,9 @@ def write_ctf(path: Path, target_mb: float) -> int:
 
 def _child(path: str | None) -> None:
     """In the child: start Django, then (with a path) import the CTF; print what happened."""
-    from benchmarks.pupil_list import _setup_django
+    from benchmarks.common import setup_django
 
-    _setup_django()
+    setup_django()
     from attune.attendance.imports import attendance_ctf_import
     from attune.people.services import school_add_or_update
 

@@ -11,20 +11,13 @@ to the audit log, and that is timed too. Figures go to stdout and benchmarks/res
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import random
-import statistics
-import sys
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from benchmarks.checkin_log import _signed_in
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import measure, save_results, school_day, setup_django, signed_in
 
 REPEATS = 30
 CHILDREN = 120
@@ -42,33 +35,15 @@ class Figure:
 
 
 def _measure(client: Any, url: str, case: str, marker: bytes) -> Figure:
-    from django.db import connection
-
-    client.get(url)  # warm up
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    timings: list[float] = []
-    cpu: list[float] = []
-    for _ in range(REPEATS):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-    timings.sort()
+    got = measure(lambda: client.get(url), repeats=REPEATS)
+    assert got.result.status_code == 200, (url, got.result.status_code)
     return Figure(
         case=case,
-        queries=len(executed),
-        median_ms=round(statistics.median(timings), 1),
-        p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
-        cpu_median_ms=round(statistics.median(cpu), 1),
-        children_shown=response.content.count(marker),
+        queries=got.queries,
+        median_ms=got.median_ms,
+        p90_ms=got.p90_ms,
+        cpu_median_ms=got.cpu_median_ms,
+        children_shown=got.result.content.count(marker),
     )
 
 
@@ -107,21 +82,15 @@ def _setting(today: date) -> Any:
     return school, lead, built
 
 
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day
-
-
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.urls import reverse
     from django.utils import timezone
 
     today = timezone.localdate()
     school, lead, built = _setting(today)
-    client = _signed_in(lead.email)
-    yesterday = _weekday(today - timedelta(days=1))
+    client = signed_in(lead.email)
+    yesterday = school_day(today - timedelta(days=1))
     kwargs = {"urn": school.urn, "day": yesterday.isoformat()}
     figures = [
         _measure(
@@ -150,23 +119,13 @@ def main() -> None:
             f"{f.case:<30}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}"
             f"{f.cpu_median_ms:>8}{f.children_shown:>7}"
         )
-    out = Path(__file__).parent / "results" / f"early_years_day-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "database": vendor,
-                "children": CHILDREN,
-                "visits_in_week": built.visits,
-                "care_entries_in_week": built.care,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "load_average": os.getloadavg()[0],
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    facts = {
+        "database": vendor,
+        "children": CHILDREN,
+        "visits_in_week": built.visits,
+        "care_entries_in_week": built.care,
+    }
+    save_results(f"early_years_day-{vendor}", facts, figures, load_average=os.getloadavg()[0])
 
 
 if __name__ == "__main__":

@@ -11,22 +11,17 @@ catalogue with its impact, and one intervention's page. Figures go to stdout and
 
 from __future__ import annotations
 
-import json
-import platform
 import random
-import sys
 import time
-from pathlib import Path
 
-from benchmarks.checkin_log import _signed_in
-from benchmarks.pupil_list import Figure, _measure, _setup_django
+from benchmarks.common import save_results, setup_django, signed_in
+from benchmarks.pupil_list import Figure, _measure
 
 PUPILS, INCIDENTS, CHILDREN_WITH_INCIDENTS, ALLOCATIONS = 600, 3_000, 150, 400
 
 
 def main() -> None:
-    vendor = _setup_django()
-    from dataclasses import asdict
+    vendor = setup_django()
     from datetime import date, timedelta
     from decimal import Decimal
 
@@ -101,7 +96,7 @@ def main() -> None:
         Allocation.objects.bulk_create(allocations)
         elsa = next(i for i in interventions if i.name == "ELSA")
     built_s = time.perf_counter() - started
-    client = _signed_in(lead.email)
+    client = signed_in(lead.email)
     urn = {"urn": school.urn}
     incidents = reverse("incidents:school", kwargs=urn)
     cases = {
@@ -124,20 +119,10 @@ def main() -> None:
     print(f"{'case':<28}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
     for f in figures:
         print(f"{f.case:<28}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
-    out = Path(__file__).parent / "results" / f"incidents_interventions-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "incidents": INCIDENTS,
-                "allocations": ALLOCATIONS,
-                "database": vendor,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-        + "\n"
+    save_results(
+        f"incidents_interventions-{vendor}",
+        {"incidents": INCIDENTS, "allocations": ALLOCATIONS, "database": vendor},
+        figures,
     )
 
 

@@ -14,16 +14,13 @@ from __future__ import annotations
 import json
 import platform
 import random
-import statistics
 import sys
-import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.checkin_log import _signed_in
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import measure, setup_django, signed_in
 
 SCHOOLS = 600
 PER_SCHOOL = 6
@@ -41,30 +38,8 @@ class Figure:
 
 
 def _time(case: str, rows: int, run: Any) -> Figure:
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    run()  # warm up
-    with connection.execute_wrapper(count):
-        run()
-    timings = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return Figure(
-        case,
-        rows,
-        len(executed),
-        round(statistics.median(timings), 1),
-        round(timings[int(len(timings) * 0.9) - 1], 1),
-    )
+    got = measure(run, repeats=REPEATS)
+    return Figure(case, rows, got.queries, got.median_ms, got.p90_ms)
 
 
 def _county(today: date) -> tuple[list[int], Any]:
@@ -129,7 +104,7 @@ def _county(today: date) -> tuple[list[int], Any]:
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.test import Client
 
     from attune.pep.selectors import pep_status_counts
@@ -143,7 +118,7 @@ def main() -> None:
             lambda: pep_status_counts(ids, today),
         )
     ]
-    client: Client = _signed_in(lead.email)
+    client: Client = signed_in(lead.email)
     url = f"/s/{big.urn}/pep/"
     figures.append(
         _time(

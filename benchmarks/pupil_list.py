@@ -9,16 +9,10 @@ HTMX partial the live search fetches. Figures go to stdout and benchmarks/result
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import statistics
-import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+
+from benchmarks.common import measure, save_results, setup_django
 
 PUPILS = 2_000
 STAFF = 150
@@ -34,61 +28,24 @@ class Figure:
     rows_shown: int
 
 
-def _setup_django() -> str:
-    if "DATABASE_URL" not in os.environ:
-        os.environ["ATTUNE_DATA_DIR"] = tempfile.mkdtemp(prefix="attune-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.settings")
-    os.environ["DEBUG"] = "false"  # debug mode keeps every query in memory and skews timings
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", "No directory at")  # static files are not served here
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0, interactive=False)
-    vendor: str = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return vendor
-
-
 def _measure(client: object, url: str, case: str) -> Figure:
-    from django.db import connection
     from django.test import Client
 
     assert isinstance(client, Client)
     headers = {"HX-Request": "true"} if case.endswith("(HTMX)") else {}
-    client.get(url, headers=headers)  # warm caches and the session
-    timings: list[float] = []
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200, (url, response.status_code)
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        client.get(url, headers=headers)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
+    got = measure(lambda: client.get(url, headers=headers), repeats=REPEATS)
+    assert got.result.status_code == 200, (url, got.result.status_code)
     return Figure(
         case=case,
-        queries=len(executed),
-        median_ms=round(statistics.median(timings), 1),
-        p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
-        rows_shown=response.content.count(b"<tr>") - 1,
+        queries=got.queries,
+        median_ms=got.median_ms,
+        p90_ms=got.p90_ms,
+        rows_shown=got.result.content.count(b"<tr>") - 1,
     )
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.test import Client
     from django.urls import reverse
 
@@ -120,20 +77,8 @@ def main() -> None:
     print(f"{'case':<24}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
     for f in figures:
         print(f"{f.case:<24}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
-    out = Path(__file__).parent / "results" / f"pupil_list-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "pupils": PUPILS,
-                "staff": STAFF,
-                "database": vendor,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-        + "\n"
+    save_results(
+        f"pupil_list-{vendor}", {"pupils": PUPILS, "staff": STAFF, "database": vendor}, figures
     )
 
 

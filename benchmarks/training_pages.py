@@ -10,23 +10,18 @@ grows with staff x courses while its query count stays fixed. Figures go to stdo
 
 from __future__ import annotations
 
-import json
-import platform
 import random
-import sys
 import time
-from dataclasses import asdict
-from pathlib import Path
 
-from benchmarks.checkin_log import _signed_in
-from benchmarks.pupil_list import _measure, _setup_django
+from benchmarks.common import save_results, setup_django, signed_in
+from benchmarks.pupil_list import _measure
 
 STAFF = 150
 PUPILS = 900
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     from django.urls import reverse
     from django.utils import timezone
 
@@ -43,7 +38,7 @@ def main() -> None:
     with school_scope(school):
         someone = Attendance.objects.values_list("staff_id", flat=True).first()
         record = Supervision.objects.values_list("pk", flat=True).first()
-    client = _signed_in("lead@demo.attune.test")
+    client = signed_in("lead@demo.attune.test")
 
     def url(name: str, **kwargs: object) -> str:
         return reverse(f"training:{name}", kwargs={"urn": school.urn, **kwargs})
@@ -65,22 +60,16 @@ def main() -> None:
     print(f"{'case':<24}{'queries':>8}{'median ms':>11}{'p90 ms':>9}{'rows':>6}")
     for f in figures:
         print(f"{f.case:<24}{f.queries:>8}{f.median_ms:>11}{f.p90_ms:>9}{f.rows_shown:>6}")
-    out = Path(__file__).parent / "results" / f"training_pages-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "staff": STAFF,
-                "courses": made.courses,
-                "attendances": made.attendances,
-                "supervisions": made.supervisions,
-                "database": vendor,
-                "python": sys.version.split()[0],
-                "machine": platform.machine(),
-                "figures": [asdict(f) for f in figures],
-            },
-            indent=2,
-        )
-        + "\n"
+    save_results(
+        f"training_pages-{vendor}",
+        {
+            "staff": STAFF,
+            "courses": made.courses,
+            "attendances": made.attendances,
+            "supervisions": made.supervisions,
+            "database": vendor,
+        },
+        figures,
     )
 
 

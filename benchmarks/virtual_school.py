@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pupil_list import _setup_django
+from benchmarks.common import setup_django
 
 
 def main() -> None:
-    vendor = _setup_django()
+    vendor = setup_django()
     if vendor != "postgresql":
         sys.exit("Run it against the county database: set DATABASE_URL=postgres://...")
     from django.core.cache import cache
