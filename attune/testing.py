@@ -8,9 +8,12 @@ with a fixed seed: synthetic, never real children.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 
+from django.test import Client
+from django.urls import reverse
 from faker import Faker
 
 from attune.accounts.models import Membership, User
@@ -167,3 +170,19 @@ def school_world(urn: str = "100001", name: str = "Hollybrook Primary School") -
         child=child,
         looked_after_child=looked_after,
     )
+
+
+SignedIn = Callable[[User], Client]
+"""The ``signed_in`` fixture (``attune/conftest.py``): a test client signed in as that user."""
+
+
+@dataclass(frozen=True)
+class SchoolUrls:
+    """``url(world, name, **kwargs)``: one app's page in the world's school, by its URL name
+    in the app's namespace (``url = SchoolUrls("plans")``; ``url(world, "plan", plan_id=...)``).
+    """
+
+    namespace: str
+
+    def __call__(self, world: SchoolWorld, name: str, **kwargs: object) -> str:
+        return reverse(f"{self.namespace}:{name}", kwargs={"urn": world.school.urn, **kwargs})

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from attune.accounts.models import User
 from attune.accounts.services import SESSION_SEEN, SESSION_STARTED
 from attune.accounts.testing import now_seconds
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def home_url(world: SchoolWorld) -> str:

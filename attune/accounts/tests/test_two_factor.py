@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -16,11 +14,9 @@ from attune.accounts.roles import Role, role_needs_two_factor
 from attune.accounts.testing import current_code, enrol_two_factor
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 @pytest.mark.parametrize(

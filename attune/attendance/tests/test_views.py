@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from attune.accounts.models import User
 from attune.attendance.models import LessonMark, MarkChange, SessionMark
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Pupil
 from attune.relationships.services import key_adult_assign
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def url(world: SchoolWorld, child: Pupil | None = None) -> str:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.template import Context, Template
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
@@ -33,15 +31,11 @@ from attune.auditlog.models import AuditEvent
 from attune.people.models import Cohort, Pupil
 from attune.relationships.services import key_adult_assign
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
-    return reverse(f"attendance:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("attendance")
 
 
 def school_days(count: int, end: date | None = None) -> list[date]:

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
-from attune.accounts.models import User
 from attune.attendance import views
 from attune.attendance.tests.test_views_school import give_marks, url
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 @pytest.fixture

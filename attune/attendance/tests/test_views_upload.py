@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.attendance.models import AttendanceImport, SessionMark
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "school_urn,upn,date,session,code,minutes_late\n"
 

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.accounts.models import User
 from attune.auditlog import checkpoints
 from attune.auditlog.actions import Action
 from attune.auditlog.chain import GENESIS, chain_name
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.record import record
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def trail(world: SchoolWorld, signed_in: SignedIn) -> str:

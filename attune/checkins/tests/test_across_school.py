@@ -3,28 +3,23 @@ and the page where absences and closures are recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.models import Checkin, CheckinPlan, SchoolClosure, StaffAbsence
 from attune.checkins.services import AbsenceError, staff_absence_record
 from attune.checkins.tests.conftest import make_plan, make_relationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def across_school_url(world: SchoolWorld) -> str:

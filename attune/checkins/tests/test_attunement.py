@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.models import AttunementRecord, RelationshipTarget
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def url(world: SchoolWorld, relationship: KeyAdultRelationship, name: str = "attunement") -> str:

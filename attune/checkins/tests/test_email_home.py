@@ -3,7 +3,6 @@ worker; a message that cannot be sent is counted, tried again later and shown to
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.checkins.domain.delivery import MAX_ATTEMPTS
@@ -28,15 +26,11 @@ from attune.checkins.testing import (
 )
 from attune.checkins.tests.conftest import make_relationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"checkins:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("checkins")
 
 
 def notice_by_email(world: SchoolWorld, signed_in: SignedIn) -> Client:

@@ -8,12 +8,10 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.attendance.models import SessionMark
 from attune.auditlog.actions import Action
@@ -29,15 +27,11 @@ from attune.checkins.testing import share_by_email
 from attune.checkins.tests.conftest import make_relationship
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"checkins:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("checkins")
 
 
 def sharing_data(**overrides: str) -> dict[str, str]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from attune import testing
@@ -19,11 +17,10 @@ from attune.checkins.models import Checkin, CheckinPlan, SchoolClosure, StaffAbs
 from attune.checkins.tests.conftest import make_plan, make_relationship
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 HTMX = {"HX-Request": "true"}
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
@@ -31,15 +28,11 @@ from attune.earlyyears.models import (
 )
 from attune.earlyyears.tests.conftest import Setting
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"earlyyears:{name}", kwargs={"urn": world.school.urn} | kwargs)
+url = SchoolUrls("earlyyears")
 
 
 def today() -> str:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
@@ -24,15 +22,11 @@ from attune.incidents.services import IncidentDetails, incident_record
 from attune.people.models import Pupil
 from attune.relationships.models import CloseTeamMember, KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
-    return reverse(f"incidents:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("incidents")
 
 
 def form(world: SchoolWorld, **overrides: str) -> dict[str, str]:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
-from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.interventions.models import Allocation, Intervention, Measure
@@ -26,15 +23,11 @@ from attune.interventions.services import (
 from attune.people.models import Pupil
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
-    return reverse(f"interventions:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("interventions")
 
 
 def started(world: SchoolWorld) -> dict[str, Intervention]:

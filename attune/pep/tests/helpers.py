@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.models import User
@@ -25,7 +23,7 @@ from attune.pep.services import (
 from attune.plans.models import OwnerKind
 from attune.plans.services import Owner
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld, user
+from attune.testing import SchoolUrls, SchoolWorld, user
 
 
 def today() -> date:
@@ -36,8 +34,7 @@ def this_term() -> PepTerm:
     return term_for(today())
 
 
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"pep:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("pep")
 
 
 def in_term(term: PepTerm) -> date:

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db.models import Q
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.incidents.services import IncidentDetails, incident_record
 from attune.interventions.models import Intervention
 from attune.interventions.services import AllocationDetails, allocation_add, catalogue_start
 from attune.plans import testing as plan_testing
 from attune.plans.selectors import chronology_for
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 TEAM_NOTES = Q(sensitivity__in=["team"])
 
 

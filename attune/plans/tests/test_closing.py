@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
-from attune.accounts.models import User
 from attune.auditlog.models import AuditEvent
 from attune.plans.models import Plan
 from attune.plans.tests.test_plans import days, make_plan, review_data, the_target, today, url
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def closing(**overrides: str) -> dict[str, str]:

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.accounts.models import User
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Need, PupilNeed
 from attune.plans.tests.test_plans import make_plan
 from attune.relationships.models import KeyAdultRelationship, TeamRole, WiderTeamMember
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def url(world: SchoolWorld) -> str:

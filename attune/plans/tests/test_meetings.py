@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.plans.models import Meeting, MeetingAction
 from attune.plans.services import Owner, PlanError, meeting_action_add, meeting_record
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def days(n: int) -> date:
     return timezone.localdate() + timedelta(days=n)
 
 
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"plans:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("plans")
 
 
 def meeting_data(**overrides: str) -> dict[str, str]:

@@ -3,18 +3,15 @@ versions, overdue flags, and who may see or write them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Pupil
@@ -30,11 +27,9 @@ from attune.plans.services import (
 )
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def today() -> date:
@@ -74,8 +69,7 @@ def make_plan(world: SchoolWorld, child: Pupil | None = None, **overrides: Any) 
     return plan
 
 
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"plans:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("plans")
 
 
 def plan_data(**overrides: str) -> dict[str, str]:

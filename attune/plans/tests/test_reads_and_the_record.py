@@ -5,13 +5,10 @@ or a list of meeting actions)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from attune.accounts.models import Membership, User
 from attune.auditlog.actions import Action
@@ -32,16 +29,14 @@ from attune.plans.tests.test_handover import pdf_text
 from attune.plans.tests.test_plans import days, make_plan, today
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 MARKER = "Zebra-marker-417"
 
 
-def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
-    return reverse(f"plans:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("plans")
 
 
 def make_dsl(account: User) -> None:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from attune.accounts.models import User
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def test_the_plans_page_title_is_only_its_title(world: SchoolWorld, signed_in: SignedIn) -> None:

@@ -3,36 +3,29 @@ senior leader, audited, and in the child's chronology."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.models import AuditEvent
 from attune.plans.models import YouSaid
 from attune.plans.services import PlanError, you_said_raise, you_said_respond, you_said_sign_off
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def days(n: int) -> date:
     return timezone.localdate() + timedelta(days=n)
 
 
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"plans:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("plans")
 
 
 def raised(**overrides: str) -> dict[str, str]:

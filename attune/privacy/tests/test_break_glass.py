@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,11 +19,10 @@ from attune.plans.models import Meeting
 from attune.plans.services import meeting_record
 from attune.privacy.models import BreakGlassGrant
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 REASON = "Call from the police about Maya this morning; I need her history."
 
 

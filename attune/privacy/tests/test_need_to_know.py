@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -29,11 +28,10 @@ from attune.plans.models import ContactLogEntry, Meeting
 from attune.privacy.models import DataRequest, RequestStatus
 from attune.privacy.services import PrivacyError, data_request_raise
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 SECRET = "MARKER-DSL-ONLY"  # in every field of the notes for the DSL only
 TEAM = "MARKER-FOR-THE-TEAM"
 
@@ -81,8 +79,7 @@ def notes(world: SchoolWorld) -> Notes:
         return Notes(contact("dsl", SECRET), meeting, contact("team", TEAM))
 
 
-def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
-    return reverse(f"privacy:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("privacy")
 
 
 def child_url(world: SchoolWorld, name: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,11 +18,10 @@ from attune.plans.models import ContactLogEntry, Meeting
 from attune.plans.services import contact_log, meeting_record
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld, user
+from attune.testing import SchoolWorld, SignedIn, user
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 EVERYONE, TEAM, DSL = "everyone", "team", "dsl"
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,11 +18,9 @@ from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.record import record
 from attune.people.models import Pupil
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def trail_url(world: SchoolWorld, name: str = "events") -> str:

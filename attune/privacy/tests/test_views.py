@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -17,15 +16,11 @@ from attune.auditlog.verify import audit_chain_verify
 from attune.people.models import Need, Pupil, PupilNeed
 from attune.privacy.models import DataRequest, LegalHold, RequestStatus, RetentionRule
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
-
-
-def url(world: SchoolWorld, name: str, **kwargs: object) -> str:
-    return reverse(f"privacy:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("privacy")
 
 
 def child_url(world: SchoolWorld, name: str, child: Pupil | None = None) -> str:

@@ -6,18 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from attune.people.models import Staff
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolUrls, SchoolWorld
 from attune.training.models import Attendance, Course
 
-
-def url(world: SchoolWorld, name: str, **kwargs: Any) -> str:
-    return reverse(f"training:{name}", kwargs={"urn": world.school.urn, **kwargs})
+url = SchoolUrls("training")
 
 
 def make_course(world: SchoolWorld, name: str = "Emotion coaching", **fields: Any) -> Course:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -18,13 +16,12 @@ from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Staff
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.training.models import Supervision, SupervisionSettings
 from attune.training.tests.helpers import make_key_adult, url
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 NOTE = "Finding mornings with Maya hard; talked about a calmer start."
 
 

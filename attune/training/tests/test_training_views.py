@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
-from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.people.models import JobRole
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.training.models import Attendance, Course
 from attune.training.tests.helpers import attended, days_ago, make_course, make_key_adult, url
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def courses(world: SchoolWorld) -> list[Course]:

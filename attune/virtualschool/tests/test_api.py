@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from attune import testing
-from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.virtualschool.models import ApiToken
 from attune.virtualschool.services import VirtualSchoolError, api_token_create
 from attune.virtualschool.tests.conftest import Authorities
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def tokens_url(la: int = 886) -> str:

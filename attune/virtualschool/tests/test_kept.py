@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -14,15 +13,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from attune.accounts.models import User
 from attune.attendance.imports import attendance_csv_import
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.virtualschool.tests.conftest import Authorities
 from attune.virtualschool.tests.test_pages import SCHOOLS_CAPTION, county_url, looked_after, rows
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def suspended_at_hollybrook(client: Client) -> str:

@@ -16,19 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.attendance.models import SessionMark
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.verify import audit_chain_verify
 from attune.people.models import Cohort, Pupil, School
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.virtualschool.tests.conftest import Authorities
 
 pytestmark = pytest.mark.django_db
-
-SignedIn = Callable[[User], Client]
 
 
 def county_url(la: int = 886) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,12 +9,11 @@ from django.test import Client
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import User
 from attune.people.models import Cohort, Pupil, School
 from attune.pep.domain.cycle import term_for
 from attune.pep.models import Pep, PepStatus
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.virtualschool import reports, selectors
 from attune.virtualschool.pep_figures import pep_counts
 from attune.virtualschool.services import api_token_create
@@ -24,7 +22,6 @@ from attune.virtualschool.tests.test_pages import child_url, county_url, rows, s
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 HIDDEN = ("<5", "*")
 HEADERS = [
     "School",

@@ -19,7 +19,7 @@ from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, SignedIn
 from attune.wholeschool.domain.audit_template import default_template
 from attune.wholeschool.models import (
     RelationalAuditAction,
@@ -36,7 +36,6 @@ from attune.wholeschool.services import (
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Client]
 ITEMS = default_template().item_ids()
 CITATION = "based on the relational approaches audit by virtual school kent"
 
