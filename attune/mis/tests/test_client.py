@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from attune.mis.testing import TOKEN, FakeWonde, Record
-from attune.mis.wonde import WondeClient, WondeError, _retry_after_seconds
+from attune.mis.wonde import Fetched, WondeClient, WondeError, _retry_after_seconds
 
 WONDE_ID = "A1930499544"
 
@@ -28,8 +28,8 @@ def client(wonde: FakeWonde, waits: list[float] | None = None, **options: object
     return WondeClient(TOKEN, wonde.base_url, per_page=3, sleep=sleep, **options)  # type: ignore[arg-type]
 
 
-def names(fetched: list[object]) -> list[str]:
-    return [row["name"] for page in fetched for row in page.page.rows]  # type: ignore[attr-defined]
+def names(fetched: list[Fetched]) -> list[str]:
+    return [row["name"] for page in fetched for row in page.page.rows]
 
 
 def test_every_page_is_read_by_following_next(wonde: FakeWonde) -> None:

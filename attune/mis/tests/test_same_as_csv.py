@@ -38,7 +38,8 @@ Mark = tuple[str, date, str, str, int | None]
 
 
 def school_days(first: date, count: int) -> list[date]:
-    days, day = [], first
+    days: list[date] = []
+    day = first
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)
@@ -138,8 +139,10 @@ def test_a_sync_gives_the_same_figures_as_the_csv_imports(
     days = school_days(FIRST, 60)
     first = registers(upns, seed=1, days=days)
     rng = random.Random(2)
-    delta = [(u, d, s, rng.choice(CODES), None) for u, d, s, _, _ in rng.sample(first, 40)]
-    delta = [(u, d, s, c, 5 if c in ("L", "U") else None) for u, d, s, c, _ in delta]
+    delta: list[Mark] = []
+    for u, d, s, _, _ in rng.sample(first, 40):
+        code = rng.choice(CODES)
+        delta.append((u, d, s, code, 5 if code in ("L", "U") else None))
 
     # The school on the MIS: its students, a first sync, then a delta.
     for n, upn in enumerate(upns):
