@@ -257,13 +257,25 @@ class ShareChannel(models.TextChoices):
     CHILD_TELLS = "child_tells", "The child tells them"
 
 
+class EmailFrom(models.TextChoices):
+    MIS = "mis", "The parent or carer the school's MIS lists first"
+    TYPED = "typed", "An address the family gave us"
+
+
 class FamilySharing(SchoolOwned):
-    """How good news goes home for one child, as the child and family agreed."""
+    """How good news goes home for one child, as the child and family agreed.
+
+    By email, it goes to the school's MIS contact (``people.contacts.home_email_contact``)
+    unless the family asked for another address, which is then typed in ``email``.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="family_sharing")
     channel = models.CharField(max_length=12, choices=ShareChannel.choices)
     home_name = models.CharField("Who at home", max_length=120, blank=True)
+    email_from = models.CharField(
+        "Which email address", max_length=5, choices=EmailFrom.choices, default=EmailFrom.TYPED
+    )
     email = models.EmailField("Email address to use", blank=True)
     phone = models.CharField("Phone number to use", max_length=40, blank=True)
     consent_given_by = models.CharField(max_length=120, blank=True)
@@ -277,7 +289,8 @@ class FamilySharing(SchoolOwned):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(channel="email") | (~Q(email="") & Q(consent_given_on__isnull=False)),
+                condition=~Q(channel="email")
+                | ((~Q(email="") | Q(email_from="mis")) & Q(consent_given_on__isnull=False)),
                 name="family_sharing_email_needs_address_and_consent",
             )
         ]

@@ -24,6 +24,7 @@ from attune.checkins.models import (
     ContactBy,
     ContactOutcome,
     DeliveryStatus,
+    EmailFrom,
     EmailHome,
     FamilySharing,
     KeepInTouchContact,
@@ -38,6 +39,7 @@ from attune.checkins.models import (
 )
 from attune.checkins.selectors import current_level, domain_plan, slots_due_for
 from attune.errors import AttuneError
+from attune.people.contacts import home_email_contact
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 
@@ -442,6 +444,7 @@ class SharingTerms:
 
     channel: str
     home_name: str = ""
+    email_from: str = EmailFrom.TYPED
     email: str = ""
     phone: str = ""
     consent_given_by: str = ""
@@ -449,7 +452,7 @@ class SharingTerms:
     child_view: str = ""
 
 
-def _check_sharing(terms: SharingTerms, today: date) -> None:
+def _check_sharing(terms: SharingTerms, today: date, pupil: Pupil) -> None:
     if terms.channel not in ShareChannel.values:
         raise CheckinError("Choose how good news goes home.", "checkins.sharing.channel", "channel")
     if terms.consent_given_on is not None and terms.consent_given_on > today:
@@ -464,11 +467,19 @@ def _check_sharing(terms: SharingTerms, today: date) -> None:
             "checkins.sharing.consent_by",
             "consent_given_by",
         )
-    if terms.channel == ShareChannel.EMAIL and not terms.email.strip():
+    from_mis = terms.email_from == EmailFrom.MIS
+    if terms.channel == ShareChannel.EMAIL and not from_mis and not terms.email.strip():
         raise CheckinError(
             "Give the email address the family asked us to use.",
             "checkins.sharing.no_email",
             "email",
+        )
+    if terms.channel == ShareChannel.EMAIL and from_mis and home_email_contact(pupil) is None:
+        raise CheckinError(
+            "The school's MIS has no email address for a parent or carer with parental "
+            "responsibility for this child. Type the address the family gave instead.",
+            "checkins.sharing.no_mis_email",
+            "email_from",
         )
     if terms.channel == ShareChannel.EMAIL and terms.consent_given_on is None:
         raise CheckinError(
@@ -481,6 +492,7 @@ def _check_sharing(terms: SharingTerms, today: date) -> None:
 _SHARING_FIELDS = (
     "channel",
     "home_name",
+    "email_from",
     "email",
     "phone",
     "consent_given_by",
@@ -499,10 +511,11 @@ def family_sharing_save(
 ) -> FamilySharing:
     """Record how good news goes home for ``pupil`` (the audit keeps no address, only that it
     changed)."""
-    _check_sharing(terms, today)
+    _check_sharing(terms, today, pupil)
     values = {
         "channel": terms.channel,
         "home_name": terms.home_name.strip(),
+        "email_from": terms.email_from if terms.email_from in EmailFrom.values else EmailFrom.TYPED,
         "email": terms.email.strip(),
         "phone": terms.phone.strip(),
         "consent_given_by": terms.consent_given_by.strip(),
@@ -595,7 +608,7 @@ def _check_noticing(what: WhatWasNoticed, sharing: FamilySharing | None, today: 
         raise CheckinError(
             "Say how the phone call went.", "checkins.noticing.phone_outcome", "phone_outcome"
         )
-    if what.shared_by == ShareChannel.EMAIL and (sharing is None or not sharing.email):
+    if what.shared_by == ShareChannel.EMAIL and (sharing is None or not email_home_to(sharing)):
         raise CheckinError(
             "There is no email address for this family yet. Add it on the child's page, "
             "or share it another way.",
@@ -670,13 +683,14 @@ def _queue_email(
     pupil = noticing.pupil
     school = pupil.school
     when = "today" if noticing.on == today else f"on {noticing.on:%A %-d %B}"
+    to, name = email_home_to(sharing) or ("", "")
     email = EmailHome.objects.create(
         school_id=pupil.school_id,
         noticing=noticing,
         pupil=pupil,
-        to=sharing.email,
+        to=to,
         subject=f"Good news about {pupil.known_as} from {school.name}",
-        body=email_body(noticing, sharing, staff, when),
+        body=email_body(noticing, sharing, staff, when, greet=name),
     )
     audit_log(
         actor=actor,
@@ -691,9 +705,23 @@ def _queue_email(
     return email
 
 
-def email_body(noticing: Noticing, sharing: FamilySharing, staff: Staff, when: str) -> str:
+def email_home_to(sharing: FamilySharing) -> tuple[str, str] | None:
+    """The address good news goes to, and whom to greet: the MIS contact with parental
+    responsibility listed first, unless the family gave another address; ``None`` if none."""
+    if sharing.email_from != EmailFrom.MIS:
+        return (sharing.email, sharing.home_name) if sharing.email else None
+    link = home_email_contact(sharing.pupil)
+    if link is None:
+        return None
+    return link.contact.email, sharing.home_name or link.contact.full_name
+
+
+def email_body(
+    noticing: Noticing, sharing: FamilySharing, staff: Staff, when: str, *, greet: str = ""
+) -> str:
     name = noticing.pupil.known_as
-    greeting = f"Hello {sharing.home_name}," if sharing.home_name else "Hello,"
+    who = greet or sharing.home_name
+    greeting = f"Hello {who}," if who else "Hello,"
     opening = (
         f"Two good things from {name}'s day {when}."
         if noticing.child_in_school

@@ -42,6 +42,7 @@ from attune.checkins.models import (
     CheckinPlan,
     ContactBy,
     ContactOutcome,
+    EmailFrom,
     EmailHome,
     FamilySharing,
     KeepInTouchContact,
@@ -80,6 +81,7 @@ from attune.checkins.services import (
     staff_absence_remove,
 )
 from attune.http import SchoolRequest
+from attune.people.contacts import home_email_contact
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 
@@ -413,7 +415,10 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
     """How good news goes home for this child: agreed with the child and family."""
     pupil = access_family_pupil(request, pupil_id)
     existing = FamilySharing.objects.filter(pupil=pupil).first()
+    home = home_email_contact(pupil)
     initial = {f: getattr(existing, f) for f in FamilySharingForm.base_fields} if existing else {}
+    if existing is None and home is not None:
+        initial["email_from"] = EmailFrom.MIS  # the school's own record, unless they ask
     form = FamilySharingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -429,7 +434,7 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
         else:
             messages.success(request, f"Saved how good news goes home for {pupil.known_as}.")
             return redirect("children:pupil", urn=urn, pupil_id=pupil.pk)
-    context = {"pupil": pupil, "form": form, "existing": existing}
+    context = {"pupil": pupil, "form": form, "existing": existing, "home": home}
     return render(request, "checkins/sharing.html", context)
 
 
