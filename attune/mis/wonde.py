@@ -14,14 +14,15 @@
 from __future__ import annotations
 
 import email.utils
+import http.client
+import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from attune.mis.domain.wonde import Page, Unreadable, read_object, read_page, same_origin
 
@@ -99,6 +100,12 @@ class WondeClient:
         self.per_page, self.timeout, self.attempts = per_page, timeout, attempts
         self.first_wait, self.longest_wait, self.sleep = first_wait, longest_wait, sleep
         self.requests = 0  # how many were sent, retries included (for the benchmark)
+        self._local = threading.local()  # kept-alive connections, one set per thread
+        self._headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "User-Agent": "Attune MIS sync",
+        }
 
     def on_domain(self, domain: str) -> WondeClient:
         """The same client for a school on another regional domain [DOC]."""
@@ -153,13 +160,8 @@ class WondeClient:
         for attempt in range(1, self.attempts + 1):
             self.requests += 1
             try:
-                return self._once(url)
-            except urllib.error.HTTPError as error:
-                body = _read_limited(error)
-                if error.code not in RETRY_STATUSES or attempt == self.attempts:
-                    raise _failure(error.code, url, body) from error
-                self.sleep(self._wait(attempt, error.headers.get("Retry-After")))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+                status, retry_after, body = self._once(url)
+            except (OSError, http.client.HTTPException) as error:
                 if attempt == self.attempts:
                     raise WondeError(
                         f"Could not reach Wonde ({_reason(error)}). Attune will try again at "
@@ -168,19 +170,57 @@ class WondeClient:
                         url=url,
                     ) from error
                 self.sleep(self._wait(attempt, None))
+                continue
+            if status == 200:
+                return body
+            if status not in RETRY_STATUSES or attempt == self.attempts:
+                raise _failure(status, url, body)
+            self.sleep(self._wait(attempt, retry_after))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _once(self, url: str) -> bytes:
-        request = urllib.request.Request(  # noqa: S310 (the scheme comes from our base URL)
-            url,
-            headers={
-                "Authorization": f"Bearer {self.token}",
-                "Accept": "application/json",
-                "User-Agent": "Attune MIS sync",
-            },
+    def _once(self, url: str) -> tuple[int, str | None, bytes]:
+        """One GET on a kept-alive connection (one per host and thread); a connection the
+        server has since closed is opened again once, without counting as a failure."""
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        for fresh in (False, True):
+            connection = self._connection(parts.scheme, parts.netloc, fresh=fresh)
+            try:
+                connection.request("GET", target, headers=self._headers)
+                response = connection.getresponse()
+                body = _read_limited(response)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                connection.close()
+                if fresh:
+                    raise
+                continue
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                raise
+            if response.will_close:
+                connection.close()
+            return response.status, response.getheader("Retry-After"), body
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connection(self, scheme: str, netloc: str, *, fresh: bool) -> http.client.HTTPConnection:
+        pool: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault(
+            "pool", {}
         )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-            return _read_limited(response)
+        key = (scheme, netloc)
+        if fresh or key not in pool:
+            if key in pool:
+                pool[key].close()
+            if scheme == "https":
+                pool[key] = http.client.HTTPSConnection(
+                    netloc, timeout=self.timeout, context=ssl.create_default_context()
+                )
+            elif scheme == "http":
+                pool[key] = http.client.HTTPConnection(netloc, timeout=self.timeout)
+            else:
+                raise WondeError(
+                    f"Attune only speaks HTTPS to Wonde, not {scheme}.", "wonde.scheme"
+                )
+        return pool[key]
 
     def _wait(self, attempt: int, retry_after: str | None) -> float:
         asked = _retry_after_seconds(retry_after, datetime.now(UTC))

@@ -62,6 +62,7 @@ def apply_page(ctx: RunContext, rows: Sequence[Mapping[str, Any]]) -> bool:
 class _ContactWriter:
     ctx: RunContext
     entries: list[Entry] = field(default_factory=list)
+    new_links: list[PupilContact] = field(default_factory=list)
 
     def run(self, given: list[tuple[str, tuple[ContactLink, ...]]]) -> None:
         pupil_ids = dict(
@@ -75,6 +76,17 @@ class _ContactWriter:
         current = self._current_links([pupil_id for pupil_id, _ in known])
         for pupil_id, links in known:
             self._links_of(pupil_id, links, contacts, current.get(pupil_id, {}))
+        PupilContact.objects.bulk_create(self.new_links)
+        for link in self.new_links:
+            self.entries.append(
+                Entry(
+                    Action.CHILD_CONTACT_MIS_LINKED,
+                    link,
+                    changes={name: [None, getattr(link, name)] for name in LINK_FIELDS}
+                    | {"contact": str(link.contact_id), "source": "mis"},
+                )
+            )
+        self.ctx.counts["child_contacts_added"] += len(self.new_links)
         self.ctx.audit(self.entries)
 
     # --- the contacts themselves -------------------------------------------------------------
@@ -176,21 +188,14 @@ class _ContactWriter:
                 self._end_link(link, "no longer listed for this child in the MIS")
 
     def _add_link(self, pupil_id: Any, contact: Contact, values: dict[str, Any]) -> None:
-        link = PupilContact.objects.create(
-            school=self.ctx.school,
-            pupil_id=pupil_id,
-            contact=contact,
-            source=ContactSource.MIS,
-            started_on=self.ctx.today,
-            **{"no_contact": False, **values},
-        )
-        self.ctx.counts["child_contacts_added"] += 1
-        self.entries.append(
-            Entry(
-                Action.CHILD_CONTACT_MIS_LINKED,
-                link,
-                changes={name: [None, getattr(link, name)] for name in LINK_FIELDS}
-                | {"contact": str(contact.pk), "source": "mis"},
+        self.new_links.append(
+            PupilContact(
+                school=self.ctx.school,
+                pupil_id=pupil_id,
+                contact=contact,
+                source=ContactSource.MIS,
+                started_on=self.ctx.today,
+                **{"no_contact": False, **values},
             )
         )
 

@@ -42,9 +42,11 @@ from attune.mis.sync import attendance, contacts, deletions, groups, pupils, sta
 from attune.mis.sync.context import RunContext, StopSync
 from attune.mis.wonde import DEFAULT_BASE_URL, Fetched, WondeClient, WondeError
 from attune.people.models import School
+from attune.read_ahead import read_ahead
 from attune.tenancy import school_scope
 
 OVERLAP = timedelta(hours=1)
+STAGE_EVERY = 20_000  # marks held in memory before they are written to the stage
 LEASE = timedelta(hours=1)  # a run that died holding the lease frees it after this
 RECHECK_SCHOOL = timedelta(hours=24)
 # Read in full every time, not since the watermark: whether a change to a child's contact or to
@@ -64,6 +66,7 @@ class Step:
     path: str
     params: dict[str, Any]
     apply: Handler
+    staged: bool = False  # read into a buffer, applied when the run finishes (registers)
 
 
 @dataclass
@@ -214,25 +217,43 @@ class _SchoolSync:
     # --- one kind -----------------------------------------------------------------------------
 
     def _kind(self, kind: str, connection: MisConnection, client: WondeClient) -> KindResult:
-        state, _ = SyncState.objects.get_or_create(school=self.school, kind=kind)
-        if not self.dry_run and not _take_lease(state, self.now):
-            return KindResult(kind, skipped="another sync of this is still running")
-        run = SyncRun.objects.create(
-            school=self.school, kind=kind, started_at=self.now, actor=self.actor
-        )
-        ctx = RunContext(
-            self.school, connection, state, run, timezone.localdate(self.now), self.now, self.actor
-        )
-        try:
+        """One kind's run: three commits when nothing goes wrong and the data fits one page
+        (start, finish, and the early warnings' task), as a 15-minute register sync does."""
+        with transaction.atomic():
+            state, _ = SyncState.objects.select_for_update().get_or_create(
+                school=self.school, kind=kind
+            )
+            if not self.dry_run and not _take_lease(state, self.now):
+                return KindResult(kind, skipped="another sync of this is still running")
+            run = SyncRun.objects.create(
+                school=self.school, kind=kind, started_at=self.now, actor=self.actor
+            )
+            ctx = RunContext(
+                self.school,
+                connection,
+                state,
+                run,
+                timezone.localdate(self.now),
+                self.now,
+                self.actor,
+            )
             self._begin(ctx, kind)
+        try:
             for index, step in enumerate(self._steps(kind, ctx, client)):
                 if index < state.resume_step:
                     continue
                 resume = (state.resume_url or None) if index == state.resume_step else None
-                for fetched in client.pages(step.path, step.params, resume_at=resume):
-                    self._apply(ctx, step, fetched, index)
+                pages = client.pages(step.path, step.params, resume_at=resume)
+                # The next page is fetched while this one is applied (the HTTP client never
+                # touches the database, so it can run in the reading thread).
+                for [fetched] in read_ahead(pages, 1):
+                    if step.staged:
+                        self._stage(ctx, step, fetched, index)
+                    else:
+                        self._apply(ctx, step, fetched, index)
             self._finish(ctx, kind)
         except WondeError as error:
+            self._flush(ctx)  # the pages read in full before the failure are kept
             if error.body or error.status:
                 _keep_error_page(self.school, run, error, self.now)
             self._fail(ctx, Problem(error.code, error.message))
@@ -242,22 +263,25 @@ class _SchoolSync:
             self._fail(ctx, Problem("mis.crashed", f"The sync stopped unexpectedly ({error!r})."))
             raise
         finally:
-            if not self.dry_run:
+            if not self.dry_run and ctx.cache.get("lease_held", True):
                 SyncState.objects.filter(pk=state.pk).update(running_since=None)
         return _result(ctx)
 
     def _begin(self, ctx: RunContext, kind: str) -> None:
         """Start afresh (a new watermark window), or carry on from where a run stopped."""
         state = ctx.state
-        if self.since is not None or state.run_started_at is None:
+        in_progress = state.run_started_at is not None
+        if self.since is not None or not in_progress:
             state.run_started_at = self.now
             since = self.since
             if since is None and state.watermark is not None:
                 since = state.watermark - OVERLAP
             state.run_since = since
             state.resume_step, state.resume_url = 0, ""
-            if kind == Kind.ATTENDANCE:
+            if kind == Kind.ATTENDANCE and in_progress:  # --since starts that run again
                 attendance.clear_staged(ctx)
+        elif kind == Kind.ATTENDANCE:
+            ctx.cache["staged"] = attendance.has_staged(ctx)  # from the run that stopped
         state.last_started_at = self.now
         state.save(
             update_fields=[
@@ -277,7 +301,7 @@ class _SchoolSync:
             codes = f"{school}/attendance-codes"
             attendance.fetch_codes(ctx, client, codes)
             handler = attendance.page_for(client, codes)
-            return [Step(f"{school}/attendance/session", since, handler)]
+            return [Step(f"{school}/attendance/session", since, handler, staged=True)]
         main = {
             Kind.PUPILS: Step(
                 f"{school}/students",
@@ -324,27 +348,68 @@ class _SchoolSync:
                 ctx.keep_raw(fetched.url, fetched.body, stop.message)
             raise
 
+    def _stage(self, ctx: RunContext, step: Step, fetched: Fetched, index: int) -> None:
+        """Read a page of marks into the run's buffer; the buffer is written to the stage
+        (with the place to carry on from) every ``STAGE_EVERY`` marks, not every page: a
+        year's first sync is thousands of pages."""
+        try:
+            doubtful = step.apply(ctx, fetched.page.rows)
+        except StopSync as stop:
+            self._flush(ctx)
+            with transaction.atomic():
+                ctx.keep_raw(fetched.url, fetched.body, stop.message)
+            raise
+        if doubtful:
+            ctx.cache.setdefault("raw", []).append(fetched)
+        next_url = fetched.page.next_url
+        ctx.cache["pointer"] = (index, next_url) if next_url else (index + 1, "")
+        ctx.run.pages += 1
+        if len(ctx.cache.get("buffer", ())) >= STAGE_EVERY:
+            self._flush(ctx)
+
+    def _flush(self, ctx: RunContext) -> None:
+        """Write the buffered marks to the stage, in one transaction with the place to carry
+        on from, so a run that stops later resumes after them."""
+        if "pointer" not in ctx.cache:
+            return
+        with transaction.atomic():
+            attendance.stage(ctx, ctx.cache.pop("buffer", []))
+            for fetched in ctx.cache.pop("raw", []):
+                ctx.keep_raw(fetched.url, fetched.body, "Some records could not be fully read.")
+            state = ctx.state
+            state.resume_step, state.resume_url = ctx.cache.pop("pointer")
+            state.save(update_fields=["resume_step", "resume_url"])
+            _save_run(ctx, ["pages"])
+
     def _finish(self, ctx: RunContext, kind: str) -> None:
+        """Everything the run read, applied, and the watermark moved on, in one transaction."""
         state = ctx.state
         with transaction.atomic():
             if kind == Kind.ATTENDANCE:
-                attendance.apply_staged(ctx, state.run_started_at or self.now)
+                for fetched in ctx.cache.pop("raw", []):
+                    ctx.keep_raw(fetched.url, fetched.body, "Some records could not be read.")
+                attendance.apply_run(ctx, state.run_started_at or self.now)
             state.watermark = state.run_started_at
             state.run_started_at, state.run_since = None, None
             state.resume_step, state.resume_url = 0, ""
             state.last_success_at = timezone.now()
             state.last_error, state.last_error_code = "", ""
+            state.running_since = None
+            ctx.cache["lease_held"] = False
             state.save()
             ctx.run.outcome, ctx.run.finished_at = Outcome.DONE, timezone.now()
             _save_run(ctx, ["outcome", "finished_at"])
-            keep_days = timedelta(days=settings.ATTUNE_MIS_KEEP_RAW_DAYS)
-            RawPage.objects.filter(kept_at__lt=self.now - keep_days).delete()
+            if kind == Kind.PUPILS:  # once a night is often enough
+                keep_days = timedelta(days=settings.ATTUNE_MIS_KEEP_RAW_DAYS)
+                RawPage.objects.filter(kept_at__lt=self.now - keep_days).delete()
 
     def _fail(self, ctx: RunContext, problem: Problem) -> None:
         with transaction.atomic():
             state = ctx.state
             state.last_error, state.last_error_code = problem.message, problem.code
-            state.save(update_fields=["last_error", "last_error_code"])
+            state.running_since = None
+            ctx.cache["lease_held"] = False
+            state.save(update_fields=["last_error", "last_error_code", "running_since"])
             ctx.run.outcome, ctx.run.finished_at = Outcome.FAILED, timezone.now()
             ctx.run.error, ctx.run.error_code = problem.message, problem.code
             _save_run(ctx, ["outcome", "finished_at", "error", "error_code"])
@@ -372,15 +437,12 @@ def _result(ctx: RunContext) -> KindResult:
 
 
 def _take_lease(state: SyncState, now: datetime) -> bool:
-    """Only one run of a kind at a time for a school: "sync now" and the schedule can meet."""
-    with transaction.atomic():
-        held = SyncState.objects.select_for_update().get(pk=state.pk)
-        if held.running_since is not None and now - held.running_since < LEASE:
-            return False
-        held.running_since = now
-        held.save(update_fields=["running_since"])
-    for name in ("run_started_at", "run_since", "resume_step", "resume_url", "watermark"):
-        setattr(state, name, getattr(held, name))
+    """Only one run of a kind at a time for a school: "sync now" and the schedule can meet.
+    Call inside the transaction that locked ``state`` (``select_for_update``)."""
+    if state.running_since is not None and now - state.running_since < LEASE:
+        return False
+    state.running_since = now
+    state.save(update_fields=["running_since"])
     return True
 
 

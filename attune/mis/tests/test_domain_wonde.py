@@ -338,3 +338,30 @@ def test_the_school_record() -> None:
         }
     )
     assert (info.urn, info.domain, info.mis) == ("10003", "api.wonde.com", "SIMS")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"student": "A1", "date": "2026-09-28", "session": "AM", "attendance_code": "AC3"},
+        {
+            "student": "A1",
+            "date": "2026-09-28",
+            "session": "PM",
+            "attendance_code": "AC3",
+            "minutes_late": 7,
+        },
+        {"student": " A1 ", "date": "2026-09-28", "session": "AM", "attendance_code": "AC3"},
+        {"student": "A1", "date": "2026-02-30", "session": "AM", "attendance_code": "AC3"},
+    ],
+)
+def test_the_fast_way_and_the_careful_way_read_a_mark_alike(row: dict[str, object]) -> None:
+    fast = w._plain_session_row(row)
+    try:
+        careful: object = w.read_session_row(
+            {**row, "unused": None} | {"student": {"id": row["student"]}}
+        )
+    except w.Unreadable:
+        careful = None
+    if fast is not None:
+        assert fast == careful

@@ -129,12 +129,16 @@ def school_attendance_pupils() -> list[tuple[Any, str]]:
     return list(Pupil.objects.filter(legal_surname="Same").values_list("id", "upn"))
 
 
+@pytest.mark.parametrize("stage_every", [20_000, 37], ids=["in-memory", "through-the-stage"])
 def test_a_sync_gives_the_same_figures_as_the_csv_imports(
     world: SchoolWorld,
     other_world: SchoolWorld,
     mis_school: FakeSchool,
     sync: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    stage_every: int,
 ) -> None:
+    monkeypatch.setattr("attune.mis.sync.run.STAGE_EVERY", stage_every)
     upns = [make_upn(886, 4001, 20, n) for n in range(1, 8)]
     days = school_days(FIRST, 60)
     first = registers(upns, seed=1, days=days)
