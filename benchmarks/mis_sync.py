@@ -228,13 +228,15 @@ def prepare_delta_schools() -> list[Any]:
     return schools
 
 
-def delta(schools: list[Any], base_url: str, workers: int) -> tuple[str, int, int]:
+def delta(schools: list[Any], base_url: str, workers: int, batched: bool) -> tuple[str, int, int]:
     """Every school's registers, as ``workers`` background workers would share them out
     (threads here, each with its own database connection; in production, ``db_worker``
-    processes)."""
+    processes): school by school (``sync_school``), or as ``mis_schedule`` queues them, in
+    tasks of 200 schools applied together (``sync_registers``)."""
     from django.db import connection
 
-    from attune.mis.sync.run import school_sync
+    from attune.mis.management.commands.mis_schedule import REGISTER_BATCH
+    from attune.mis.sync.run import registers_sync, school_sync
 
     totals = {"marks": 0, "pages": 0}
     lock = threading.Lock()
@@ -242,6 +244,20 @@ def delta(schools: list[Any], base_url: str, workers: int) -> tuple[str, int, in
 
     def work(share: list[Any]) -> None:
         try:
+            if batched:
+                for start in range(0, len(share), REGISTER_BATCH):
+                    found = registers_sync(
+                        schools=share[start : start + REGISTER_BATCH],
+                        base_url=base_url,
+                        now=DELTA_AT,
+                    )
+                    for urn_, result in found.items():
+                        if result.error is not None:
+                            failures.append((urn_, result.error))
+                        with lock:
+                            totals["marks"] += result.counts.get("marks_added", 0)
+                            totals["pages"] += result.pages
+                return
             for school in share:
                 [result] = school_sync(
                     school=school, kinds=["attendance"], base_url=base_url, now=DELTA_AT
@@ -255,8 +271,10 @@ def delta(schools: list[Any], base_url: str, workers: int) -> tuple[str, int, in
             connection.close()
 
     def run() -> None:
+        size = -(-len(schools) // workers)
         threads = [
-            threading.Thread(target=work, args=(schools[n::workers],)) for n in range(workers)
+            threading.Thread(target=work, args=(schools[n * size : (n + 1) * size],))
+            for n in range(workers)
         ]
         for thread in threads:
             thread.start()
@@ -282,15 +300,17 @@ def main() -> None:
         figures["first_sync"] = first_sync(base_url)
     schools = prepare_delta_schools()
     # SQLite has one writer at a time, so more workers only queue; PostgreSQL takes several.
-    worker_counts = (1,) if vendor == "sqlite3" else (1, 3)
+    ways = [("per_school", 1, False), ("batched", 1, True)]
+    if vendor != "sqlite3":
+        ways += [("per_school", 3, False), ("batched", 3, True)]
     sizes = (("quiet", QUIET_MARKS, "AM"), ("registration", DELTA_PUPILS, "PM"))
     for label, size, session in sizes:
-        for workers in worker_counts:
+        for way, workers, batched in ways:
             build = partial(_delta_schools, marks_each=size, session=session)
             with Server(build) as (base_url, token):
                 settings.ATTUNE_WONDE_TOKEN = token
-                text, marks, pages = delta(schools, base_url, workers)
-            figures[f"delta_{label}_{workers}_worker{'s' if workers > 1 else ''}"] = {
+                text, marks, pages = delta(schools, base_url, workers, batched)
+            figures[f"delta_{label}_{way}_{workers}_worker{'s' if workers > 1 else ''}"] = {
                 "schools": len(schools),
                 "marks_each": size,
                 "marks_added": marks,

@@ -7,9 +7,9 @@ from django.tasks import task
 
 from attune.accounts.models import User
 from attune.mis.models import MisConnection
-from attune.mis.sync.run import school_sync
+from attune.mis.sync.run import registers_sync, school_sync
 from attune.people.models import School
-from attune.tenancy import school_scope
+from attune.tenancy import school_scope, scopes_disabled
 
 
 @task()
@@ -23,3 +23,16 @@ def sync_school(school_id: int, kinds: list[str], actor_id: int | None = None) -
         with school_scope(school):
             MisConnection.objects.filter(school=school).update(sync_requested_at=None)
     return " ".join(result.summary() for result in results)
+
+
+@task()
+def sync_registers(school_ids: list[int]) -> str:
+    """The 15-minute register sync for many schools, applied together (``registers_sync``)."""
+    schools = list(School.objects.filter(pk__in=school_ids).order_by("pk"))
+    try:
+        results = registers_sync(schools=schools)
+    finally:
+        with scopes_disabled():
+            MisConnection.objects.filter(school__in=schools).update(sync_requested_at=None)
+    failed = [pk for pk, result in results.items() if result.error is not None]
+    return f"{len(results)} schools' registers synced; {len(failed)} stopped."

@@ -101,6 +101,7 @@ class WondeClient:
         self.first_wait, self.longest_wait, self.sleep = first_wait, longest_wait, sleep
         self.requests = 0  # how many were sent, retries included (for the benchmark)
         self._local = threading.local()  # kept-alive connections, one set per thread
+        self._domains: dict[str, WondeClient] = {}
         self._headers = {
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
@@ -108,7 +109,10 @@ class WondeClient:
         }
 
     def on_domain(self, domain: str) -> WondeClient:
-        """The same client for a school on another regional domain [DOC]."""
+        """The same client for a school on another regional domain [DOC] (one per domain, so
+        the schools on it share its kept-alive connections)."""
+        if domain in self._domains:
+            return self._domains[domain]
         other = WondeClient(
             self.token,
             f"https://{domain}/v1.0/",
@@ -119,6 +123,7 @@ class WondeClient:
             longest_wait=self.longest_wait,
             sleep=self.sleep,
         )
+        self._domains[domain] = other
         return other
 
     def url(self, path: str, params: Mapping[str, Any] | None = None) -> str:

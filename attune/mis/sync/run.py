@@ -43,7 +43,7 @@ from attune.mis.sync.context import RunContext, StopSync
 from attune.mis.wonde import DEFAULT_BASE_URL, Fetched, WondeClient, WondeError
 from attune.people.models import School
 from attune.read_ahead import read_ahead
-from attune.tenancy import school_scope
+from attune.tenancy import school_scope, scopes_disabled
 
 OVERLAP = timedelta(hours=1)
 STAGE_EVERY = 20_000  # marks held in memory before they are written to the stage
@@ -126,6 +126,80 @@ def school_sync(
     return results
 
 
+def registers_sync(
+    *,
+    schools: Sequence[School],
+    base_url: str | None = None,
+    client: WondeClient | None = None,
+    now: datetime | None = None,
+) -> dict[int, KindResult]:
+    """The 15-minute register sync for many schools at once, by school id.
+
+    Each school's new marks are read as ``school_sync`` reads them (its own lease, watermark,
+    run and failures), then every school's marks are applied together in one transaction by
+    one writer, as a county's daily CSV is: one comparison for all, not one per school. A
+    school whose reading failed is left out and keeps its place; if applying fails, every
+    school's run is marked failed and the next sync reads their marks again.
+    """
+    now = now or timezone.now()
+    pinned = base_url or settings.ATTUNE_WONDE_BASE_URL or None
+    shared = client or make_client(pinned)
+    results: dict[int, KindResult] = {}
+    syncs = [
+        _SchoolSync(school, [Kind.ATTENDANCE], None, None, now, dry_run=False)
+        for school in schools
+        if school.wonde_id
+    ]
+    with scopes_disabled():
+        connections = {c.school_id: c for c in MisConnection.objects.filter(school__in=schools)}
+    # Each school's client (a request to Wonde only for a school not checked today)...
+    clients: list[tuple[_SchoolSync, MisConnection, WondeClient]] = []
+    for sync in syncs:
+        with school_scope(sync.school):
+            connection = connections.get(sync.school.pk) or MisConnection.objects.create(
+                school=sync.school
+            )
+            try:
+                clients.append((sync, connection, sync._connect(connection, shared, bool(pinned))))
+            except WondeError as error:
+                results[sync.school.pk] = sync._refused(Kind.ATTENDANCE, error)
+    # ...every run started in one commit, not one each...
+    started: list[tuple[_SchoolSync, RunContext, WondeClient]] = []
+    with transaction.atomic():
+        for sync, connection, school_client in clients:
+            with school_scope(sync.school):
+                begun = sync._start(Kind.ATTENDANCE, connection)
+            if isinstance(begun, KindResult):
+                results[sync.school.pk] = begun
+            else:
+                started.append((sync, begun, school_client))
+    # ...each school's pages read (a failure is that school's alone)...
+    ready: list[tuple[_SchoolSync, RunContext]] = []
+    for sync, ctx, school_client in started:
+        with school_scope(sync.school):
+            if sync.read_only(ctx, school_client):
+                ready.append((sync, ctx))
+            else:
+                results[sync.school.pk] = _result(ctx)
+    # ...and all the marks applied together.
+    try:
+        with transaction.atomic(), scopes_disabled():
+            first_started = min((ctx.state.run_started_at or now for _, ctx in ready), default=now)
+            attendance.apply_runs([ctx for _, ctx in ready], first_started)
+            for sync, ctx in ready:
+                sync._close(ctx, Kind.ATTENDANCE)
+    except Exception as error:
+        for sync, ctx in ready:
+            with school_scope(sync.school):
+                sync._fail(
+                    ctx, Problem("mis.crashed", f"Applying the registers failed ({error!r}).")
+                )
+                sync._release(ctx)
+        raise
+    results |= {sync.school.pk: _result(ctx) for sync, ctx in ready}
+    return results
+
+
 def make_client(base_url: str | None) -> WondeClient:
     return WondeClient(
         settings.ATTUNE_WONDE_TOKEN,
@@ -153,6 +227,22 @@ class _SchoolSync:
             except WondeError as error:
                 return [self._refused(kind, error) for kind in self.kinds]
             return [self._kind(kind, connection, school_client) for kind in self.kinds]
+
+    def read_only(self, ctx: RunContext, client: WondeClient) -> bool:
+        """Read a started run's pages without applying them (``registers_sync`` applies many
+        schools' together); ``False`` when reading failed (recorded, and the lease given
+        back)."""
+        try:
+            self._read(ctx, Kind(ctx.run.kind), client)
+        except (WondeError, StopSync) as error:
+            self._failed(ctx, error)
+            self._release(ctx)
+            return False
+        except Exception as error:
+            self._fail(ctx, Problem("mis.crashed", f"The sync stopped unexpectedly ({error!r})."))
+            self._release(ctx)
+            raise
+        return True
 
     # --- the school ---------------------------------------------------------------------------
 
@@ -219,6 +309,24 @@ class _SchoolSync:
     def _kind(self, kind: str, connection: MisConnection, client: WondeClient) -> KindResult:
         """One kind's run: three commits when nothing goes wrong and the data fits one page
         (start, finish, and the early warnings' task), as a 15-minute register sync does."""
+        started = self._start(kind, connection)
+        if isinstance(started, KindResult):
+            return started
+        ctx = started
+        try:
+            self._read(ctx, kind, client)
+            self._finish(ctx, kind)
+        except (WondeError, StopSync) as error:
+            self._failed(ctx, error)
+        except Exception as error:
+            self._fail(ctx, Problem("mis.crashed", f"The sync stopped unexpectedly ({error!r})."))
+            raise
+        finally:
+            self._release(ctx)
+        return _result(ctx)
+
+    def _start(self, kind: str, connection: MisConnection) -> RunContext | KindResult:
+        """Take the kind's lease, open its run and decide where it starts, in one commit."""
         with transaction.atomic():
             state, _ = SyncState.objects.select_for_update().get_or_create(
                 school=self.school, kind=kind
@@ -238,34 +346,36 @@ class _SchoolSync:
                 self.actor,
             )
             self._begin(ctx, kind)
-        try:
-            for index, step in enumerate(self._steps(kind, ctx, client)):
-                if index < state.resume_step:
-                    continue
-                resume = (state.resume_url or None) if index == state.resume_step else None
-                pages = client.pages(step.path, step.params, resume_at=resume)
-                # The next page is fetched while this one is applied (the HTTP client never
-                # touches the database, so it can run in the reading thread).
-                for [fetched] in read_ahead(pages, 1):
-                    if step.staged:
-                        self._stage(ctx, step, fetched, index)
-                    else:
-                        self._apply(ctx, step, fetched, index)
-            self._finish(ctx, kind)
-        except WondeError as error:
+        return ctx
+
+    def _read(self, ctx: RunContext, kind: str, client: WondeClient) -> None:
+        """Every page of every step, from where the run starts; pages of most kinds are
+        applied as they come, registers buffered (``_stage``)."""
+        state = ctx.state
+        for index, step in enumerate(self._steps(kind, ctx, client)):
+            if index < state.resume_step:
+                continue
+            resume = (state.resume_url or None) if index == state.resume_step else None
+            pages = client.pages(step.path, step.params, resume_at=resume)
+            # The next page is fetched while this one is applied (the HTTP client never
+            # touches the database, so it can run in the reading thread).
+            for [fetched] in read_ahead(pages, 1):
+                if step.staged:
+                    self._stage(ctx, step, fetched, index)
+                else:
+                    self._apply(ctx, step, fetched, index)
+
+    def _failed(self, ctx: RunContext, error: WondeError | StopSync) -> None:
+        if isinstance(error, WondeError):
             self._flush(ctx)  # the pages read in full before the failure are kept
             if error.body or error.status:
-                _keep_error_page(self.school, run, error, self.now)
-            self._fail(ctx, Problem(error.code, error.message))
-        except StopSync as stop:
-            self._fail(ctx, Problem(stop.code, stop.message))
-        except Exception as error:
-            self._fail(ctx, Problem("mis.crashed", f"The sync stopped unexpectedly ({error!r})."))
-            raise
-        finally:
-            if not self.dry_run and ctx.cache.get("lease_held", True):
-                SyncState.objects.filter(pk=state.pk).update(running_since=None)
-        return _result(ctx)
+                _keep_error_page(self.school, ctx.run, error, self.now)
+        self._fail(ctx, Problem(error.code, error.message))
+
+    def _release(self, ctx: RunContext) -> None:
+        if not self.dry_run and ctx.cache.get("lease_held", True):
+            SyncState.objects.filter(pk=ctx.state.pk).update(running_since=None)
+            ctx.cache["lease_held"] = False
 
     def _begin(self, ctx: RunContext, kind: str) -> None:
         """Start afresh (a new watermark window), or carry on from where a run stopped."""
@@ -383,25 +493,29 @@ class _SchoolSync:
 
     def _finish(self, ctx: RunContext, kind: str) -> None:
         """Everything the run read, applied, and the watermark moved on, in one transaction."""
-        state = ctx.state
         with transaction.atomic():
             if kind == Kind.ATTENDANCE:
-                for fetched in ctx.cache.pop("raw", []):
-                    ctx.keep_raw(fetched.url, fetched.body, "Some records could not be read.")
-                attendance.apply_run(ctx, state.run_started_at or self.now)
-            state.watermark = state.run_started_at
-            state.run_started_at, state.run_since = None, None
-            state.resume_step, state.resume_url = 0, ""
-            state.last_success_at = timezone.now()
-            state.last_error, state.last_error_code = "", ""
-            state.running_since = None
-            ctx.cache["lease_held"] = False
-            state.save()
-            ctx.run.outcome, ctx.run.finished_at = Outcome.DONE, timezone.now()
-            _save_run(ctx, ["outcome", "finished_at"])
-            if kind == Kind.PUPILS:  # once a night is often enough
-                keep_days = timedelta(days=settings.ATTUNE_MIS_KEEP_RAW_DAYS)
-                RawPage.objects.filter(kept_at__lt=self.now - keep_days).delete()
+                attendance.apply_runs([ctx], ctx.state.run_started_at or self.now)
+            self._close(ctx, kind)
+
+    def _close(self, ctx: RunContext, kind: str) -> None:
+        """The run done: the watermark moves to its start, the lease is given back."""
+        state = ctx.state
+        for fetched in ctx.cache.pop("raw", []):
+            ctx.keep_raw(fetched.url, fetched.body, "Some records could not be fully read.")
+        state.watermark = state.run_started_at
+        state.run_started_at, state.run_since = None, None
+        state.resume_step, state.resume_url = 0, ""
+        state.last_success_at = timezone.now()
+        state.last_error, state.last_error_code = "", ""
+        state.running_since = None
+        ctx.cache["lease_held"] = False
+        state.save()
+        ctx.run.outcome, ctx.run.finished_at = Outcome.DONE, timezone.now()
+        _save_run(ctx, ["outcome", "finished_at"])
+        if kind == Kind.PUPILS:  # once a night is often enough
+            keep_days = timedelta(days=settings.ATTUNE_MIS_KEEP_RAW_DAYS)
+            RawPage.objects.filter(kept_at__lt=self.now - keep_days).delete()
 
     def _fail(self, ctx: RunContext, problem: Problem) -> None:
         with transaction.atomic():

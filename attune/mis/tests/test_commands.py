@@ -107,7 +107,10 @@ def test_add_school_sets_the_wonde_id() -> None:
 
 
 def test_the_schedule_queues_due_schools_once(
-    world: SchoolWorld, mis_school: FakeSchool, settings: Any
+    world: SchoolWorld,
+    mis_school: FakeSchool,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     monday_10am = datetime(2026, 10, 5, 10, 0, tzinfo=ZoneInfo("Europe/London"))
     assert queue_due(monday_10am, Timetable()) == 1
@@ -120,7 +123,10 @@ def test_the_schedule_queues_due_schools_once(
                 kind=kind,
                 last_started_at=datetime(2026, 10, 5, 8, 40, tzinfo=UTC),  # 09:40 in London
             )
-    assert queue_due(monday_10am, Timetable()) == 1  # the registers, 15 minutes on
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_due(monday_10am, Timetable()) == 1  # the registers, 15 minutes on
+    batch = DBTaskResult.objects.get(task_path__endswith="sync_registers")
+    assert batch.args_kwargs["args"] == [[world.school.pk]]
 
 
 def test_the_schedule_command_queues_on_the_worker(

@@ -372,3 +372,39 @@ def test_every_change_is_in_the_audit_record(
     } <= actions
     contact_events = AuditEvent.objects.filter(action="people.contact.mis_added")
     assert all("example.org" not in str(event.changes) for event in contact_events)
+
+
+def test_many_schools_registers_are_applied_together_and_a_failing_one_is_left_out(
+    world: SchoolWorld,
+    other_world: SchoolWorld,
+    mis_school: FakeSchool,
+    wonde: FakeWonde,
+    sync: Sync,
+) -> None:
+    from attune.mis.sync.run import registers_sync
+
+    ids = arrange(mis_school, world)
+    sync("pupils")
+    other_world.school.wonde_id = "A2000000001"
+    other_world.school.save(update_fields=["wonde_id"])
+    riverside = wonde.add_school("A2000000001", other_world.school.urn)
+    riverside.students["B1"] = Record(wonde_student("B1", upn=upn(50), forename="Rae"), EARLIER)
+    riverside.codes["AC99"] = "Q9"
+    riverside.add_marks([("B1", WEEK[0], "AM", "Q9", None)], EARLIER)
+    from attune.mis.sync.run import school_sync
+
+    school_sync(school=other_world.school, kinds=["pupils"], base_url=wonde.base_url, now=NOW)
+    results = registers_sync(
+        schools=[world.school, other_world.school], base_url=wonde.base_url, now=NOW
+    )
+    assert results[world.school.pk].counts["marks_added"] == 50
+    stopped = results[other_world.school.pk].error
+    assert stopped is not None and "'Q9'" in stopped.message
+    with school_scope(world.school):
+        assert SessionMark.objects.count() == 50
+        assert AttendanceImport.objects.get().marks_added == 50
+        assert SyncState.objects.get(kind="attendance").watermark == NOW
+    with school_scope(other_world.school):
+        assert not SessionMark.objects.exists()
+        assert SyncState.objects.get(kind="attendance").running_since is None
+    assert ids

@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from attune.mis.domain.schedule import Timetable, due, parse_school_day
 from attune.mis.models import MisConnection, SyncState
-from attune.mis.tasks import sync_school
+from attune.mis.tasks import sync_registers, sync_school
 from attune.people.models import School
 from attune.tenancy import school_scope
 
 QUEUED_FOR = timedelta(hours=1)  # a sync queued this recently is not queued again
+REGISTER_BATCH = 200  # schools in one 15-minute register task
 
 
 class Command(BaseCommand):
@@ -53,8 +54,14 @@ class Command(BaseCommand):
 
 
 def queue_due(now: datetime, timetable: Timetable) -> int:
-    """Queue every connected school whose syncs are due; returns how many were queued."""
+    """Queue every connected school whose syncs are due; returns how many were queued.
+
+    Schools due only for their registers (the 15-minute sync) go in shared tasks of up to
+    ``REGISTER_BATCH`` schools, applied together (``registers_sync``); a school due for more
+    (the nightly sync) gets a task of its own.
+    """
     local = timezone.localtime(now)
+    registers_only: list[int] = []
     queued = 0
     for school in School.objects.exclude(wonde_id="").order_by("pk"):
         with school_scope(school), transaction.atomic():
@@ -67,6 +74,11 @@ def queue_due(now: datetime, timetable: Timetable) -> int:
                 continue
             connection.sync_requested_at = now
             connection.save(update_fields=["sync_requested_at"])
-            transaction.on_commit(partial(sync_school.enqueue, school.pk, kinds))
+            if kinds == ["attendance"]:
+                registers_only.append(school.pk)
+            else:
+                transaction.on_commit(partial(sync_school.enqueue, school.pk, kinds))
             queued += 1
+    for start in range(0, len(registers_only), REGISTER_BATCH):
+        sync_registers.enqueue(registers_only[start : start + REGISTER_BATCH])
     return queued
