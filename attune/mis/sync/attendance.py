@@ -30,9 +30,12 @@ from attune.mis.domain.wonde import (
     read_attendance_code,
     read_session_row,
 )
-from attune.mis.models import LinkKind, MisLink, StagedMark
+from attune.mis.models import StagedMark
 from attune.mis.sync.context import RunContext, StopSync
+from attune.mis.sync.links import children_by_student
 from attune.mis.wonde import WondeClient
+from attune.people.models import Pupil
+from attune.tenancy import scopes_disabled
 
 CODES_KEPT_FOR = timedelta(hours=24)
 STAGED_COLUMNS = (
@@ -68,21 +71,10 @@ def fetch_codes(ctx: RunContext, client: WondeClient, path: str, *, force: bool 
 
 
 def pupils_by_student(ctx: RunContext) -> dict[str, uuid.UUID]:
-    """The school's children by Wonde student id, read once a run with a plain cursor (the
-    ORM's converters took most of a 15-minute sync's time for 600 schools)."""
+    """The school's children by Wonde student id, read once a run."""
     found: dict[str, uuid.UUID] | None = ctx.cache.get("pupils")
     if found is None:
-        table = connection.ops.quote_name(MisLink._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT wonde_id, local_id FROM {table} WHERE school_id = %s AND kind = %s",  # noqa: S608
-                [ctx.school.pk, LinkKind.STUDENT.value],
-            )
-            found = {
-                wonde_id: local if isinstance(local, uuid.UUID) else uuid.UUID(str(local))
-                for wonde_id, local in cursor.fetchall()
-            }
-        ctx.cache["pupils"] = found
+        found = ctx.cache["pupils"] = children_by_student(ctx.school.pk)
     return found
 
 
@@ -230,11 +222,22 @@ def apply_runs(contexts: Sequence[RunContext], started: datetime) -> None:
         name += f" (run {with_marks[0].run.pk})"
     actor = with_marks[0].actor if len(with_marks) == 1 else None  # many: the schedule's
     writer = _MarksWriter(ImportKind.MIS, name, actor, [ctx.school for ctx in with_marks])
+    # Children erased in Attune while the run was reading get no marks (the register has no
+    # foreign key to stop them); looked up in this transaction, as the CSV import does.
+    with scopes_disabled():
+        alive = set(
+            Pupil.objects.filter(school__in=[ctx.school for ctx in with_marks]).values_list(
+                "id", flat=True
+            )
+        )
     pending: dict[int, dict[Any, list[Mark]]] = defaultdict(lambda: defaultdict(list))
     size = 0
     for ctx in with_marks:
         school = ctx.school.pk
         for pupil_id, mark in _marks_of(ctx):
+            if pupil_id not in alive:
+                ctx.counts["marks_for_children_not_in_attune"] += 1
+                continue
             # Batches hold whole pupils (and many schools: one comparison for them all).
             if size >= CSV_BATCH and pupil_id not in pending[school]:
                 writer.write({k: dict(v) for k, v in pending.items()})

@@ -27,6 +27,7 @@ from attune.mis.domain.wonde import (
 )
 from attune.mis.models import LinkKind, MisLink
 from attune.mis.sync.context import RunContext, changed
+from attune.mis.sync.links import children_by_student
 from attune.people.models import Contact, ContactSource, PupilContact
 
 CONTACT_FIELDS = ("title", "forename", "surname", "email", "phone")
@@ -65,11 +66,7 @@ class _ContactWriter:
     new_links: list[PupilContact] = field(default_factory=list)
 
     def run(self, given: list[tuple[str, tuple[ContactLink, ...]]]) -> None:
-        pupil_ids = dict(
-            MisLink.objects.filter(
-                kind=LinkKind.STUDENT, wonde_id__in=[student for student, _ in given]
-            ).values_list("wonde_id", "local_id")
-        )
+        pupil_ids = children_by_student(self.ctx.school.pk, [student for student, _ in given])
         known = [(pupil_ids[s], links) for s, links in given if s in pupil_ids]
         self.ctx.counts["contacts_for_children_not_in_attune"] += len(given) - len(known)
         contacts = self._contacts([link.contact for _, links in known for link in links])

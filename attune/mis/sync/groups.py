@@ -15,8 +15,9 @@ from typing import Any
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry
 from attune.mis.domain.wonde import Group, Problem, Unreadable, read_group
-from attune.mis.models import LinkKind, MisGroup, MisGroupMembership, MisLink
+from attune.mis.models import MisGroup, MisGroupMembership
 from attune.mis.sync.context import RunContext
+from attune.mis.sync.links import children_by_student
 
 
 def apply_page(ctx: RunContext, rows: Sequence[Mapping[str, Any]]) -> bool:
@@ -54,11 +55,7 @@ def _groups(ctx: RunContext, groups: list[Group]) -> dict[str, MisGroup]:
 def _memberships(ctx: RunContext, groups: list[Group], stored: dict[str, MisGroup]) -> None:
     listed = [g for g in groups if g.student_ids is not None]
     students = {s for g in listed for s in g.student_ids or ()}
-    pupil_ids = dict(
-        MisLink.objects.filter(kind=LinkKind.STUDENT, wonde_id__in=list(students)).values_list(
-            "wonde_id", "local_id"
-        )
-    )
+    pupil_ids = children_by_student(ctx.school.pk, students)
     ctx.counts["group_members_not_in_attune"] += len(students - set(pupil_ids))
     current: dict[tuple[Any, Any], MisGroupMembership] = {
         (m.group_id, m.pupil_id): m

@@ -408,3 +408,22 @@ def test_many_schools_registers_are_applied_together_and_a_failing_one_is_left_o
         assert not SessionMark.objects.exists()
         assert SyncState.objects.get(kind="attendance").running_since is None
     assert ids
+
+
+def test_a_child_erased_in_attune_is_not_brought_back_and_nothing_is_hung_on_them(
+    world: SchoolWorld, mis_school: FakeSchool, sync: Sync
+) -> None:
+    ids = arrange(mis_school, world)
+    mis_school.groups["G1"] = Record(group("G1", "4B", "REGISTRATION", ids), EARLIER)
+    sync("pupils")
+    with school_scope(world.school):
+        Pupil.objects.filter(upn=upn(4)).delete()  # as an approved erasure request does
+    mis_school.students[ids[4]].updated_at = NOW
+    results = sync(since=EARLIER - timedelta(days=1))
+    assert all(result.error is None for result in results.values())
+    assert results["pupils"].counts["pupils_erased_not_readded"] == 1
+    assert results["attendance"].counts["marks_for_children_not_in_attune"] == 10
+    with school_scope(world.school):
+        assert not Pupil.objects.filter(upn=upn(4)).exists()
+        assert SessionMark.objects.count() == 4 * 10
+        assert MisGroupMembership.objects.count() == 4
