@@ -3,9 +3,10 @@
 Wonde's code (an id into ``/attendance-codes``, or the letter itself) is read through
 ``attendance.domain.codes`` exactly as a CSV's code is: retired codes are mapped and kept, and
 a code Attune does not know stops this school's attendance sync with a message naming it,
-having changed nothing. The marks of a run are staged page by page and applied together at
-the end by the CSV import's own writer, so the register, its history of changed marks, the
-weekly and yearly counts and the audit record come out exactly as a file import's would.
+having changed nothing. The marks of a run are held in memory (and written to the stage,
+``StagedMark``, every so many) and applied together at the end by the CSV import's own
+writer, so the register, its history of changed marks, the weekly and yearly counts and the
+audit record come out exactly as a file import's would.
 """
 
 from __future__ import annotations

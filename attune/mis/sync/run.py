@@ -5,8 +5,10 @@
   [UNVERIFIED]); applying a record twice changes nothing.
 - **Page by page**: each page is applied in one transaction together with the place to carry
   on from (``SyncState.resume_step``/``resume_url``), so a failure leaves nothing half-done
-  and the next run resumes at the page that failed. Registers are staged page by page and
-  applied at the end in one transaction (``sync/attendance.py``).
+  and the next run resumes at the page that failed. Registers are read into a buffer,
+  written to a stage every ``STAGE_EVERY`` marks with the place to carry on from, and
+  applied at the end in one transaction (``sync/attendance.py``); ``registers_sync`` applies
+  many schools' 15-minute registers together.
 - **Checked first**: the school's URN at Wonde must be the school's URN in Attune, and the
   school's regional domain must be one of Wonde's, before any child's data is read.
 - **Dry run**: everything happens inside one transaction that is rolled back at the end, so
