@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "attune.earlyyears",
     "attune.pep",
     "attune.virtualschool",
+    "attune.mis",
     "attune.demo",
 ]
 
@@ -277,6 +278,16 @@ MAILERS = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The school's MIS, read through Wonde (docs/mis-sync.md). The token lives only here, from the
+# environment: never in the database, never shown. ATTUNE_WONDE_BASE_URL sends every request
+# to one address instead of each school's regional domain (a test server or a proxy).
+ATTUNE_WONDE_TOKEN = os.environ.get("ATTUNE_WONDE_TOKEN", "")
+ATTUNE_WONDE_BASE_URL = os.environ.get("ATTUNE_WONDE_BASE_URL", "")
+ATTUNE_WONDE_PER_PAGE = envint("ATTUNE_WONDE_PER_PAGE", 200)
+ATTUNE_WONDE_FIRST_WAIT_MS = envint("ATTUNE_WONDE_FIRST_WAIT_MS", 1000)  # then 2x each retry
+ATTUNE_MIS_KEEP_RAW_DAYS = envint("ATTUNE_MIS_KEEP_RAW_DAYS", 30)
+ATTUNE_MIS_SCHOOL_DAY = os.environ.get("ATTUNE_MIS_SCHOOL_DAY", "08:00-16:30")
 
 LOGGING = {
     "version": 1,

@@ -23,4 +23,5 @@ urlpatterns = [
     path("s/<str:urn>/sharing/", include(("attune.virtualschool.school_urls", "sharing"))),
     path("api/v1/", api_urls()),
     path("s/<str:urn>/audit-trail/", include(("attune.privacy.trail_urls", "trail"))),
+    path("s/<str:urn>/mis/", include(("attune.mis.urls", "mis"))),
 ]

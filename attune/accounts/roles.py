@@ -54,6 +54,7 @@ class Permission(StrEnum):
     MANAGE_ATTENDANCE = "manage_attendance"  # upload register files, set term dates
     SHARE_WITH_VIRTUAL_SCHOOL = "share_with_virtual_school"  # the school's sharing agreement
     EARLY_YEARS_REGISTER = "early_years_register"  # early years register, care, development
+    MANAGE_MIS_CONNECTION = "manage_mis_connection"  # the Wonde id, sync status, "sync now"
 
 
 # A Virtual School officer reaches only the children in its cohorts, read-only.
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_STAFF,
             Permission.VIEW_CASELOADS,
             Permission.VIEW_AUDIT_TRAIL,
+            Permission.MANAGE_MIS_CONNECTION,
         }
     ),
     Role.KEY_ADULT: frozenset(

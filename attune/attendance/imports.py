@@ -122,7 +122,7 @@ def attendance_csv_import(
     # Pupils are looked up inside the transaction that writes their marks, so the ids written
     # are the ids that exist (SessionMark has no database foreign key; see models.py).
     with transaction.atomic():
-        writer = _MarksWriter(ImportKind.CSV, file_name, actor)
+        writer = MarksWriter(ImportKind.CSV, file_name, actor)
         for batch in read_ahead(iter_marks(stream, today=today), CSV_BATCH):
             by_school: dict[str, dict[str, list[tuple[int, Mark]]]] = defaultdict(
                 lambda: defaultdict(list)
@@ -236,7 +236,7 @@ def _unknown_pupil_errors(
 # --- writing marks ---------------------------------------------------------------------------
 
 
-class _MarksWriter:
+class MarksWriter:
     """Adds, replaces (keeping the old mark) or skips a file's marks; audits per pupil.
 
     One writer serves a whole file, whatever schools it covers (a county's daily file covers
@@ -549,7 +549,7 @@ def attendance_ctf_import(
     if errors:
         raise AttendanceImportRejected(errors)
     with transaction.atomic(), school_scope(school):
-        writer = _MarksWriter(ImportKind.CTF, os.fspath(path), actor, [school])
+        writer = MarksWriter(ImportKind.CTF, os.fspath(path), actor, [school])
         result = writer.results[school.pk]
         pupils = SchoolImport(school)
         pupils_in_file = _ctf_pupils(path, today)

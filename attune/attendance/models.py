@@ -27,6 +27,7 @@ class SessionName(models.TextChoices):
 class ImportKind(models.TextChoices):
     CSV = "csv", "Session marks CSV"
     CTF = "ctf", "Common Transfer File"
+    MIS = "mis", "Sync from the school's MIS"
 
 
 class AttendanceImport(SchoolOwned):

@@ -31,6 +31,26 @@ class Action(StrEnum):
     ABOUT_ME_UPDATED = "people.pupil.about_updated", "Changed a child's “about me”"
     PUPIL_IMPORT_ADDED = "people.pupil.import_added", "Added a child from a file"
     PUPIL_IMPORT_UPDATED = "people.pupil.import_updated", "Updated a child from a file"
+    PUPIL_MIS_ADDED = "people.pupil.mis_added", "Added a child from the school's MIS"
+    PUPIL_MIS_UPDATED = "people.pupil.mis_updated", "Updated a child from the school's MIS"
+    PUPIL_MIS_LEFT = "people.pupil.mis_left", "The school's MIS recorded a child leaving"
+    CONTACT_MIS_ADDED = "people.contact.mis_added", "Added a family contact from the MIS"
+    CONTACT_MIS_UPDATED = "people.contact.mis_updated", "Updated a family contact from the MIS"
+    CONTACT_MIS_ENDED = "people.contact.mis_ended", "The MIS no longer holds a family contact"
+    CHILD_CONTACT_MIS_LINKED = (
+        "people.pupil_contact.mis_linked",
+        "Recorded a child's family contact from the MIS",
+    )
+    CHILD_CONTACT_MIS_CHANGED = (
+        "people.pupil_contact.mis_changed",
+        "Changed how a contact stands to a child, from the MIS",
+    )
+    CHILD_CONTACT_MIS_ENDED = (
+        "people.pupil_contact.mis_ended",
+        "Ended a child's family contact, from the MIS",
+    )
+    STAFF_MIS_ADDED = "people.staff.mis_added", "Added a member of staff from the MIS"
+    STAFF_MIS_UPDATED = "people.staff.mis_updated", "Updated a member of staff from the MIS"
 
     # Key adults and the team around the child
     KEY_ADULT_ASSIGNED = "relationships.key_adult.assigned", "Chose a key adult"
@@ -184,6 +204,11 @@ class Action(StrEnum):
     VS_API_TOKEN_CREATED = "virtualschool.api_token.created", "Made an API token"
     VS_API_TOKEN_REVOKED = "virtualschool.api_token.revoked", "Revoked an API token"
 
+    # The connection to the school's MIS (through Wonde) and what it brings in
+    MIS_CONNECTION_SET = "mis.connection.set", "Set the school's Wonde id"
+    MIS_SYNC_REQUESTED = "mis.sync.requested", "Asked for a sync with the MIS now"
+    MIS_GROUP_CHANGED = "mis.group.changed", "A child joined or left an MIS group"
+
 
 # The trail's "what they did" filter: each choice matches every action starting with it.
 ACTION_GROUPS: list[tuple[str, str]] = [
@@ -204,4 +229,5 @@ ACTION_GROUPS: list[tuple[str, str]] = [
     ("wholeschool.", "Whole-school work"),
     ("virtualschool.", "Virtual School: sharing, reads and API tokens"),
     ("auditlog.", "Exporting the audit trail"),
+    ("mis.", "The connection to the school's MIS"),
 ]

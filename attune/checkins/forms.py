@@ -10,6 +10,7 @@ from attune.checkins.models import (
     CheckinForm,
     ContactBy,
     ContactOutcome,
+    EmailFrom,
     Mood,
     Outcome,
     PhoneOutcome,
@@ -172,7 +173,20 @@ class FamilySharingForm(forms.Form):
         max_length=120,
         help_text="How to greet them, for example: Ms Fletcher, or Dad.",
     )
-    email = forms.EmailField(label="Email address to use", required=False)
+    email_from = forms.ChoiceField(
+        label="By email, to",
+        choices=EmailFrom.choices,
+        initial=EmailFrom.TYPED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The school's MIS lists each child's parents and carers in order; the first "
+        "with parental responsibility and an email address is shown below.",
+    )
+    email = forms.EmailField(
+        label="Email address to use",
+        required=False,
+        help_text="Only when the family asked for a different address.",
+    )
     phone = forms.CharField(label="Phone number to use", required=False, max_length=40)
     consent_given_by = forms.CharField(
         label="Consent given by",
@@ -189,7 +203,9 @@ class FamilySharingForm(forms.Form):
     )
 
     def terms(self) -> SharingTerms:
-        return SharingTerms(**self.cleaned_data)
+        data = dict(self.cleaned_data)
+        data["email_from"] = data.get("email_from") or EmailFrom.TYPED
+        return SharingTerms(**data)
 
 
 class NoticingForm(forms.Form):

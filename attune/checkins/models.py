@@ -273,8 +273,17 @@ class ShareChannel(models.TextChoices):
     CHILD_TELLS = "child_tells", "The child tells them"
 
 
+class EmailFrom(models.TextChoices):
+    MIS = "mis", "The parent or carer the school's MIS lists first"
+    TYPED = "typed", "An address the family gave us"
+
+
 class FamilySharing(SchoolOwned):
-    """How good news goes home for one child, as the child and family agreed."""
+    """How good news goes home for one child, as the child and family agreed.
+
+    By email, it goes to the school's MIS contact (``people.contacts.home_email_contact``)
+    unless the family asked for another address, which is then typed in ``email``.
+    """
 
     # Shown only with the child's sensitive record: the audit record keeps digests.
     sensitive_fields: ClassVar[tuple[str, ...]] = (
@@ -289,6 +298,9 @@ class FamilySharing(SchoolOwned):
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="family_sharing")
     channel = models.CharField(max_length=12, choices=ShareChannel.choices)
     home_name = models.CharField("Who at home", max_length=120, blank=True)
+    email_from = models.CharField(
+        "Which email address", max_length=5, choices=EmailFrom.choices, default=EmailFrom.TYPED
+    )
     email = models.EmailField("Email address to use", blank=True)
     phone = models.CharField("Phone number to use", max_length=40, blank=True)
     consent_given_by = models.CharField(max_length=120, blank=True)
@@ -302,7 +314,8 @@ class FamilySharing(SchoolOwned):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(channel="email") | (~Q(email="") & Q(consent_given_on__isnull=False)),
+                condition=~Q(channel="email")
+                | ((~Q(email="") | Q(email_from="mis")) & Q(consent_given_on__isnull=False)),
                 name="family_sharing_email_needs_address_and_consent",
             )
         ]

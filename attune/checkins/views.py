@@ -35,6 +35,7 @@ from attune.checkins.models import (
     CheckinPlan,
     ContactBy,
     ContactOutcome,
+    EmailFrom,
     EmailHome,
     FamilySharing,
     KeepInTouchContact,
@@ -77,6 +78,7 @@ from attune.checkins.services import (
 )
 from attune.errors import show_on_form
 from attune.http import SchoolRequest
+from attune.people.contacts import home_email_contact
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 
@@ -410,7 +412,10 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
     """How good news goes home for this child: agreed with the child and family."""
     pupil = access_pupil(request, pupil_id, Right.SET_FAMILY_ARRANGEMENTS)
     existing = FamilySharing.objects.filter(pupil=pupil).first()
+    home = home_email_contact(pupil)
     initial = {f: getattr(existing, f) for f in FamilySharingForm.base_fields} if existing else {}
+    if existing is None and home is not None:
+        initial["email_from"] = EmailFrom.MIS  # the school's own record, unless they ask
     form = FamilySharingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -425,7 +430,7 @@ def sharing(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
         else:
             messages.success(request, f"Saved how good news goes home for {pupil.known_as}.")
             return redirect("children:pupil", urn=urn, pupil_id=pupil.pk)
-    context = {"pupil": pupil, "form": form, "existing": existing}
+    context = {"pupil": pupil, "form": form, "existing": existing, "home": home}
     return render(request, "checkins/sharing.html", context)
 
 

@@ -58,6 +58,14 @@ class School(models.Model):
     relationship_target_months = models.PositiveSmallIntegerField(
         default=24, help_text="How long a key adult relationship should last before a change."
     )
+    wonde_id = models.CharField(
+        "Wonde school id",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9]+$", "A Wonde school id is letters and digits.")],
+        help_text="How Wonde, which reads the school's MIS for us, names the school "
+        "(for example A1930499544); see docs/mis-sync.md.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +74,9 @@ class School(models.Model):
                 fields=["local_authority", "estab"],
                 condition=~Q(estab=""),
                 name="school_la_estab_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["wonde_id"], condition=~Q(wonde_id=""), name="school_wonde_id_unique"
             ),
         ]
 
@@ -108,6 +119,9 @@ class Pupil(SchoolOwned):
     )
     about_me = models.TextField("About me", blank=True)
     what_helps = models.TextField("What helps me", blank=True)
+    # From the school's MIS (attune/mis): empty for a child added from a file.
+    admission_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -273,3 +287,83 @@ class WorkingDay(SchoolOwned):
         return (self.ends_at.hour * 60 + self.ends_at.minute) - (
             self.starts_at.hour * 60 + self.starts_at.minute
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# A child's family: the adults the school may contact about them
+
+
+class ContactSource(models.TextChoices):
+    MIS = "mis", "The school's MIS"
+    SCHOOL = "school", "Entered in Attune"
+
+
+class Contact(SchoolOwned):
+    """A parent, carer or other adult the school holds as a contact for one or more children.
+
+    The school's record, kept in step with its MIS (``attune/mis``). A contact the MIS no
+    longer has is ended (``ended_on``), never erased: what was sent to whom stays explainable.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=20, blank=True)
+    forename = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    source = models.CharField(
+        max_length=8, choices=ContactSource.choices, default=ContactSource.SCHOOL
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["surname", "forename"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        names = " ".join(part for part in (self.title, self.forename, self.surname) if part)
+        return names or "Unnamed contact"
+
+
+class PupilContact(SchoolOwned):
+    """How one contact stands to one child: who they are to them, and whether to contact them.
+
+    ``priority`` is the order the MIS lists the child's contacts in (1 first).
+    ``parental_responsibility`` and ``lives_with_pupil`` are ``None`` when the MIS did not
+    say. ``no_contact`` means the school must not contact this person about this child.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="pupil_links")
+    relationship = models.CharField(max_length=60, blank=True)
+    priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    parental_responsibility = models.BooleanField(null=True, blank=True)
+    lives_with_pupil = models.BooleanField(null=True, blank=True)
+    no_contact = models.BooleanField(default=False)
+    source = models.CharField(
+        max_length=8, choices=ContactSource.choices, default=ContactSource.SCHOOL
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="pupil_contact_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "contact"],
+                condition=Q(ended_on__isnull=True),
+                name="pupil_contact_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relationship or 'Contact'} of {self.pupil_id}"

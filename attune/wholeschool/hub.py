@@ -96,6 +96,12 @@ ENTRIES: tuple[Entry, ...] = (
         "sharing:edit",
         Permission.SHARE_WITH_VIRTUAL_SCHOOL,
     ),
+    Entry(
+        "Connection to your MIS",
+        "Pupils, staff, families and registers read from the school's MIS: status and sync.",
+        "mis:connection",
+        Permission.MANAGE_MIS_CONNECTION,
+    ),
 )
 
 

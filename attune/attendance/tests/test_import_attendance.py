@@ -219,7 +219,7 @@ def test_the_writer_never_touches_another_schools_mark(
     }
 
     with contextlib.suppress(IntegrityError), transaction.atomic():
-        writer = imports._MarksWriter("csv", "odd.csv", None, [world.school])
+        writer = imports.MarksWriter("csv", "odd.csv", None, [world.school])
         writer.write({world.school.pk: stolen})
         writer.finish()
 

@@ -28,6 +28,7 @@ from attune.checkins.services.email_home import (
     email_home_queue,
     email_home_retry,
     email_home_send,
+    email_home_to,
 )
 from attune.checkins.services.errors import CheckinError
 from attune.checkins.services.family_sharing import SharingTerms, family_sharing_save
@@ -62,6 +63,7 @@ __all__ = [
     "email_home_queue",
     "email_home_retry",
     "email_home_send",
+    "email_home_to",
     "family_sharing_save",
     "keep_in_touch_contact_log",
     "keep_in_touch_routine_save",

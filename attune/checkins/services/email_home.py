@@ -14,8 +14,9 @@ from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
 from attune.checkins.domain.delivery import next_attempt_at
-from attune.checkins.models import DeliveryStatus, EmailHome, FamilySharing, Noticing
+from attune.checkins.models import DeliveryStatus, EmailFrom, EmailHome, FamilySharing, Noticing
 from attune.checkins.services.errors import CheckinError
+from attune.people.contacts import home_email_contact
 from attune.people.models import Staff
 
 
@@ -27,13 +28,14 @@ def email_home_queue(
     pupil = noticing.pupil
     school = pupil.school
     when = "today" if noticing.on == today else f"on {noticing.on:%A %-d %B}"
+    to, name = email_home_to(sharing) or ("", "")
     email = EmailHome.objects.create(
         school_id=pupil.school_id,
         noticing=noticing,
         pupil=pupil,
-        to=sharing.email,
+        to=to,
         subject=f"Good news about {pupil.known_as} from {school.name}",
-        body=email_body(noticing, sharing, staff, when),
+        body=email_body(noticing, sharing, staff, when, greet=name),
     )
     record(
         Action.EMAIL_HOME_QUEUED,
@@ -45,9 +47,23 @@ def email_home_queue(
     return email
 
 
-def email_body(noticing: Noticing, sharing: FamilySharing, staff: Staff, when: str) -> str:
+def email_home_to(sharing: FamilySharing) -> tuple[str, str] | None:
+    """The address good news goes to, and whom to greet: the MIS contact with parental
+    responsibility listed first, unless the family gave another address; ``None`` if none."""
+    if sharing.email_from != EmailFrom.MIS:
+        return (sharing.email, sharing.home_name) if sharing.email else None
+    link = home_email_contact(sharing.pupil)
+    if link is None:
+        return None
+    return link.contact.email, sharing.home_name or link.contact.full_name
+
+
+def email_body(
+    noticing: Noticing, sharing: FamilySharing, staff: Staff, when: str, *, greet: str = ""
+) -> str:
     name = noticing.pupil.known_as
-    greeting = f"Hello {sharing.home_name}," if sharing.home_name else "Hello,"
+    who = greet or sharing.home_name
+    greeting = f"Hello {who}," if who else "Hello,"
     opening = (
         f"Two good things from {name}'s day {when}."
         if noticing.child_in_school

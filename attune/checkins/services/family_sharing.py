@@ -10,8 +10,9 @@ from django.db import transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
-from attune.checkins.models import FamilySharing, ShareChannel
+from attune.checkins.models import EmailFrom, FamilySharing, ShareChannel
 from attune.checkins.services.errors import CheckinError
+from attune.people.contacts import home_email_contact
 from attune.people.models import Pupil
 
 
@@ -21,6 +22,7 @@ class SharingTerms:
 
     channel: str
     home_name: str = ""
+    email_from: str = EmailFrom.TYPED
     email: str = ""
     phone: str = ""
     consent_given_by: str = ""
@@ -28,7 +30,7 @@ class SharingTerms:
     child_view: str = ""
 
 
-def _check_sharing(terms: SharingTerms, today: date) -> None:
+def _check_sharing(terms: SharingTerms, today: date, pupil: Pupil) -> None:
     if terms.channel not in ShareChannel.values:
         raise CheckinError("Choose how good news goes home.", "checkins.sharing.channel", "channel")
     if terms.consent_given_on is not None and terms.consent_given_on > today:
@@ -43,11 +45,19 @@ def _check_sharing(terms: SharingTerms, today: date) -> None:
             "checkins.sharing.consent_by",
             "consent_given_by",
         )
-    if terms.channel == ShareChannel.EMAIL and not terms.email.strip():
+    from_mis = terms.email_from == EmailFrom.MIS
+    if terms.channel == ShareChannel.EMAIL and not from_mis and not terms.email.strip():
         raise CheckinError(
             "Give the email address the family asked us to use.",
             "checkins.sharing.no_email",
             "email",
+        )
+    if terms.channel == ShareChannel.EMAIL and from_mis and home_email_contact(pupil) is None:
+        raise CheckinError(
+            "The school's MIS has no email address for a parent or carer with parental "
+            "responsibility for this child. Type the address the family gave instead.",
+            "checkins.sharing.no_mis_email",
+            "email_from",
         )
     if terms.channel == ShareChannel.EMAIL and terms.consent_given_on is None:
         raise CheckinError(
@@ -60,6 +70,7 @@ def _check_sharing(terms: SharingTerms, today: date) -> None:
 _SHARING_FIELDS = (
     "channel",
     "home_name",
+    "email_from",
     "email",
     "phone",
     "consent_given_by",
@@ -77,10 +88,11 @@ def family_sharing_save(
 ) -> FamilySharing:
     """Record how good news goes home for ``pupil`` (the audit keeps no address, only that it
     changed)."""
-    _check_sharing(terms, today)
+    _check_sharing(terms, today, pupil)
     values = {
         "channel": terms.channel,
         "home_name": terms.home_name.strip(),
+        "email_from": terms.email_from if terms.email_from in EmailFrom.values else EmailFrom.TYPED,
         "email": terms.email.strip(),
         "phone": terms.phone.strip(),
         "consent_given_by": terms.consent_given_by.strip(),

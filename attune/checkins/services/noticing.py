@@ -12,7 +12,7 @@ from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
 from attune.checkins.models import FamilySharing, Noticing, PhoneOutcome, ShareChannel
-from attune.checkins.services.email_home import email_home_queue
+from attune.checkins.services.email_home import email_home_queue, email_home_to
 from attune.checkins.services.errors import CheckinError
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
@@ -73,7 +73,7 @@ def _check_noticing(what: WhatWasNoticed, sharing: FamilySharing | None, today: 
         raise CheckinError(
             "Say how the phone call went.", "checkins.noticing.phone_outcome", "phone_outcome"
         )
-    if what.shared_by == ShareChannel.EMAIL and (sharing is None or not sharing.email):
+    if what.shared_by == ShareChannel.EMAIL and (sharing is None or not email_home_to(sharing)):
         raise CheckinError(
             "There is no email address for this family yet. Add it on the child's page, "
             "or share it another way.",

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from attune.errors import AttuneError
 from attune.people.models import Phase
+from attune.people.school_ids import school_wonde_id_set
 from attune.people.services import school_add_or_update
 
 
@@ -23,6 +25,9 @@ class Command(BaseCommand):
             "--estab",
             help="The DfE's four-digit establishment number (with --la, how CTFs name the school).",
         )
+        parser.add_argument(
+            "--wonde-id", help="The school's id in Wonde, to sync with its MIS (docs/mis-sync.md)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["la_name"] and options["la"] is None:
@@ -38,5 +43,10 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if options["wonde_id"] is not None:
+            try:
+                school_wonde_id_set(actor=None, school=school, wonde_id=options["wonde_id"])
+            except AttuneError as error:
+                raise CommandError(error.message) from error
         verb = "Added" if created else "Updated"
         self.stdout.write(f"{verb} {school.name} (URN {school.urn}).")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MisConfig(AppConfig):
+    name = "attune.mis"
+    verbose_name = "Connection to the school's MIS"
