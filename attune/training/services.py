@@ -18,7 +18,7 @@ from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record, record_many
 from attune.errors import AttuneError
 from attune.people.models import JobRole, School, Staff
-from attune.training.domain.catalogue import SUGGESTED_COURSES
+from attune.training.domain.catalogue import SUGGESTED_COURSES, SuggestedCourse
 from attune.training.models import (
     Attendance,
     Course,
@@ -39,23 +39,26 @@ class SupervisionError(AttuneError):
     pass
 
 
+def suggested_course(school: School, suggested: SuggestedCourse) -> Course:
+    """One of the suggested courses as the school's own (not saved yet)."""
+    return Course(
+        school=school,
+        name=suggested.name,
+        description=suggested.description,
+        renew_every_months=suggested.renew_every_months,
+        for_everyone=suggested.everyone,
+        job_roles=list(suggested.job_roles),
+        attune_roles=list(suggested.attune_roles),
+    )
+
+
 def courses_add_suggested(*, actor: User, school: School) -> list[Course]:
     """Add the suggested courses the school does not have yet (by name)."""
     with transaction.atomic():
         have = set(Course.objects.values_list("name", flat=True))
-        added = [
-            Course.objects.create(
-                school=school,
-                name=s.name,
-                description=s.description,
-                renew_every_months=s.renew_every_months,
-                for_everyone=s.everyone,
-                job_roles=list(s.job_roles),
-                attune_roles=list(s.attune_roles),
-            )
-            for s in SUGGESTED_COURSES
-            if s.name not in have
-        ]
+        added = [suggested_course(school, s) for s in SUGGESTED_COURSES if s.name not in have]
+        for course in added:
+            course.save(force_insert=True)
         record_many(
             actor=actor,
             school_id=school.pk,
