@@ -1,9 +1,11 @@
-"""Builders for tests and benchmarks: a child with years of history, written in bulk."""
+"""Builders for tests and benchmarks: a meeting about a child, and a child with years of
+history, written in bulk."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
+from attune.plans.services import meeting_record
 from attune.relationships.models import (
     CloseTeamMember,
     KeyAdultRelationship,
@@ -31,9 +34,30 @@ from attune.relationships.models import (
 )
 from attune.tenancy import school_scope
 
+if TYPE_CHECKING:
+    from attune.testing import SchoolWorld
+
 PLANS = 60
 MEETINGS = 20
 CONTACTS = 40
+
+
+def meeting(
+    world: SchoolWorld, level: str, decisions: str | None = None, held_on: date | None = None
+) -> Meeting:
+    """A team around the child meeting about Maya, recorded by the lead at note ``level``."""
+    with school_scope(world.school):
+        return meeting_record(
+            actor=world.lead,
+            pupil=world.child,
+            kind="tac",
+            held_on=held_on or timezone.localdate(),
+            attendees="Sam Adeyemi, social worker",
+            child_voice="Maya drew her day.",
+            decisions=decisions or f"Decided at the {level} meeting.",
+            sensitivity=level,
+            today=timezone.localdate(),
+        )
 
 
 def history(pupil: Pupil, adults: list[Staff], *, entries: int, today: date) -> int:
