@@ -16,6 +16,7 @@ from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record, record_many
+from attune.auditlog.saving import save_recorded, update_recorded
 from attune.errors import AttuneError
 from attune.people.models import JobRole, School, Staff
 from attune.training.domain.catalogue import SUGGESTED_COURSES, SuggestedCourse
@@ -136,21 +137,11 @@ def course_save(
         "attune_roles": sorted(set(attune_roles)),
         "is_active": is_active,
     }
-    changes: dict[str, Any] = values
-    with transaction.atomic():
-        if course is None:
-            course = Course.objects.create(school=school, **values)
-            action = Action.COURSE_ADDED
-        else:
-            changes = {
-                k: [getattr(course, k), v] for k, v in values.items() if getattr(course, k) != v
-            }
-            for key, value in values.items():
-                setattr(course, key, value)
-            course.save(update_fields=list(values))
-            action = Action.COURSE_CHANGED
-        record(action, course, actor=actor, changes=changes)
-    return course
+    if course is None:
+        return save_recorded(
+            Action.COURSE_ADDED, Course(school=school, **values), actor=actor, changes=values
+        )
+    return update_recorded(Action.COURSE_CHANGED, course, values, actor=actor)
 
 
 def attendance_record(
@@ -290,33 +281,31 @@ def supervision_record(
             "supervision.follow_up_before",
             "follow_up_by",
         )
-    with transaction.atomic():
-        supervision = Supervision.objects.create(
-            school=school,
-            kind=kind,
-            held_on=held_on,
-            supervisor=supervisor,
-            supervisee=supervisee,
-            themes=sorted(set(themes)),
-            other_themes=other_themes.strip(),
-            notes=notes.strip(),
-            agreed_support=agreed_support.strip(),
-            follow_ups=follow_ups.strip(),
-            follow_up_by=follow_up_by,
-            recorded_by=actor,
-        )
-        record(
-            Action.SUPERVISION_RECORDED,
-            supervision,
-            actor=actor,
-            changes={
-                "kind": kind,
-                "held_on": held_on.isoformat(),
-                "supervisor": str(supervisor.pk),
-                "supervisee": str(supervisee.pk),
-            },
-        )
-    return supervision
+    supervision = Supervision(
+        school=school,
+        kind=kind,
+        held_on=held_on,
+        supervisor=supervisor,
+        supervisee=supervisee,
+        themes=sorted(set(themes)),
+        other_themes=other_themes.strip(),
+        notes=notes.strip(),
+        agreed_support=agreed_support.strip(),
+        follow_ups=follow_ups.strip(),
+        follow_up_by=follow_up_by,
+        recorded_by=actor,
+    )
+    return save_recorded(
+        Action.SUPERVISION_RECORDED,
+        supervision,
+        actor=actor,
+        changes={
+            "kind": kind,
+            "held_on": held_on.isoformat(),
+            "supervisor": str(supervisor.pk),
+            "supervisee": str(supervisee.pk),
+        },
+    )
 
 
 def supervision_viewed(*, actor: User, supervision: Supervision) -> None:
