@@ -1,11 +1,11 @@
-"""Builders for tests and benchmarks: a meeting about a child, and a child with years of
-history, written in bulk."""
+"""Builders for tests and benchmarks: a plan or a meeting about a child, and a child with
+years of history, written in bulk."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
-from attune.plans.services import meeting_record
+from attune.plans.services import meeting_record, plan_create
 from attune.relationships.models import (
     CloseTeamMember,
     KeyAdultRelationship,
@@ -40,6 +40,26 @@ if TYPE_CHECKING:
 PLANS = 60
 MEETINGS = 20
 CONTACTS = 40
+
+
+def new_plan(world: SchoolWorld, child: Pupil | None = None, **overrides: Any) -> Plan:
+    """A plan for Maya (or ``child``) made by the lead two months ago, owned by Priya, its
+    first review just overdue; ``overrides`` are ``plan_create``'s arguments."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "actor": world.lead,
+        "pupil": child or world.child,
+        "kind": "attendance_support",
+        "owner": world.key_adult,
+        "started_on": today - timedelta(days=60),
+        "review_due_on": today - timedelta(days=2),
+        "child_goals": "I want to come in for registration and see Priya first.",
+        "strengths": "Kind to younger children.",
+        "what_helps": "A quiet start.",
+        "today": today,
+    }
+    with school_scope(world.school):
+        return plan_create(**(values | overrides))
 
 
 def meeting(
