@@ -125,6 +125,11 @@ def share_with_virtual_school(school: School, cohorts: tuple[str, ...] | None = 
         )
 
 
+def make_dsl(account: User) -> None:
+    """``account`` becomes their school's designated safeguarding lead."""
+    Membership.objects.filter(user=account).update(is_dsl=True)
+
+
 def user(
     school: School, role: Role, *, email: str | None = None, person: Staff | None = None
 ) -> User:

@@ -11,20 +11,13 @@ Figures go to stdout and benchmarks/results/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from benchmarks.common import measure, save_results, school_day, setup_django, signed_in
+from benchmarks.common import Figure, measure, save_results, school_day, setup_django, signed_in
 
 REPEATS = 40
-
-
-@dataclass(frozen=True)
-class Figure:
-    case: str
-    queries: int
-    median_ms: float
-    p90_ms: float
+KEY_ADULT = "keyadult@demo.attune.test"
 
 
 def _measure(client: Any, url: str, data: dict[str, str], case: str, reset: Any) -> Figure:
@@ -32,7 +25,20 @@ def _measure(client: Any, url: str, data: dict[str, str], case: str, reset: Any)
     got = measure(lambda: client.post(url, data, headers=headers), repeats=REPEATS, before=reset)
     assert got.result.status_code == 200, got.result.status_code
     assert b"checkin-child" in got.result.content
-    return Figure(case=case, queries=got.queries, median_ms=got.median_ms, p90_ms=got.p90_ms)
+    return Figure.of(case, got)
+
+
+def demo_with_checkins(day: date) -> tuple[Any, Any, Any]:
+    """The demo school with weeks of check-ins up to ``day``, what was built, and the demo key
+    adult's membership."""
+    from attune.accounts.models import Membership
+    from attune.checkins.demo import build_checkins
+    from attune.demo.generator import build_demo
+
+    school = build_demo(today=day).schools[0]
+    built = build_checkins(school, today=day)
+    membership = Membership.objects.select_related("staff").get(user__email=KEY_ADULT)
+    return school, built, membership
 
 
 def main() -> None:
@@ -40,21 +46,13 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from attune.accounts.models import Membership
-    from attune.checkins.demo import build_checkins
     from attune.checkins.models import Checkin
     from attune.checkins.selectors import slots_due_for
-    from attune.demo.generator import build_demo
     from attune.relationships.models import KeyAdultRelationship
     from attune.tenancy import school_scope
 
     day = school_day(timezone.localdate())
-    summary = build_demo(today=day)
-    school = summary.schools[0]
-    built = build_checkins(school, today=day)
-    membership = Membership.objects.select_related("staff").get(
-        user__email="keyadult@demo.attune.test"
-    )
+    school, built, membership = demo_with_checkins(day)
     with school_scope(school):
         mine = KeyAdultRelationship.objects.filter(
             key_adult=membership.staff, ended_on__isnull=True, checkin_plans__isnull=False
@@ -66,7 +64,7 @@ def main() -> None:
         with school_scope(school):
             Checkin.objects.filter(relationship=relationship, on=day, slot=slot).delete()
 
-    client = signed_in("keyadult@demo.attune.test")
+    client = signed_in(KEY_ADULT)
     url = reverse("checkins:log", kwargs={"urn": school.urn, "relationship_id": relationship.pk})
     data = {
         "on": day.isoformat(),

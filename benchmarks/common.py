@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -113,6 +113,22 @@ def measure[T](
         p90_ms=round(timings[int(len(timings) * 0.9) - 1], 1),
         cpu_median_ms=round(statistics.median(cpu), 1),
     )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One case's figures as the results files keep them (a benchmark may add its own)."""
+
+    case: str
+    queries: int
+    median_ms: float
+    p90_ms: float
+
+    @classmethod
+    def of(cls, case: str, got: Measured[Any], **more: Any) -> Self:
+        return cls(
+            case=case, queries=got.queries, median_ms=got.median_ms, p90_ms=got.p90_ms, **more
+        )
 
 
 def save_results(name: str, facts: Mapping[str, Any], figures: Sequence[Any], **after: Any) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from benchmarks import common
 from benchmarks.common import measure, save_results, school_day, setup_django, signed_in
 
 REPEATS = 30
@@ -25,11 +26,7 @@ STAFF = 16
 
 
 @dataclass(frozen=True)
-class Figure:
-    case: str
-    queries: int
-    median_ms: float
-    p90_ms: float
+class Figure(common.Figure):
     cpu_median_ms: float  # this process's CPU time: steadier than wall time on a shared machine
     children_shown: int
 
@@ -37,14 +34,8 @@ class Figure:
 def _measure(client: Any, url: str, case: str, marker: bytes) -> Figure:
     got = measure(lambda: client.get(url), repeats=REPEATS)
     assert got.result.status_code == 200, (url, got.result.status_code)
-    return Figure(
-        case=case,
-        queries=got.queries,
-        median_ms=got.median_ms,
-        p90_ms=got.p90_ms,
-        cpu_median_ms=got.cpu_median_ms,
-        children_shown=got.result.content.count(marker),
-    )
+    shown = got.result.content.count(marker)
+    return Figure.of(case, got, cpu_median_ms=got.cpu_median_ms, children_shown=shown)
 
 
 def _setting(today: date) -> Any:

@@ -14,8 +14,8 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from benchmarks.checkin_log import Figure
-from benchmarks.common import measure, save_results, school_day, setup_django, signed_in
+from benchmarks.checkin_log import KEY_ADULT, demo_with_checkins
+from benchmarks.common import Figure, measure, save_results, school_day, setup_django, signed_in
 
 REPEATS = 40
 
@@ -23,7 +23,7 @@ REPEATS = 40
 def _time_posts(client: Any, url: str, data: dict[str, str], case: str) -> Figure:
     got = measure(lambda: client.post(url, data), repeats=REPEATS)
     assert got.result.status_code == 302, got.result.status_code
-    return Figure(case=case, queries=got.queries, median_ms=got.median_ms, p90_ms=got.p90_ms)
+    return Figure.of(case, got)
 
 
 def main() -> None:
@@ -33,21 +33,13 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from attune.accounts.models import Membership
-    from attune.checkins.demo import build_checkins
     from attune.checkins.models import EmailHome, FamilySharing
     from attune.checkins.testing import Inbox, free_port, point_mail_at, run_worker
-    from attune.demo.generator import build_demo
     from attune.relationships.models import KeyAdultRelationship
     from attune.tenancy import school_scope
 
     day = school_day(timezone.localdate())
-    summary = build_demo(today=day)
-    school = summary.schools[0]
-    built = build_checkins(school, today=day)
-    membership = Membership.objects.select_related("staff").get(
-        user__email="keyadult@demo.attune.test"
-    )
+    school, built, membership = demo_with_checkins(day)
     with school_scope(school):
         relationship = KeyAdultRelationship.objects.filter(
             key_adult=membership.staff, ended_on__isnull=True
@@ -63,7 +55,7 @@ def main() -> None:
                 "consent_given_on": day - timedelta(days=30),
             },
         )
-    client = signed_in("keyadult@demo.attune.test")
+    client = signed_in(KEY_ADULT)
     url = reverse("checkins:noticing", kwargs={"urn": school.urn})
     data = {
         "pupil": str(relationship.pupil_id),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from benchmarks import common
 from benchmarks.common import measure, save_results, setup_django
 
 PUPILS = 2_000
@@ -20,11 +21,7 @@ REPEATS = 15
 
 
 @dataclass(frozen=True)
-class Figure:
-    case: str
-    queries: int
-    median_ms: float
-    p90_ms: float
+class Figure(common.Figure):
     rows_shown: int
 
 
@@ -35,13 +32,7 @@ def _measure(client: object, url: str, case: str) -> Figure:
     headers = {"HX-Request": "true"} if case.endswith("(HTMX)") else {}
     got = measure(lambda: client.get(url, headers=headers), repeats=REPEATS)
     assert got.result.status_code == 200, (url, got.result.status_code)
-    return Figure(
-        case=case,
-        queries=got.queries,
-        median_ms=got.median_ms,
-        p90_ms=got.p90_ms,
-        rows_shown=got.result.content.count(b"<tr>") - 1,
-    )
+    return Figure.of(case, got, rows_shown=got.result.content.count(b"<tr>") - 1)
 
 
 def main() -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import transaction
 from django.utils import timezone
 
 from attune.accounts.models import User, new_session_token
 from attune.auditlog.actions import Action
-from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 
 SESSION_STARTED = "attune_started"  # when the user signed in (epoch seconds)
 SESSION_SEEN = "attune_seen"  # the last request we noted (epoch seconds)
@@ -28,7 +27,7 @@ def sessions_end_everywhere(*, actor: User) -> None:
     Each session keeps a check value derived from the user's password and ``session_token``
     (see ``User._get_session_auth_hash``); a new token makes every stored value stale.
     """
-    with transaction.atomic():
-        actor.session_token = new_session_token()
-        actor.save(update_fields=["session_token"])
-        record(Action.SIGNED_OUT_EVERYWHERE, actor, actor=actor, school=None)
+    actor.session_token = new_session_token()
+    save_recorded(
+        Action.SIGNED_OUT_EVERYWHERE, actor, actor=actor, school=None, fields=["session_token"]
+    )

@@ -31,9 +31,8 @@ from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, S
 from attune.auditlog.actions import Action
 from attune.auditlog.record import PupilChanges, record_per_pupil_across
 from attune.bulk import analyse_if_mostly_new, copy_lines, copy_text, delete_ids, insert_rows
-from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
-from attune.people.imports import SchoolImport, SchoolImporter
+from attune.people.imports import ImportRejected, SchoolImport, SchoolImporter
 from attune.people.models import Pupil, School
 from attune.read_ahead import read_ahead
 from attune.tenancy import school_scope, scopes_disabled
@@ -60,15 +59,8 @@ CTF_BATCH = 500  # pupils written at a time, so a county-size CTF never sits in 
 CSV_BATCH = 100_000  # rows checked and written at a time, while the next are read
 
 
-class AttendanceImportRejected(AttuneError):
-    """The file had problems, so nothing was saved. ``errors`` lists every one of them."""
-
-    def __init__(self, errors: Iterable[RowError]) -> None:
-        self.errors = tuple(sorted(errors, key=lambda error: error.row))
-        super().__init__(
-            f"Nothing was imported: the file has {_plural(len(self.errors), 'problem')}.",
-            "attendance_import.rejected",
-        )
+class AttendanceImportRejected(ImportRejected):
+    rejected_code = "attendance_import.rejected"
 
 
 def _plural(count: int, noun: str) -> str:

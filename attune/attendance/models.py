@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from attune.constraints import empty_or_after
 from attune.people.models import Pupil
 from attune.tenancy import SchoolOwned
 
@@ -333,9 +334,8 @@ class AttendanceConcern(SchoolOwned):
         ordering = ["-opened_on"]
         indexes = [models.Index(fields=["school", "status"], name="attendance_concern_status")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
-                name="attendance_concern_closes_after_opening",
+            empty_or_after(
+                "closed_on", "opened_on", name="attendance_concern_closes_after_opening"
             ),
         ]
 

@@ -18,6 +18,7 @@ from attune.attendance.models import (
 )
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import changed
 from attune.errors import AttuneError
 from attune.people.models import Pupil, School
 
@@ -73,7 +74,7 @@ def term_save(
             Action.TERM_CHANGED if old else Action.TERM_ADDED,
             term,
             actor=actor,
-            changes={k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
+            changes=changed(old, new),
         )
     return term
 
@@ -165,6 +166,6 @@ def concern_save(
             Action.ATTENDANCE_CONCERN_CHANGED if old else Action.ATTENDANCE_CONCERN_OPENED,
             concern,
             actor=actor,
-            changes={k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
+            changes=changed(old, new),
         )
     return concern

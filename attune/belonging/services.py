@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.belonging.domain.survey_template import default_template
 from attune.belonging.models import SurveyMode, SurveyResponse, SurveyRound
 from attune.belonging.selectors import answered_pupil_ids, cohort_flags, template_of
@@ -53,31 +54,29 @@ def survey_round_create(
             "Choose at least one year group to invite.", "belonging.no_year_groups", "year_groups"
         )
     template = default_template()
-    with transaction.atomic():
-        survey_round = SurveyRound.objects.create(
-            school=school,
-            title=title.strip(),
-            template_id=template.id,
-            template_version=template.version,
-            opens_on=opens_on,
-            closes_on=closes_on,
-            mode=mode,
-            year_groups=years,
-            created_by=actor,
-        )
-        record(
-            Action.BELONGING_ROUND_CREATED,
-            survey_round,
-            actor=actor,
-            changes={
-                "title": survey_round.title,
-                "opens_on": opens_on.isoformat(),
-                "closes_on": closes_on.isoformat(),
-                "mode": mode,
-                "year_groups": years,
-            },
-        )
-    return survey_round
+    survey_round = SurveyRound(
+        school=school,
+        title=title.strip(),
+        template_id=template.id,
+        template_version=template.version,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        mode=mode,
+        year_groups=years,
+        created_by=actor,
+    )
+    return save_recorded(
+        Action.BELONGING_ROUND_CREATED,
+        survey_round,
+        actor=actor,
+        changes={
+            "title": survey_round.title,
+            "opens_on": opens_on.isoformat(),
+            "closes_on": closes_on.isoformat(),
+            "mode": mode,
+            "year_groups": years,
+        },
+    )
 
 
 def _check_answers(survey_round: SurveyRound, answers: Mapping[str, int]) -> dict[str, int]:

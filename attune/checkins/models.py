@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from attune.checkins.domain.attunement import Principle
+from attune.constraints import empty_or_after
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import SchoolOwned
@@ -69,10 +70,7 @@ class CheckinPlan(SchoolOwned):
             models.UniqueConstraint(
                 fields=["relationship"], name="checkin_plan_one_per_relationship"
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                name="checkin_plan_ends_after_start",
-            ),
+            empty_or_after("ends_on", "starts_on", name="checkin_plan_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(review_on__gte=F("starts_on")), name="checkin_plan_review_after_start"
             ),

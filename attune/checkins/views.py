@@ -79,7 +79,8 @@ from attune.checkins.services import (
 from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.contacts import home_email_contact
-from attune.people.models import Pupil, Staff
+from attune.people.models import Pupil
+from attune.people.selectors import active_staff
 from attune.relationships.models import KeyAdultRelationship
 
 REVIEW_AFTER = timedelta(weeks=6)
@@ -221,7 +222,7 @@ def _plan_initial(existing: CheckinPlan | None, today_: date) -> dict[str, objec
 @school_view(Permission.MANAGE_CHECKINS)
 def absences(request: SchoolRequest, urn: str) -> HttpResponse:
     today_ = timezone.localdate()
-    staff = Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
+    staff = active_staff()
     post = request.POST if request.method == "POST" else None
     which = request.POST.get("form")
     absence_form = AbsenceForm(
@@ -447,7 +448,7 @@ def keeping_in_touch(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> H
         raise Http404
     routine_form = RoutineForm(
         post if which == "routine" else None,
-        staff=Staff.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        staff=active_staff(),
         initial=_routine_initial(existing),
     )
     contact_form = ContactForm(

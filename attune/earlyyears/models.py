@@ -15,8 +15,9 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
+from attune.constraints import empty_or_after, one_open
 from attune.people.models import Pupil, Staff
 from attune.tenancy import SchoolOwned
 
@@ -86,14 +87,11 @@ class ChildVisit(SchoolOwned):
     class Meta:
         ordering = ["on", "signed_in_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(signed_out_at__isnull=True) | Q(signed_out_at__gt=F("signed_in_at")),
-                name="ey_visit_out_after_in",
+            empty_or_after(
+                "signed_out_at", "signed_in_at", name="ey_visit_out_after_in", strictly=True
             ),
-            models.UniqueConstraint(
-                fields=["pupil", "on"],
-                condition=Q(signed_out_at__isnull=True),
-                name="ey_visit_one_open_per_child_day",
+            one_open(
+                ["pupil", "on"], while_empty="signed_out_at", name="ey_visit_one_open_per_child_day"
             ),
         ]
         indexes = [models.Index(fields=["school", "on"], name="ey_visit_school_day")]
@@ -121,9 +119,8 @@ class VisitAmendment(SchoolOwned):
     class Meta:
         ordering = ["amended_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(signed_out_at__isnull=True) | Q(signed_out_at__gt=F("signed_in_at")),
-                name="ey_amendment_out_after_in",
+            empty_or_after(
+                "signed_out_at", "signed_in_at", name="ey_amendment_out_after_in", strictly=True
             ),
         ]
 
@@ -144,15 +141,10 @@ class StaffVisit(SchoolOwned):
     class Meta:
         ordering = ["on", "signed_in_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(signed_out_at__isnull=True) | Q(signed_out_at__gt=F("signed_in_at")),
-                name="ey_staff_visit_out_after_in",
+            empty_or_after(
+                "signed_out_at", "signed_in_at", name="ey_staff_visit_out_after_in", strictly=True
             ),
-            models.UniqueConstraint(
-                fields=["staff", "on"],
-                condition=Q(signed_out_at__isnull=True),
-                name="ey_staff_visit_one_open",
-            ),
+            one_open(["staff", "on"], while_empty="signed_out_at", name="ey_staff_visit_one_open"),
         ]
 
     def __str__(self) -> str:
@@ -190,10 +182,7 @@ class CareEntry(SchoolOwned):
     class Meta:
         ordering = ["on", "at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(woke_at__isnull=True) | Q(woke_at__gt=F("at")),
-                name="ey_care_woke_after_down",
-            ),
+            empty_or_after("woke_at", "at", name="ey_care_woke_after_down", strictly=True),
             models.CheckConstraint(
                 condition=Q(woke_at__isnull=True) | Q(kind="sleep"),
                 name="ey_care_woke_only_for_sleep",

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record, record_many
+from attune.auditlog.saving import save_recorded
 from attune.checkins.models import StaffAbsence
 from attune.checkins.services import staff_absence_record
 from attune.earlyyears.domain import day as rules
@@ -215,16 +216,14 @@ def staff_sign_out(*, actor: User, visit: StaffVisit, at: time) -> StaffVisit:
     if visit.signed_out_at is not None:
         raise EarlyYearsError("Already signed out.", "register.staff_already_out", "signed_out_at")
     _raise(rules.check_sign_out(visit.signed_in_at, at))
-    with transaction.atomic():
-        visit.signed_out_at = at
-        visit.save(update_fields=["signed_out_at"])
-        record(
-            Action.EY_STAFF_SIGNED_OUT,
-            visit,
-            actor=actor,
-            changes={"staff": visit.staff.full_name, "at": _t(at)},
-        )
-    return visit
+    visit.signed_out_at = at
+    return save_recorded(
+        Action.EY_STAFF_SIGNED_OUT,
+        visit,
+        actor=actor,
+        changes={"staff": visit.staff.full_name, "at": _t(at)},
+        fields=["signed_out_at"],
+    )
 
 
 def key_person_away(*, actor: User, staff: Staff, on: date, reason: str) -> StaffAbsence:
@@ -304,31 +303,29 @@ def care_record(
         )
     if kind == CareKind.SLEEP:
         _raise(rules.check_sleep(rules.Sleep(at, woke_at)))
-    with transaction.atomic():
-        entry = CareEntry.objects.create(
-            school_id=pupil.school_id,
-            pupil=pupil,
-            on=on,
-            kind=kind,
-            at=at,
-            woke_at=woke_at,
-            detail=detail.strip(),
-            done_by=done_by,
-            recorded_by=actor,
-        )
-        record(
-            Action.EY_CARE_RECORDED,
-            entry,
-            actor=actor,
-            changes={
-                "on": on.isoformat(),
-                "kind": kind,
-                "at": _t(at),
-                "woke_at": _t(woke_at),
-                "detail": entry.detail,
-            },
-        )
-    return entry
+    entry = CareEntry(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        on=on,
+        kind=kind,
+        at=at,
+        woke_at=woke_at,
+        detail=detail.strip(),
+        done_by=done_by,
+        recorded_by=actor,
+    )
+    return save_recorded(
+        Action.EY_CARE_RECORDED,
+        entry,
+        actor=actor,
+        changes={
+            "on": on.isoformat(),
+            "kind": kind,
+            "at": _t(at),
+            "woke_at": _t(woke_at),
+            "detail": entry.detail,
+        },
+    )
 
 
 def sleep_end(*, actor: User, entry: CareEntry, woke_at: time) -> CareEntry:
@@ -341,16 +338,14 @@ def sleep_end(*, actor: User, entry: CareEntry, woke_at: time) -> CareEntry:
             "woke_at",
         )
     _raise(rules.check_sleep(rules.Sleep(entry.at, woke_at)))
-    with transaction.atomic():
-        entry.woke_at = woke_at
-        entry.save(update_fields=["woke_at"])
-        record(
-            Action.EY_WOKE,
-            entry,
-            actor=actor,
-            changes={"woke_at": _t(woke_at)},
-        )
-    return entry
+    entry.woke_at = woke_at
+    return save_recorded(
+        Action.EY_WOKE,
+        entry,
+        actor=actor,
+        changes={"woke_at": _t(woke_at)},
+        fields=["woke_at"],
+    )
 
 
 def sleep_check_add(*, actor: User, entry: CareEntry, at: time, note: str) -> SleepCheck:
@@ -360,18 +355,16 @@ def sleep_check_add(*, actor: User, entry: CareEntry, at: time, note: str) -> Sl
         raise EarlyYearsError(
             "A check must fall while the child was asleep.", "care.check_outside_sleep", "at"
         )
-    with transaction.atomic():
-        check = SleepCheck.objects.create(
-            school_id=entry.school_id, entry=entry, at=at, note=note.strip(), checked_by=actor
-        )
-        record(
-            Action.EY_SLEEP_CHECKED,
-            check,
-            actor=actor,
-            pupil=entry.pupil_id,
-            changes={"at": _t(at), "note": check.note},
-        )
-    return check
+    check = SleepCheck(
+        school_id=entry.school_id, entry=entry, at=at, note=note.strip(), checked_by=actor
+    )
+    return save_recorded(
+        Action.EY_SLEEP_CHECKED,
+        check,
+        actor=actor,
+        pupil=entry.pupil_id,
+        changes={"at": _t(at), "note": check.note},
+    )
 
 
 def day_summary_share(
@@ -384,22 +377,20 @@ def day_summary_share(
 ) -> DaySummaryShare:
     if not shared_with.strip():
         raise EarlyYearsError("Say who it was shared with.", "care.shared_with", "shared_with")
-    with transaction.atomic():
-        share = DaySummaryShare.objects.create(
-            school_id=pupil.school_id,
-            pupil=pupil,
-            on=on,
-            how=how,
-            shared_with=shared_with.strip(),
-            shared_by=actor,
-        )
-        record(
-            Action.EY_DAY_SUMMARY_SHARED,
-            share,
-            actor=actor,
-            changes={"on": on.isoformat(), "how": how, "shared_with": share.shared_with},
-        )
-    return share
+    share = DaySummaryShare(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        on=on,
+        how=how,
+        shared_with=shared_with.strip(),
+        shared_by=actor,
+    )
+    return save_recorded(
+        Action.EY_DAY_SUMMARY_SHARED,
+        share,
+        actor=actor,
+        changes={"on": on.isoformat(), "how": how, "shared_with": share.shared_with},
+    )
 
 
 # --- settling in and the development record ----------------------------------------------------
@@ -443,23 +434,21 @@ def settling_entry_add(
 ) -> SettlingInEntry:
     if kind not in SettlingEntryKind.values:
         raise EarlyYearsError("Choose a visit or a note.", "settling.kind", "kind")
-    with transaction.atomic():
-        entry = SettlingInEntry.objects.create(
-            school_id=plan.school_id,
-            plan=plan,
-            kind=kind,
-            on=on,
-            text=text.strip(),
-            written_by=actor,
-        )
-        record(
-            Action.EY_SETTLING_IN_ENTRY,
-            entry,
-            actor=actor,
-            pupil=plan.pupil_id,
-            changes={"kind": kind, "on": on.isoformat(), "text": entry.text},
-        )
-    return entry
+    entry = SettlingInEntry(
+        school_id=plan.school_id,
+        plan=plan,
+        kind=kind,
+        on=on,
+        text=text.strip(),
+        written_by=actor,
+    )
+    return save_recorded(
+        Action.EY_SETTLING_IN_ENTRY,
+        entry,
+        actor=actor,
+        pupil=plan.pupil_id,
+        changes={"kind": kind, "on": on.isoformat(), "text": entry.text},
+    )
 
 
 def development_add(
@@ -480,29 +469,27 @@ def development_add(
         raise EarlyYearsError(
             "Say who at home shared this.", "development.said_by_missing", "said_by"
         )
-    with transaction.atomic():
-        entry = DevelopmentEntry.objects.create(
-            school_id=pupil.school_id,
-            pupil=pupil,
-            kind=kind,
-            on=on,
-            area=area,
-            text=text.strip(),
-            said_by=said_by.strip() if kind == DevelopmentEntryKind.FROM_HOME else "",
-            shared_with_family=shared_with_family or kind == DevelopmentEntryKind.FROM_HOME,
-            written_by=actor,
-        )
-        record(
-            Action.EY_DEVELOPMENT_ADDED,
-            entry,
-            actor=actor,
-            changes={
-                "kind": kind,
-                "on": on.isoformat(),
-                "area": area,
-                "text": entry.text,
-                "said_by": entry.said_by,
-                "shared_with_family": entry.shared_with_family,
-            },
-        )
-    return entry
+    entry = DevelopmentEntry(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        kind=kind,
+        on=on,
+        area=area,
+        text=text.strip(),
+        said_by=said_by.strip() if kind == DevelopmentEntryKind.FROM_HOME else "",
+        shared_with_family=shared_with_family or kind == DevelopmentEntryKind.FROM_HOME,
+        written_by=actor,
+    )
+    return save_recorded(
+        Action.EY_DEVELOPMENT_ADDED,
+        entry,
+        actor=actor,
+        changes={
+            "kind": kind,
+            "on": on.isoformat(),
+            "area": area,
+            "text": entry.text,
+            "said_by": entry.said_by,
+            "shared_with_family": entry.shared_with_family,
+        },
+    )

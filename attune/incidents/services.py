@@ -15,6 +15,7 @@ from django.db import transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.errors import AttuneError
 from attune.incidents.models import LONGEST_MINUTES, Incident
 from attune.people.models import Pupil, Staff
@@ -73,20 +74,18 @@ def incident_record(
     now: datetime,
 ) -> Incident:
     _check(details, now)
-    with transaction.atomic():
-        incident = Incident.objects.create(
-            school_id=pupil.school_id, pupil=pupil, recorded_by=actor, **_values(details)
-        )
-        record(
-            Action.INCIDENT_RECORDED,
-            incident,
-            actor=actor,
-            changes={
-                "occurred_at": details.occurred_at.isoformat(),
-                "minutes_to_calm": details.minutes_to_calm,
-            },
-        )
-    return incident
+    incident = Incident(
+        school_id=pupil.school_id, pupil=pupil, recorded_by=actor, **_values(details)
+    )
+    return save_recorded(
+        Action.INCIDENT_RECORDED,
+        incident,
+        actor=actor,
+        changes={
+            "occurred_at": details.occurred_at.isoformat(),
+            "minutes_to_calm": details.minutes_to_calm,
+        },
+    )
 
 
 def incident_update(

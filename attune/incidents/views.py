@@ -27,15 +27,12 @@ from attune.incidents.domain.trends import PERRY_CITATION
 from attune.incidents.forms import ChooseChildForm, IncidentForm
 from attune.incidents.models import Incident
 from attune.incidents.services import IncidentError, incident_record, incident_update
-from attune.people.models import Pupil, Staff
+from attune.people.models import Pupil
+from attune.people.selectors import active_staff
 
 
 def _by_half_term(request: SchoolRequest) -> bool:
     return request.GET.get("by") != "month"
-
-
-def _staff() -> object:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
 def _note_reads(children: Iterable[Pupil]) -> None:
@@ -133,7 +130,7 @@ def _form_page(
 @school_view(Permission.RECORD_INCIDENTS)
 def new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
-    form = IncidentForm(request.POST or None, staff=_staff())
+    form = IncidentForm(request.POST or None, staff=active_staff())
     if request.method == "POST" and form.is_valid():
         try:
             incident = incident_record(
@@ -162,7 +159,7 @@ def incident(request: SchoolRequest, urn: str, incident_id: uuid.UUID) -> HttpRe
 def edit(request: SchoolRequest, urn: str, incident_id: uuid.UUID) -> HttpResponse:
     found = _incident(request, incident_id)
     _require_writer(request, found)
-    form = IncidentForm(request.POST or None, staff=_staff(), incident=found)
+    form = IncidentForm(request.POST or None, staff=active_staff(), incident=found)
     if request.method == "POST" and form.is_valid():
         try:
             incident_update(

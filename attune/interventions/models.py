@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from attune.constraints import empty_or_after
 from attune.interventions.domain.impact import MeasurePair, describe_change, improvement
 from attune.people.models import Pupil, Staff
 from attune.tenancy import SchoolOwned
@@ -106,10 +107,7 @@ class Allocation(SchoolOwned):
     class Meta:
         ordering = ["-started_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="allocation_ends_after_start",
-            ),
+            empty_or_after("ended_on", "started_on", name="allocation_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(baseline__isnull=True, baseline_on__isnull=True)
                 | Q(baseline__isnull=False, baseline_on__isnull=False),
@@ -120,9 +118,11 @@ class Allocation(SchoolOwned):
                 | Q(follow_up__isnull=False, follow_up_on__isnull=False, baseline__isnull=False),
                 name="allocation_follow_up_has_date_and_baseline",
             ),
-            models.CheckConstraint(
-                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gt=F("baseline_on")),
+            empty_or_after(
+                "follow_up_on",
+                "baseline_on",
                 name="allocation_follow_up_after_baseline",
+                strictly=True,
             ),
         ]
         indexes = [

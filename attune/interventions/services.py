@@ -15,6 +15,7 @@ from django.db import transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded, update_recorded
 from attune.errors import AttuneError
 from attune.interventions.domain.impact import in_range
 from attune.interventions.models import Allocation, Intervention, Measure
@@ -161,22 +162,20 @@ def measure_add(
         raise InterventionError(
             "There is already a scale with this name.", "measure.duplicate", "name"
         )
-    with transaction.atomic():
-        measure = Measure.objects.create(
-            school=school,
-            name=name,
-            description=description.strip(),
-            lowest=lowest,
-            highest=highest,
-            higher_is_better=higher_is_better,
-        )
-        record(
-            Action.MEASURE_ADDED,
-            measure,
-            actor=actor,
-            changes={"name": name, "lowest": str(lowest), "highest": str(highest)},
-        )
-    return measure
+    measure = Measure(
+        school=school,
+        name=name,
+        description=description.strip(),
+        lowest=lowest,
+        highest=highest,
+        higher_is_better=higher_is_better,
+    )
+    return save_recorded(
+        Action.MEASURE_ADDED,
+        measure,
+        actor=actor,
+        changes={"name": name, "lowest": str(lowest), "highest": str(highest)},
+    )
 
 
 def intervention_save(
@@ -204,20 +203,12 @@ def intervention_save(
         "measure": measure,
         "is_active": is_active,
     }
-    with transaction.atomic():
-        if intervention is None:
-            intervention = Intervention.objects.create(school=school, **values)
-            action = Action.INTERVENTION_ADDED
-            changes: dict[str, object] = {"name": name}
-        else:
-            before = {k: getattr(intervention, k) for k in values}
-            for key, value in values.items():
-                setattr(intervention, key, value)
-            intervention.save(update_fields=list(values))
-            action = Action.INTERVENTION_CHANGED
-            changes = {k: [str(before[k]), str(v)] for k, v in values.items() if before[k] != v}
-        record(action, intervention, actor=actor, changes=changes)
-    return intervention
+    if intervention is None:
+        added = Intervention(school=school, **values)
+        return save_recorded(Action.INTERVENTION_ADDED, added, actor=actor, changes={"name": name})
+    return update_recorded(
+        Action.INTERVENTION_CHANGED, intervention, values, actor=actor, logged=str
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,8 +288,12 @@ def _fields(details: AllocationDetails) -> dict[str, Any]:
     }
 
 
+def _logged_value(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
 def _logged(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v) if v is not None else None) for k, v in values.items()}
+    return {k: _logged_value(v) for k, v in values.items()}
 
 
 def allocation_add(
@@ -328,22 +323,20 @@ def allocation_add(
             "allocation.duplicate",
             "intervention",
         )
-    with transaction.atomic():
-        allocation = Allocation.objects.create(
-            school_id=pupil.school_id,
-            pupil=pupil,
-            intervention=intervention,
-            measure=measure,
-            created_by=actor,
-            **_fields(details),
-        )
-        record(
-            Action.ALLOCATION_ADDED,
-            allocation,
-            actor=actor,
-            changes=_logged({"intervention": intervention.name, **_fields(details)}),
-        )
-    return allocation
+    allocation = Allocation(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        intervention=intervention,
+        measure=measure,
+        created_by=actor,
+        **_fields(details),
+    )
+    return save_recorded(
+        Action.ALLOCATION_ADDED,
+        allocation,
+        actor=actor,
+        changes=_logged({"intervention": intervention.name, **_fields(details)}),
+    )
 
 
 def allocation_update(
@@ -355,20 +348,6 @@ def allocation_update(
 ) -> Allocation:
     """Change dates, who runs it, or record the baseline and follow-up scores."""
     _check(details, allocation.measure, today)
-    values = _fields(details)
-    before = {k: getattr(allocation, k) for k in values}
-    with transaction.atomic():
-        for key, value in values.items():
-            setattr(allocation, key, value)
-        allocation.save(update_fields=list(values))
-        record(
-            Action.ALLOCATION_CHANGED,
-            allocation,
-            actor=actor,
-            changes={
-                k: [_logged({k: before[k]})[k], _logged({k: v})[k]]
-                for k, v in values.items()
-                if before[k] != v
-            },
-        )
-    return allocation
+    return update_recorded(
+        Action.ALLOCATION_CHANGED, allocation, _fields(details), actor=actor, logged=_logged_value
+    )

@@ -36,7 +36,7 @@ from attune.interventions.services import (
     intervention_save,
     measure_add,
 )
-from attune.people.models import Staff
+from attune.people.selectors import active_staff
 
 
 def _uuid(value: uuid.UUID | str) -> uuid.UUID:
@@ -66,10 +66,6 @@ def access_allocation(request: SchoolRequest, allocation_id: uuid.UUID) -> Alloc
     open_record(request, found.pupil, Right.SEE_SENSITIVE)
     require(request, found.pupil, Right.SUPPORT)
     return found
-
-
-def _staff() -> object:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
 @school_view(Permission.MANAGE_INTERVENTIONS)
@@ -165,7 +161,7 @@ def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse
 def allocate(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id, Right.SEE_SENSITIVE)
     require(request, child, Right.SUPPORT)
-    form = AllocationForm(request.POST or None, staff=_staff())
+    form = AllocationForm(request.POST or None, staff=active_staff())
     if request.method == "POST" and form.is_valid():
         try:
             allocation_add(
@@ -189,7 +185,9 @@ def allocate(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
 def allocation(request: SchoolRequest, urn: str, allocation_id: uuid.UUID) -> HttpResponse:
     """Change an allocation: record the follow-up, end it, or correct its details."""
     found = access_allocation(request, allocation_id)
-    form = AllocationFields(request.POST or None, staff=_staff(), initial=allocation_initial(found))
+    form = AllocationFields(
+        request.POST or None, staff=active_staff(), initial=allocation_initial(found)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             allocation_update(

@@ -57,15 +57,21 @@ PUPIL_FIELDS = (
 )
 
 
-class PupilImportRejected(AttuneError):
+class ImportRejected(AttuneError):
     """The file had problems, so nothing was saved. ``errors`` lists every one of them."""
+
+    rejected_code = "import.rejected"  # each kind of import names its own
 
     def __init__(self, errors: Iterable[RowError]) -> None:
         self.errors = tuple(sorted(errors, key=lambda error: error.row))
         super().__init__(
             f"Nothing was imported: the file has {_plural(len(self.errors), 'problem')}.",
-            "pupils_import.rejected",
+            self.rejected_code,
         )
+
+
+class PupilImportRejected(ImportRejected):
+    rejected_code = "pupils_import.rejected"
 
 
 @dataclass

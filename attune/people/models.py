@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from attune.constraints import empty_or_after, one_open
 from attune.tenancy import SchoolOwned
 
 
@@ -178,13 +179,10 @@ class CohortMembership(SchoolOwned):
     class Meta:
         ordering = ["cohort", "start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="cohort_membership_ends_after_start",
-            ),
-            models.UniqueConstraint(
-                fields=["pupil", "cohort"],
-                condition=Q(end_date__isnull=True),
+            empty_or_after("end_date", "start_date", name="cohort_membership_ends_after_start"),
+            one_open(
+                ["pupil", "cohort"],
+                while_empty="end_date",
                 name="cohort_membership_one_open_per_cohort",
             ),
         ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record, record_many
+from attune.auditlog.saving import save_recorded
 from attune.errors import AttuneError
 from attune.people.models import Cohort, CohortMembership, Pupil, Staff
 from attune.pep.domain.cycle import PepTerm
@@ -225,18 +226,16 @@ def pep_sign_off(*, actor: User, pep: Pep, today: date) -> Pep:
         raise PepError(
             "Agree at least one target before signing the PEP off.", "pep.no_targets", None
         )
-    with transaction.atomic():
-        pep.status = PepStatus.SIGNED_OFF
-        pep.signed_off_on = today
-        pep.signed_off_by = actor
-        pep.save(update_fields=["status", "signed_off_on", "signed_off_by"])
-        record(
-            Action.PEP_SIGNED_OFF,
-            pep,
-            actor=actor,
-            changes={"signed_off_on": today.isoformat()},
-        )
-    return pep
+    pep.status = PepStatus.SIGNED_OFF
+    pep.signed_off_on = today
+    pep.signed_off_by = actor
+    return save_recorded(
+        Action.PEP_SIGNED_OFF,
+        pep,
+        actor=actor,
+        changes={"signed_off_on": today.isoformat()},
+        fields=["status", "signed_off_on", "signed_off_by"],
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,6 @@ named on one of the child's PEPs.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,9 +23,10 @@ from attune.access.children import Right, access_pupil, can, open_record, pupils
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
-from attune.errors import show_on_form
+from attune.errors import saved_from_form
 from attune.http import SchoolRequest
-from attune.people.models import Pupil, Staff
+from attune.people.models import Pupil
+from attune.people.selectors import active_staff
 from attune.pep.domain.cycle import Standing, term_for
 from attune.pep.forms import (
     PepHoldForm,
@@ -59,25 +58,10 @@ from attune.plans.services import Owner
 from attune.relationships.models import TeamRole, WiderTeamMember
 
 
-def _staff() -> QuerySet[Staff]:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
-
-
 def _social_workers(pupil: Pupil) -> QuerySet[WiderTeamMember]:
     return WiderTeamMember.objects.filter(
         pupil=pupil, role=TeamRole.SOCIAL_WORKER, ended_on__isnull=True
     )
-
-
-def _saved[T](request: SchoolRequest, form: Any, save: Callable[[dict[str, Any]], T]) -> T | None:
-    """On a valid POST, run ``save``: what it saved, or None with the form showing why not."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save(form.cleaned_data)
-    except PepError as error:
-        show_on_form(form, error)
-        return None
 
 
 def _pep(request: SchoolRequest, pep_id: uuid.UUID) -> Pep:
@@ -132,12 +116,12 @@ def pep_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
     initial = {"designated_teacher": request.membership.staff_id}
     form = PepPlanForm(
         request.POST or None,
-        staff=_staff(),
+        staff=active_staff(),
         social_workers=_social_workers(child),
         today=today,
         initial=initial,
     )
-    pep = _saved(
+    pep = saved_from_form(
         request,
         form,
         lambda data: pep_create(
@@ -150,6 +134,7 @@ def pep_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespon
             social_worker_name=data["social_worker_name"],
             today=today,
         ),
+        refused=PepError,
     )
     if pep is not None:
         messages.success(request, "PEP meeting planned.")
@@ -174,7 +159,7 @@ def _pep_page(
         "can_write": write,
         "can_review": write and pep.status != PepStatus.PLANNED,
         "target_form": target_form
-        or (PepTargetForm(staff=_staff(), goals=plan_goals(pep.plan)) if adding else None),
+        or (PepTargetForm(staff=active_staff(), goals=plan_goals(pep.plan)) if adding else None),
     }
     return render(request, "pep/pep.html", context)
 
@@ -215,11 +200,11 @@ def hold(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
     }
     form = PepHoldForm(
         request.POST or None,
-        staff=_staff(),
+        staff=active_staff(),
         social_workers=_social_workers(pep.pupil),
         initial=initial,
     )
-    saved = _saved(
+    saved = saved_from_form(
         request,
         form,
         lambda data: pep_hold(
@@ -238,6 +223,7 @@ def hold(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
             social_worker_name=data["social_worker_name"],
             today=timezone.localdate(),
         ),
+        refused=PepError,
     )
     if saved is not None:
         messages.success(request, "Meeting recorded.")
@@ -275,11 +261,12 @@ def _goal(form: PepTargetForm) -> Goal:
 @school_view(Permission.VIEW_PUPILS)
 def target_new(request: SchoolRequest, urn: str, pep_id: uuid.UUID) -> HttpResponse:
     pep = _open_pep(request, pep_id)
-    form = PepTargetForm(request.POST or None, staff=_staff(), goals=plan_goals(pep.plan))
-    target = _saved(
+    form = PepTargetForm(request.POST or None, staff=active_staff(), goals=plan_goals(pep.plan))
+    target = saved_from_form(
         request,
         form,
         lambda data: pep_target_add(actor=request.user, pep=pep, goal=_goal(form)),
+        refused=PepError,
     )
     if target is not None:
         messages.success(request, "Target added.")
@@ -300,7 +287,7 @@ def target_review(
     target.pep = pep
     initial = {"outcome": target.outcome, "note": target.outcome_note}
     form = TargetReviewForm(request.POST or None, initial=initial)
-    saved = _saved(
+    saved = saved_from_form(
         request,
         form,
         lambda data: pep_target_review(
@@ -310,6 +297,7 @@ def target_review(
             note=data["note"],
             today=timezone.localdate(),
         ),
+        refused=PepError,
     )
     if saved is not None:
         messages.success(request, "Review saved.")

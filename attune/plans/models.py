@@ -16,9 +16,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from attune.access.levels import sensitivity_field
+from attune.constraints import empty_or_after
 from attune.people.models import Pupil, Staff
 from attune.tenancy import SchoolOwned
 
@@ -64,10 +65,7 @@ class Plan(SchoolOwned):
     class Meta:
         ordering = ["-started_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="plan_ends_after_start",
-            ),
+            empty_or_after("ended_on", "started_on", name="plan_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | ~Q(end_reason=""),
                 name="plan_closed_with_reason",
@@ -418,10 +416,7 @@ class YouSaid(SchoolOwned):
                 condition=Q(signed_off_on__isnull=True) | Q(status__in=FINISHED),
                 name="you_said_signed_off_when_finished",
             ),
-            models.CheckConstraint(
-                condition=Q(done_on__isnull=True) | Q(done_on__gte=F("raised_on")),
-                name="you_said_done_after_raised",
-            ),
+            empty_or_after("done_on", "raised_on", name="you_said_done_after_raised"),
         ]
         indexes = [
             models.Index(fields=["school", "pupil", "raised_on"], name="you_said_by_pupil"),

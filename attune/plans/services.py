@@ -18,6 +18,7 @@ from attune.access.levels import Sensitivity
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded, update_recorded
 from attune.errors import AttuneError
 from attune.people.models import Pupil, School, Staff
 from attune.plans.domain.rules import Problem, criteria_problem, owner_problem, you_said_problem
@@ -44,7 +45,6 @@ from attune.plans.models import (
 )
 from attune.plans.selectors import current_version
 from attune.relationships.models import TeamRole, WiderTeamMember
-from attune.tenancy import SchoolOwned
 
 
 class PlanError(AttuneError):
@@ -54,35 +54,6 @@ class PlanError(AttuneError):
 def _raise(problem: Problem | None) -> None:
     if problem is not None:
         raise PlanError(problem.message, problem.code, problem.field)
-
-
-def _create[Saved: SchoolOwned](
-    row: Saved, *, actor: User, action: Action, pupil: Pupil | None, changes: dict[str, Any]
-) -> Saved:
-    """Save a new row and its audit event in one transaction. ``changes`` are keyed by the
-    row's field names, so those it marks sensitive are kept as digests."""
-    with transaction.atomic():
-        row.save(force_insert=True)
-        record(action, row, actor=actor, pupil=pupil, changes=changes)
-    return row
-
-
-def _update[Saved: SchoolOwned](
-    row: Saved, values: dict[str, Any], *, actor: User, action: Action, pupil: Pupil | None
-) -> Saved:
-    """Change some fields of a row (and only those), auditing each old and new value (as
-    digests for the fields the row marks sensitive)."""
-    changes = {
-        name: [_as_logged(getattr(row, name)), _as_logged(value)]
-        for name, value in values.items()
-        if getattr(row, name) != value
-    }
-    with transaction.atomic():
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.save(update_fields=list(values))
-        record(action, row, actor=actor, pupil=pupil, changes=changes)
-    return row
 
 
 def _as_logged(value: object) -> object:
@@ -218,10 +189,10 @@ def next_step_add(
         due_on=due_on,
         **owner.fields(),
     )
-    return _create(
+    return save_recorded(
+        Action.PLAN_STEP_ADDED,
         step,
         actor=actor,
-        action=Action.PLAN_STEP_ADDED,
         pupil=plan.pupil,
         changes={
             "plan": str(plan.public_id),
@@ -268,10 +239,10 @@ def target_add(
         by_date=by_date,
         **owner.fields(),
     )
-    return _create(
+    return save_recorded(
+        Action.PLAN_TARGET_ADDED,
         target,
         actor=actor,
-        action=Action.PLAN_TARGET_ADDED,
         pupil=plan.pupil,
         changes={
             "plan": str(plan.public_id),
@@ -305,11 +276,12 @@ def plan_close(
     if ended_on > today:
         raise PlanError("Close a plan on or before today.", "plans.close_in_future", "ended_on")
     why = _required(reason, "Say why the plan is closing.", "plans.close_reason_required", "reason")
-    return _update(
+    return update_recorded(
+        Action.PLAN_CLOSED,
         plan,
         {"ended_on": ended_on, "end_reason": why, "ended_by": actor},
         actor=actor,
-        action=Action.PLAN_CLOSED,
+        logged=_as_logged,
         pupil=plan.pupil,
     )
 
@@ -475,10 +447,10 @@ def meeting_record(
         sensitivity=sensitivity,
         created_by=actor,
     )
-    return _create(
+    return save_recorded(
+        Action.MEETING_RECORDED,
         meeting,
         actor=actor,
-        action=Action.MEETING_RECORDED,
         pupil=pupil,
         changes={"kind": kind, "held_on": held_on.isoformat(), "sensitivity": sensitivity},
     )
@@ -505,10 +477,10 @@ def meeting_action_add(
         due_on=due_on,
         **owner.fields(),
     )
-    return _create(
+    return save_recorded(
+        Action.MEETING_ACTION_ADDED,
         action,
         actor=actor,
-        action=Action.MEETING_ACTION_ADDED,
         pupil=meeting.pupil,
         changes={
             "meeting": str(meeting.public_id),
@@ -527,11 +499,12 @@ def meeting_action_done(
 ) -> None:
     if action.done_on is not None:
         raise PlanError("This action is already done.", "meetings.action_already_done")
-    _update(
+    update_recorded(
+        Action.MEETING_ACTION_DONE,
         action,
         {"done_on": today},
         actor=actor,
-        action=Action.MEETING_ACTION_DONE,
+        logged=_as_logged,
         pupil=action.meeting.pupil,
     )
 
@@ -585,10 +558,10 @@ def contact_log(
         sensitivity=sensitivity,
         created_by=actor,
     )
-    return _create(
+    return save_recorded(
+        Action.CONTACT_LOGGED,
         entry,
         actor=actor,
-        action=Action.CONTACT_LOGGED,
         pupil=pupil,
         changes={
             "contacted_on": contacted_on.isoformat(),
@@ -655,10 +628,10 @@ def you_said_raise(
         raised_on=raised_on,
         created_by=actor,
     )
-    return _create(
+    return save_recorded(
+        Action.YOU_SAID_RAISED,
         item,
         actor=actor,
-        action=Action.YOU_SAID_RAISED,
         pupil=pupil,
         changes={"kind": kind, "raised_by": raised_by, "raised_on": raised_on.isoformat()},
     )
@@ -703,11 +676,12 @@ def you_said_respond(
         if status == YouSaidStatus.NOT_TAKEN_FORWARD
         else "",
     }
-    return _update(
+    return update_recorded(
+        Action.YOU_SAID_UPDATED,
         item,
         values,
         actor=actor,
-        action=Action.YOU_SAID_UPDATED,
+        logged=_as_logged,
         pupil=item.pupil,
     )
 
@@ -721,10 +695,11 @@ def you_said_sign_off(*, actor: User, item: YouSaid, today: date) -> YouSaid:
             "Only something done, or not taken forward with a reason, can be signed off.",
             "you_said.not_finished",
         )
-    return _update(
+    return update_recorded(
+        Action.YOU_SAID_SIGNED_OFF,
         item,
         {"signed_off_on": today, "signed_off_by": actor},
         actor=actor,
-        action=Action.YOU_SAID_SIGNED_OFF,
+        logged=_as_logged,
         pupil=item.pupil,
     )

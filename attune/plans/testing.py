@@ -1,9 +1,11 @@
-"""Builders for tests and benchmarks: a child with years of history, written in bulk."""
+"""Builders for tests and benchmarks: a plan or a meeting about a child, and a child with
+years of history, written in bulk."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from attune.plans.models import (
     YouSaidKind,
     YouSaidStatus,
 )
+from attune.plans.services import meeting_record, plan_create
 from attune.relationships.models import (
     CloseTeamMember,
     KeyAdultRelationship,
@@ -31,9 +34,50 @@ from attune.relationships.models import (
 )
 from attune.tenancy import school_scope
 
+if TYPE_CHECKING:
+    from attune.testing import SchoolWorld
+
 PLANS = 60
 MEETINGS = 20
 CONTACTS = 40
+
+
+def new_plan(world: SchoolWorld, child: Pupil | None = None, **overrides: Any) -> Plan:
+    """A plan for Maya (or ``child``) made by the lead two months ago, owned by Priya, its
+    first review just overdue; ``overrides`` are ``plan_create``'s arguments."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "actor": world.lead,
+        "pupil": child or world.child,
+        "kind": "attendance_support",
+        "owner": world.key_adult,
+        "started_on": today - timedelta(days=60),
+        "review_due_on": today - timedelta(days=2),
+        "child_goals": "I want to come in for registration and see Priya first.",
+        "strengths": "Kind to younger children.",
+        "what_helps": "A quiet start.",
+        "today": today,
+    }
+    with school_scope(world.school):
+        return plan_create(**(values | overrides))
+
+
+def meeting(
+    world: SchoolWorld, level: str, decisions: str | None = None, held_on: date | None = None
+) -> Meeting:
+    """A team around the child meeting about Maya, recorded by the lead at note ``level``."""
+    with school_scope(world.school):
+        return meeting_record(
+            actor=world.lead,
+            pupil=world.child,
+            kind="tac",
+            held_on=held_on or timezone.localdate(),
+            attendees="Sam Adeyemi, social worker",
+            child_voice="Maya drew her day.",
+            decisions=decisions or f"Decided at the {level} meeting.",
+            sensitivity=level,
+            today=timezone.localdate(),
+        )
 
 
 def history(pupil: Pupil, adults: list[Staff], *, entries: int, today: date) -> int:

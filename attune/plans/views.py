@@ -36,9 +36,10 @@ from attune.access.pages import school_view
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.auditlog.context import note_read
-from attune.errors import show_on_form
+from attune.errors import saved_from_form
 from attune.http import SchoolRequest
-from attune.people.models import Pupil, Staff
+from attune.people.models import Pupil
+from attune.people.selectors import active_staff
 from attune.plans.domain.chronology import Entry
 from attune.plans.domain.prompts import PROMPTS
 from attune.plans.domain.rules import progress_share, review_state
@@ -100,10 +101,6 @@ WORKS_IN_SCHOOL = Permission.CHECK_IN
 OVERSEES_YOU_SAID = Permission.MANAGE_CHECKINS
 
 
-def _staff() -> Any:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
-
-
 def _team_page(request: SchoolRequest, pupil_id: uuid.UUID) -> Pupil:
     """The child, for a page of their sensitive record: the same 404 as ever for a child the
     reader cannot see, and 403 for one they see only the own page of (teachers, office)."""
@@ -160,18 +157,6 @@ def _can_respond(membership: Membership, item: YouSaid) -> bool:
     return can(membership, item.pupil, Right.SUPPORT)
 
 
-def _saved[T](request: SchoolRequest, form: Any, save: Callable[[dict[str, Any]], T]) -> T | None:
-    """On a valid POST, run ``save`` with the form's data: what it saved, or None with the
-    form showing why not (a refusal from the service sits beside its field)."""
-    if form is None or request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save(form.cleaned_data)
-    except PlanError as error:
-        show_on_form(form, error)
-        return None
-
-
 @school_view(Permission.VIEW_PUPILS)
 def pupil_plans(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = _team_page(request, pupil_id)
@@ -190,13 +175,14 @@ def pupil_plans(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
 @school_view(Permission.VIEW_PUPILS)
 def plan_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = _writer(request, pupil_id)
-    form = PlanForm(request.POST or None, staff=_staff())
-    plan = _saved(
+    form = PlanForm(request.POST or None, staff=active_staff())
+    plan = saved_from_form(
         request,
         form,
         lambda data: plan_create(
             actor=request.user, pupil=child, today=timezone.localdate(), **data
         ),
+        refused=PlanError,
     )
     if plan is not None:
         messages.success(request, "Plan saved. Add the next steps and targets below.")
@@ -236,8 +222,8 @@ def _plan_page(
         "state": review_state(version.review_due_on, today) if plan.ended_on is None else None,
         "reviews": reviews,
         "can_manage": manage,
-        "step_form": step_form or (NextStepForm(staff=_staff()) if manage else None),
-        "target_form": target_form or (TargetForm(staff=_staff()) if manage else None),
+        "step_form": step_form or (NextStepForm(staff=active_staff()) if manage else None),
+        "target_form": target_form or (TargetForm(staff=active_staff()) if manage else None),
         "close_form": close_form or (PlanCloseForm() if manage else None),
     }
     return render(request, "plans/plan.html", context)
@@ -275,7 +261,10 @@ def _plan_part(
     the page again with the form showing what to put right."""
     the_plan = _plan_writer(request, plan_id)
     bound = form()
-    if _saved(request, bound, lambda data: save(the_plan, bound, data)) is not None:
+    saved = saved_from_form(
+        request, bound, lambda data: save(the_plan, bound, data), refused=PlanError
+    )
+    if saved is not None:
         messages.success(request, done)
         return redirect("plans:plan", urn=request.school.urn, plan_id=the_plan.public_id)
     return _plan_page(request, the_plan, **{slot: bound})
@@ -286,7 +275,7 @@ def step_add(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpRespon
     return _plan_part(
         request,
         plan_id,
-        form=lambda: NextStepForm(request.POST or None, staff=_staff()),
+        form=lambda: NextStepForm(request.POST or None, staff=active_staff()),
         slot="step_form",
         done="Next step added.",
         save=lambda plan, form, data: next_step_add(
@@ -305,7 +294,7 @@ def target_new(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResp
     return _plan_part(
         request,
         plan_id,
-        form=lambda: TargetForm(request.POST or None, staff=_staff()),
+        form=lambda: TargetForm(request.POST or None, staff=active_staff()),
         slot="target_form",
         done="Target added.",
         save=lambda plan, form, data: target_add(
@@ -354,7 +343,7 @@ def review(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse
         "what_helps": version.what_helps,
     }
     form = ReviewForm(request.POST or None, targets=targets, initial=initial)
-    saved = _saved(
+    saved = saved_from_form(
         request,
         form,
         lambda data: plan_review(
@@ -372,6 +361,7 @@ def review(request: SchoolRequest, urn: str, plan_id: uuid.UUID) -> HttpResponse
             next_review_due_on=data["next_review_due_on"],
             today=timezone.localdate(),
         ),
+        refused=PlanError,
     )
     if saved is not None:
         messages.success(request, f"Review saved as version {version.number + 1}.")
@@ -465,12 +455,13 @@ def _rows(entries: list[Entry]) -> SafeString:
 def meeting_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = _writer(request, pupil_id)
     form = MeetingForm(request.POST or None)
-    meeting = _saved(
+    meeting = saved_from_form(
         request,
         form,
         lambda data: meeting_record(
             actor=request.user, pupil=child, today=timezone.localdate(), **data
         ),
+        refused=PlanError,
     )
     if meeting is not None:
         messages.success(request, "Meeting recorded. Add the actions agreed below.")
@@ -488,7 +479,7 @@ def _meeting_page(
         "pupil": meeting.pupil,
         "actions": meeting_actions(meeting),
         "can_manage": manage,
-        "action_form": action_form or (MeetingActionForm(staff=_staff()) if manage else None),
+        "action_form": action_form or (MeetingActionForm(staff=active_staff()) if manage else None),
     }
     return render(request, "plans/meeting.html", context)
 
@@ -502,8 +493,8 @@ def meeting(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) -> HttpResp
 def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) -> HttpResponse:
     the_meeting = _meeting(request, meeting_id)
     require(request, the_meeting.pupil, Right.SUPPORT)
-    form = MeetingActionForm(request.POST or None, staff=_staff())
-    action = _saved(
+    form = MeetingActionForm(request.POST or None, staff=active_staff())
+    action = saved_from_form(
         request,
         form,
         lambda data: meeting_action_add(
@@ -513,6 +504,7 @@ def meeting_action_new(request: SchoolRequest, urn: str, meeting_id: uuid.UUID) 
             owner=_owner(form),
             due_on=data["due_on"],
         ),
+        refused=PlanError,
     )
     if action is not None:
         messages.success(request, "Action added.")
@@ -551,12 +543,13 @@ def contacts(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRespo
     if request.method == "POST":
         require(request, child, Right.SUPPORT)
     form = ContactForm(request.POST or None) if manage else None
-    entry = _saved(
+    entry = saved_from_form(
         request,
         form,
         lambda data: contact_log(
             actor=request.user, pupil=child, today=timezone.localdate(), **data
         ),
+        refused=PlanError,
     )
     if entry is not None:
         messages.success(request, "Contact logged.")
@@ -595,7 +588,9 @@ def you_said_new(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpR
     """Record a concern or idea about one child, raised by the child, their family or staff."""
     child = _writer(request, pupil_id)
     form = YouSaidForm(request.POST or None)
-    item = _saved(request, form, lambda data: _raise_you_said(request, child, data))
+    item = saved_from_form(
+        request, form, lambda data: _raise_you_said(request, child, data), refused=PlanError
+    )
     if item is not None:
         messages.success(request, "Noted. Say what is done about it when you can.")
         return redirect("plans:you_said", urn=urn, item_id=item.public_id)
@@ -616,7 +611,9 @@ def _raise_you_said(request: SchoolRequest, child: Pupil | None, data: dict[str,
 def you_said_school(request: SchoolRequest, urn: str) -> HttpResponse:
     """Whole-school "you said, we did": every member of staff may read and add to it."""
     form = YouSaidForm(request.POST or None)
-    item = _saved(request, form, lambda data: _raise_you_said(request, None, data))
+    item = saved_from_form(
+        request, form, lambda data: _raise_you_said(request, None, data), refused=PlanError
+    )
     if item is not None:
         messages.success(request, "Noted. The attachment lead will see it on their list.")
         return redirect("plans:you_said_school", urn=urn)
@@ -643,7 +640,8 @@ def _you_said_page(
     context = {
         "item": item,
         "pupil": item.pupil,
-        "form": form or (YouSaidResponseForm(staff=_staff(), initial=initial) if respond else None),
+        "form": form
+        or (YouSaidResponseForm(staff=active_staff(), initial=initial) if respond else None),
         "can_sign_off": membership.can(OVERSEES_YOU_SAID)
         and item.is_finished
         and item.signed_off_on is None,
@@ -659,13 +657,14 @@ def you_said(request: SchoolRequest, urn: str, item_id: uuid.UUID) -> HttpRespon
         return _you_said_page(request, item)
     if not _can_respond(request.membership, item):
         raise PermissionDenied
-    form = YouSaidResponseForm(request.POST, staff=_staff())
-    saved = _saved(
+    form = YouSaidResponseForm(request.POST, staff=active_staff())
+    saved = saved_from_form(
         request,
         form,
         lambda data: you_said_respond(
             actor=request.user, item=item, today=timezone.localdate(), **data
         ),
+        refused=PlanError,
     )
     if saved is not None:
         messages.success(request, "Saved.")

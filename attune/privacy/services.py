@@ -25,6 +25,7 @@ from attune.accounts.models import Membership, User
 from attune.accounts.roles import Permission
 from attune.auditlog.actions import Action
 from attune.auditlog.record import digest, record
+from attune.auditlog.saving import save_recorded
 from attune.errors import AttuneError
 from attune.people.models import Pupil, School
 from attune.privacy.domain.retention import Basis, Rule, cutoff
@@ -207,23 +208,21 @@ def legal_hold_place(
         raise PrivacyError("We don't know that kind of record.", "hold.unknown_kind", "kind")
     if not reason.strip():
         raise PrivacyError("Say why the records must be kept.", "hold.no_reason", "reason")
-    with transaction.atomic():
-        hold = LegalHold.objects.create(
-            school=school,
-            pupil_id=pupil.pk if pupil else None,
-            kind=kind,
-            reason=reason.strip(),
-            placed_by=actor,
-            placed_by_label=str(actor),
-            placed_at=timezone.now(),
-        )
-        record(
-            Action.LEGAL_HOLD_PLACED,
-            hold,
-            actor=actor,
-            changes={"kind": kind, "reason": hold.reason},
-        )
-    return hold
+    hold = LegalHold(
+        school=school,
+        pupil_id=pupil.pk if pupil else None,
+        kind=kind,
+        reason=reason.strip(),
+        placed_by=actor,
+        placed_by_label=str(actor),
+        placed_at=timezone.now(),
+    )
+    return save_recorded(
+        Action.LEGAL_HOLD_PLACED,
+        hold,
+        actor=actor,
+        changes={"kind": kind, "reason": hold.reason},
+    )
 
 
 def legal_hold_release(*, actor: User, hold: LegalHold) -> LegalHold:
@@ -343,27 +342,25 @@ def data_request_raise(
             )
     else:
         raise PrivacyError("Choose what you are asking for.", "request.bad_kind", "kind")
-    with transaction.atomic():
-        made = DataRequest.objects.create(
-            school=pupil.school,
-            pupil_id=pupil.pk,
-            pupil_label=pupil.display_name,
-            kind=kind,
-            record_kind=record_kind,
-            record_id=record_id,
-            field_name=field_name if kind == RequestKind.CORRECT else "",
-            new_value=new_value if kind == RequestKind.CORRECT else "",
-            reason=reason.strip(),
-            raised_by=actor,
-            raised_at=timezone.now(),
-        )
-        record(
-            Action.DATA_REQUEST_RAISED,
-            made,
-            actor=actor,
-            changes={"kind": kind, "record": record_ref, "field": made.field_name},
-        )
-    return made
+    made = DataRequest(
+        school=pupil.school,
+        pupil_id=pupil.pk,
+        pupil_label=pupil.display_name,
+        kind=kind,
+        record_kind=record_kind,
+        record_id=record_id,
+        field_name=field_name if kind == RequestKind.CORRECT else "",
+        new_value=new_value if kind == RequestKind.CORRECT else "",
+        reason=reason.strip(),
+        raised_by=actor,
+        raised_at=timezone.now(),
+    )
+    return save_recorded(
+        Action.DATA_REQUEST_RAISED,
+        made,
+        actor=actor,
+        changes={"kind": kind, "record": record_ref, "field": made.field_name},
+    )
 
 
 def data_request_decide(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from attune.constraints import empty_or_after, one_open
 from attune.people.models import Pupil, Staff
 from attune.tenancy import SchoolOwned
 
@@ -49,15 +50,8 @@ class KeyAdultRelationship(SchoolOwned):
     class Meta:
         ordering = ["-started_on", "-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="key_adult_ends_after_start",
-            ),
-            models.UniqueConstraint(
-                fields=["pupil"],
-                condition=Q(ended_on__isnull=True),
-                name="key_adult_one_current_per_pupil",
-            ),
+            empty_or_after("ended_on", "started_on", name="key_adult_ends_after_start"),
+            one_open(["pupil"], while_empty="ended_on", name="key_adult_one_current_per_pupil"),
             models.CheckConstraint(
                 condition=Q(co_worker__isnull=True) | ~Q(co_worker=F("key_adult")),
                 name="key_adult_co_worker_is_someone_else",
@@ -128,14 +122,9 @@ class CloseTeamMember(SchoolOwned):
     class Meta:
         ordering = ["joined_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
-                name="close_team_leaves_after_joining",
-            ),
-            models.UniqueConstraint(
-                fields=["pupil", "staff"],
-                condition=Q(left_on__isnull=True),
-                name="close_team_one_current_per_adult",
+            empty_or_after("left_on", "joined_on", name="close_team_leaves_after_joining"),
+            one_open(
+                ["pupil", "staff"], while_empty="left_on", name="close_team_one_current_per_adult"
             ),
         ]
 
@@ -171,10 +160,7 @@ class WiderTeamMember(SchoolOwned):
     class Meta:
         ordering = ["role", "started_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="wider_team_ends_after_start",
-            ),
+            empty_or_after("ended_on", "started_on", name="wider_team_ends_after_start"),
         ]
         indexes = [models.Index(fields=["school", "pupil", "role"], name="wider_team_by_role")]
 

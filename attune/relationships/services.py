@@ -10,6 +10,7 @@ from attune.access.standing import forget
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.errors import AttuneError, Notice
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import (
@@ -339,15 +340,14 @@ def close_team_leave(
         raise TeamError(
             "The date must be between when they joined and today.", "team.bad_end_date", "left_on"
         )
-    with transaction.atomic():
-        member.left_on = left_on
-        member.save(update_fields=["left_on"])
-        record(
-            Action.CLOSE_TEAM_LEFT,
-            member,
-            actor=actor,
-            changes={"staff": member.staff.full_name, "left_on": left_on.isoformat()},
-        )
+    member.left_on = left_on
+    save_recorded(
+        Action.CLOSE_TEAM_LEFT,
+        member,
+        actor=actor,
+        changes={"staff": member.staff.full_name, "left_on": left_on.isoformat()},
+        fields=["left_on"],
+    )
     forget()
 
 
@@ -371,32 +371,30 @@ def wider_team_add(
         raise TeamError("Give their name.", "team.name_required", "name")
     if started_on > today:
         raise TeamError("The date cannot be in the future.", "team.date_in_future", "started_on")
-    with transaction.atomic():
-        member = WiderTeamMember.objects.create(
-            school=pupil.school,
-            pupil=pupil,
-            role=role,
-            name=name.strip(),
-            organisation=organisation.strip(),
-            email=email.strip(),
-            phone=phone.strip(),
-            started_on=started_on,
-            consent_to_share=consent_to_share,
-            created_by=actor,
-        )
-        record(
-            Action.WIDER_TEAM_JOINED,
-            member,
-            actor=actor,
-            changes={
-                "role": role,
-                "name": member.name,
-                "organisation": member.organisation,
-                "started_on": started_on.isoformat(),
-                "consent_to_share": consent_to_share,
-            },
-        )
-    return member
+    member = WiderTeamMember(
+        school=pupil.school,
+        pupil=pupil,
+        role=role,
+        name=name.strip(),
+        organisation=organisation.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        started_on=started_on,
+        consent_to_share=consent_to_share,
+        created_by=actor,
+    )
+    return save_recorded(
+        Action.WIDER_TEAM_JOINED,
+        member,
+        actor=actor,
+        changes={
+            "role": role,
+            "name": member.name,
+            "organisation": member.organisation,
+            "started_on": started_on.isoformat(),
+            "consent_to_share": consent_to_share,
+        },
+    )
 
 
 def wider_team_end(
@@ -414,12 +412,11 @@ def wider_team_end(
             "team.bad_end_date",
             "ended_on",
         )
-    with transaction.atomic():
-        member.ended_on = ended_on
-        member.save(update_fields=["ended_on"])
-        record(
-            Action.WIDER_TEAM_LEFT,
-            member,
-            actor=actor,
-            changes={"name": member.name, "ended_on": ended_on.isoformat()},
-        )
+    member.ended_on = ended_on
+    save_recorded(
+        Action.WIDER_TEAM_LEFT,
+        member,
+        actor=actor,
+        changes={"name": member.name, "ended_on": ended_on.isoformat()},
+        fields=["ended_on"],
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -17,6 +16,7 @@ from attune.accounts.roles import Permission
 from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil, Staff
+from attune.people.selectors import active_staff
 from attune.relationships.forms import (
     CloseTeamForm,
     KeyAdultAssignForm,
@@ -50,7 +50,7 @@ from attune.relationships.services import (
 def assign(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
     current = current_relationship(child)
-    staff = Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
+    staff = active_staff()
     form = KeyAdultAssignForm(request.POST or None, staff=staff, has_current=current is not None)
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
@@ -107,10 +107,6 @@ def trusted_adult(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> Http
     return redirect("relationships:assign", urn=urn, pupil_id=child.pk)
 
 
-def _active_staff() -> Any:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
-
-
 def _team_page(
     request: SchoolRequest,
     child: Pupil,
@@ -140,7 +136,7 @@ def _team_page(
         "churn": team_churn(child, everyone, list(relationship_history(child)), today),
         "show_details": details,
         "can_manage": manage,
-        "close_form": close_form or (CloseTeamForm(staff=_active_staff()) if manage else None),
+        "close_form": close_form or (CloseTeamForm(staff=active_staff()) if manage else None),
         "wider_form": wider_form or (WiderTeamForm() if manage else None),
         "today": today,
     }
@@ -157,7 +153,7 @@ def team(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
 def team_close_add(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
     require(request, child, Right.SUPPORT)
-    form = CloseTeamForm(request.POST or None, staff=_active_staff())
+    form = CloseTeamForm(request.POST or None, staff=active_staff())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

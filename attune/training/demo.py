@@ -26,6 +26,7 @@ from attune.training.models import (
     Theme,
 )
 from attune.training.selectors import people_of
+from attune.training.services import suggested_course
 
 PROVIDERS = [
     "Local authority Virtual School",
@@ -60,18 +61,7 @@ def build_training(school: School, rng: random.Random, today: date) -> DemoTrain
     with school_scope(school):
         if Course.objects.exists():
             return _counts()
-        courses = Course.objects.bulk_create(
-            Course(
-                school=school,
-                name=s.name,
-                description=s.description,
-                renew_every_months=s.renew_every_months,
-                for_everyone=s.everyone,
-                job_roles=list(s.job_roles),
-                attune_roles=list(s.attune_roles),
-            )
-            for s in SUGGESTED_COURSES
-        )
+        courses = Course.objects.bulk_create(suggested_course(school, s) for s in SUGGESTED_COURSES)
         Attendance.objects.bulk_create(_attendance(school, courses, rng, today), batch_size=1000)
         SupervisionSettings.objects.create(school=school)
         Supervision.objects.bulk_create(_supervision(school, rng, today))

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from attune.accounts.roles import ROLE_LABELS, Role
+from attune.constraints import empty_or_after
 from attune.people.models import JobRole, Staff
 from attune.tenancy import SchoolOwned
 from attune.training.domain.audience import Audience
@@ -149,10 +150,7 @@ class Supervision(SchoolOwned):
             models.CheckConstraint(
                 condition=~Q(supervisor=F("supervisee")), name="supervision_two_people"
             ),
-            models.CheckConstraint(
-                condition=Q(follow_up_by__isnull=True) | Q(follow_up_by__gte=F("held_on")),
-                name="supervision_follow_up_after",
-            ),
+            empty_or_after("follow_up_by", "held_on", name="supervision_follow_up_after"),
         ]
         indexes = [
             models.Index(fields=["school", "supervisee", "held_on"], name="supervision_supervisee"),

@@ -15,6 +15,7 @@ from attune.accounts.models import Membership
 from attune.accounts.roles import Permission
 from attune.http import SchoolRequest
 from attune.people.models import School, Staff
+from attune.people.selectors import active_staff
 from attune.relationships.models import KeyAdultRelationship
 from attune.training.domain.audience import Coverage, Person, attune_roles_of, coverage
 from attune.training.domain.renewal import PersonCourse, Standing, standing
@@ -37,10 +38,6 @@ from attune.training.models import (
 def courses(*, active_only: bool = False) -> QuerySet[Course]:
     found = Course.objects.order_by("name")
     return found.filter(is_active=True) if active_only else found
-
-
-def active_staff() -> QuerySet[Staff]:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
 def people_of(school: School) -> dict[str, Person]:

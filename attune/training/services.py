@@ -16,9 +16,10 @@ from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record, record_many
+from attune.auditlog.saving import save_recorded, update_recorded
 from attune.errors import AttuneError
 from attune.people.models import JobRole, School, Staff
-from attune.training.domain.catalogue import SUGGESTED_COURSES
+from attune.training.domain.catalogue import SUGGESTED_COURSES, SuggestedCourse
 from attune.training.models import (
     Attendance,
     Course,
@@ -39,23 +40,26 @@ class SupervisionError(AttuneError):
     pass
 
 
+def suggested_course(school: School, suggested: SuggestedCourse) -> Course:
+    """One of the suggested courses as the school's own (not saved yet)."""
+    return Course(
+        school=school,
+        name=suggested.name,
+        description=suggested.description,
+        renew_every_months=suggested.renew_every_months,
+        for_everyone=suggested.everyone,
+        job_roles=list(suggested.job_roles),
+        attune_roles=list(suggested.attune_roles),
+    )
+
+
 def courses_add_suggested(*, actor: User, school: School) -> list[Course]:
     """Add the suggested courses the school does not have yet (by name)."""
     with transaction.atomic():
         have = set(Course.objects.values_list("name", flat=True))
-        added = [
-            Course.objects.create(
-                school=school,
-                name=s.name,
-                description=s.description,
-                renew_every_months=s.renew_every_months,
-                for_everyone=s.everyone,
-                job_roles=list(s.job_roles),
-                attune_roles=list(s.attune_roles),
-            )
-            for s in SUGGESTED_COURSES
-            if s.name not in have
-        ]
+        added = [suggested_course(school, s) for s in SUGGESTED_COURSES if s.name not in have]
+        for course in added:
+            course.save(force_insert=True)
         record_many(
             actor=actor,
             school_id=school.pk,
@@ -133,21 +137,11 @@ def course_save(
         "attune_roles": sorted(set(attune_roles)),
         "is_active": is_active,
     }
-    changes: dict[str, Any] = values
-    with transaction.atomic():
-        if course is None:
-            course = Course.objects.create(school=school, **values)
-            action = Action.COURSE_ADDED
-        else:
-            changes = {
-                k: [getattr(course, k), v] for k, v in values.items() if getattr(course, k) != v
-            }
-            for key, value in values.items():
-                setattr(course, key, value)
-            course.save(update_fields=list(values))
-            action = Action.COURSE_CHANGED
-        record(action, course, actor=actor, changes=changes)
-    return course
+    if course is None:
+        return save_recorded(
+            Action.COURSE_ADDED, Course(school=school, **values), actor=actor, changes=values
+        )
+    return update_recorded(Action.COURSE_CHANGED, course, values, actor=actor)
 
 
 def attendance_record(
@@ -287,33 +281,31 @@ def supervision_record(
             "supervision.follow_up_before",
             "follow_up_by",
         )
-    with transaction.atomic():
-        supervision = Supervision.objects.create(
-            school=school,
-            kind=kind,
-            held_on=held_on,
-            supervisor=supervisor,
-            supervisee=supervisee,
-            themes=sorted(set(themes)),
-            other_themes=other_themes.strip(),
-            notes=notes.strip(),
-            agreed_support=agreed_support.strip(),
-            follow_ups=follow_ups.strip(),
-            follow_up_by=follow_up_by,
-            recorded_by=actor,
-        )
-        record(
-            Action.SUPERVISION_RECORDED,
-            supervision,
-            actor=actor,
-            changes={
-                "kind": kind,
-                "held_on": held_on.isoformat(),
-                "supervisor": str(supervisor.pk),
-                "supervisee": str(supervisee.pk),
-            },
-        )
-    return supervision
+    supervision = Supervision(
+        school=school,
+        kind=kind,
+        held_on=held_on,
+        supervisor=supervisor,
+        supervisee=supervisee,
+        themes=sorted(set(themes)),
+        other_themes=other_themes.strip(),
+        notes=notes.strip(),
+        agreed_support=agreed_support.strip(),
+        follow_ups=follow_ups.strip(),
+        follow_up_by=follow_up_by,
+        recorded_by=actor,
+    )
+    return save_recorded(
+        Action.SUPERVISION_RECORDED,
+        supervision,
+        actor=actor,
+        changes={
+            "kind": kind,
+            "held_on": held_on.isoformat(),
+            "supervisor": str(supervisor.pk),
+            "supervisee": str(supervisee.pk),
+        },
+    )
 
 
 def supervision_viewed(*, actor: User, supervision: Supervision) -> None:

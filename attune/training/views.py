@@ -14,6 +14,7 @@ from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
+from attune.people.selectors import active_staff
 from attune.training import selectors
 from attune.training.forms import (
     AttendanceForm,
@@ -117,7 +118,7 @@ def record(request: SchoolRequest, urn: str) -> HttpResponse:
     form = AttendanceForm(
         request.POST or None,
         courses=selectors.courses(active_only=True),
-        staff=selectors.active_staff(),
+        staff=active_staff(),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -212,7 +213,7 @@ def supervision_new(request: SchoolRequest, urn: str) -> HttpResponse:
     initial: dict[str, Any] = {"supervisor": request.membership.staff_id}
     if request.GET.get("supervisee"):
         initial["supervisee"] = request.GET["supervisee"]
-    form = SupervisionForm(request.POST or None, staff=selectors.active_staff(), initial=initial)
+    form = SupervisionForm(request.POST or None, staff=active_staff(), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

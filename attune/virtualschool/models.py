@@ -11,8 +11,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
+from attune.constraints import one_open
 from attune.people.models import Cohort, LocalAuthority
 from attune.tenancy import SchoolOwned
 
@@ -104,9 +104,9 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["local_authority", "name"],
-                condition=Q(revoked_at__isnull=True),
+            one_open(
+                ["local_authority", "name"],
+                while_empty="revoked_at",
                 name="api_token_name_unique_while_live",
             )
         ]

@@ -13,6 +13,7 @@ from attune.access.standing import forget
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.errors import AttuneError
 from attune.people.models import LocalAuthority, School
 
@@ -91,10 +92,10 @@ def api_token_create(*, actor: User, authority: LocalAuthority, name: str) -> tu
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is not None:
         return
-    with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(Action.VS_API_TOKEN_REVOKED, token, actor=actor, school=None)
+    token.revoked_at = timezone.now()
+    save_recorded(
+        Action.VS_API_TOKEN_REVOKED, token, actor=actor, school=None, fields=["revoked_at"]
+    )
 
 
 def api_token_find(secret: str) -> ApiToken | None:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from attune.people.models import School, Staff
+from attune.people.selectors import active_staff
 from attune.wholeschool.domain.audit_template import AuditTemplate, default_template, load_template
 from attune.wholeschool.models import (
     RelationalAuditAction,
@@ -81,4 +82,4 @@ def comparable_runs(run: RelationalAuditRun) -> QuerySet[RelationalAuditRun]:
 
 
 def action_owners() -> QuerySet[Staff]:
-    return Staff.objects.filter(is_active=True).order_by("last_name", "first_name")
+    return active_staff()

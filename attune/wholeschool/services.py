@@ -17,6 +17,7 @@ from django.db import transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.errors import AttuneError
 from attune.people.models import School, Staff
 from attune.wholeschool.domain.audit_template import AuditTemplate, Rating, load_template
@@ -131,17 +132,16 @@ def relational_audit_complete(*, actor: User, run: RelationalAuditRun, today: da
             "completed. Your answers so far are saved.",
             "audit.incomplete",
         )
-    with transaction.atomic():
-        run.status = RelationalAuditStatus.COMPLETED
-        run.completed_on = max(today, run.started_on)
-        run.completed_by = actor
-        run.save(update_fields=["status", "completed_on", "completed_by", "updated_at"])
-        record(
-            Action.RELATIONAL_AUDIT_COMPLETED,
-            run,
-            actor=actor,
-            changes={"template": f"{run.template_id} v{run.template_version}"},
-        )
+    run.status = RelationalAuditStatus.COMPLETED
+    run.completed_on = max(today, run.started_on)
+    run.completed_by = actor
+    save_recorded(
+        Action.RELATIONAL_AUDIT_COMPLETED,
+        run,
+        actor=actor,
+        changes={"template": f"{run.template_id} v{run.template_version}"},
+        fields=["status", "completed_on", "completed_by", "updated_at"],
+    )
 
 
 def relational_audit_actions_create(

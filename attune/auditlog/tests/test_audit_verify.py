@@ -26,7 +26,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from attune.auditlog.actions import Action
-from attune.auditlog.chain import chain_name, payload
+from attune.auditlog.chain import HASHED_COLUMNS, chain_name, payload
 from attune.auditlog.models import AuditChainHead, AuditEvent
 from attune.auditlog.record import record
 from attune.auditlog.verify import audit_chain_verify, moment
@@ -136,7 +136,7 @@ def test_a_deleted_middle_event_with_the_chain_recomputed_is_named(world: School
     previous = events[1].entry_hash
     for event in AuditEvent.objects.filter(pk__gt=events[2].pk).order_by("id"):
         event.previous_hash = previous
-        text = payload(*(getattr(event, column) for column in _HASHED))
+        text = payload(*(getattr(event, column) for column in HASHED_COLUMNS))
         event.entry_hash = previous = hashlib.sha256(f"{previous}|{text}".encode()).hexdigest()
         event.save(update_fields=["previous_hash", "entry_hash"])
     AuditChainHead.objects.filter(chain=chain_name(world.school.pk)).update(
@@ -147,20 +147,6 @@ def test_a_deleted_middle_event_with_the_chain_recomputed_is_named(world: School
     assert run.code == 1
     assert named(run, events[3]) and "was changed after it was written" in run.err
     assert audit_chain_verify(world.school) == events[3].pk  # the database alone sees it too
-
-
-_HASHED = (
-    "school_id",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "pupil_id",
-    "changes",
-    "ip_address",
-    "at",
-)
 
 
 # (c) A deleted tail with the head moved back to the new last event.

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
-
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
-from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.checkins.domain import attunement
 from attune.checkins.models import AttunementRecord, RelationshipTarget
 from attune.checkins.selectors import current_level
@@ -44,23 +42,21 @@ def attunement_record(
             "checkins.attunement.evidence",
             "evidence",
         )
-    with transaction.atomic():
-        seen = AttunementRecord.objects.create(
-            school_id=relationship.school_id,
-            relationship=relationship,
-            on=on,
-            level=attunement.Principle(level),
-            evidence=evidence.strip(),
-            recorded_by=actor,
-        )
-        record(
-            Action.ATTUNEMENT_RECORDED,
-            seen,
-            actor=actor,
-            pupil=relationship.pupil_id,
-            changes={"on": on.isoformat(), "level": attunement.Principle(level).label},
-        )
-    return seen
+    seen = AttunementRecord(
+        school_id=relationship.school_id,
+        relationship=relationship,
+        on=on,
+        level=attunement.Principle(level),
+        evidence=evidence.strip(),
+        recorded_by=actor,
+    )
+    return save_recorded(
+        Action.ATTUNEMENT_RECORDED,
+        seen,
+        actor=actor,
+        pupil=relationship.pupil_id,
+        changes={"on": on.isoformat(), "level": attunement.Principle(level).label},
+    )
 
 
 def relationship_target_set(
@@ -79,20 +75,18 @@ def relationship_target_set(
         decision = attunement.can_set_guiding_target(current_level(relationship))
         if not decision.allowed:
             raise CheckinError(decision.reason, "checkins.target.not_attuned", "principle")
-    with transaction.atomic():
-        target = RelationshipTarget.objects.create(
-            school_id=relationship.school_id,
-            relationship=relationship,
-            principle=kind,
-            text=text.strip(),
-            set_on=today,
-            set_by=actor,
-        )
-        record(
-            Action.GUIDANCE_TARGET_SET,
-            target,
-            actor=actor,
-            pupil=relationship.pupil_id,
-            changes={"principle": kind.label, "text": target.text},
-        )
-    return target
+    target = RelationshipTarget(
+        school_id=relationship.school_id,
+        relationship=relationship,
+        principle=kind,
+        text=text.strip(),
+        set_on=today,
+        set_by=actor,
+    )
+    return save_recorded(
+        Action.GUIDANCE_TARGET_SET,
+        target,
+        actor=actor,
+        pupil=relationship.pupil_id,
+        changes={"principle": kind.label, "text": target.text},
+    )

@@ -11,6 +11,7 @@ from attune.access.standing import forget
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
+from attune.auditlog.saving import save_recorded
 from attune.checkins.models import ContactBy, ContactOutcome, KeepInTouchContact, KeepInTouchRoutine
 from attune.checkins.services.errors import CheckinError
 from attune.people.models import Pupil, Staff
@@ -87,21 +88,19 @@ def keep_in_touch_contact_log(
         raise CheckinError("Choose how you got in touch.", "checkins.contact.by", "by")
     if contact.outcome not in ContactOutcome.values:
         raise CheckinError("Choose how it went.", "checkins.contact.outcome", "outcome")
-    with transaction.atomic():
-        logged = KeepInTouchContact.objects.create(
-            school_id=pupil.school_id,
-            pupil=pupil,
-            on=contact.on,
-            by=contact.by,
-            outcome=contact.outcome,
-            agreed=contact.agreed.strip(),
-            staff=staff,
-            recorded_by=actor,
-        )
-        record(
-            Action.KEEP_IN_TOUCH_LOGGED,
-            logged,
-            actor=actor,
-            changes={"on": contact.on.isoformat(), "by": contact.by, "outcome": contact.outcome},
-        )
-    return logged
+    logged = KeepInTouchContact(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        on=contact.on,
+        by=contact.by,
+        outcome=contact.outcome,
+        agreed=contact.agreed.strip(),
+        staff=staff,
+        recorded_by=actor,
+    )
+    return save_recorded(
+        Action.KEEP_IN_TOUCH_LOGGED,
+        logged,
+        actor=actor,
+        changes={"on": contact.on.isoformat(), "by": contact.by, "outcome": contact.outcome},
+    )

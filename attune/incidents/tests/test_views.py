@@ -12,17 +12,17 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
-from attune.accounts.models import Membership, User
+from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.incidents.models import Incident
 from attune.incidents.selectors import chronology_entries
-from attune.incidents.services import IncidentDetails, incident_record
+from attune.incidents.testing import record_incident
 from attune.people.models import Pupil
 from attune.relationships.models import CloseTeamMember, KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolUrls, SchoolWorld, SignedIn
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn, make_dsl
 
 pytestmark = pytest.mark.django_db
 
@@ -54,23 +54,13 @@ def record(
     minutes: int | None = 10,
 ) -> Incident:
     day = on or timezone.localdate() - timedelta(days=1)
-    with school_scope(world.school):
-        return incident_record(
-            actor=by or world.lead,
-            pupil=child or world.child,
-            details=IncidentDetails(
-                occurred_at=timezone.make_aware(datetime.combine(day, time(11, 0))),
-                place="the classroom",
-                before="A change of teacher.",
-                regulated_by=None,
-                how_regulated="Quiet corner and a drink of water.",
-                minutes_to_calm=minutes,
-                talked_through="",
-                repair="",
-                follow_up="",
-            ),
-            now=timezone.now(),
-        )
+    return record_incident(
+        world,
+        by=by,
+        child=child,
+        occurred_at=timezone.make_aware(datetime.combine(day, time(11, 0))),
+        minutes_to_calm=minutes,
+    )
 
 
 def make_key_adult(world: SchoolWorld, child: Pupil | None = None) -> None:
@@ -345,7 +335,7 @@ def test_break_glass_reads_an_incident_but_never_changes_it(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     incident = record(world)
-    Membership.objects.filter(user=world.key_adult_user).update(is_dsl=True)  # not Maya's
+    make_dsl(world.key_adult_user)  # not Maya's
     dsl = signed_in(world.key_adult_user)
     child = {"urn": world.school.urn, "pupil_id": world.child.pk}
     glass = reverse("privacy:break_glass", kwargs=child)

@@ -15,6 +15,7 @@ from attune.pep.services import Goal, PepError, pep_create, pep_target_add, pep_
 from attune.pep.tests.helpers import add_target, make_pep, this_term, today
 from attune.plans.models import OwnerKind, Target
 from attune.plans.services import Owner
+from attune.plans.testing import new_plan
 from attune.relationships.models import TeamRole, WiderTeamMember
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld
@@ -117,21 +118,17 @@ def test_designated_teacher_from_this_school(world: SchoolWorld, other_world: Sc
 
 
 def test_goal_must_come_from_the_linked_plan(world: SchoolWorld) -> None:
-    from attune.plans.services import plan_create, target_add
+    from attune.plans.services import target_add
 
     other = testing.pupil(world.school)
     with school_scope(world.school):
-        plan = plan_create(
-            actor=world.lead,
-            pupil=other,
+        plan = new_plan(
+            world,
+            other,
             kind="personalised",
-            owner=world.key_adult,
             started_on=today(),
             review_due_on=today() + timedelta(days=30),
             child_goals="x",
-            strengths="",
-            what_helps="",
-            today=today(),
         )
         goal: Target = target_add(
             actor=world.lead,

@@ -22,7 +22,7 @@ from attune.pep.tests.helpers import (
     today,
     url,
 )
-from attune.plans.services import plan_create
+from attune.plans.testing import new_plan
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, SignedIn
 
@@ -86,17 +86,13 @@ def test_lead_plans_a_pep_linked_to_the_current_plan(
 ) -> None:
     child = world.looked_after_child
     with school_scope(world.school):
-        plan = plan_create(
-            actor=world.lead,
-            pupil=child,
+        plan = new_plan(
+            world,
+            child,
             kind="personalised",
-            owner=world.key_adult,
             started_on=today(),
             review_due_on=today() + timedelta(days=60),
             child_goals="Make a friend in my class.",
-            strengths="",
-            what_helps="",
-            today=today(),
         )
     response = signed_in(world.lead).post(url(world, "new", pupil_id=child.pk), plan_data(world))
     assert response.status_code == 302
@@ -269,17 +265,13 @@ def test_add_a_target_towards_a_plan_goal(world: SchoolWorld, signed_in: SignedI
 
     child = world.looked_after_child
     with school_scope(world.school):
-        plan = plan_create(
-            actor=world.lead,
-            pupil=child,
+        plan = new_plan(
+            world,
+            child,
             kind="personalised",
-            owner=world.key_adult,
             started_on=today(),
             review_due_on=today() + timedelta(days=60),
             child_goals="Be in school every day.",
-            strengths="",
-            what_helps="",
-            today=today(),
         )
         goal = target_add(
             actor=world.lead,

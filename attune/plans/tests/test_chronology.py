@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.incidents.services import IncidentDetails, incident_record
+from attune.incidents.testing import record_incident
 from attune.interventions.models import Intervention
 from attune.interventions.services import AllocationDetails, allocation_add, catalogue_start
 from attune.plans import testing as plan_testing
@@ -123,23 +123,16 @@ def test_incidents_and_interventions_join_the_chronology_only_for_those_who_may_
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     now = timezone.now()
+    record_incident(
+        world,
+        occurred_at=now - timedelta(days=3),
+        place="the dining hall",
+        before="A loud fire drill.",
+        regulated_by=world.key_adult,
+        how_regulated="Quiet room, breathing together.",
+        minutes_to_calm=14,
+    )
     with school_scope(world.school):
-        incident_record(
-            actor=world.lead,
-            pupil=world.child,
-            details=IncidentDetails(
-                occurred_at=now - timedelta(days=3),
-                place="the dining hall",
-                before="A loud fire drill.",
-                regulated_by=world.key_adult,
-                how_regulated="Quiet room, breathing together.",
-                minutes_to_calm=14,
-                talked_through="",
-                repair="",
-                follow_up="",
-            ),
-            now=now,
-        )
         catalogue_start(actor=world.lead, school=world.school)
         elsa = Intervention.objects.get(name="ELSA")
         allocation_add(

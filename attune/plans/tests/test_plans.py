@@ -21,10 +21,10 @@ from attune.plans.services import (
     PlanError,
     Progress,
     next_step_add,
-    plan_create,
     plan_review,
     target_add,
 )
+from attune.plans.testing import new_plan
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
 from attune.testing import SchoolUrls, SchoolWorld, SignedIn
@@ -41,20 +41,8 @@ def days(n: int) -> date:
 
 
 def make_plan(world: SchoolWorld, child: Pupil | None = None, **overrides: Any) -> Plan:
-    values: dict[str, Any] = {
-        "actor": world.lead,
-        "pupil": child or world.child,
-        "kind": "attendance_support",
-        "owner": world.key_adult,
-        "started_on": days(-60),
-        "review_due_on": days(-2),
-        "child_goals": "I want to come in for registration and see Priya first.",
-        "strengths": "Kind to younger children.",
-        "what_helps": "A quiet start.",
-        "today": today(),
-    } | overrides
+    plan = new_plan(world, child, **overrides)
     with school_scope(world.school):
-        plan = plan_create(**values)
         target_add(
             actor=world.lead,
             plan=plan,

@@ -10,26 +10,24 @@ from decimal import Decimal
 
 import pytest
 
-from attune.accounts.models import Membership, User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.plans.models import Meeting
 from attune.plans.services import (
     Owner,
     contact_log,
     meeting_action_add,
-    meeting_record,
     next_step_add,
     plan_close,
     target_add,
     you_said_raise,
     you_said_respond,
 )
+from attune.plans.testing import meeting
 from attune.plans.tests.test_handover import pdf_text
 from attune.plans.tests.test_plans import days, make_plan, today
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolUrls, SchoolWorld, SignedIn
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn, make_dsl
 
 pytestmark = pytest.mark.django_db
 
@@ -39,30 +37,11 @@ MARKER = "Zebra-marker-417"
 url = SchoolUrls("plans")
 
 
-def make_dsl(account: User) -> None:
-    Membership.objects.filter(user=account).update(is_dsl=True)
-
-
-def meeting(world: SchoolWorld, level: str, decisions: str) -> Meeting:
-    with school_scope(world.school):
-        return meeting_record(
-            actor=world.lead,
-            pupil=world.child,
-            kind="tac",
-            held_on=days(-2),
-            attendees="Sam Adeyemi, social worker",
-            child_voice="Maya drew her day.",
-            decisions=decisions,
-            sensitivity=level,
-            today=today(),
-        )
-
-
 def test_every_page_of_a_childs_record_logs_its_read(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     plan = make_plan(world)
-    team_meeting = meeting(world, "team", "Meet at the side gate.")
+    team_meeting = meeting(world, "team", "Meet at the side gate.", held_on=days(-2))
     client = signed_in(world.lead)
     child = {"pupil_id": world.child.pk}
     pages = [
@@ -83,7 +62,7 @@ def test_every_page_of_a_childs_record_logs_its_read(
 
 
 def test_a_refused_page_logs_no_read(world: SchoolWorld, signed_in: SignedIn) -> None:
-    secret = meeting(world, "dsl", "Strategy meeting.")
+    secret = meeting(world, "dsl", "Strategy meeting.", held_on=days(-2))
     teacher = signed_in(world.teacher)
     assert teacher.get(url(world, "chronology", pupil_id=world.child.pk)).status_code == 403
     assert teacher.get(url(world, "meeting", meeting_id=secret.public_id)).status_code == 404
@@ -114,7 +93,7 @@ def test_the_audit_record_keeps_no_words_of_a_note(world: SchoolWorld) -> None:
             due_on=None,
         )
         for level in ("team", "dsl"):
-            held = meeting(world, level, words)
+            held = meeting(world, level, words, held_on=days(-2))
             meeting_action_add(
                 actor=world.lead,
                 meeting=held,
@@ -176,7 +155,7 @@ def test_notes_for_the_dsl_only_reach_nobody_else(world: SchoolWorld, signed_in:
             reason="Maya asked for her.",
         )
     for level, words in (("team", "Seat by the window"), ("dsl", "Police strategy meeting")):
-        held = meeting(world, level, words)
+        held = meeting(world, level, words, held_on=days(-2))
         with school_scope(world.school):
             meeting_action_add(
                 actor=world.lead,
@@ -207,7 +186,7 @@ def test_notes_for_the_dsl_only_reach_nobody_else(world: SchoolWorld, signed_in:
 def test_a_lead_who_is_not_the_dsl_never_sees_the_words(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
-    secret = meeting(world, "dsl", "Disclosure passed to children's services.")
+    secret = meeting(world, "dsl", "Disclosure passed to children's services.", held_on=days(-2))
     with school_scope(world.school):
         contact_log(
             actor=world.head,

@@ -9,40 +9,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.accounts.models import Membership, User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.record import digest
 from attune.auditlog.verify import audit_chain_verify
-from attune.incidents.services import IncidentDetails, incident_record
+from attune.incidents.testing import record_incident
 from attune.plans.models import Meeting
-from attune.plans.services import meeting_record
+from attune.plans.testing import meeting
 from attune.privacy.models import BreakGlassGrant
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld, SignedIn
+from attune.testing import SchoolWorld, SignedIn, make_dsl
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Call from the police about Maya this morning; I need her history."
-
-
-def make_dsl(account: User) -> None:
-    Membership.objects.filter(user=account).update(is_dsl=True)
-
-
-def meeting(world: SchoolWorld, level: str) -> Meeting:
-    with school_scope(world.school):
-        return meeting_record(
-            actor=world.lead,
-            pupil=world.child,
-            kind="tac",
-            held_on=timezone.localdate(),
-            attendees="Sam Adeyemi, social worker",
-            child_voice="Maya drew her day.",
-            decisions=f"Decided at the {level} meeting.",
-            sensitivity=level,
-            today=timezone.localdate(),
-        )
 
 
 def glass_url(world: SchoolWorld) -> str:
@@ -100,24 +80,12 @@ def test_break_glass_opens_the_record_for_four_hours_and_logs_every_read(
 def test_break_glass_opens_the_childs_incidents_too(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
-    now = timezone.now()
-    with school_scope(world.school):
-        incident = incident_record(
-            actor=world.lead,
-            pupil=world.child,
-            details=IncidentDetails(
-                occurred_at=now - timedelta(days=2),
-                place="the dining hall",
-                before="A loud fire drill.",
-                regulated_by=world.other_adult,
-                how_regulated="Quiet room, breathing together.",
-                minutes_to_calm=14,
-                talked_through="",
-                repair="",
-                follow_up="",
-            ),
-            now=now,
-        )
+    incident = record_incident(
+        world,
+        occurred_at=timezone.now() - timedelta(days=2),
+        before="A loud fire drill.",
+        regulated_by=world.other_adult,
+    )
     kwargs = {"urn": world.school.urn, "incident_id": incident.pk}
     incident_url = reverse("incidents:incident", kwargs=kwargs)
     make_dsl(world.key_adult_user)

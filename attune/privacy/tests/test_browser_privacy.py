@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from attune import testing
-from attune.accounts.models import Membership
 from attune.privacy.models import DataRequest
 from attune.tenancy import school_scope
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
@@ -67,7 +66,7 @@ def test_privacy_pages_and_break_glass(live_server: Any, page: Page) -> None:
     expect(page.locator("main")).to_contain_text("No requests match")
     assert_accessible(page)
 
-    Membership.objects.filter(user=world.key_adult_user).update(is_dsl=True)
+    testing.make_dsl(world.key_adult_user)
     page.context.clear_cookies()
     sign_in(page, base, world.key_adult_user)
     page.goto(f"{base}/s/{urn}/privacy/children/{child.pk}/break-glass/")

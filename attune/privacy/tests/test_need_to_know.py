@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
-from attune.accounts.models import Membership, User
+from attune.accounts.models import User
 from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
@@ -28,7 +28,7 @@ from attune.plans.models import ContactLogEntry, Meeting
 from attune.privacy.models import DataRequest, RequestStatus
 from attune.privacy.services import PrivacyError, data_request_raise
 from attune.tenancy import school_scope
-from attune.testing import SchoolUrls, SchoolWorld, SignedIn
+from attune.testing import SchoolUrls, SchoolWorld, SignedIn, make_dsl
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,6 @@ class Notes:
     contact: ContactLogEntry  # for the DSL only
     meeting: Meeting  # for the DSL only
     team_contact: ContactLogEntry  # for the child's team
-
-
-def make_dsl(account: User) -> None:
-    Membership.objects.filter(user=account).update(is_dsl=True)
 
 
 @pytest.fixture

@@ -15,18 +15,15 @@ from attune.accounts.roles import Role
 from attune.accounts.two_factor import needs_two_factor
 from attune.people.models import Pupil
 from attune.plans.models import ContactLogEntry, Meeting
-from attune.plans.services import contact_log, meeting_record
+from attune.plans.services import contact_log
+from attune.plans.testing import meeting
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld, SignedIn, user
+from attune.testing import SchoolWorld, SignedIn, make_dsl, user
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE, TEAM, DSL = "everyone", "team", "dsl"
-
-
-def make_dsl(account: User) -> None:
-    Membership.objects.filter(user=account).update(is_dsl=True)
 
 
 def key_adult_for(world: SchoolWorld, child: Pupil) -> None:
@@ -52,21 +49,6 @@ def contact(world: SchoolWorld, level: str, summary: str) -> ContactLogEntry:
             summary=summary,
             agreed="",
             about_absence=False,
-            sensitivity=level,
-            today=timezone.localdate(),
-        )
-
-
-def meeting(world: SchoolWorld, level: str, decisions: str) -> Meeting:
-    with school_scope(world.school):
-        return meeting_record(
-            actor=world.lead,
-            pupil=world.child,
-            kind="tac",
-            held_on=timezone.localdate(),
-            attendees="Sam Adeyemi, social worker",
-            child_voice="Maya drew her day.",
-            decisions=decisions,
             sensitivity=level,
             today=timezone.localdate(),
         )

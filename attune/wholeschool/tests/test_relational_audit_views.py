@@ -101,17 +101,20 @@ def test_the_lead_and_the_head_start_an_audit(
     assert run.started_by == getattr(world, who)
 
 
+RUN_PAGES = (  # every page of one audit run
+    "relational_audit_edit",
+    "relational_audit_results",
+    "relational_audit_actions",
+    "relational_audit_csv",
+    "relational_audit_pdf",
+)
+
+
 @pytest.mark.parametrize("who", ["teacher", "office", "key_adult_user"])
 def test_other_roles_are_refused(world: SchoolWorld, signed_in: SignedIn, who: str) -> None:
     run = start(world)
     client = signed_in(getattr(world, who))
-    for name in [
-        "relational_audit_edit",
-        "relational_audit_results",
-        "relational_audit_actions",
-        "relational_audit_csv",
-        "relational_audit_pdf",
-    ]:
+    for name in RUN_PAGES:
         assert client.get(url(world, name, run)).status_code == 403
     assert client.get(url(world, "relational_audit_list")).status_code == 403
     assert client.post(url(world, "relational_audit_list")).status_code == 403
@@ -122,13 +125,7 @@ def test_another_schools_lead_gets_404_for_every_audit_page(
 ) -> None:
     run = start(world)
     client = signed_in(other_world.lead)
-    for name in [
-        "relational_audit_edit",
-        "relational_audit_results",
-        "relational_audit_actions",
-        "relational_audit_csv",
-        "relational_audit_pdf",
-    ]:
+    for name in RUN_PAGES:
         # Their own school's URL, our run's id: the same 404 as a run that does not exist.
         assert client.get(url(other_world, name, run)).status_code == 404
         assert client.get(url(world, name, run)).status_code == 404

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attune.attendance.report import render_csv, render_json
 from attune.attendance.selectors import school_attendance
-from attune.people.models import School
+from attune.people.commands import school_by_urn
 from attune.tenancy import school_scope
 
 
@@ -37,9 +37,7 @@ class Command(BaseCommand):
         date_from, date_to = options["date_from"], options["date_to"]
         if date_from and date_to and date_from > date_to:
             raise CommandError(f"--from {date_from} is after --to {date_to}.")
-        school = School.objects.filter(urn=options["school"].strip()).first()
-        if school is None:
-            raise CommandError(f"We don't have a school with URN {options['school']}.")
+        school = school_by_urn(options["school"])
         with school_scope(school):
             rows = school_attendance(date_from=date_from, date_to=date_to)
         render = render_json if options["format"] == "json" else render_csv

@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import CommandError
 
 from attune.attendance.domain.ctf import CtfError
-from attune.attendance.imports import AttendanceImportRejected, attendance_ctf_import
-from attune.attendance.management.commands.import_attendance import rejected_error
+from attune.attendance.imports import attendance_ctf_import
+from attune.people.commands import FileImportCommand
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import a DfE Common Transfer File (CTF 24 or 25) sent by a school in Attune: its "
         "pupils, the cohort flags it carries (looked after, SEN, free school meals) and the "
         "school's own attendance marks. The whole file is imported, or nothing is."
     )
+    file_help = "The CTF XML file."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The CTF XML file.")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
+    def import_file(self, path: Path, *, today: date) -> list[str]:
         if not path.is_file():
             raise CommandError(f"We couldn't open {path}: there is no such file.")
         try:
-            result = attendance_ctf_import(path=path, today=timezone.localdate())
-        except OSError as exc:
-            raise CommandError(f"We couldn't open {path}: {exc.strerror}.") from exc
+            result = attendance_ctf_import(path=path, today=today)
         except CtfError as exc:
             raise CommandError(f"Nothing was imported: {exc}") from exc
-        except AttendanceImportRejected as rejected:
-            raise rejected_error(self, rejected) from rejected
-        self.stdout.write(result.summary())
+        return [result.summary()]

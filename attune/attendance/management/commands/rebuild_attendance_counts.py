@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from attune.attendance import week_counts
-from attune.people.models import School
+from attune.people.commands import add_school_option, schools_chosen
 
 
 class Command(BaseCommand):
@@ -18,14 +18,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--school", metavar="URN", help="Only this school (default: all).")
+        add_school_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        schools = School.objects.order_by("urn")
-        if options["school"]:
-            schools = schools.filter(urn=options["school"])
-            if not schools.exists():
-                raise CommandError(f"We don't have a school with URN {options['school']}.")
+        schools = schools_chosen(options["school"])
         for school in schools:
             with transaction.atomic():
                 weeks = week_counts.rebuild(school.pk)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from attune.attendance import warnings
-from attune.people.models import School
+from attune.people.commands import add_school_option, schools_chosen
 from attune.tenancy import school_scope
 
 
@@ -20,14 +20,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--school", metavar="URN", help="Only this school (default: all).")
+        add_school_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        schools = School.objects.order_by("urn")
-        if options["school"]:
-            schools = schools.filter(urn=options["school"])
-            if not schools.exists():
-                raise CommandError(f"We don't have a school with URN {options['school']}.")
+        schools = schools_chosen(options["school"])
         today = timezone.localdate()
         for school in schools:
             with school_scope(school):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from attune.people.models import School
+from attune.people.commands import add_school_option, schools_chosen
 from attune.privacy.services import retention_apply
 
 
@@ -22,17 +22,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Show, change nothing.")
-        parser.add_argument("--school", metavar="URN", help="Only this school.")
+        add_school_option(parser, help="Only this school.")
         parser.add_argument(
             "--today", type=date.fromisoformat, help="Apply the rules as on this date."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        schools = School.objects.order_by("urn")
-        if options["school"]:
-            schools = schools.filter(urn=options["school"].strip())
-            if not schools.exists():
-                raise CommandError(f"We don't have a school with URN {options['school']}.")
+        schools = schools_chosen(options["school"])
         today = options["today"] or timezone.localdate()
         for school in schools:
             report = retention_apply(school=school, today=today, dry_run=options["dry_run"])
