@@ -24,3 +24,6 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("s/<str:urn>/audit-trail/", include(("attune.privacy.trail_urls", "trail"))),
 ]
+
+# A page whose address asks for something unusable (a date before 1990, say) says why.
+handler400 = "attune.bad_requests.bad_request"
