@@ -31,6 +31,11 @@ class Action(StrEnum):
     ABOUT_ME_UPDATED = "people.pupil.about_updated", "Changed a child's “about me”"
     PUPIL_IMPORT_ADDED = "people.pupil.import_added", "Added a child from a file"
     PUPIL_IMPORT_UPDATED = "people.pupil.import_updated", "Updated a child from a file"
+    PUPIL_UPN_CHANGED = "people.pupil.upn_changed", "Changed a child's UPN to the one in a file"
+    PUPIL_COHORTS_DATED = (
+        "people.pupil.cohorts_dated",
+        "Set a child's groups from the dates in a file",
+    )
 
     # Key adults and the team around the child
     KEY_ADULT_ASSIGNED = "relationships.key_adult.assigned", "Chose a key adult"
@@ -88,6 +93,10 @@ class Action(StrEnum):
 
     # Attendance
     MARKS_IMPORTED = "attendance.marks.imported", "Imported register marks"
+    PRIOR_ATTENDANCE_KEPT = (
+        "attendance.prior.kept",
+        "Kept attendance from before a child joined",
+    )
     TERM_ADDED = "attendance.term.added", "Added term dates"
     TERM_REMOVED = "attendance.term.removed", "Removed term dates"
     TERM_CHANGED = "attendance.term.changed", "Changed term dates"

@@ -42,3 +42,5 @@ class Command(BaseCommand):
             ) from rejected
         for result in results:
             self.stdout.write(result.summary())
+            for notice in result.notices:
+                self.stderr.write(f"Warning: {notice}")
