@@ -142,8 +142,8 @@ def _in_range(name: str, number: int, highest: int) -> None:
 
 @functools.cache
 def la_numbers() -> frozenset[str]:
-    """The DfE's local authority numbers (``data/la_numbers.csv``; its README gives the source)."""
-    text = resources.files(__package__).joinpath("data/la_numbers.csv").read_text("utf-8")
+    """The DfE's local authority numbers (``reference/la_numbers.csv``; its README gives the source)."""
+    text = resources.files(__package__).joinpath("reference/la_numbers.csv").read_text("utf-8")
     return frozenset(row["code"] for row in csv.DictReader(text.splitlines()))
 
 
