@@ -24,21 +24,24 @@ __all__ = ["bad_request", "check_dates", "day_from_address"]
 def check_dates(form: forms.Form, *, today: date | None = None) -> None:
     """Raise ``BadRequest`` when a bound form's date fields hold something unusable.
 
-    A date that is not a date, a range that ends before it starts, or a date outside 1990 to
-    a year from today: each is named, with the field's label.
+    A date that is not a date, or one outside 1990 to a year from today: each is named, with
+    the field's label. (A range that ends before it starts is the form's own message, shown
+    beside the field as before: the dates themselves are usable.)
     """
     if not form.is_bound:
         return
     today = today or timezone.localdate()
-    form.is_valid()
     reasons = []
     for name, field in form.fields.items():
-        if not isinstance(field, forms.DateField):
+        raw = form.data.get(form.add_prefix(name))
+        if not isinstance(field, forms.DateField) or raw in (None, ""):
             continue
         label = field.label or name
-        for message in form.errors.get(name, []):
-            reasons.append(f"{label}: {message}")
-        value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        try:
+            value = field.clean(raw)
+        except forms.ValidationError as error:
+            reasons += [f"{label}: {message}" for message in error.messages]
+            continue
         if isinstance(value, date) and (why := out_of_range(value, today)):
             reasons.append(f"{label}: {why}")
     if reasons:
