@@ -33,7 +33,8 @@ MONDAY = date(2023, 10, 2)  # the week of the issue's interview
 
 
 def weekdays(first: date, count: int) -> list[date]:
-    days, day = [], first
+    days: list[date] = []
+    day = first
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)

@@ -142,8 +142,9 @@ def _in_range(name: str, number: int, highest: int) -> None:
 
 @functools.cache
 def la_numbers() -> frozenset[str]:
-    """The DfE's local authority numbers (``reference/la_numbers.csv``; its README gives the source)."""
-    text = resources.files(__package__).joinpath("reference/la_numbers.csv").read_text("utf-8")
+    """The DfE's LA numbers (``reference/la_numbers.csv``; its README gives the source)."""
+    table = resources.files("attune.people.domain").joinpath("reference/la_numbers.csv")
+    text = table.read_text("utf-8")
     return frozenset(row["code"] for row in csv.DictReader(text.splitlines()))
 
 
