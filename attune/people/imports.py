@@ -287,9 +287,6 @@ class SchoolImporter:
         record_many(actor=self.actor, school_id=self.school.pk, entries=entries)
 
 
-# The attendance import still names the old spelling until its owner moves it to the public one.
-_SchoolImporter = SchoolImporter
-
 
 # --- from a Common Transfer File: former UPNs and dated cohort histories ----------------------
 
