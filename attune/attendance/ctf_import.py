@@ -344,6 +344,11 @@ def _keep_history(
     wanted: dict[tuple[Any, str, str, str], dict[str, Any]] = {}
     for pupil_id, year, here in years:
         key = (pupil_id, year.lea or "", year.estab or "", year.year or "")
+        # Two YearData for one school and year (a split year): keep both, numbered.
+        copy = 1
+        while key in wanted:
+            copy += 1
+            key = (*key[:3], f"{(year.year or '')[:4]} ({copy})")
         wanted[key] = {
             "school_name": year.school_name or "",
             "start_date": year.start_date,

@@ -440,3 +440,12 @@ def test_a_upn_with_an_unknown_la_number_is_imported_with_a_warning(
     assert f"Warning: Pupil 1 (UPN {odd}): characters 2 to 4 of UPN {odd} (999)" in err.getvalue()
     with school_scope(sender):
         assert Pupil.objects.filter(upn=odd).exists()
+
+
+def test_two_years_from_one_school_are_both_kept(receiver: School, tmp_path: Path) -> None:
+    split = year_xml(start="2026-09-07") + year_xml(start="2026-10-05", marks="IN")
+    attendance_ctf_import(path=ctf(tmp_path, pupil_xml(years=split)), today=TODAY)
+
+    with school_scope(receiver):
+        years = sorted(PriorAttendance.objects.values_list("year", "marks"))
+    assert years == [("2026", "/\\/\\IN"), ("2026 (2)", "IN")]
