@@ -287,7 +287,6 @@ class SchoolImporter:
         record_many(actor=self.actor, school_id=self.school.pk, entries=entries)
 
 
-
 # --- from a Common Transfer File: former UPNs and dated cohort histories ----------------------
 
 # A stretch of a cohort: first day, and last day or None while it lasts.
