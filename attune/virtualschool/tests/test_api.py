@@ -131,6 +131,18 @@ def test_a_wrong_range_is_refused(las: Authorities, client: Client) -> None:
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [("date_from=0001-01-01", "before 1990"), ("date_to=2999-01-01", "more than a year")],
+)
+def test_a_date_outside_1990_to_a_year_ahead_is_a_400(
+    las: Authorities, client: Client, query: str, why: str
+) -> None:
+    response = client.get(f"/api/v1/county?{query}", headers=bearer(make_token(las)))
+    assert response.status_code == 400
+    assert why in response.json()["detail"]
+
+
 def test_the_openapi_docs_are_served(client: Client, db: None) -> None:
     assert client.get("/api/v1/openapi.json").status_code == 200
     docs = client.get("/api/v1/docs")
