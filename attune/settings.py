@@ -209,8 +209,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 ATTUNE_SESSION_IDLE_MINUTES = envint("ATTUNE_SESSION_IDLE_MINUTES", 30)
 
-# Figures shown outside a school hide counts below this (virtualschool/domain/suppression.py).
+# Figures shown outside a school hide every count from 1 up to and including this one (the
+# DfE's looked-after and children-in-need statistics hide 1 to 5; suppression.py).
 ATTUNE_SUPPRESSION_THRESHOLD = envint("ATTUNE_SUPPRESSION_THRESHOLD", 5)
+# The largest register file the upload page takes, in megabytes; larger files go through
+# ``attune import_attendance`` / ``attune import_ctf`` (attendance/forms.py).
+ATTUNE_UPLOAD_MAX_MB = envint("ATTUNE_UPLOAD_MAX_MB", 10)
 # How long the Virtual School's figures are kept before being worked out again; a register
 # import starts afresh at once (virtualschool/kept.py).
 ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS = envint("ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS", 600)

@@ -25,3 +25,6 @@ urlpatterns = [
     path("s/<str:urn>/audit-trail/", include(("attune.privacy.trail_urls", "trail"))),
     path("s/<str:urn>/mis/", include(("attune.mis.urls", "mis"))),
 ]
+
+# A page whose address asks for something unusable (a date before 1990, say) says why.
+handler400 = "attune.bad_requests.bad_request"

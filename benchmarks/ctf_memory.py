@@ -117,7 +117,7 @@ def _child(path: str | None) -> None:
     from benchmarks.common import setup_django
 
     setup_django()
-    from attune.attendance.imports import attendance_ctf_import
+    from attune.attendance.ctf_import import attendance_ctf_import
     from attune.people.services import school_add_or_update
 
     school_add_or_update(

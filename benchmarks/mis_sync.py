@@ -170,12 +170,12 @@ def first_sync(base_url: str) -> dict[str, object]:
 def prepare_delta_schools() -> list[Any]:
     """600 schools as a first sync leaves them: pupils linked, codes known, watermarks set."""
     from attune.attendance.domain.codes import CODES as DFE_CODES
-    from attune.attendance.domain.codes import RETIRED_CODES
+    from attune.attendance.domain.codes import RETIRED
     from attune.mis.models import LinkKind, MisConnection, MisLink, SyncState
     from attune.people.models import Phase, Pupil, School
     from attune.tenancy import scopes_disabled
 
-    letters = sorted(DFE_CODES) + sorted(RETIRED_CODES)
+    letters = sorted(DFE_CODES) + sorted(RETIRED)
     codes = {f"AC{n}": code for n, code in enumerate(letters, start=1)}
     schools = School.objects.bulk_create(
         School(urn=urn(n), name=f"School {n}", phase=Phase.PRIMARY, wonde_id=wonde_id(n))

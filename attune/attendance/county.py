@@ -28,15 +28,16 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from attune.attendance.domain.calculations import AttendanceSummary
-from attune.attendance.domain.codes import CODES
+from attune.attendance.domain.codes import ALL_CODES
 from attune.attendance.models import SessionMark, WeekCounts, YearCounts
 from attune.attendance.week_counts import pupil_summaries, reading_split
 from attune.people.models import Cohort, CohortMembership, Pupil
 from attune.tenancy import scopes_disabled
 
 ALL_PUPILS = ""  # the ``cohort`` of the row for all pupils
-POSSIBLE_CODES = tuple(sorted(code for code, c in CODES.items() if c.possible))
-ABSENCE_CODES = tuple(sorted(code for code, c in CODES.items() if c.is_absence))
+# Stored codes, retired ones included (each already carries the meaning of its date).
+POSSIBLE_CODES = tuple(sorted(code for code, c in ALL_CODES.items() if c.possible))
+ABSENCE_CODES = tuple(sorted(code for code, c in ALL_CODES.items() if c.is_absence))
 
 
 @dataclass(frozen=True, slots=True)

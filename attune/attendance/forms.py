@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from attune.attendance.models import AbsenceFactor, ConcernStatus
 from attune.people.models import YEAR_GROUP_LABELS, Cohort
@@ -89,6 +90,20 @@ class UploadForm(forms.Form):
         help_text="The whole file is checked first. If any row has a problem, nothing is saved "
         "and every problem is listed so you can fix the file and try again.",
     )
+
+    def clean_file(self) -> Any:
+        """Refuse a file over ``ATTUNE_UPLOAD_MAX_MB``: a page of every problem in a county's
+        file would be tens of megabytes, and the command takes any size."""
+        upload = self.cleaned_data["file"]
+        limit = settings.ATTUNE_UPLOAD_MAX_MB
+        if upload.size is not None and upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; the page takes files up to "
+                f"{limit} MB. Ask whoever runs Attune to import it with 'attune "
+                "import_attendance' (or 'attune import_ctf'), which takes any size.",
+                code="too_big",
+            )
+        return upload
 
 
 class TermForm(forms.Form):

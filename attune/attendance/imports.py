@@ -1,4 +1,4 @@
-"""Importing register marks (CSV) and Common Transfer Files: the whole file or nothing.
+"""Importing register marks (CSV; the writer Common Transfer Files use too): all or nothing.
 
 Each file is checked completely first (the pure readers in ``domain/``, then what needs the
 database: does the school exist, is the pupil on its roll?). Only a file with no problem at
@@ -11,12 +11,10 @@ half a million marks imports in seconds (``benchmarks/attendance_import.py``).
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import islice
 from typing import IO, Any
 
 from django.db import connection, transaction
@@ -25,17 +23,16 @@ from django.utils import timezone
 from attune.accounts.models import User
 from attune.attendance import tasks, week_counts
 from attune.attendance.domain.calculations import week_of
-from attune.attendance.domain.ctf import CtfHeader, CtfProblem, CtfPupil, iter_ctf, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
 from attune.auditlog.actions import Action
 from attune.auditlog.record import PupilChanges, record_per_pupil_across
 from attune.bulk import analyse_if_mostly_new, copy_lines, copy_text, delete_ids, insert_rows
-from attune.people.domain.pupil_csv import TEXT_LIMITS, PupilRow, RowError
-from attune.people.imports import ImportRejected, SchoolImport, SchoolImporter
+from attune.people.domain.pupil_csv import RowError
+from attune.people.imports import ImportRejected, SchoolImport
 from attune.people.models import Pupil, School
 from attune.read_ahead import read_ahead
-from attune.tenancy import school_scope, scopes_disabled
+from attune.tenancy import scopes_disabled
 
 # (date, session, code, original code, minutes late): one mark, as plain values.
 Mark = tuple[date, str, str, str, int | None]
@@ -55,7 +52,6 @@ CHANGE_COLUMNS = (
     "source_id",
 )
 PUPIL_LOOKUP_BATCH = 5_000  # UPNs a query (SQLite allows 32,766 parameters)
-CTF_BATCH = 500  # pupils written at a time, so a county-size CTF never sits in memory
 CSV_BATCH = 100_000  # rows checked and written at a time, while the next are read
 
 
@@ -76,7 +72,12 @@ class MarksImport:
     replaced: int = 0
     unchanged: int = 0
     pupils: SchoolImport | None = None
-    skipped_years: int = 0  # CTF attendance years from other schools, not imported
+    # A CTF's years kept as history, never counted here (``ctf_import``): from other schools,
+    # and (of all those kept) the ones with session totals but no marks.
+    history_years: int = 0
+    totals_only_years: int = 0
+    upns_changed: int = 0  # children found by their former UPN
+    notices: list[str] = field(default_factory=list)  # worth knowing; nothing was refused
 
     def summary(self) -> str:
         marks = _plural(self.added + self.replaced + self.unchanged, "mark")
@@ -87,9 +88,22 @@ class MarksImport:
         )
         if self.pupils is not None:
             text = self.pupils.summary() + " " + text
-        if self.skipped_years:
+        if self.upns_changed:
+            one = self.upns_changed == 1
             text += (
-                f" {_plural(self.skipped_years, 'year')} of marks from other schools were left out."
+                f" {self.upns_changed} {'child' if one else 'children'} found by a former UPN "
+                f"now {'carries' if one else 'carry'} the new one."
+            )
+        if self.history_years:
+            text += (
+                f" {_plural(self.history_years, 'year')} of attendance at other schools kept "
+                "as history on each child's attendance page, not counted in this school's "
+                "figures."
+            )
+        if self.totals_only_years:
+            text += (
+                f" {_plural(self.totals_only_years, 'year')} had session totals but no marks: "
+                "the totals are kept as history, not counted."
             )
         return text
 
@@ -519,183 +533,3 @@ WITH differing AS MATERIALIZED (
 SELECT school_id, pupil_id, count(*) FILTER (WHERE mark_id IS NULL), count(mark_id)
 FROM differing GROUP BY 1, 2
 """  # noqa: S608 (the table names are our own)
-
-
-# --- Common Transfer File ---------------------------------------------------------------------
-
-
-def attendance_ctf_import(
-    *, path: str | os.PathLike[str], today: date, actor: User | None = None
-) -> MarksImport:
-    """Import a CTF's pupils, cohort flags and marks, or raise having saved nothing.
-
-    The file belongs to the school that sent it (``Header/SourceSchool/URN``): its pupils are
-    added or updated there as ``import_pupils`` would, and the marks recorded at that school
-    (``YearData`` with its LA and establishment numbers) are imported. Marks from other schools
-    in a pupil's history are counted and left out. The file is read twice, streaming: once to
-    check everything, once to write, so memory stays flat however big it is.
-    """
-    header = read_ctf_header(path)
-    school = _ctf_school(header)
-    errors = [_ctf_error(problem) for problem in _ctf_problems(path, today)]
-    if errors:
-        raise AttendanceImportRejected(errors)
-    with transaction.atomic(), school_scope(school):
-        writer = MarksWriter(ImportKind.CTF, os.fspath(path), actor, [school])
-        result = writer.results[school.pk]
-        pupils = SchoolImport(school)
-        pupils_in_file = _ctf_pupils(path, today)
-        while batch := list(islice(pupils_in_file, CTF_BATCH)):
-            # A CTF has no registration group: keep the one the school already has.
-            groups = dict(
-                Pupil.objects.filter(upn__in=[p.upn for p in batch]).values_list(
-                    "upn", "registration_group"
-                )
-            )
-            rows = [_pupil_row(p, school, groups.get(p.upn)) for p in batch]
-            done = SchoolImporter(school, today, actor).run(rows)
-            _add_counts(pupils, done)
-            ids = _pupil_ids_across({school.pk: [p.upn for p in batch]})[school.pk]
-            marks: dict[Any, list[Mark]] = {}
-            for pupil in batch:
-                own, skipped = _own_marks(pupil, header)
-                marks[ids[pupil.upn]] = own
-                result.skipped_years += skipped
-            writer.write({school.pk: marks})
-        writer.finish()
-    result.pupils = pupils
-    return result
-
-
-def _ctf_school(header: CtfHeader) -> School:
-    """The sending school: by URN if the header gives one we know, else by LA + estab number.
-
-    A CTF names its schools by LA and establishment number (``LEA``, ``Estab``); the URN is
-    optional in the header. A school is matched by LA/estab only when ``add_school --estab``
-    recorded its number.
-    """
-    source = header.source
-    lea, estab = (source.lea or "").strip(), (source.estab or "").strip()
-    school = School.objects.filter(urn=source.urn).first() if source.urn else None
-    if school is None and lea.isdigit() and estab:
-        school = School.objects.filter(local_authority__code=int(lea), estab=estab).first()
-    if school is not None:
-        return school
-    if not source.urn and not (lea and estab):
-        raise AttendanceImportRejected(
-            [
-                RowError(
-                    0,
-                    "SourceSchool/URN",
-                    "The CTF's header gives neither the sending school's URN nor its LA and "
-                    "establishment numbers, so we can't tell which school it belongs to.",
-                    "ctf.no_urn",
-                )
-            ]
-        )
-    la_estab = f"LA and establishment number {lea}/{estab}" if lea and estab else ""
-    name = f" ({source.name})" if source.name else ""
-    message = f"We don't have a school with {f'URN {source.urn}' if source.urn else la_estab}{name}"
-    if source.urn and la_estab:
-        message += f", nor one with {la_estab}"
-    how = f" (with --la {lea} --estab {estab})" if lea.isdigit() and estab else ""
-    raise AttendanceImportRejected(
-        [
-            RowError(
-                0,
-                "SourceSchool/URN" if source.urn else "SourceSchool/Estab",
-                f"{message}. Add the school first with 'attune add_school'{how}, "
-                "or check the numbers.",
-                "urn.unknown" if source.urn else "estab.unknown",
-            )
-        ]
-    )
-
-
-NAME_LIMIT = TEXT_LIMITS["legal_surname"]
-
-
-def _ctf_problems(path: str | os.PathLike[str], today: date) -> Iterator[CtfProblem]:
-    first_seen: dict[str, int] = {}
-    for item in iter_ctf(path, today=today):
-        first = first_seen.setdefault(item.upn, item.position) if item.upn else item.position
-        if isinstance(item, CtfProblem):
-            yield item
-            continue
-        if first != item.position:
-            yield CtfProblem(
-                item.position,
-                item.upn,
-                "UPN",
-                f"Pupil {item.position} (UPN {item.upn}): the same UPN as pupil {first}.",
-                "upn.duplicate",
-            )
-        if item.year_group is None:
-            yield CtfProblem(
-                item.position,
-                item.upn,
-                "NCyearActual",
-                f"Pupil {item.position} (UPN {item.upn}): <NCyearActual> is missing or X; "
-                "we need a year group to keep the pupil's record.",
-                "year_group.missing",
-            )
-        names: dict[str, str | None] = {
-            "Forename": item.forename,
-            "Surname": item.surname,
-            "PreferredForename": item.preferred_forename,
-        }
-        for element, value in names.items():
-            if value is not None and len(value) > NAME_LIMIT:
-                yield CtfProblem(
-                    item.position,
-                    item.upn,
-                    element,
-                    f"Pupil {item.position} (UPN {item.upn}): <{element}> is {len(value):,} "
-                    f"characters long; a name can be at most {NAME_LIMIT}.",
-                    "value.too_long",
-                )
-
-
-def _ctf_pupils(path: str | os.PathLike[str], today: date) -> Iterator[CtfPupil]:
-    return (item for item in iter_ctf(path, today=today) if isinstance(item, CtfPupil))
-
-
-def _ctf_error(problem: CtfProblem) -> RowError:
-    # For a CTF the "row" is the pupil's position in the file.
-    return RowError(problem.position, problem.element, problem.message, problem.code)
-
-
-def _pupil_row(pupil: CtfPupil, school: School, registration_group: str | None) -> PupilRow:
-    preferred = pupil.preferred_forename
-    return PupilRow(
-        row=pupil.position,
-        school_urn=school.urn,
-        upn=pupil.upn,
-        legal_forename=pupil.forename,
-        legal_surname=pupil.surname,
-        preferred_name=preferred if preferred and preferred != pupil.forename else None,
-        date_of_birth=pupil.date_of_birth,
-        sex=pupil.sex,
-        year_group=pupil.year_group or "",
-        registration_group=registration_group or None,
-        looked_after=pupil.looked_after,
-        fsm=pupil.fsm,
-        sen=pupil.sen,
-    )
-
-
-def _own_marks(pupil: CtfPupil, header: CtfHeader) -> tuple[list[Mark], int]:
-    """The pupil's marks at the sending school, and how many other schools' years were left."""
-    own: list[Mark] = []
-    skipped = 0
-    for year in pupil.attendance:
-        if (year.lea, year.estab) != (header.source.lea, header.source.estab):
-            skipped += bool(year.marks)
-            continue
-        own += [(m.date, m.session, m.code, m.original_code, None) for m in year.marks]
-    return own, skipped
-
-
-def _add_counts(total: SchoolImport, batch: SchoolImport) -> None:
-    for name in ("created", "updated", "unchanged", "cohorts_started", "cohorts_ended"):
-        setattr(total, name, getattr(total, name) + getattr(batch, name))

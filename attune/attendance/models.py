@@ -137,6 +137,47 @@ class MarkChange(SchoolOwned):
         return f"{self.date} {self.session}: {self.old_code} -> {self.new_code}"
 
 
+class PriorAttendance(SchoolOwned):
+    """A year of a child's attendance from a Common Transfer File, kept but never counted.
+
+    Marks recorded at another school (before the child joined this one), and years whose file
+    gave session totals but no marks, are history: shown on the child's attendance page, and
+    never part of this school's figures (which count ``SessionMark`` rows alone). The marks are
+    kept as the file wrote them, two characters a day from ``start_date``, and read with the
+    meaning each code had on its day when shown (``domain.history``).
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="prior_attendance")
+    lea = models.CharField("LA number", max_length=3, blank=True)
+    estab = models.CharField("establishment number", max_length=4, blank=True)
+    school_name = models.CharField(max_length=160, blank=True)
+    year = models.CharField(max_length=9, blank=True, help_text="The CTF's <Year>.")
+    start_date = models.DateField(null=True, blank=True)
+    marks = models.TextField(blank=True, help_text="AttendanceMarks as the file gave it.")
+    sessions_possible = models.PositiveSmallIntegerField(null=True, blank=True)
+    sessions_attended = models.PositiveSmallIntegerField(null=True, blank=True)
+    sessions_authorised = models.PositiveSmallIntegerField(null=True, blank=True)
+    sessions_unauthorised = models.PositiveSmallIntegerField(null=True, blank=True)
+    at_this_school = models.BooleanField(
+        default=False, help_text="Totals from this school's own year, given without marks."
+    )
+    source = models.ForeignKey(
+        AttendanceImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "prior attendance"
+        ordering = ["-year", "school_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "lea", "estab", "year"], name="prior_attendance_one_a_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_name or self.lea + '/' + self.estab} {self.year}"
+
+
 class SessionCounts(SchoolOwned):
     """Session counts for one pupil over a stretch, counted the way ``summarise`` does.
 

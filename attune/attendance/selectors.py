@@ -14,7 +14,8 @@ from attune.attendance.domain.calculations import (
     lessons_missed_by_subject,
     summarise,
 )
-from attune.attendance.domain.codes import CODES, RegisterCode
+from attune.attendance.domain.codes import ALL_CODES, RegisterCode
+from attune.attendance.domain.ctf import summarise_marks
 from attune.attendance.domain.early_warning import (
     EarlyWarning,
     Session,
@@ -23,7 +24,7 @@ from attune.attendance.domain.early_warning import (
 )
 from attune.attendance.domain.early_warning import LessonMark as LessonMark_
 from attune.attendance.domain.early_warning import SessionMark as SessionMark_
-from attune.attendance.models import LessonMark, MarkChange, SessionMark
+from attune.attendance.models import LessonMark, MarkChange, PriorAttendance, SessionMark
 from attune.attendance.week_counts import pupil_summaries
 from attune.people.models import Pupil
 
@@ -94,9 +95,25 @@ def pupil_mark_changes(pupil: Pupil, *, date_from: date, date_to: date) -> Query
 
 @dataclass(frozen=True, slots=True)
 class Day:
+    """A school day's two marks as the register wrote them, and (when it reads differently)
+    the code each is counted as: a retired code shows both."""
+
     day: date
     am: str
     pm: str
+    am_read: str = ""
+    pm_read: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PriorYear:
+    """A year of attendance kept from a CTF and never counted here (``PriorAttendance``)."""
+
+    school: str
+    year: str
+    at_this_school: bool
+    summary: AttendanceSummary | None  # from the marks the file gave, read by their dates
+    totals: tuple[int, int, int, int] | None  # possible, attended, authorised, unauthorised
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +132,13 @@ class PupilAttendancePage:
     lessons_missed: dict[str, int]
     codes_used: tuple[RegisterCode, ...]
     changes: tuple[MarkChange, ...]
+    prior: tuple[PriorYear, ...] = ()
 
 
-def _weeks(marks: dict[tuple[date, str], str]) -> tuple[Week, ...]:
+Written = tuple[str, str]  # the code as the register wrote it, and as it is counted
+
+
+def _weeks(marks: dict[tuple[date, str], Written]) -> tuple[Week, ...]:
     """Monday-to-Friday rows from the first week with a mark to the last, newest first."""
     if not marks:
         return ()
@@ -127,7 +148,7 @@ def _weeks(marks: dict[tuple[date, str], str]) -> tuple[Week, ...]:
     monday = first
     while monday <= max(days):
         week = tuple(
-            Day(d, marks.get((d, "AM"), ""), marks.get((d, "PM"), ""))
+            _day(d, marks.get((d, "AM"), ("", "")), marks.get((d, "PM"), ("", "")))
             for d in (monday + timedelta(days=n) for n in range(5))
         )
         if any(day.am or day.pm for day in week):
@@ -136,16 +157,50 @@ def _weeks(marks: dict[tuple[date, str], str]) -> tuple[Week, ...]:
     return tuple(reversed(weeks))
 
 
+def _day(day: date, am: Written, pm: Written) -> Day:
+    def read(written: Written) -> str:
+        return "" if written[0] == written[1] else written[1]
+
+    return Day(day, am[0], pm[0], read(am), read(pm))
+
+
+def prior_attendance(pupil: Pupil) -> tuple[PriorYear, ...]:
+    """The child's years kept from Common Transfer Files: shown, never counted (one query)."""
+    return tuple(
+        PriorYear(
+            school=row.school_name or f"LA {row.lea}, establishment {row.estab}",
+            year=row.year,
+            at_this_school=row.at_this_school,
+            summary=summarise_marks(row.start_date, row.marks)
+            if row.marks and row.start_date
+            else None,
+            totals=None
+            if row.sessions_possible is None
+            else (
+                row.sessions_possible,
+                row.sessions_attended or 0,
+                row.sessions_authorised or 0,
+                row.sessions_unauthorised or 0,
+            ),
+        )
+        for row in PriorAttendance.objects.filter(pupil=pupil).order_by("-year", "school_name")
+    )
+
+
 def pupil_attendance_page(
     pupil: Pupil, *, today: date, term_starts: Sequence[date] = ()
 ) -> PupilAttendancePage:
-    """A child's school year so far: totals, register by week, early warnings (3 queries)."""
+    """A child's school year so far: totals, register by week (each mark as written, and what
+    it counts as where that differs), early warnings, and years kept from before joining."""
     start = school_year_start(today, term_starts)
-    rows = list(
-        pupil_marks(pupil, date_from=start, date_to=today).values_list("date", "session", "code")
+    written = list(
+        pupil_marks(pupil, date_from=start, date_to=today).values_list(
+            "date", "session", "code", "original_code"
+        )
     )
+    rows = [(day, session, code) for day, session, code, _ in written]
     lessons = list(pupil_lessons(pupil, date_from=start, date_to=today))
-    marks = {(day, session): code for day, session, code in rows}
+    marks = {(day, session): (original.upper(), code) for day, session, code, original in written}
     session_marks = [SessionMark_(day, Session(session), code) for day, session, code in rows]
     warnings = evaluate(
         session_marks,
@@ -153,7 +208,7 @@ def pupil_attendance_page(
         term_starts=term_starts,
         lessons=[LessonMark_(lesson.date, lesson.subject, lesson.code) for lesson in lessons],
     )
-    used = sorted({code for _, _, code in rows}, key=list(CODES).index)
+    used = sorted({code for _, _, code in rows}, key=list(ALL_CODES).index)
     return PupilAttendancePage(
         date_from=start,
         date_to=today,
@@ -161,6 +216,7 @@ def pupil_attendance_page(
         weeks=_weeks(marks),
         warnings=tuple(warnings),
         lessons_missed=lessons_missed_by_subject(lessons),
-        codes_used=tuple(CODES[code] for code in used),
+        codes_used=tuple(ALL_CODES[code] for code in used),
         changes=tuple(pupil_mark_changes(pupil, date_from=start, date_to=today)[:20]),
+        prior=prior_attendance(pupil),
     )

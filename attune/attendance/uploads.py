@@ -1,8 +1,9 @@
 """Register files uploaded through the web page, handed to the same importers as the commands.
 
 A page belongs to one school, so a file may only carry that school's marks: a CSV row for
-another URN, or a CTF sent by another school, is a problem in the file like any other (and,
-as ever, nothing is saved). The importers themselves are ``imports.py``'s, unchanged.
+another URN, or a CTF neither sent to the school nor by it, is a problem in the file like any
+other (and, as ever, nothing is saved). A CTF is imported into the page's school
+(``ctf_import``). The importers themselves are the commands', unchanged.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 
 from attune.accounts.models import User
-from attune.attendance.domain.ctf import CtfError, read_ctf_header
+from attune.attendance.ctf_import import attendance_ctf_import
+from attune.attendance.domain.ctf import CtfError, CtfHeader, CtfSchool, read_ctf_header
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.imports import (
     AttendanceImportRejected,
     MarksImport,
     attendance_csv_import,
-    attendance_ctf_import,
 )
 from attune.people.domain.pupil_csv import RowError
 from attune.people.models import School
@@ -75,7 +76,8 @@ def upload_marks_csv(
 def upload_ctf(
     *, school: School, upload: UploadedFile[bytes], actor: User, today: date
 ) -> MarksImport:
-    """Import an uploaded CTF into ``school`` (it must be the school that sent it)."""
+    """Import an uploaded CTF into ``school``, which the file must name as the school it was
+    sent to (``DestSchool``) or the one that sent it (``SourceSchool``)."""
     name = get_valid_filename(os.path.basename(upload.name or "")) or "upload.xml"
     with tempfile.TemporaryDirectory(prefix="attune-ctf-") as folder:
         path = os.path.join(folder, name)
@@ -84,20 +86,30 @@ def upload_ctf(
                 out.write(chunk)
         try:
             header = read_ctf_header(path)
-        except CtfError as error:
-            raise AttendanceImportRejected([RowError(0, "file", str(error), error.code)]) from error
-        if header.source.urn and header.source.urn != school.urn:
-            raise AttendanceImportRejected(
-                [_other_school(0, "SourceSchool/URN", header.source.urn, school)]
-            )
-        try:
+            if not any(_names(entry, school) for entry in (header.destination, header.source)):
+                raise AttendanceImportRejected([_not_this_school(header, school)])
             with transaction.atomic():
-                result = attendance_ctf_import(path=path, today=today, actor=actor)
-                # A header without a URN is matched by LA and establishment number instead.
-                if result.school.pk != school.pk:
-                    raise AttendanceImportRejected(
-                        [_other_school(0, "SourceSchool", result.school.urn, school)]
-                    )
+                return attendance_ctf_import(path=path, today=today, actor=actor, school=school)
         except CtfError as error:
             raise AttendanceImportRejected([RowError(0, "file", str(error), error.code)]) from error
-        return result
+
+
+def _names(entry: CtfSchool, school: School) -> bool:
+    """Does this header entry name ``school``, by URN or by LA and establishment number?"""
+    if entry.known_urn:
+        return entry.known_urn == school.urn
+    authority = school.local_authority
+    if entry.numbers is None or authority is None or not school.estab:
+        return False
+    lea, estab = entry.numbers
+    return (int(lea), int(estab)) == (authority.code, int(school.estab))
+
+
+def _not_this_school(header: CtfHeader, school: School) -> RowError:
+    return RowError(
+        0,
+        "DestSchool",
+        f"This CTF is neither sent to {school.name} (URN {school.urn}) nor sent by it, so it "
+        "can't be imported here. Check you chose the right file.",
+        "urn.other_school",
+    )

@@ -32,6 +32,7 @@ from attune.attendance.services import concern_save, term_delete, term_save
 from attune.attendance.uploads import upload_ctf, upload_marks_csv
 from attune.attendance.warnings import children_needing_attention
 from attune.auditlog.context import note_read
+from attune.bad_requests import check_dates
 from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
 
@@ -71,6 +72,7 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
         groups=school_reads.registration_groups(),
         with_cohorts=with_cohorts,
     )
+    check_dates(form, today=today)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     date_from, date_to = form.dates(year.starts_on, today)
     filters = school_reads.SchoolFilters(
@@ -164,6 +166,7 @@ def attention(request: SchoolRequest, urn: str) -> HttpResponse:
 def _cohort_range(request: SchoolRequest) -> tuple[DateRangeForm, Any, Any]:
     today = timezone.localdate()
     form = DateRangeForm(request.GET or None)
+    check_dates(form, today=today)
     date_from, date_to = form.dates(school_reads.school_year(today).starts_on, today)
     return form, date_from, date_to
 
@@ -247,6 +250,10 @@ def _number(value: float | None) -> str:
 # --- upload ----------------------------------------------------------------------------------
 
 
+# The problems a refused upload lists: enough to fix a file by, never a page of megabytes.
+PROBLEMS_SHOWN = 200
+
+
 @school_view(Permission.MANAGE_ATTENDANCE)
 def upload(request: SchoolRequest, urn: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -261,7 +268,11 @@ def upload(request: SchoolRequest, urn: str) -> HttpResponse:
                 today=timezone.localdate(),
             )
         except AttendanceImportRejected as rejected:
-            context.update(rejected=rejected)
+            context.update(
+                rejected=rejected,
+                problems=rejected.errors[:PROBLEMS_SHOWN],
+                more_problems=max(0, len(rejected.errors) - PROBLEMS_SHOWN),
+            )
         else:
             context.update(result=result, form=UploadForm())
     return render(request, "attendance/upload.html", context, status=_status(context))

@@ -43,7 +43,7 @@ from attune.attendance.domain.calculations import (
     year_of_week,
     years_less_weeks,
 )
-from attune.attendance.domain.codes import CODES, Category
+from attune.attendance.domain.codes import ALL_CODES, Category
 from attune.attendance.models import SessionMark, WeekCounts, YearCounts
 from attune.bulk import analyse_if_mostly_new, insert_rows
 from attune.people.models import Pupil
@@ -62,12 +62,13 @@ FIELDS = (
 
 
 def _codes(*categories: Category) -> list[str]:
-    return sorted(code for code, c in CODES.items() if c.category in categories)
+    return sorted(code for code, c in ALL_CODES.items() if c.category in categories)
 
 
-# Which codes each column counts: the SQL twin of ``summarise_counts`` (a test holds them equal).
+# Which stored codes each column counts (the retired codes too, with the meaning they had before
+# 19 August 2024): the SQL twin of ``summarise_counts`` (a test holds them equal).
 COLUMN_CODES: dict[str, list[str]] = {
-    "possible": sorted(code for code, c in CODES.items() if c.possible),
+    "possible": sorted(code for code, c in ALL_CODES.items() if c.possible),
     "present": _codes(Category.PRESENT, Category.APPROVED_ACTIVITY),
     "approved_activity": _codes(Category.APPROVED_ACTIVITY),
     "authorised_absence": _codes(Category.AUTHORISED),

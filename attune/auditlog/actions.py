@@ -51,6 +51,11 @@ class Action(StrEnum):
     )
     STAFF_MIS_ADDED = "people.staff.mis_added", "Added a member of staff from the MIS"
     STAFF_MIS_UPDATED = "people.staff.mis_updated", "Updated a member of staff from the MIS"
+    PUPIL_UPN_CHANGED = "people.pupil.upn_changed", "Changed a child's UPN to the one in a file"
+    PUPIL_COHORTS_DATED = (
+        "people.pupil.cohorts_dated",
+        "Set a child's groups from the dates in a file",
+    )
 
     # Key adults and the team around the child
     KEY_ADULT_ASSIGNED = "relationships.key_adult.assigned", "Chose a key adult"
@@ -108,6 +113,10 @@ class Action(StrEnum):
 
     # Attendance
     MARKS_IMPORTED = "attendance.marks.imported", "Imported register marks"
+    PRIOR_ATTENDANCE_KEPT = (
+        "attendance.prior.kept",
+        "Kept attendance from before a child joined",
+    )
     TERM_ADDED = "attendance.term.added", "Added term dates"
     TERM_REMOVED = "attendance.term.removed", "Removed term dates"
     TERM_CHANGED = "attendance.term.changed", "Changed term dates"

@@ -18,6 +18,7 @@ from attune.access.children import Right, access_pupil, can, open_record
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
+from attune.bad_requests import day_from_address
 from attune.checkins.domain.attunement import CITATION, SOURCE_NOTE, Principle
 from attune.checkins.forms import (
     AbsenceForm,
@@ -110,10 +111,12 @@ def _current_relationship(pupil: Pupil) -> KeyAdultRelationship:
 
 
 def _day_from(request: SchoolRequest, today: date) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
+    """The day asked for, or today; a day that is not one, or outside 1990 to a year ahead,
+    is a 400 page saying why."""
+    raw = request.GET.get("day", "")
+    if not raw:
         return today
+    day = day_from_address(raw, today=today)
     if day > today:
         messages.info(request, "Check-ins can only be shown and logged up to today.")
         return today

@@ -18,6 +18,7 @@ from attune.access.children import access_pupil
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
+from attune.bad_requests import day_from_address
 from attune.earlyyears import selectors
 from attune.earlyyears.domain import day as rules
 from attune.earlyyears.domain.ratios import FRAMEWORK_TITLE, FRAMEWORK_VERSION, Provision
@@ -81,10 +82,8 @@ def _now() -> time:
 
 
 def _parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
+    """A day from the address: not a date, or outside 1990 to a year ahead, is a 400 page."""
+    return day_from_address(value)
 
 
 def _uuid(value: str | None) -> uuid.UUID:

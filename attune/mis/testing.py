@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from attune.attendance.domain.codes import CODES, RETIRED_CODES
+from attune.attendance.domain.codes import CODES, RETIRED
 
 TOKEN = "test-wonde-token"  # noqa: S105 - a token for the stand-in only
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -82,7 +82,7 @@ class FakeSchool:
 
     def __post_init__(self) -> None:
         if not self.codes:
-            letters = sorted(CODES) + sorted(RETIRED_CODES)  # older marks carry retired codes
+            letters = sorted(CODES) + sorted(RETIRED)  # older marks carry retired codes
             self.codes = {f"AC{n}": code for n, code in enumerate(letters, start=1)}
 
     def code_id(self, letter: str) -> str:

@@ -3,9 +3,10 @@ schools) it names, with the same message for a URN we don't have; and importing 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
@@ -35,12 +36,23 @@ def schools_chosen(urn: str | None) -> QuerySet[School]:
     return schools.filter(pk=school_by_urn(urn).pk) if urn else schools
 
 
+class Imported(Protocol):
+    """What an import did to one school: a summary line, and notices worth a warning."""
+
+    @property
+    def notices(self) -> Sequence[str]: ...
+
+    def summary(self) -> str: ...
+
+
 class FileImportCommand(BaseCommand):
     """``attune import_... FILE``: one file, imported whole or not at all.
 
-    A subclass says what the file is (``file_help``) and imports it (``import_file``, giving a
-    summary line for each school); a file that cannot be opened, or that is rejected, ends
-    the command with one line saying why, after each of a rejected file's problems on stderr.
+    A subclass says what the file is (``file_help``) and imports it (``import_file``, given
+    the command's options and giving what it did to each school): each school's summary goes
+    to stdout and each of its notices to stderr as a warning. A file that cannot be opened, or
+    that is rejected, ends the command with one line saying why, after each of a rejected
+    file's problems on stderr.
     """
 
     file_help = "The file to import."
@@ -51,7 +63,7 @@ class FileImportCommand(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            summaries = self.import_file(path, today=timezone.localdate())
+            results = self.import_file(path, today=timezone.localdate(), options=options)
         except OSError as exc:
             raise CommandError(f"We couldn't open {path}: {exc.strerror}.") from exc
         except ImportRejected as rejected:
@@ -61,10 +73,14 @@ class FileImportCommand(BaseCommand):
             raise CommandError(
                 f"Nothing was imported. Please fix the {problems} above and run the import again."
             ) from rejected
-        for line in summaries:
-            self.stdout.write(line)
+        for result in results:
+            self.stdout.write(result.summary())
+            for notice in result.notices:
+                self.stderr.write(f"Warning: {notice}")
 
-    def import_file(self, path: Path, *, today: date) -> list[str]:
+    def import_file(
+        self, path: Path, *, today: date, options: dict[str, Any]
+    ) -> Sequence[Imported]:
         raise NotImplementedError
 
 

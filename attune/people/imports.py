@@ -22,12 +22,12 @@ from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record_many
 from attune.errors import AttuneError
 from attune.people.domain.pupil_csv import FLAG_COLUMNS, PupilRow, RowError, parse_pupils
-from attune.people.models import Cohort, CohortMembership, Pupil, School
+from attune.people.models import YEAR_GROUP_X, Cohort, CohortMembership, Pupil, School
 from attune.tenancy import school_scope
 
-YEAR_GROUP_NUMBERS: dict[str, int] = {"N1": -2, "N2": -1, "R": 0} | {
-    str(n): n for n in range(1, 15)
-}
+YEAR_GROUP_NUMBERS: dict[str, int] = (
+    {"N1": -2, "N2": -1, "R": 0} | {str(n): n for n in range(1, 15)} | {"X": YEAR_GROUP_X}
+)
 # The file's flag columns are named after the cohorts they record.
 FLAG_COHORTS: dict[str, Cohort] = {name: Cohort(name) for name in FLAG_COLUMNS}
 # SEN status is one value in the census (N, K or E), so the two SEN cohorts exclude each other.
@@ -84,6 +84,8 @@ class SchoolImport:
     unchanged: int = 0
     cohorts_started: int = 0
     cohorts_ended: int = 0
+    # Worth knowing, nothing refused: a UPN whose LA number the DfE does not use, say.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def pupils(self) -> int:
@@ -118,11 +120,15 @@ def pupils_import(
     rows_by_school: dict[str, list[PupilRow]] = defaultdict(list)
     for row in parsed.rows:
         rows_by_school[row.school_urn].append(row)
+    urn_of_row = {row.row: row.school_urn for row in parsed.rows}
     with transaction.atomic():
-        return [
-            SchoolImporter(schools[urn], today, actor).run(rows)
+        results = {
+            urn: SchoolImporter(schools[urn], today, actor).run(rows)
             for urn, rows in rows_by_school.items()
-        ]
+        }
+    for notice in parsed.notices:
+        results[urn_of_row[notice.row]].notices.append(f"Row {notice.row}, upn: {notice.message}")
+    return list(results.values())
 
 
 def _unknown_schools(rows: Iterable[PupilRow], schools: dict[str, School]) -> list[RowError]:
@@ -287,5 +293,144 @@ class SchoolImporter:
         record_many(actor=self.actor, school_id=self.school.pk, entries=entries)
 
 
-# The attendance import still names the old spelling until its owner moves it to the public one.
-_SchoolImporter = SchoolImporter
+# --- from a Common Transfer File: former UPNs and dated cohort histories ----------------------
+
+# A stretch of a cohort: first day, and last day or None while it lasts.
+Span = tuple[date, date | None]
+
+
+@dataclass(frozen=True, slots=True)
+class UpnChange:
+    """A file's child found by their former UPN: the row to rename, or why it could not be."""
+
+    upn: str
+    former_upn: str
+    renamed: bool
+    notice: str = ""
+
+
+def upns_from_former(
+    *, school: School, actor: User | None, pairs: Iterable[tuple[str, str]]
+) -> list[UpnChange]:
+    """Give the school's child known by a former UPN the new one, keeping everything else.
+
+    ``pairs`` are (UPN, former UPN) from a file. A child whose UPN changed (a temporary UPN
+    replaced by a permanent one, or a UPN corrected) keeps their record, marks, groups and
+    history under the new UPN, and the change is in the audit record. When the school already
+    has both UPNs as two children, nothing is merged: the notice says so, for a person to sort
+    out.
+    """
+    wanted = [(upn, former) for upn, former in pairs if former and former != upn]
+    if not wanted:
+        return []
+    with school_scope(school):
+        upns = {u for pair in wanted for u in pair}
+        on_roll = {p.upn: p for p in Pupil.objects.filter(upn__in=upns).only("id", "upn")}
+        changes: list[UpnChange] = []
+        entries: list[Entry] = []
+        for upn, former in wanted:
+            old = on_roll.get(former)
+            if old is None:
+                continue
+            if upn in on_roll:
+                notice = (
+                    f"{school.name} has two children for one child: UPN {upn} and its former "
+                    f"UPN {former}. Nothing was merged; check which record to keep."
+                )
+                changes.append(UpnChange(upn, former, False, notice))
+                continue
+            old.upn = upn
+            old.save(update_fields=["upn", "updated_at"])
+            on_roll[upn] = on_roll.pop(former)
+            entries.append(
+                Entry(
+                    Action.PUPIL_UPN_CHANGED, old, old, {"upn": [former, upn], "why": "FormerUPN"}
+                )
+            )
+            changes.append(UpnChange(upn, former, True))
+        record_many(actor=actor, school_id=school.pk, entries=entries)
+    return changes
+
+
+def merged_spans(spans: Iterable[Span]) -> list[Span]:
+    """Spans sorted and joined where they overlap or touch, so at most the last is open."""
+    merged: list[list[date | None]] = []
+    for start, end in sorted(spans, key=lambda span: span[0]):
+        if merged:
+            last_end = merged[-1][1]
+            if last_end is None or last_end >= start - timedelta(days=1):
+                if last_end is not None and (end is None or end > last_end):
+                    merged[-1][1] = end
+                continue
+        merged.append([start, end])
+    return [(start, end) for start, end in merged if start is not None]
+
+
+def cohort_histories_apply(
+    *,
+    school: School,
+    actor: User | None,
+    histories: dict[Any, dict[Cohort, list[Span]]],
+) -> tuple[int, int]:
+    """Make each child's memberships of each cohort named equal the dated history given.
+
+    ``histories`` is pupil id -> cohort -> spans (from a file that dates them, such as a CTF's
+    free school meals instances and SEN records). The file's history replaces what Attune held
+    for that cohort; a cohort not named is left alone. What was there before is kept in the
+    audit record. Returns (memberships added, memberships removed).
+    """
+    wanted = {
+        (pupil_id, cohort): merged_spans(spans)
+        for pupil_id, by_cohort in histories.items()
+        for cohort, spans in by_cohort.items()
+    }
+    if not wanted:
+        return 0, 0
+    with school_scope(school):
+        held: dict[tuple[Any, str], list[CohortMembership]] = defaultdict(list)
+        cohorts = {cohort for _, cohort in wanted}
+        for membership in CohortMembership.objects.filter(
+            pupil_id__in={pupil_id for pupil_id, _ in wanted}, cohort__in=cohorts
+        ):
+            held[membership.pupil_id, membership.cohort].append(membership)
+        stale: list[int] = []
+        new: list[CohortMembership] = []
+        changes: dict[Any, dict[str, Any]] = defaultdict(dict)
+        for (pupil_id, cohort), spans in wanted.items():
+            existing = {(m.start_date, m.end_date): m for m in held[pupil_id, cohort]}
+            if set(existing) == set(spans):
+                continue
+            stale += [m.pk for span, m in existing.items() if span not in spans]
+            new += [
+                CohortMembership(
+                    school=school, pupil_id=pupil_id, cohort=cohort, start_date=s, end_date=e
+                )
+                for s, e in spans
+                if (s, e) not in existing
+            ]
+            changes[pupil_id][str(cohort)] = {
+                "before": [_span_text(span) for span in sorted(existing, key=_span_key)],
+                "after": [_span_text(span) for span in spans],
+            }
+        # Removed first: the file's open span may take the place of an open one held now.
+        CohortMembership.objects.filter(pk__in=stale).delete()
+        CohortMembership.objects.bulk_create(new)
+        pupils = Pupil.objects.in_bulk(list(changes))
+        record_many(
+            actor=actor,
+            school_id=school.pk,
+            entries=[
+                Entry(Action.PUPIL_COHORTS_DATED, pupils[pupil_id], pupils[pupil_id], change)
+                for pupil_id, change in changes.items()
+            ],
+        )
+    return len(new), len(stale)
+
+
+def _span_key(span: tuple[date, date | None]) -> date:
+    return span[0]
+
+
+def _span_text(span: tuple[date, date | None]) -> str:
+    start, end = span
+    return f"{start.isoformat()} to {end.isoformat() if end else 'now'}"

@@ -95,12 +95,19 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", "Not known"
 
 
-YEAR_GROUP_LABELS: dict[int, str] = {
-    -3: "Under threes",
-    -2: "Nursery 1",
-    -1: "Nursery 2",
-    0: "Reception",
-} | {n: f"Year {n}" for n in range(1, 15)}
+# NC year "X": a child not following the National Curriculum (common in special schools). The
+# DfE's census and CTF write it as the year group; Attune keeps it as this number, after 14.
+YEAR_GROUP_X = 99
+YEAR_GROUP_LABELS: dict[int, str] = (
+    {
+        -3: "Under threes",
+        -2: "Nursery 1",
+        -1: "Nursery 2",
+        0: "Reception",
+    }
+    | {n: f"Year {n}" for n in range(1, 15)}
+    | {YEAR_GROUP_X: "Not in a National Curriculum year (X)"}
+)
 
 
 class Pupil(SchoolOwned):

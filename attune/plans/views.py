@@ -36,6 +36,7 @@ from attune.access.pages import school_view
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.auditlog.context import note_read
+from attune.bad_requests import check_dates
 from attune.errors import saved_from_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil
@@ -400,6 +401,7 @@ def reviews_due(request: SchoolRequest, urn: str) -> HttpResponse:
 def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = _team_page(request, pupil_id)
     form = ChronologyFilterForm(request.GET or None)
+    check_dates(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     # One reverse each, then string formatting: thousands of entries need no URL resolving.
     entries = chronology_for(

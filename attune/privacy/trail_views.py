@@ -20,6 +20,7 @@ from attune.auditlog.actions import Action
 from attune.auditlog.checkpoints import last_check
 from attune.auditlog.models import AuditEvent
 from attune.auditlog.record import record
+from attune.bad_requests import check_dates
 from attune.http import SchoolRequest
 from attune.people.models import Pupil
 from attune.privacy.trail_forms import AuditSearchForm
@@ -45,6 +46,7 @@ CSV_COLUMNS = [
 @school_view(Permission.VIEW_AUDIT_TRAIL)
 def events(request: SchoolRequest, urn: str) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
+    check_dates(form)
     page = Paginator(audit_events(request.school, form.filters()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -64,6 +66,7 @@ def export(request: SchoolRequest, urn: str) -> HttpResponseBase:
     the export is itself recorded in the trail. Sensitive text never reaches it: events keep
     digests of notes, not their words (``attune.auditlog.record``)."""
     form = AuditSearchForm(request.GET or None)
+    check_dates(form)
     filters = form.filters()
     selected = audit_events(request.school, filters)
     # Rows stream after the view returns, outside the school scope: look the names up now.

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from attune.attendance.ctf_import import attendance_ctf_import
 from attune.attendance.domain.ctf import CtfError
-from attune.attendance.imports import attendance_csv_import, attendance_ctf_import
+from attune.attendance.imports import attendance_csv_import
 from attune.attendance.models import AttendanceImport, MarkChange, SessionMark
 from attune.auditlog.models import AuditEvent
 from attune.errors import AttuneError

@@ -18,6 +18,8 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from attune.dates import out_of_range
+
 from . import reports, selectors
 from .models import ApiToken
 from .services import api_token_find
@@ -81,6 +83,10 @@ def _span(given: RangeIn) -> selectors.DateRange:
     span = selectors.DateRange(
         given.date_from or default.date_from, given.date_to or default.date_to
     )
+    for name, day in (("date_from", given.date_from), ("date_to", given.date_to)):
+        why = out_of_range(day, timezone.localdate()) if day is not None else None
+        if why:  # the sums work in school years; year 0 is not one
+            raise HttpError(400, f"{name}: {why}")
     if span.date_from > span.date_to:
         raise HttpError(422, "date_to must be on or after date_from.")
     return span

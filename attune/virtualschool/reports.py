@@ -1,8 +1,8 @@
 """The Virtual School's pages as tables of text, already suppressed.
 
 The HTML page, the CSV, the PDF and the API all come from the same :class:`Report`, so a
-figure hidden on the page is hidden in every export too, with the same mark: ``<5`` for a
-count below the threshold, ``*`` for a figure hidden so that another cannot be worked out
+figure hidden on the page is hidden in every export too, with the same mark: ``≤5`` for a
+count from 1 to the threshold, ``*`` for a figure hidden so that another cannot be worked out
 (or a rate worked out from a hidden figure). The real number never reaches a template.
 """
 
@@ -89,7 +89,7 @@ def _count(shown: ShownCell) -> Cell:
     if shown.value is not None:
         return Cell(f"{shown.value:,}", shown.value)
     if shown.reason is Reason.SMALL:
-        return Cell(f"<{shown.threshold}", None, "small", shown.reason_text)
+        return Cell(f"≤{shown.threshold}", None, "small", shown.reason_text)
     return Cell("*", None, "secondary", shown.reason_text)
 
 
@@ -117,7 +117,7 @@ def _attendance_rate(figures: CohortFigures, pupils: ShownCell) -> Cell:
 
 def key_text(n: int) -> list[str]:
     return [
-        f"<{n} means fewer than {n} children: small numbers are hidden so no child can be "
+        f"≤{n} means from 1 to {n} children: small numbers are hidden so no child can be "
         "picked out.",
         "* means hidden so that a hidden figure cannot be worked out from the totals, or a "
         "rate worked out from a hidden figure.",

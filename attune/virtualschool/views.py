@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
+from attune.bad_requests import check_dates
 from attune.errors import AttuneError, show_on_form
 from attune.http import SchoolRequest
 from attune.people.models import Pupil, School
@@ -35,6 +36,7 @@ def _span(request: AuthorityRequest) -> tuple[DateRangeForm, selectors.DateRange
         request.GET if "date_from" in request.GET else None,
         initial={"date_from": default.date_from, "date_to": default.date_to},
     )
+    check_dates(form)
     return form, form.span(default)
 
 

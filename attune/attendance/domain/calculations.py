@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Protocol
 
-from attune.attendance.domain.codes import Category, parse_code
+from attune.attendance.domain.codes import Category, counted_as
 
 __all__ = [
     "PERSISTENT_ABSENCE",
@@ -102,10 +102,11 @@ class AttendanceSummary:
 
 
 def summarise(codes: Iterable[str]) -> AttendanceSummary:
-    """Count a pupil's session marks (current or retired codes) for the range given.
+    """Count a pupil's session marks for the range given, as stored (``codes.read_code``).
 
-    Pass only the sessions the pupil was on roll for. Unknown codes raise
-    ``UnknownCodeError``: a wrong total is worse than no total.
+    A stored code already carries the meaning it had on its date (a ``J`` is a pre-2024
+    interview, attended; ``J1`` is leave). Pass only the sessions the pupil was on roll for.
+    Unknown codes raise ``UnknownCodeError``: a wrong total is worse than no total.
     """
     return summarise_counts(Counter(codes))
 
@@ -114,11 +115,10 @@ def summarise_counts(counts: Mapping[str, int]) -> AttendanceSummary:
     """``summarise`` for marks already counted per code (as a database ``GROUP BY`` gives them)."""
     tally: Counter[Category] = Counter()
     late_before = late_after = 0
-    for raw, count in counts.items():
-        mark = parse_code(raw)
-        tally[mark.register_code.category] += count
-        late_before += count if mark.code == "L" else 0
-        late_after += count if mark.code == "U" else 0
+    for code, count in counts.items():
+        tally[counted_as(code).category] += count
+        late_before += count if code == "L" else 0
+        late_after += count if code == "U" else 0
     present = tally[Category.PRESENT] + tally[Category.APPROVED_ACTIVITY]
     absent = tally[Category.AUTHORISED] + tally[Category.UNAUTHORISED]
     return AttendanceSummary(
@@ -268,7 +268,7 @@ def lessons_missed_by_subject(lessons: Iterable[LessonMarkLike]) -> dict[str, in
     """
     missed: dict[str, int] = {}
     for lesson in lessons:
-        absent = parse_code(lesson.code).register_code.is_absence
+        absent = counted_as(lesson.code).is_absence
         missed[lesson.subject] = missed.get(lesson.subject, 0) + int(absent)
     return dict(sorted(missed.items()))
 

@@ -1,12 +1,30 @@
-"""The attendance register codes in force from 19 August 2024, as data.
+"""The attendance register codes, and what each meant on the day it was written.
 
 Each code carries a short description in our own words, the group it sits in, the category
 that decides how it is counted, and whether the session counts as a possible session.
-Based on The School Attendance (Pupil Registration) (England) Regulations 2024 and the DfE's
-"Working together to improve school attendance" (August 2024).
 
-Registers from before August 2024 may hold codes that no longer exist. ``parse_code`` maps
-those to today's code and keeps the original, so nothing recorded is lost.
+A register code keeps the meaning it had on its date. Two sets of rules apply:
+
+- from 19 August 2024, The School Attendance (Pupil Registration) (England) Regulations 2024
+  (SI 2024/208) and the DfE's "Working together to improve school attendance" (August 2024):
+  the table ``CODES``;
+- before that day, The Education (Pupil Registration) (England) Regulations 2006
+  (SI 2006/1751) as amended (by SI 2013/756 among others, which ended "extended" holidays from
+  1 September 2013) and the DfE's codes guidance under them: the same letters meant the same
+  categories, except the codes retired on 19 August 2024 (``RETIRED``). The one that changes a
+  figure is ``J``: an interview was an *approved educational activity*, so the session counted
+  as attended; from 19 August 2024 an interview is ``J1``, leave of absence (authorised).
+
+``read_code(raw, on)`` is the one reading of a mark: the code as written and its date in, the
+code it is *stored and counted as* out, with the original kept. A retired code dated before
+19 August 2024 is stored as itself (``J``, ``H``, ``F``, ``Y``: rows of ``RETIRED``, with their
+old meaning); written on or after that day it is read as its successor (``J1``, ``C``, ``Y7``),
+as registers converted by their suppliers write them. ``category(raw, on)`` is its category.
+
+So the stored code alone says how a mark counts (``counted_as``), for every figure: the weekly
+and yearly counts, the report, cohort figures and early warnings all sum stored codes, and
+reading a stored code again on its own date gives it back unchanged (the tests hold both).
+``docs/attendance-codes.md`` has the table with its sources.
 """
 
 from __future__ import annotations
@@ -14,19 +32,29 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
 __all__ = [
+    "ALL_CODES",
+    "CHANGE_DAY",
     "CODES",
-    "RETIRED_CODES",
+    "RETIRED",
+    "SUCCESSORS",
     "Category",
     "Group",
     "Mark",
     "RegisterCode",
     "UnknownCodeError",
-    "parse_code",
+    "category",
+    "counted_as",
+    "read_code",
 ]
+
+# The School Attendance (Pupil Registration) (England) Regulations 2024 (SI 2024/208) came
+# into force on 19 August 2024; a mark dated before it was written under the 2006 rules.
+CHANGE_DAY = date(2024, 8, 19)
 
 
 class Category(StrEnum):
@@ -196,17 +224,46 @@ _TABLE = (
     _code("#", "Planned closure of the whole school", _G.ADMINISTRATIVE, _C.ADMINISTRATIVE),
 )
 
+# Every code in force from 19 August 2024.
 CODES: Mapping[str, RegisterCode] = MappingProxyType({c.code: c for c in _TABLE})
 
-# Codes retired in August 2024 and the code each becomes on import.
-RETIRED_CODES: Mapping[str, str] = MappingProxyType(
-    {
-        "H": "C",  # agreed holiday: now leave for exceptional circumstances
-        "F": "C",  # agreed extended holiday: likewise authorised leave
-        "J": "J1",  # interview (was an approved activity, now authorised leave)
-        "Y": "Y7",  # enforced closure / unavoidable cause
-    }
+# Codes retired on 19 August 2024, with the meaning they had before it (2006 regulations and
+# the DfE's codes guidance under them; F was withdrawn from 1 September 2013 and census
+# returns counted it with H). A stored mark holds one of these only when dated before
+# ``CHANGE_DAY``.
+_RETIRED_TABLE = (
+    _code(
+        "J",
+        "At an interview (before 19 August 2024: an approved educational activity)",
+        _G.APPROVED_ACTIVITY,
+        _C.APPROVED_ACTIVITY,
+    ),
+    _code(
+        "H",
+        "Holiday agreed by the school (before 19 August 2024)",
+        _G.LEAVE_OF_ABSENCE,
+        _C.AUTHORISED,
+    ),
+    _code(
+        "F",
+        "Extended holiday agreed by the school (before September 2013)",
+        _G.LEAVE_OF_ABSENCE,
+        _C.AUTHORISED,
+    ),
+    _code(
+        "Y",
+        "Could not attend: enforced closure (before 19 August 2024)",
+        _G.UNABLE_TO_ATTEND,
+        _C.NOT_COUNTED,
+    ),
 )
+RETIRED: Mapping[str, RegisterCode] = MappingProxyType({c.code: c for c in _RETIRED_TABLE})
+# Every code a stored mark can hold, and so every code a figure counts.
+ALL_CODES: Mapping[str, RegisterCode] = MappingProxyType({**CODES, **RETIRED})
+
+# What a retired code written on or after 19 August 2024 is read as. Its category is the one
+# the code had before, except J: an interview is now leave of absence.
+SUCCESSORS: Mapping[str, str] = MappingProxyType({"H": "C", "F": "C", "J": "J1", "Y": "Y7"})
 # Some registers used local X sub-codes (X01 to X99) for "not required to attend".
 _X_SUBCODE = re.compile(r"X(0[1-9]|[1-9][0-9])")
 
@@ -224,27 +281,44 @@ class UnknownCodeError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A parsed register mark: the code in force and the code as it was recorded."""
+    """A read register mark: the code it is stored and counted as, and the code as written."""
 
     code: str
     original: str
 
     @property
     def register_code(self) -> RegisterCode:
-        return CODES[self.code]
+        return ALL_CODES[self.code]
 
     @property
     def was_mapped(self) -> bool:
         return self.code != self.original
 
 
-def parse_code(raw: str) -> Mark:
-    """Read one register mark, mapping retired codes; raise ``UnknownCodeError`` otherwise."""
+def read_code(raw: str, on: date) -> Mark:
+    """Read one register mark written on ``on``; raise ``UnknownCodeError`` for anything else.
+
+    Case and surrounding spaces are ignored; the original keeps the code as written (upper
+    case). See the module docstring for how retired codes read on either side of 19 August 2024.
+    """
     cleaned = raw.strip().upper()
     if cleaned in CODES:
         return Mark(cleaned, cleaned)
-    if cleaned in RETIRED_CODES:
-        return Mark(RETIRED_CODES[cleaned], cleaned)
+    if cleaned in RETIRED:
+        return Mark(cleaned if on < CHANGE_DAY else SUCCESSORS[cleaned], cleaned)
     if _X_SUBCODE.fullmatch(cleaned):
         return Mark("X", cleaned)
     raise UnknownCodeError(raw)
+
+
+def category(raw: str, on: date) -> Category:
+    """How a mark written as ``raw`` on ``on`` counts: the one rule every figure follows."""
+    return read_code(raw, on).register_code.category
+
+
+def counted_as(stored: str) -> RegisterCode:
+    """The meaning of a code as stored (``read_code(...).code``), which already says its date."""
+    found = ALL_CODES.get(stored)
+    if found is None:
+        raise UnknownCodeError(stored)
+    return found

@@ -16,26 +16,40 @@ if present, is ignored)::
           UPN  Surname  Forename  DOB (YYYY-MM-DD)
           Gender              CTF 24: M or F
           Sex                 CTF 25: replaces Gender (we accept either in both versions)
-          BasicDetails/PreferredSurname, PreferredForename, NCyearActual
-          LookedAfter/InCare  true/false -> looked_after
-          SENhistory/SEN/StartDate, SENprovision   N, K or E (latest StartDate wins) -> sen
-          FSMhistory/FSMinstance/FSMstartDate, FSMendDate
+          BasicDetails/FormerUPN  the child's previous UPN (CBDS N00002), when it changed;
+                              also read directly under Pupil. A FormerUPN that is not a UPN
+                              is a notice, not a problem: it is only used to find the child
+          BasicDetails/PreferredSurname, PreferredForename
+          BasicDetails/NCyearActual   N1, N2, R, 1-14, or X (not following the National
+                                      Curriculum, common in special schools)
+          LookedAfter/InCare  true/false -> looked_after (the CTF gives it no date)
+          SENhistory/SEN/StartDate, EndDate, SENprovision   N, K or E: each record holds from
+                              its StartDate to its EndDate, or to the day before the next
+                              record starts -> sen_history (and sen: the latest provision)
+          FSMhistory/FSMinstance/FSMstartDate, FSMendDate   -> fsm_history, one span each;
                               fsm is True when an instance covers ``today``, False when there
                               is a history but no current instance, None when there is none
                               (an end date may be in the future; a start date after
                               ``today`` is not current yet, not an error)
           Attendance/YearData   one per school and year
             Year  LEA  Estab  SchoolName
+            SessionsPossible  SessionsAttended  SessionsAuthorised  SessionsUnauthorised
+                                                 the year's totals, kept when given (a year
+                                                 may carry totals and no marks at all)
             AttendSessions/AttendanceStartDate   the first day of the marks string
             AttendSessions/AttendanceMarks       two characters a calendar day, AM then PM,
                                                  starting on AttendanceStartDate
 
+Dates are checked to lie between 1990 and a year from ``today`` (``attune.dates``); a date
+outside is a problem naming the pupil and the element, never stored.
+
 Non-school days in ``AttendanceMarks``: the string covers every calendar day, with ``#`` for
 each session when the school is not open (weekends, holidays, closures) — as MIS exporters
 write it (e.g. the Aspen CTF exporter writes ``##`` for a day not in session). ``#``, ``-`` and
-a space (no mark taken) produce no mark; every other character is a register code, mapped by the
-codes module like the CSV import (retired ``J`` -> ``J1``, ``Y`` -> ``Y7``, ``H``/``F`` -> ``C``,
-keeping the original). The register codes that are two characters since August 2024 (``C1``,
+a space (no mark taken) produce no mark; every other character is a register code, read with the
+meaning it had on its day by the codes module, like the CSV import (``codes.read_code``: a ``J``
+before 19 August 2024 is an interview counted as attended, from that day ``J1``), keeping the
+original. The register codes that are two characters since August 2024 (``C1``,
 ``C2``, ``J1``, ``Y1``…``Y7``) cannot fit one character a session; a file writing them into the
 string shows the digit as an unknown code, reported with a note naming the two-character code,
 never guessed at.
@@ -52,6 +66,7 @@ with the whole file (not XML, not a CTF, unsupported version, unsafe XML) raise 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,7 +76,10 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml  # type: ignore[import-untyped,unused-ignore]
 import defusedxml.ElementTree as defused_et  # type: ignore[import-untyped,unused-ignore]
 
+from attune.attendance.domain.calculations import AttendanceSummary, summarise_counts
+from attune.attendance.domain.codes import read_code
 from attune.attendance.domain.marks_csv import CodeMapper, default_code_mapper
+from attune.dates import EARLIEST, out_of_range
 from attune.people.domain.pupil_csv import (
     SEN_VALUES,
     SEXES,
@@ -71,11 +89,20 @@ from attune.people.domain.pupil_csv import (
     parse_iso_date,
     upn_error_code,
 )
+from attune.people.domain.upn import la_number_notice
 
 SUPPORTED_VERSIONS: tuple[str, ...] = ("24", "25")
 # Register codes since 19 August 2024 that are two characters (docs: attendance codes table).
 TWO_CHARACTER_CODES = frozenset({"C1", "C2", "J1", *(f"Y{n}" for n in range(1, 8))})
 NO_MARK = frozenset("#- ")
+MAX_SESSIONS_A_YEAR = 732  # two a day, every day of a leap year: more is not a year's total
+# CtfAttendanceYear field -> the YearData element giving that year's total.
+_TOTALS = {
+    "sessions_possible": "SessionsPossible",
+    "sessions_attended": "SessionsAttended",
+    "sessions_authorised": "SessionsAuthorised",
+    "sessions_unauthorised": "SessionsUnauthorised",
+}
 _PUPIL_DEPTH = 3  # CTfile > CTFpupilData > Pupil
 _HEADER_DEPTH = 2
 _SessionKey = tuple[str, str, date, str]  # LEA, Estab, day, AM/PM
@@ -114,6 +141,19 @@ class CtfAttendanceYear:
     school_name: str | None
     start_date: date | None
     marks: tuple[CtfMark, ...]
+    marks_text: str = ""  # the string as the file gives it, for keeping as history
+    sessions_possible: int | None = None
+    sessions_attended: int | None = None
+    sessions_authorised: int | None = None
+    sessions_unauthorised: int | None = None
+
+    @property
+    def has_totals(self) -> bool:
+        return self.sessions_possible is not None
+
+
+# A stretch of a cohort: first day, and last day or None while it lasts.
+Span = tuple[date, date | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +166,16 @@ class CtfPupil:
     preferred_surname: str | None
     date_of_birth: date
     sex: str
-    year_group: str | None
+    year_group: str | None  # N1, N2, R, 1-14, X (not following the National Curriculum)
     looked_after: bool | None
     sen: str | None
     fsm: bool | None
     attendance: tuple[CtfAttendanceYear, ...]
+    former_upn: str | None = None
+    # Dated histories: None when the file says nothing about the cohort at all.
+    fsm_history: tuple[Span, ...] | None = None
+    sen_history: tuple[tuple[str, Span], ...] | None = None  # (provision N/K/E, span)
+    notices: tuple[str, ...] = ()  # worth knowing, not a reason to refuse the file
 
 
 def _local(tag: str) -> str:
@@ -167,6 +212,10 @@ def _marks_text(elem: Element | None) -> str:
     return raw.strip() if "\n" in raw else raw
 
 
+def _covers(span: Span, day: date) -> bool:
+    return span[0] <= day and (span[1] is None or span[1] >= day)
+
+
 def _boolean(text: str | None) -> bool | None:
     if text is None:
         return None
@@ -188,6 +237,7 @@ class _PupilReader:
         self.validate, self.mapper = validate, mapper
         self.upn = _text(elem, "UPN") or ""
         self.problems: list[CtfProblem] = []
+        self.notices: list[str] = []
 
     def fail(self, element: str, message: str, code: str) -> None:
         who = f"Pupil {self.position}" + (f" (UPN {self.upn})" if self.upn else "")
@@ -205,12 +255,17 @@ class _PupilReader:
         return value
 
     def any_date(self, element: str, text: str | None) -> date | None:
-        """A well-formed date, past or future."""
+        """A well-formed date from 1990 to a year from ``today``, past or future."""
         if text is None:
             return None
         parsed = parse_iso_date(text)
         if parsed is None:
             self.fail(element, f"'{text}' in <{element}> isn't a YYYY-MM-DD date.", "date.format")
+            return None
+        why = out_of_range(parsed, self.today)
+        if why is not None:
+            self.fail(element, f"<{element}>: {why}", "date.out_of_range")
+            return None
         return parsed
 
     def iso_date(self, element: str, text: str | None) -> date | None:
@@ -229,6 +284,8 @@ class _PupilReader:
         born = self.iso_date("DOB", self.required("DOB") or None)
         sex = self._sex()
         details = _child(self.elem, "BasicDetails")
+        sen_history = self._sen_history()
+        fsm_history = self._fsm_history()
         pupil = CtfPupil(
             position=self.position,
             upn=upn,
@@ -240,9 +297,13 @@ class _PupilReader:
             sex=sex,
             year_group=self._year_group(details),
             looked_after=self._looked_after(),
-            sen=self._sen(),
-            fsm=self._fsm(),
+            sen=sen_history[-1][0] if sen_history else None,
+            fsm=None if fsm_history is None else any(_covers(s, self.today) for s in fsm_history),
             attendance=self._attendance(),
+            former_upn=self._former_upn(details, upn),
+            fsm_history=fsm_history,
+            sen_history=sen_history,
+            notices=tuple(self.notices),
         )
         return None if self.problems or born is None else pupil
 
@@ -251,10 +312,27 @@ class _PupilReader:
         if not raw:
             return ""
         try:
-            return self.validate(raw)
+            upn = self.validate(raw)
         except ValueError as exc:
             self.fail("UPN", str(exc), upn_error_code(exc))
             return ""
+        if notice := la_number_notice(upn):
+            self.notices.append(f"Pupil {self.position} (UPN {upn}): {notice}")
+        return upn
+
+    def _former_upn(self, details: Element | None, upn: str) -> str | None:
+        raw = _text(details, "FormerUPN") or _text(self.elem, "FormerUPN")
+        if raw is None:
+            return None
+        try:
+            former = self.validate(raw)
+        except ValueError as exc:
+            self.notices.append(
+                f"Pupil {self.position} (UPN {upn}): <FormerUPN> '{raw}' isn't a UPN ({exc}), "
+                "so it wasn't used to find the child."
+            )
+            return None
+        return None if former == upn else former
 
     def _sex(self) -> str:
         # CTF 25 renamed <Gender> to <Sex>; files from either side of the change are accepted.
@@ -270,9 +348,9 @@ class _PupilReader:
 
     def _year_group(self, details: Element | None) -> str | None:
         raw = _text(details, "NCyearActual")
-        if raw is None or raw.upper() == "X":  # X: not following the National Curriculum
+        if raw is None:
             return None
-        value = normalise_year_group(raw)
+        value = normalise_year_group(raw)  # X: not following the National Curriculum
         if value is None:
             self.fail("NCyearActual", f"'{raw}' isn't a year group.", "year_group.invalid")
         return value
@@ -284,29 +362,62 @@ class _PupilReader:
             self.fail("InCare", f"<InCare> should be true or false, not '{raw}'.", "flag.invalid")
         return value
 
-    def _sen(self) -> str | None:
-        records = _children(_child(self.elem, "SENhistory"), "SEN")
-        if not records:
-            return None
-        latest = max(records, key=lambda e: _text(e, "StartDate") or "")
-        value = (_text(latest, "SENprovision") or "").upper()
-        if value not in SEN_VALUES:
-            self.fail("SENprovision", f"'{value}' isn't N, K or E.", "sen.invalid")
-            return None
-        return value
+    def _sen_history(self) -> tuple[tuple[str, Span], ...] | None:
+        """Each SEN record's provision and the days it held, oldest first.
 
-    def _fsm(self) -> bool | None:
+        A record holds from its StartDate to its EndDate, or else to the day before the next
+        record starts; the latest holds until its EndDate, or on.
+        """
+        history = _child(self.elem, "SENhistory")
+        records = _children(history, "SEN")
+        if history is None or not records:
+            return None
+        read: list[tuple[date, date | None, str]] = []
+        for record in records:
+            start = self.any_date("StartDate", self.required_in(record, "StartDate"))
+            end = self.any_date("EndDate", _text(record, "EndDate"))
+            value = (_text(record, "SENprovision") or "").upper()
+            if value not in SEN_VALUES:
+                self.fail("SENprovision", f"'{value}' isn't N, K or E.", "sen.invalid")
+            elif start is not None:
+                if end is not None and end < start:
+                    self.fail(
+                        "EndDate",
+                        f"an SEN record ends ({end.isoformat()}) before it starts "
+                        f"({start.isoformat()}).",
+                        "date.order",
+                    )
+                read.append((start, end, value))
+        read.sort(key=lambda r: r[0])
+        spans: list[tuple[str, Span]] = []
+        for index, (start, end, value) in enumerate(read):
+            following = read[index + 1][0] - timedelta(days=1) if index + 1 < len(read) else None
+            last = min((d for d in (end, following) if d is not None), default=None)
+            if last is None or last >= start:
+                spans.append((value, (start, last)))
+        return tuple(spans)
+
+    def _fsm_history(self) -> tuple[Span, ...] | None:
         history = _child(self.elem, "FSMhistory")
         if history is None:
             return None
-        current = False
-        # Read every instance (not just up to the first current one) so each bad date is reported.
+        spans: list[Span] = []
+        # Read every instance, so each bad date is reported.
         for instance in _children(history, "FSMinstance"):
             start = self.any_date("FSMstartDate", self.required_in(instance, "FSMstartDate"))
             end = self.any_date("FSMendDate", _text(instance, "FSMendDate"))
-            if start is not None and start <= self.today and (end is None or end >= self.today):
-                current = True
-        return current
+            if start is None:
+                continue
+            if end is not None and end < start:
+                self.fail(
+                    "FSMendDate",
+                    f"a free school meals spell ends ({end.isoformat()}) before it starts "
+                    f"({start.isoformat()}).",
+                    "date.order",
+                )
+                continue
+            spans.append((start, end))
+        return tuple(sorted(spans, key=lambda span: span[0]))
 
     def _attendance(self) -> tuple[CtfAttendanceYear, ...]:
         years = _children(_child(self.elem, "Attendance"), "YearData")
@@ -330,7 +441,23 @@ class _PupilReader:
             school_name=_text(year, "SchoolName"),
             start_date=start,
             marks=marks,
+            marks_text=marks_text if start else "",
+            **{name: self._count(year, element) for name, element in _TOTALS.items()},
         )
+
+    def _count(self, year: Element, element: str) -> int | None:
+        raw = _text(year, element)
+        if raw is None:
+            return None
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SESSIONS_A_YEAR:
+            self.fail(
+                element,
+                f"<{element}> should be a number of sessions from 0 to {MAX_SESSIONS_A_YEAR}, "
+                f"not '{raw}'.",
+                "ctf.sessions",
+            )
+            return None
+        return int(raw)
 
     def _marks(
         self, start: date, text: str, school: tuple[str, str], seen: set[_SessionKey]
@@ -352,6 +479,9 @@ class _PupilReader:
         if day > self.today:
             self.fail("AttendanceMarks", f"{where} is in the future.", "date.future")
             return None
+        if day < EARLIEST:
+            self.fail("AttendanceMarks", f"{where} is before 1990.", "date.out_of_range")
+            return None
         if key in seen:
             self.fail(
                 "AttendanceMarks", f"{where} is given twice for one school.", "mark.duplicate"
@@ -359,7 +489,7 @@ class _PupilReader:
             return None
         seen.add(key)
         try:
-            return CtfMark(day, session, self.mapper(char), char)
+            return CtfMark(day, session, self.mapper(char, day), char)
         except ValueError as exc:
             message = f"{where}: {exc}"
             if char.isdigit() and (before + char).upper() in TWO_CHARACTER_CODES:
@@ -459,6 +589,22 @@ class CtfSchool:
     urn: str | None
     name: str | None
 
+    @property
+    def numbers(self) -> tuple[str, str] | None:
+        """The LA and establishment numbers, when they name a school.
+
+        The DfE's services write ``XXX``/``XXXX`` (a CTF from its pupil service, or for a
+        destination not known) and ``MMM``/``MMMM`` where there is no school to name: those
+        name no school, so they are ``None``, as are missing numbers.
+        """
+        if self.lea and self.estab and self.lea.isdigit() and self.estab.isdigit():
+            return self.lea, self.estab
+        return None
+
+    @property
+    def known_urn(self) -> str | None:
+        return self.urn if self.urn and self.urn.isdigit() else None
+
 
 @dataclass(frozen=True, slots=True)
 class CtfHeader:
@@ -509,3 +655,21 @@ def read_ctf_header(
     except ParseError as exc:
         raise CtfError(f"This file isn't well-formed XML ({exc}).", "ctf.malformed") from exc
     raise CtfError("This CTF has no <Header>.", "ctf.no_header")
+
+
+def summarise_marks(start: date, text: str) -> AttendanceSummary:
+    """Count a CTF marks string kept as history, each code read with its day's meaning.
+
+    Two characters a calendar day from ``start``; ``#``, ``-`` and a space are no mark. The
+    string was checked when it was imported, so a character no longer understood is left out
+    rather than stopping the page that shows it.
+    """
+    counts: Counter[str] = Counter()
+    for index, char in enumerate(text):
+        if char in NO_MARK:
+            continue
+        try:
+            counts[read_code(char, start + timedelta(days=index // 2)).code] += 1
+        except ValueError:
+            continue
+    return summarise_counts(counts)

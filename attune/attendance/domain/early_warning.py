@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
-from attune.attendance.domain.codes import Category, parse_code
+from attune.attendance.domain.codes import Category, counted_as
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -178,14 +178,13 @@ def school_year_start(today: date, term_starts: Iterable[date]) -> date:
 def _facts(code: str) -> tuple[bool, bool, bool, bool, bool]:
     """(possible, absent, unauthorised, late, late after close) for one code: a school's
     year has hundreds of thousands of marks but only a few dozen codes."""
-    parsed = parse_code(code)
-    entry = parsed.register_code
+    entry = counted_as(code)  # stored codes already carry the meaning of their date
     return (
         entry.possible,
         entry.is_absence,
         entry.category is Category.UNAUTHORISED,
-        parsed.code in ("L", "U"),
-        parsed.code == "U",
+        code in ("L", "U"),
+        code == "U",
     )
 
 
@@ -432,7 +431,7 @@ def same_lessons_missed(
     by_subject: dict[str, list[bool]] = defaultdict(list)
     for lesson in lessons:
         if first <= lesson.day <= today:
-            entry = parse_code(lesson.code).register_code
+            entry = counted_as(lesson.code)
             if entry.possible:
                 by_subject[lesson.subject].append(entry.is_absence)
     warnings = []

@@ -6,9 +6,10 @@ Format: a header row, UTF-8 (a byte-order mark is fine), then one register mark 
 
 - ``date`` is ISO ``YYYY-MM-DD`` and not after ``today`` (passed in).
 - ``session`` is ``AM`` or ``PM`` (any case).
-- ``code`` is a register code. Retired codes from before August 2024 are mapped to today's
-  code by the codes module; each ``MarkRow`` keeps both ``code`` (effective) and
-  ``original_code`` (as written). An unknown code is an error naming the row, never a guess.
+- ``code`` is a register code, read with the meaning it had on the row's date by the codes
+  module (``read_code``: a ``J`` before 19 August 2024 is an attended interview, after it
+  ``J1``); each ``MarkRow`` keeps both ``code`` (as stored and counted) and ``original_code``
+  (as written). An unknown code is an error naming the row, never a guess.
 - ``minutes_late`` is optional: a whole number of minutes from 0 to ``MAX_MINUTES_LATE``, and
   only allowed with ``L`` (late before the register closed) or ``U`` (late after it closed),
   the only two marks where lateness means anything. Anywhere else it is reported, because it
@@ -30,6 +31,8 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, NamedTuple, cast
 
+from attune.attendance.domain.codes import CHANGE_DAY
+from attune.dates import EARLIEST, out_of_range
 from attune.people.domain.pupil_csv import (
     ParseResult,
     RowChecker,
@@ -43,8 +46,9 @@ from attune.people.domain.pupil_csv import (
     split_records,
 )
 
-CodeMapper = Callable[[str], str]
-"""Takes a code as written; returns the effective (current) code or raises ``ValueError``."""
+CodeMapper = Callable[[str, date], str]
+"""Takes a code as written and its date; returns the code it is stored and counted as, or
+raises ``ValueError``."""
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("school_urn", "upn", "date", "session", "code")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("minutes_late",)
@@ -77,9 +81,9 @@ def default_code_mapper() -> CodeMapper:
     codes = importlib.import_module("attune.attendance.domain.codes")
     unknown: type[Exception] = getattr(codes, "UnknownCodeError", ValueError)
 
-    def effective(raw: str) -> str:
+    def effective(raw: str, on: date) -> str:
         try:
-            result = codes.parse_code(raw)
+            result = codes.read_code(raw, on)
         except unknown as exc:
             raise CodeError(str(exc), getattr(exc, "code", "code.unknown")) from exc
         # Accept a plain string, a StrEnum, or an object naming its effective code.
@@ -116,6 +120,9 @@ def _date(check: RowChecker, today: date) -> date | None:
     if when is not None and when > today:
         check.fail("date", f"{when.isoformat()} is in the future.", "date.future")
         return None
+    if when is not None and when < EARLIEST:
+        check.fail("date", out_of_range(when, today) or "", "date.out_of_range")
+        return None
     return when
 
 
@@ -126,12 +133,12 @@ def _session(check: RowChecker) -> str:
     return value
 
 
-def _code(check: RowChecker, mapper: CodeMapper) -> tuple[str, str]:
+def _code(check: RowChecker, mapper: CodeMapper, when: date) -> tuple[str, str]:
     raw = check.required("code")
     if not raw:
         return "", ""
     try:
-        return mapper(raw), raw
+        return mapper(raw, when), raw
     except ValueError as exc:
         check.fail("code", str(exc), str(getattr(exc, "code", "code.unknown")))
         return "", raw
@@ -161,13 +168,14 @@ def _minutes_late(check: RowChecker, code: str) -> int | None:
 def _mark(
     check: RowChecker, today: date, validate: UpnValidator, mapper: CodeMapper
 ) -> MarkRow | None:
+    check.no_nul_bytes()
     urn = check.required("school_urn")
     if urn and not (len(urn) == 6 and urn.isascii() and urn.isdigit()):
         check.fail("school_urn", f"'{urn}' isn't a school URN (six digits).", "urn.invalid")
     upn = checked_upn(check, validate)
     when = _date(check, today)
     session = _session(check)
-    code, original = _code(check, mapper)
+    code, original = _code(check, mapper, when or today)
     minutes = _minutes_late(check, code)
     if check.errors or when is None:
         return None
@@ -240,7 +248,9 @@ class _FastRow:
     def __init__(self, today: date, validate: UpnValidator, mapper: CodeMapper) -> None:
         self.today, self.validate, self.mapper = today, validate, mapper
         self.dates: dict[str, date | None] = {}
-        self.codes: dict[str, str | None] = {}
+        # Each code read once for each side of 19 August 2024, when its meaning may change.
+        self.codes_before: dict[str, str | None] = {}
+        self.codes_since: dict[str, str | None] = {}
 
     def use_header(self, header: list[str]) -> None:
         self.header = header
@@ -254,9 +264,11 @@ class _FastRow:
         if not (len(urn) == 6 and urn.isascii() and urn.isdigit()):
             return None
         when = self._date(raw_date)
+        if when is None:
+            return None
         session = raw_session.upper()
-        code = self._code(raw_code)
-        if when is None or code is None or session not in SESSIONS or not raw_upn:
+        code = self._code(raw_code, when)
+        if code is None or session not in SESSIONS or not raw_upn:
             return None
         try:
             upn = self.validate(raw_upn)
@@ -267,16 +279,18 @@ class _FastRow:
     def _date(self, raw: str) -> date | None:
         if raw not in self.dates:
             parsed = parse_iso_date(raw)
-            self.dates[raw] = parsed if parsed is not None and parsed <= self.today else None
+            fits = parsed is not None and EARLIEST <= parsed <= self.today
+            self.dates[raw] = parsed if fits else None
         return self.dates[raw]
 
-    def _code(self, raw: str) -> str | None:
-        if raw not in self.codes:
+    def _code(self, raw: str, when: date) -> str | None:
+        codes = self.codes_before if when < CHANGE_DAY else self.codes_since
+        if raw not in codes:
             try:
-                self.codes[raw] = self.mapper(raw) if raw else None
+                codes[raw] = self.mapper(raw, when) if raw else None
             except ValueError:
-                self.codes[raw] = None
-        return self.codes[raw]
+                codes[raw] = None
+        return codes[raw]
 
 
 def iter_marks(

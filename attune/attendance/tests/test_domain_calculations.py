@@ -22,7 +22,7 @@ from attune.attendance.domain.calculations import (
     year_of_week,
     years_less_weeks,
 )
-from attune.attendance.domain.codes import CODES, Category, UnknownCodeError
+from attune.attendance.domain.codes import CODES, Category, UnknownCodeError, read_code
 
 
 def codes_in(*categories: Category) -> list[str]:
@@ -50,9 +50,29 @@ def test_a_mixed_fortnight() -> None:
     assert s.severe_absence is True
 
 
-def test_retired_codes_count_as_their_replacements() -> None:
-    s = summarise(["H", "F", "J", "Y", "X05", "/"])
-    assert (s.possible, s.authorised_absence, s.not_counted) == (4, 3, 2)
+def test_retired_codes_stored_before_2024_count_as_they_did_then() -> None:
+    """Stored H, F, J and Y are pre-2024 marks: holidays were leave, an interview attended,
+    an enforced closure not counted (codes.read_code stores them so)."""
+    s = summarise(["H", "F", "J", "Y", "X", "/"])
+    assert (s.possible, s.authorised_absence, s.present, s.approved_activity) == (4, 2, 2, 1)
+    assert s.not_counted == 2
+
+
+def test_nine_present_and_an_interview_in_october_2023_is_full_attendance() -> None:
+    """The issue's pupil: 90% and persistently absent when J was read as J1; 100% by the
+    rules of its day."""
+    marks = [
+        read_code(code, date(2023, 10, 2) + timedelta(days=n // 2)).code
+        for n, code in enumerate(["/", "\\"] * 4 + ["/", "J"])
+    ]
+    s = summarise(marks)
+    assert (s.possible, s.attendance_pct, s.persistent_absence) == (10, 100.0, False)
+    assert summarise([*marks[:-1], "J1"]).attendance_pct == 90.0
+
+
+def test_summarise_takes_stored_codes_only() -> None:
+    with pytest.raises(UnknownCodeError):
+        summarise(["X05"])  # a sub-code is stored as X
 
 
 def test_unknown_code_stops_the_sum() -> None:

@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attune.attendance.domain.calculations import summarise, summarise_counts
-from attune.attendance.domain.codes import CODES, RETIRED_CODES
+from attune.attendance.domain.codes import ALL_CODES
 from attune.attendance.domain.ctf import CtfError, CtfSchool, read_ctf_header
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ANY_CODE = st.sampled_from(sorted([*CODES, *RETIRED_CODES, "X07"]))
+ANY_CODE = st.sampled_from(sorted(ALL_CODES))  # every code a stored mark can hold
 
 
 @given(st.lists(ANY_CODE, max_size=60))
@@ -34,6 +34,26 @@ def test_header_names_the_sending_and_receiving_schools(name: str) -> None:
     assert header.source == CtfSchool("823", "2001", "123456", "Synthetic Primary")
     assert (header.destination.lea, header.destination.estab) == ("823", "4001")
     assert header.version.split(".")[0] in ("24", "25")
+
+
+@pytest.mark.parametrize(
+    ("lea", "estab", "urn", "numbers", "known_urn"),
+    [
+        ("823", "2001", "123456", ("823", "2001"), "123456"),
+        ("XXX", "XXXX", None, None, None),  # the DfE's pupil service: no school named
+        ("MMM", "MMMM", None, None, None),  # destination not known
+        (None, "2001", "XXXXXX", None, None),
+    ],
+)
+def test_a_header_school_names_a_school_only_by_real_numbers(
+    lea: str | None,
+    estab: str | None,
+    urn: str | None,
+    numbers: tuple[str, str] | None,
+    known_urn: str | None,
+) -> None:
+    school = CtfSchool(lea, estab, urn, None)
+    assert (school.numbers, school.known_urn) == (numbers, known_urn)
 
 
 @pytest.mark.parametrize(

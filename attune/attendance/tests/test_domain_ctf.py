@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attune.attendance.domain.codes import parse_code
+from attune.attendance.domain.codes import read_code
 from attune.attendance.domain.ctf import (
     CtfError,
     CtfMark,
@@ -429,7 +429,7 @@ def test_looked_after(value: str, expected: bool) -> None:
     assert only_pupil(ctf_bytes([pupil_xml(body=body)])).looked_after is expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("R", "R"), ("X", None), ("N2", "N2"), ("11", "11")])
+@pytest.mark.parametrize(("raw", "expected"), [("R", "R"), ("X", "X"), ("N2", "N2"), ("11", "11")])
 def test_year_group(raw: str, expected: str | None) -> None:
     xml = pupil_xml().replace(
         "<NCyearActual>6</NCyearActual>", f"<NCyearActual>{raw}</NCyearActual>"
@@ -444,10 +444,25 @@ def test_year_group(raw: str, expected: str | None) -> None:
     ("char", "code"),
     [("H", "C"), ("F", "C"), ("J", "J1"), ("Y", "Y7"), ("/", "/"), ("u", "U")],
 )
-def test_retired_codes_are_mapped_and_the_original_kept(char: str, code: str) -> None:
+def test_retired_codes_from_19_august_2024_are_read_as_their_successors(
+    char: str, code: str
+) -> None:
     body = f"<Attendance>{year_xml('2026-09-07', char)}</Attendance>"
     (year,) = only_pupil(ctf_bytes([pupil_xml(body=body)])).attendance
     assert year.marks == (CtfMark(date(2026, 9, 7), "AM", code, char),)
+
+
+@pytest.mark.parametrize(("char", "code"), [("H", "H"), ("F", "F"), ("J", "J"), ("Y", "Y")])
+def test_retired_codes_before_19_august_2024_keep_their_meaning(char: str, code: str) -> None:
+    """Sunday 18 August 2024 AM is the old rules' last session: the J there is an interview,
+    attended; the J on Monday 19 August is J1, leave."""
+    marks = f"{char}#" + f"{char}#"
+    body = f"<Attendance>{year_xml('2024-08-18', marks)}</Attendance>"
+    (year,) = only_pupil(ctf_bytes([pupil_xml(body=body)])).attendance
+    assert [(m.date, m.code, m.original_code) for m in year.marks] == [
+        (date(2024, 8, 18), code, char),
+        (date(2024, 8, 19), read_code(char, date(2024, 8, 19)).code, char),
+    ]
 
 
 def test_leading_no_mark_spaces_keep_later_marks_on_their_day() -> None:
@@ -487,15 +502,15 @@ MARK_CHARS = "/\\LKVPWBMSCEIRTGNOUQXDZ#- HFJY"
 @settings(max_examples=50, deadline=None)
 @given(
     marks=st.text(alphabet=MARK_CHARS, max_size=60),
-    start=st.dates(date(2025, 8, 1), date(2026, 8, 31)),
+    start=st.dates(date(2024, 7, 20), date(2026, 8, 31)),
 )
 def test_each_character_is_one_session_from_the_start_date(marks: str, start: date) -> None:
     body = f"<Attendance>{year_xml(start.isoformat(), marks)}</Attendance>"
     (year,) = only_pupil(ctf_bytes([pupil_xml(body=body)])).attendance
     expected = [
-        CtfMark(start + timedelta(days=i // 2), ("AM", "PM")[i % 2], parse_code(c).code, c)
+        CtfMark(d, ("AM", "PM")[i % 2], read_code(c, d).code, c)
         for i, c in enumerate(marks)
-        if c not in "#- "
+        if c not in "#- " and (d := start + timedelta(days=i // 2))
     ]
     assert list(year.marks) == expected
 

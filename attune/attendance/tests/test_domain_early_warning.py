@@ -713,3 +713,20 @@ def test_evaluate_counts_once_and_agrees_with_each_rule_run_on_its_own(
         for warning in rule(marks, today=today, term_starts=TERM_STARTS)
     ]
     assert evaluate(marks, today=today, term_starts=TERM_STARTS) == one_by_one
+
+
+def test_interviews_before_august_2024_are_attended_in_the_warnings_too() -> None:
+    """A 2023-24 register stored by ``codes.read_code``: J (interview, attended then) raises
+    no absence line where J1 (leave for an interview, from 19 August 2024) would."""
+    days = weekdays(date(2023, 9, 4), date(2023, 9, 22))  # 30 sessions, 6 of them interviews
+    interviews = set(days[:3])
+
+    def code_for(code: str) -> CodeFor:
+        return lambda day, s: code if day in interviews else PRESENT[s]
+
+    before = absence_lines(register(days, code_for("J")), today=date(2023, 9, 22), term_starts=[])
+    as_leave = absence_lines(
+        register(days, code_for("J1")), today=date(2023, 9, 22), term_starts=[]
+    )
+    assert before == []
+    assert kinds(as_leave) == [WarningKind.PERSISTENT_ABSENCE]

@@ -1,4 +1,6 @@
-"""``attune import_ctf``: pupils, cohort flags and the sending school's marks, all or nothing."""
+"""``attune import_ctf``: a school loading its own export (the fixtures' SourceSchool is in
+Attune, their DestSchool is not): pupils, cohorts and its own marks, all or nothing. The rules
+for a receiving school, FormerUPN, year X and dated cohorts: ``test_import_ctf_rules.py``."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from attune.attendance.imports import AttendanceImportRejected, attendance_ctf_import
-from attune.attendance.models import AttendanceImport, MarkChange, SessionMark
+from attune.attendance.ctf_import import attendance_ctf_import
+from attune.attendance.imports import AttendanceImportRejected
+from attune.attendance.models import AttendanceImport, MarkChange, PriorAttendance, SessionMark
 from attune.auditlog.models import AuditEvent
 from attune.people.models import Cohort, CohortMembership, Phase, Pupil, School
 from attune.tenancy import school_scope
@@ -113,17 +116,27 @@ def test_importing_again_changes_nothing_then_a_change_is_kept(
     )
 
 
-def test_marks_from_another_school_are_left_out(sender: School, tmp_path: Path) -> None:
+def test_marks_from_another_school_are_kept_as_history_not_counted(
+    sender: School, tmp_path: Path
+) -> None:
     other = edited(
         tmp_path, CTF25, "<Estab>2001</Estab><SchoolName>", "<Estab>2999</Estab><SchoolName>"
-    )
-    other = edited(
-        tmp_path, other, "<LEA>823</LEA><Estab>2001</Estab>", "<LEA>823</LEA><Estab>2001</Estab>"
     )
 
     result = attendance_ctf_import(path=other, today=TODAY)
 
-    assert (result.added, result.skipped_years) == (0, 1)
+    assert (result.added, result.history_years) == (0, 1)
+    assert "1 year of attendance at other schools kept as history" in result.summary()
+    with school_scope(sender):
+        [kept] = PriorAttendance.objects.all()
+        assert SessionMark.objects.count() == 0
+    assert (kept.lea, kept.estab, kept.year, kept.start_date) == (
+        "823",
+        "2999",
+        "2026",
+        date(2026, 9, 4),
+    )
+    assert kept.marks == "/\\####/\\LIN\\/\\/\\" and not kept.at_this_school
 
 
 def test_a_bad_pupil_saves_nothing_and_is_named(sender: School, tmp_path: Path) -> None:
@@ -148,11 +161,10 @@ def test_every_problem_is_reported(sender: School, tmp_path: Path) -> None:
     with pytest.raises(AttendanceImportRejected) as caught:
         attendance_ctf_import(path=bad, today=TODAY)
 
+    # NC year X (not following the National Curriculum) is a year group, not a problem.
     assert [(e.row, e.field, e.code) for e in caught.value.errors] == [
         (1, "AttendanceMarks", "attendance.unknown_code"),
         (2, "UPN", "upn.duplicate"),
-        (2, "NCyearActual", "year_group.missing"),
-        (3, "NCyearActual", "year_group.missing"),
     ]
     assert counts(sender) == (0, 0, 0, 0, 0)
 
@@ -169,22 +181,24 @@ def test_a_failing_reimport_leaves_everything_as_it_was(sender: School, tmp_path
     assert counts(sender) == before
 
 
-def test_an_unknown_sending_school_is_refused(db: None) -> None:
+def test_neither_school_in_attune_is_refused_naming_both(db: None) -> None:
     with pytest.raises(AttendanceImportRejected) as caught:
         attendance_ctf_import(path=CTF25, today=TODAY)
 
     [error] = caught.value.errors
-    assert (error.field, error.code) == ("SourceSchool/URN", "urn.unknown")
-    assert "123456 (Synthetic Primary)" in error.message
+    assert (error.field, error.code) == ("DestSchool", "ctf.no_school")
+    assert "addressed to LA and establishment number 823/4001" in error.message
+    assert "comes from URN 123456 (Synthetic Primary)" in error.message
+    assert "--school URN" in error.message
 
 
-def test_a_header_without_a_urn_or_estab_is_refused(sender: School, tmp_path: Path) -> None:
+def test_a_header_naming_no_school_is_refused(sender: School, tmp_path: Path) -> None:
     bad = edited(tmp_path, CTF25, "<LEA>823</LEA><Estab>2001</Estab><URN>123456</URN>", "")
 
     with pytest.raises(AttendanceImportRejected) as caught:
         attendance_ctf_import(path=bad, today=TODAY)
 
-    assert caught.value.errors[0].code == "ctf.no_urn"
+    assert caught.value.errors[0].code == "ctf.no_school"
 
 
 def test_without_a_urn_the_school_is_found_by_la_and_estab(sender: School, tmp_path: Path) -> None:
@@ -212,18 +226,10 @@ def test_an_estab_in_another_la_is_not_a_match(sender: School, tmp_path: Path) -
         attendance_ctf_import(path=elsewhere, today=TODAY)
 
     [error] = caught.value.errors
-    assert (error.field, error.code) == ("SourceSchool/Estab", "estab.unknown")
+    assert error.code == "ctf.no_school"
     assert "LA and establishment number 824/2001 (Synthetic Primary)" in error.message
-    assert "--la 824 --estab 2001" in error.message
+    assert "--la 823 --estab 4001" in error.message
     assert counts(sender) == (0, 0, 0, 0, 0)
-
-
-def test_an_unknown_urn_and_estab_names_both(db: None) -> None:
-    with pytest.raises(AttendanceImportRejected) as caught:
-        attendance_ctf_import(path=CTF25, today=TODAY)
-
-    [error] = caught.value.errors
-    assert "nor one with LA and establishment number 823/2001" in error.message
 
 
 def test_command_prints_a_summary(sender: School, tmp_path: Path) -> None:

@@ -176,7 +176,7 @@ def test_the_page_takes_a_fixed_number_of_queries(
     client = signed_in(register.lead)
     client.get(url(register))
 
-    # 14, plus the term dates and the attendance concerns with their factors, and the read
-    # logged once the page is served.
-    with django_assert_max_num_queries(18):
+    # 14, plus the term dates, the attendance concerns with their factors, the years kept
+    # from before the child joined, and the read logged once the page is served.
+    with django_assert_max_num_queries(19):
         assert client.get(url(register)).status_code == 200

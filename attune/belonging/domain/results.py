@@ -190,9 +190,9 @@ def change(current: Score | None, previous: Score | None) -> float | None:
 
 
 def hidden_text(cell: ShownCell | None) -> str:
-    """Words for a hidden figure ("fewer than 5"), or "" when it is shown."""
+    """Words for a hidden figure ("5 or fewer"), or "" when it is shown."""
     if cell is None or not cell.suppressed:
         return ""
     if cell.reason is Reason.SMALL:
-        return f"fewer than {cell.threshold}"
+        return f"{cell.threshold} or fewer"
     return cell.reason_text

@@ -60,26 +60,33 @@ def test_an_empty_round_shows_zero_children_and_no_scores() -> None:
         assert all(score.value is None and score.hidden is None for score in group.strands.values())
 
 
-def test_five_children_in_one_year_are_shown_and_scored() -> None:
-    answers = [child(4, i1=3, i2=1, c1=2) for _ in range(5)]
+def test_six_children_in_one_year_are_shown_and_scored() -> None:
+    answers = [child(4, i1=3, i2=1, c1=2) for _ in range(6)]
     shown = results(answers)
     year4 = shown.group("year:4")
     assert year4 is not None
-    assert year4.respondents.value == 5
+    assert year4.respondents.value == 6
     assert year4.strands["identity"].value == 50.0
     assert year4.strands["community"].value == 50.0
     assert year4.statements["i1"].value == 100.0
-    assert shown.all_pupils.respondents.value == 5
+    assert shown.all_pupils.respondents.value == 6
 
 
-@pytest.mark.parametrize("small", [1, 2, 3, 4])
+def test_five_children_in_one_year_are_hidden() -> None:
+    """The default hides 1 to 5, as the DfE's looked-after and children-in-need statistics."""
+    shown = results([child(4) for _ in range(5)])
+    assert shown.all_pupils.respondents.value is None
+    assert hidden_text(shown.all_pupils.respondents) == "5 or fewer"
+
+
+@pytest.mark.parametrize("small", [1, 2, 3, 4, 5])
 def test_a_year_group_under_five_is_hidden_and_so_is_the_next_smallest(small: int) -> None:
     answers = [child(3) for _ in range(small)] + [child(4) for _ in range(6)]
     answers += [child(5) for _ in range(9)]
     shown = results(answers)
     year3, year4, year5 = shown.year_groups
     assert year3.respondents.value is None
-    assert hidden_text(year3.respondents) == "fewer than 5"
+    assert hidden_text(year3.respondents) == "5 or fewer"
     assert year3.strands["identity"].value is None
     # Year 3 = total - Year 4 - Year 5, so another year group is hidden as well.
     assert year4.respondents.value is None
@@ -95,7 +102,7 @@ def test_a_cohort_under_five_is_hidden() -> None:
     assert looked_after is not None
     assert looked_after.respondents.value is None
     assert looked_after.strands["identity"].value is None
-    assert hidden_text(looked_after.respondents) == "fewer than 5"
+    assert hidden_text(looked_after.respondents) == "5 or fewer"
 
 
 def test_a_cohort_is_hidden_when_the_children_outside_it_are_few() -> None:
@@ -121,13 +128,13 @@ def test_a_statement_few_children_answered_is_hidden_though_the_group_is_shown()
     assert all_pupils.respondents.value == 6
     assert all_pupils.statements["i1"].value == 75.0
     assert all_pupils.statements["c1"].value is None
-    assert hidden_text(all_pupils.statements["c1"].hidden) == "fewer than 5"
+    assert hidden_text(all_pupils.statements["c1"].hidden) == "5 or fewer"
 
 
 def test_the_threshold_can_be_changed() -> None:
     answers = [child(4) for _ in range(3)]
-    assert results(answers, threshold=3).all_pupils.respondents.value == 3
-    assert results(answers, threshold=4).all_pupils.respondents.value is None
+    assert results(answers, threshold=2).all_pupils.respondents.value == 3
+    assert results(answers, threshold=3).all_pupils.respondents.value is None
 
 
 def test_children_in_year_groups_not_listed_count_towards_all_pupils_only() -> None:
@@ -154,7 +161,7 @@ def test_change_since_the_previous_round(
 
 
 def test_hidden_text_is_empty_for_a_shown_figure() -> None:
-    assert hidden_text(results([child() for _ in range(5)]).all_pupils.respondents) == ""
+    assert hidden_text(results([child() for _ in range(6)]).all_pupils.respondents) == ""
     assert hidden_text(None) == ""
 
 

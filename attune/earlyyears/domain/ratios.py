@@ -1,11 +1,11 @@
 """Staff-to-child ratios for early years rooms, with a warning before a room goes out.
 
 Source: Department for Education, "Early years foundation stage statutory framework for
-group and school-based providers", dated 14 July 2025, effective 1 September 2025,
-section 3 "Staff:child ratios". Paragraph numbers are kept in ``PARAGRAPHS`` below so
-they can be checked and corrected in one place; we could confirm them only through
-secondary sources (they match the numbering of the January/September 2024 framework), so
-check them against the published PDF before they are shown to settings.
+group and school-based providers", dated 14 July 2025, effective 1 September 2025 (the
+current version), section 3 "Staff:child ratios". Paragraph numbers are kept in
+``PARAGRAPHS`` below so they can be checked and corrected in one place; we could confirm
+them only through secondary sources (they match the numbering of the January/September 2024
+framework), so check them against the published PDF before they are shown to settings.
 
 The rules as applied here (registered group settings and school nursery classes):
 
@@ -13,9 +13,12 @@ The rules as applied here (registered group settings and school nursery classes)
 * aged two: one for every 5 (changed from 1:4 on 4 September 2023);
 * three and over: one for every 8; or one for every 13 where someone with Qualified
   Teacher Status, Early Years Teacher Status, Early Years Professional Status or another
-  approved level 6 qualification is working directly with the children - in registered
-  settings only for sessions between 8am and 4pm. In a maintained nursery class led by a
-  school teacher 1:13 applies without that time limit;
+  approved level 6 qualification is working directly with the children *and at least one
+  other member of staff holds an approved (full and relevant) level 3 qualification*
+  (paragraph 3.54) - in registered settings only for sessions between 8am and 4pm. In a
+  maintained nursery class led by a school teacher 1:13 applies without that time limit, and
+  again needs at least one other member of staff with a level 3 (paragraph 3.58). A teacher
+  alone is not enough: without the other level 3 the older children need 1:8;
 * at least one member of staff in the room holds an approved level 3 qualification;
 * only people aged 17 or over count; students on long placements and volunteers (17+)
   and apprentices (16+) count only when the provider judges them competent and
@@ -227,7 +230,7 @@ def assess_room(
     """
     counts = _count_bands(children, on)
     counted, not_counted = _split_staff(staff)
-    level6 = any(s.counting_level >= Level.LEVEL_6 for s in counted)
+    level6 = level6_with_level3(counted)
     rates = {
         band: children_per_adult(band, level6_present=level6, provision=provision, at=at)
         for band in AgeBand
@@ -249,6 +252,14 @@ def assess_room(
         headroom=headroom,
         findings=findings,
     )
+
+
+def level6_with_level3(counted: Sequence[StaffMember]) -> bool:
+    """Does this staff allow 1:13: a level 6 working with the children, and at least one
+    *other* member of staff at level 3 or above (paragraphs 3.54 and 3.58)?"""
+    teachers = [s for s in counted if s.counting_level >= Level.LEVEL_6]
+    level3 = [s for s in counted if s.counting_level >= Level.LEVEL_3]
+    return bool(teachers) and len(level3) >= 2
 
 
 def assess_setting(rooms: Sequence[RoomAssessment]) -> SettingAssessment:
@@ -365,6 +376,21 @@ def _level6_notes(
         return []
     notes: list[Finding] = []
     has_level6 = any(s.counting_level >= Level.LEVEL_6 for s in counted)
+    if has_level6 and not level6_with_level3(counted):
+        paragraph = (
+            "maintained_nursery"
+            if provision is Provision.MAINTAINED_NURSERY
+            else "three_plus_level6"
+        )
+        notes.append(
+            Finding(
+                "ratios.level6_without_level3",
+                "1 adult to 13 needs, besides the teacher (level 6), at least one other member "
+                "of staff with a full and relevant level 3 qualification; without one the "
+                "older children need 1 adult to 8.",
+                citation(paragraph),
+            )
+        )
     if rates[AgeBand.THREE_PLUS] == 13:
         at_eight = sum(
             (Fraction(counts[b], 8 if b is AgeBand.THREE_PLUS else rates[b]) for b in AgeBand),

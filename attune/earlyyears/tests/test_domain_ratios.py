@@ -80,8 +80,12 @@ def test_future_birth_and_missing_age_are_refused() -> None:
         (TWO, 4, adults(1), RatioStatus.IN_RATIO, 1),
         (THREE, 8, adults(1), RatioStatus.AT_LIMIT, 1),
         (THREE, 9, adults(1), RatioStatus.OUT_OF_RATIO, 2),
-        (THREE, 13, [TEACHER], RatioStatus.AT_LIMIT, 1),
+        # A teacher alone is 1:8: 1:13 needs another member of staff with a level 3 too.
+        (THREE, 13, [TEACHER], RatioStatus.OUT_OF_RATIO, 2),
+        (THREE, 8, [TEACHER], RatioStatus.AT_LIMIT, 1),
         (THREE, 14, [TEACHER], RatioStatus.OUT_OF_RATIO, 2),
+        (THREE, 16, [TEACHER, *adults(1, Level.LEVEL_2)], RatioStatus.AT_LIMIT, 2),
+        (THREE, 17, [TEACHER, *adults(1, Level.LEVEL_2)], RatioStatus.OUT_OF_RATIO, 3),
         (THREE, 26, [TEACHER, *adults(1)], RatioStatus.AT_LIMIT, 2),
         (THREE, 27, [TEACHER, *adults(1)], RatioStatus.OUT_OF_RATIO, 3),
         (THREE, 1, [], RatioStatus.OUT_OF_RATIO, 1),
@@ -147,11 +151,27 @@ def test_mixed_age_rooms_add_each_childs_share(
 def test_one_to_thirteen_only_in_core_hours_in_registered_settings(
     at: time | None, provision: Provision, per_adult: int
 ) -> None:
-    room = assess_room(kids(THREE, 13), [TEACHER], on=TODAY, at=at, provision=provision)
+    room = assess_room(kids(THREE, 26), [TEACHER, *adults(1)], on=TODAY, at=at, provision=provision)
     assert room.three_plus_ratio == per_adult
     if per_adult == 8:
         assert room.status is RatioStatus.OUT_OF_RATIO
         assert "ratios.outside_level6_hours" in {f.code for f in room.findings}
+
+
+@pytest.mark.parametrize("provision", list(Provision))
+def test_a_teacher_alone_does_not_allow_one_to_thirteen(provision: Provision) -> None:
+    """Group and school-based framework (effective 1 September 2025), paragraphs 3.54 and
+    3.58: 1:13 with a level 6 working with the children also needs at least one other member
+    of staff with a full and relevant level 3."""
+    alone = assess_room(kids(THREE, 13), [TEACHER], on=TODAY, provision=provision)
+    assert (alone.three_plus_ratio, alone.status) == (8, RatioStatus.OUT_OF_RATIO)
+    [note] = [f for f in alone.findings if f.code == "ratios.level6_without_level3"]
+    assert "paragraph 3.5" in note.citation and "14 July 2025" in note.citation
+    two_teachers = assess_room(kids(THREE, 26), [TEACHER, TEACHER], on=TODAY, provision=provision)
+    assert two_teachers.three_plus_ratio == 13  # the other teacher holds more than a level 3
+    with_level3 = assess_room(kids(THREE, 13), [TEACHER, *adults(1)], on=TODAY)
+    assert with_level3.three_plus_ratio == 13
+    assert "ratios.level6_without_level3" not in {f.code for f in with_level3.findings}
 
 
 def test_one_to_thirteen_does_not_apply_to_under_threes() -> None:

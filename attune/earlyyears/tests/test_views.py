@@ -355,9 +355,13 @@ def test_day_record_query_count_is_pinned(
     assert response.content.decode().count('data-testid="record-row"') == 20
 
 
-def test_bad_or_future_days_are_not_found(setting: Setting, signed_in: SignedIn) -> None:
+def test_a_bad_day_is_a_400_saying_why_and_a_future_one_not_found(
+    setting: Setting, signed_in: SignedIn
+) -> None:
     client = signed_in(setting.world.key_adult_user)
-    assert client.get(url(setting.world, "day_record", day="yesterday")).status_code == 404
+    bad = client.get(url(setting.world, "day_record", day="yesterday"))
+    assert bad.status_code == 400
+    assert "isn&#x27;t a date written as YYYY-MM-DD" in bad.content.decode()
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert client.get(url(setting.world, "day_record", day=future)).status_code == 404
 

@@ -1,12 +1,14 @@
 """Session marks from ``/attendance/session``, through Attune's own register codes.
 
 Wonde's code (an id into ``/attendance-codes``, or the letter itself) is read through
-``attendance.domain.codes`` exactly as a CSV's code is: retired codes are mapped and kept, and
-a code Attune does not know stops this school's attendance sync with a message naming it,
-having changed nothing. The marks of a run are held in memory (and written to the stage,
-``StagedMark``, every so many) and applied together at the end by the CSV import's own
-writer, so the register, its history of changed marks, the weekly and yearly counts and the
-audit record come out exactly as a file import's would.
+``attendance.domain.codes`` exactly as a CSV's code is, by the rules in force on the mark's
+date (``read_code``: an interview, ``J``, before 19 August 2024 counts as attended; after it,
+as leave), with the code as written kept; and a code Attune does not know stops this
+school's attendance sync with a message naming it, having changed nothing. The marks of a
+run are held in memory (and written to the stage, ``StagedMark``, every so many) and applied
+together at the end by the CSV import's own writer, so the register, its history of changed
+marks, the weekly and yearly counts and the audit record come out exactly as a file
+import's would.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from django.db import connection
 
-from attune.attendance.domain.codes import UnknownCodeError, parse_code
+from attune.attendance.domain.codes import UnknownCodeError, read_code
 from attune.attendance.domain.marks_csv import LATE_CODES, MAX_MINUTES_LATE
 from attune.attendance.imports import CSV_BATCH, Mark, MarksWriter
 from attune.attendance.models import ImportKind
@@ -116,10 +118,13 @@ Staged = tuple[Any, date, str, str, str, int | None]
 
 
 def _code(ctx: RunContext, client: WondeClient, path: str, mark: SessionRow) -> tuple[str, str]:
-    """The code in force and the code as written (each distinct code worked out once a run),
-    or stop the sync naming a code Attune does not know."""
-    known: dict[tuple[str | None, str | None], tuple[str, str]] = ctx.cache.setdefault("codes", {})
-    key = (mark.code_id, mark.code)
+    """The code the mark is stored and counted as on its date, and the code as written (each
+    distinct code and day worked out once a run), or stop the sync naming a code Attune does
+    not know."""
+    known: dict[tuple[str | None, str | None, date], tuple[str, str]] = ctx.cache.setdefault(
+        "codes", {}
+    )
+    key = (mark.code_id, mark.code, mark.date)
     if key not in known:
         known[key] = _work_out_code(ctx, client, path, mark)
     return known[key]
@@ -143,7 +148,7 @@ def _work_out_code(
                 "attendance.unknown_code_id",
             )
     try:
-        parsed = parse_code(letter or "")
+        parsed = read_code(letter or "", mark.date)
     except UnknownCodeError as error:
         words = ctx.cache.get("code_words", {}).get(mark.code_id or "", "")
         described = f" ({words})" if words else ""

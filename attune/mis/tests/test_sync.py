@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from attune.attendance.models import AttendanceImport, MarkChange, SessionMark
+from attune.attendance.selectors import school_attendance
 from attune.auditlog.models import AuditEvent
 from attune.mis.models import MisGroupMembership, RawPage, SyncRun, SyncState
 from attune.mis.testing import FakeSchool, FakeWonde, Record, contact, deletion, employee, group
@@ -268,6 +269,40 @@ def test_an_unknown_attendance_code_stops_the_schools_attendance_naming_it(
         assert SessionMark.objects.count() == 0
         assert SyncState.objects.get(kind="attendance").last_error_code == "attendance.unknown_code"
         assert RawPage.objects.filter(reason__contains="Q9").exists()
+
+
+def test_a_mark_is_read_by_the_rules_of_its_date(
+    world: SchoolWorld, mis_school: FakeSchool, sync: Sync
+) -> None:
+    """An interview (J) before 19 August 2024 was an approved educational activity, so it
+    counts as attended; after that day it is leave for an interview (J1): absence."""
+    ids = arrange(mis_school, world)
+    before, after = date(2024, 3, 4), date(2024, 9, 2)
+    mis_school.add_marks(
+        [(ids[0], before, "AM", "J", None), (ids[0], after, "AM", "J", None)],
+        EARLIER + timedelta(hours=1),
+    )
+    assert sync()["attendance"].error is None
+    with school_scope(world.school):
+        stored = {
+            day: (code, original)
+            for day, code, original in SessionMark.objects.filter(
+                date__in=[before, after]
+            ).values_list("date", "code", "original_code")
+        }
+        assert stored == {before: ("J", "J"), after: ("J1", "J")}
+        [old] = [
+            row.summary
+            for row in school_attendance(date_from=before, date_to=before)
+            if row.upn == world.child.upn
+        ]
+        [new] = [
+            row.summary
+            for row in school_attendance(date_from=after, date_to=after)
+            if row.upn == world.child.upn
+        ]
+    assert (old.possible, old.present, old.approved_activity, old.absence) == (1, 1, 1, 0)
+    assert (new.possible, new.present, new.authorised_absence) == (1, 0, 1)
 
 
 def test_marks_in_the_included_shape_are_read_too(

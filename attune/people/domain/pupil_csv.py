@@ -14,9 +14,10 @@ person fixing it needs every bad row at once. Row numbers are the ones a spreads
 Value rules, and why:
 - ``sex`` is ``M`` or ``F``: the DfE school census and the Common Transfer File carry only
   these two values for a pupil (CTF 24 names the element ``Gender``, CTF 25 ``Sex``).
-- ``year_group`` is kept as text in its DfE "NC year actual" spelling: ``N1``, ``N2``, ``R``
-  and ``1``…``14`` (``YEAR_GROUPS`` lists them in school order for sorting). ``Y7`` and
-  ``07`` are read as ``7``; lower case is accepted.
+- ``year_group`` is kept as text in its DfE "NC year actual" spelling: ``N1``, ``N2``, ``R``,
+  ``1``…``14`` and ``X`` for a child not following the National Curriculum (``YEAR_GROUPS``
+  lists them in school order for sorting). ``Y7`` and ``07`` are read as ``7``; lower case is
+  accepted.
 - Cohort flags are ``Y``/``N``/empty, giving ``True``/``False``/``None`` ("not recorded");
   a missing optional column is also ``None``. ``sen`` is ``N`` (none), ``K`` (SEN support),
   ``E`` (EHC plan) or empty.
@@ -63,7 +64,8 @@ FLAG_COLUMNS: tuple[str, ...] = (
     "eal",
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = (*FLAG_COLUMNS, "sen")
-YEAR_GROUPS: tuple[str, ...] = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
+# X: not following the National Curriculum (the census's NC year actual allows it).
+YEAR_GROUPS: tuple[str, ...] = ("N1", "N2", "R", *(str(n) for n in range(1, 15)), "X")
 SEXES: frozenset[str] = frozenset({"M", "F"})
 SEN_VALUES: frozenset[str] = frozenset({"N", "K", "E"})
 
@@ -85,6 +87,7 @@ class RowError:
 class ParseResult[T]:
     rows: tuple[T, ...]
     errors: tuple[RowError, ...]
+    notices: tuple[RowError, ...] = ()  # worth knowing, not a reason to refuse the file
 
     @property
     def ok(self) -> bool:
@@ -285,6 +288,18 @@ class RowChecker:
             return ""
         return value
 
+    def no_nul_bytes(self) -> None:
+        """A NUL character is a problem in any cell: PostgreSQL cannot store one in text, and
+        a file holding one has usually been damaged or saved in the wrong format."""
+        for name, value in self.values.items():
+            if "\x00" in value:
+                self.fail(
+                    name,
+                    "This value holds a NUL character (\\0), which can't be stored; the file "
+                    "may be damaged or saved in the wrong format.",
+                    "value.nul",
+                )
+
     def iso_date(self, name: str) -> date | None:
         raw = self.required(name)
         if not raw:
@@ -302,6 +317,12 @@ class RowChecker:
 def upn_error_code(exc: ValueError) -> str:
     code = getattr(exc, "code", None)
     return code if isinstance(code, str) else "upn.invalid"
+
+
+def la_number_notice(upn: str) -> str | None:
+    """``upn.la_number_notice``, loaded late like the validator."""
+    upn_module = importlib.import_module("attune.people.domain.upn")
+    return cast("str | None", upn_module.la_number_notice(upn))
 
 
 def default_upn_validator() -> UpnValidator:
@@ -384,7 +405,8 @@ def _year_group(check: RowChecker) -> str:
     if value is None:
         check.fail(
             "year_group",
-            f"'{raw}' isn't a year group: use N1, N2, R or 1 to 14.",
+            f"'{raw}' isn't a year group: use N1, N2, R, 1 to 14, or X (not following the "
+            "National Curriculum).",
             "year_group.invalid",
         )
         return ""
@@ -439,6 +461,7 @@ def too_long(row: int, values: dict[str, str | None]) -> list[RowError]:
 def _pupil(
     check: RowChecker, today: date, validate: UpnValidator, min_age: int, max_age: int
 ) -> PupilRow | None:
+    check.no_nul_bytes()
     urn = _urn(check)
     upn = checked_upn(check, validate)
     forename = check.required("legal_forename")
@@ -495,6 +518,7 @@ def parse_pupils(
     validate = validate_upn or default_upn_validator()
     rows: list[PupilRow] = []
     errors: list[RowError] = []
+    notices: list[RowError] = []
     first_seen: dict[str, int] = {}
     for item in split_records(stream, REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
         if isinstance(item, RowError):
@@ -508,7 +532,9 @@ def parse_pupils(
         errors.extend(check.errors)
         if pupil and not check.errors:
             rows.append(pupil)
-    return ParseResult(tuple(rows), tuple(errors))
+            if notice := la_number_notice(pupil.upn):
+                notices.append(RowError(pupil.row, "upn", notice, "upn.la_number"))
+    return ParseResult(tuple(rows), tuple(errors), tuple(notices))
 
 
 def _valid_upn_or_none(check: RowChecker, validate: UpnValidator) -> str | None:

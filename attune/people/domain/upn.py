@@ -18,11 +18,16 @@ only equal values collide. See ``test_domain_upn.py`` for both halves of that st
 
 from __future__ import annotations
 
+import csv
+import functools
+from importlib import resources
 from operator import mul
 
 __all__ = [
     "CHECK_LETTERS",
     "UpnError",
+    "la_number_notice",
+    "la_numbers",
     "make_upn",
     "upn_check_letter",
     "validate_upn",
@@ -133,3 +138,26 @@ def make_upn(
 def _in_range(name: str, number: int, highest: int) -> None:
     if not 0 <= number <= highest:
         raise ValueError(f"{name} must be between 0 and {highest}, not {number}")
+
+
+@functools.cache
+def la_numbers() -> frozenset[str]:
+    """The DfE's LA numbers (``reference/la_numbers.csv``; its README gives the source)."""
+    table = resources.files("attune.people.domain").joinpath("reference/la_numbers.csv")
+    text = table.read_text("utf-8")
+    return frozenset(row["code"] for row in csv.DictReader(text.splitlines()))
+
+
+def la_number_notice(upn: str) -> str | None:
+    """A warning when characters 2 to 4 of a (valid) UPN are not a local authority number.
+
+    The school census rejects such a UPN, but the child is real and the UPN may be all the
+    school has, so an import warns, naming it, rather than refusing the file.
+    """
+    number = upn[1:4]
+    if number in la_numbers():
+        return None
+    return (
+        f"characters 2 to 4 of UPN {upn} ({number}) are not a local authority number the DfE "
+        "uses, so the school census would reject it; check it with the school that gave it."
+    )

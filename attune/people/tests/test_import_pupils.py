@@ -314,3 +314,28 @@ def test_command_exits_non_zero_on_a_bad_file(
 def test_command_explains_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="We couldn't open"):
         call_command("import_pupils", str(tmp_path / "missing.csv"))
+
+
+def test_a_upn_with_an_unknown_la_number_is_imported_with_a_warning_naming_it(
+    world: SchoolWorld, tmp_path: Path
+) -> None:
+    odd = make_upn(999, 3001, 25, 9)
+    text = csv_file(f"100001,{odd},Ada,Quill,,2016-10-04,F,4,4B,{NO_FLAGS},")
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("import_pupils", str(write(tmp_path, text)), stdout=out, stderr=err)
+
+    assert out.getvalue().startswith("Imported 1 pupil into Hollybrook Primary School: 1 new")
+    assert err.getvalue() == (
+        f"Warning: Row 2, upn: characters 2 to 4 of UPN {odd} (999) are not a local authority "
+        "number the DfE uses, so the school census would reject it; check it with the school "
+        "that gave it.\n"
+    )
+    assert pupil(world, odd).legal_forename == "Ada"
+
+
+def test_year_x_is_a_year_group(world: SchoolWorld) -> None:
+    """NC year X: not following the National Curriculum (common in special schools)."""
+    run(csv_file(f"100001,{UPN_3},Kit,Marsh,,2012-05-01,F,x,,{NO_FLAGS},"))
+
+    assert pupil(world, UPN_3).year_label == "Not in a National Curriculum year (X)"

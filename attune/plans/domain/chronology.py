@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from attune.attendance.domain.codes import CODES
+from attune.attendance.domain.codes import ALL_CODES
 
 KINDS: dict[str, str] = {
     "key_adult": "Key adult",
@@ -127,7 +127,7 @@ def absence_runs(
         run.clear()
 
     for on, _session, code in marks:
-        known = CODES.get(code)
+        known = ALL_CODES.get(code)  # stored codes carry the meaning of their date
         if known is None or not known.possible:
             continue
         if known.is_absence:

@@ -3,7 +3,13 @@
 The Virtual School sees counts across many schools. A count of one or two children in a
 cell can point to a child, so before a table leaves a school:
 
-* primary suppression hides every count from 1 up to ``threshold - 1`` (default: 1-4);
+* primary suppression hides every count from 1 up to and including ``threshold`` (default
+  5: 1 to 5 are hidden, as the Department's statistics on looked-after children and children
+  in need do: "Numbers from 1 to 5 inclusive have been suppressed", with the next smallest
+  figure suppressed where a hidden one could be worked out, as the DCSF put it in Hansard,
+  HC Deb 8 January 2008, "Children in Care"; see also the DfE's "A guide to looked after
+  children statistics in England", section 4.5, "Rounding, suppression and grossing"). A
+  threshold of 0 hides none;
 * secondary suppression hides further cells so that a hidden count cannot be worked out
   by subtracting the shown cells from a shown total;
 * a rate is hidden when its numerator or denominator is hidden or small, because
@@ -61,7 +67,7 @@ class ShownCell:
     def reason_text(self) -> str:
         """The words shown beside a hidden figure."""
         if self.reason is Reason.SMALL:
-            return f"fewer than {self.threshold}"
+            return f"{self.threshold} or fewer"
         if self.reason is Reason.SECONDARY:
             return "hidden so another figure cannot be worked out"
         if self.reason is Reason.RATE_INPUT:
@@ -100,7 +106,7 @@ def is_small(
         raise SuppressionError("A count cannot be negative.", "suppression.negative")
     if value == 0:
         return suppress_zeros
-    return value < threshold
+    return value <= threshold
 
 
 def suppress_count(
@@ -177,8 +183,8 @@ class _Grid:
 
 
 def _check_threshold(threshold: int) -> None:
-    if threshold < 1:
-        raise SuppressionError("The threshold must be at least 1.", "suppression.threshold")
+    if threshold < 0:
+        raise SuppressionError("The threshold cannot be negative.", "suppression.threshold")
 
 
 def _as_cell(value: ShownCell | int, threshold: int, suppress_zeros: bool) -> ShownCell:

@@ -81,7 +81,7 @@ def test_the_county_and_a_school_with_a_token(
     schools = county.json()["tables"][1]
     assert [r["key"] for r in schools["rows"]] == [world.school.urn]
     cohort_cell = schools["rows"][0]["cells"][0]
-    assert cohort_cell == {"text": "<5", "value": None, "hidden": "small"}
+    assert cohort_cell == {"text": "≤5", "value": None, "hidden": "small"}
     assert school.status_code == 200
     assert "Leo" not in school.text  # totals only, never children, in the API
     assert ApiToken.objects.get().last_used is not None
@@ -125,6 +125,18 @@ def test_a_wrong_range_is_refused(las: Authorities, client: Client) -> None:
         "/api/v1/county?date_from=2026-05-01&date_to=2026-04-01", headers=bearer(make_token(las))
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [("date_from=0001-01-01", "before 1990"), ("date_to=2999-01-01", "more than a year")],
+)
+def test_a_date_outside_1990_to_a_year_ahead_is_a_400(
+    las: Authorities, client: Client, query: str, why: str
+) -> None:
+    response = client.get(f"/api/v1/county?{query}", headers=bearer(make_token(las)))
+    assert response.status_code == 400
+    assert why in response.json()["detail"]
 
 
 def test_the_openapi_docs_are_served(client: Client, db: None) -> None:

@@ -26,11 +26,14 @@ def values(table: SuppressedTable) -> list[list[int | None]]:
         (0, 5, True, None),
         (1, 5, False, None),
         (4, 5, False, None),
-        (5, 5, False, 5),
+        (5, 5, False, None),  # the DfE's looked-after and CIN statistics hide 1 to 5
         (6, 5, False, 6),
-        (9, 10, False, None),
-        (10, 10, False, 10),
-        (1, 1, False, 1),
+        (10, 10, False, None),
+        (11, 10, False, 11),
+        (1, 1, False, None),
+        (2, 1, False, 2),
+        (1, 0, False, 1),  # a threshold of 0 hides nothing
+        (0, 0, True, None),
     ],
 )
 def test_single_count(value: int, threshold: int, suppress_zeros: bool, shown: int | None) -> None:
@@ -40,8 +43,8 @@ def test_single_count(value: int, threshold: int, suppress_zeros: bool, shown: i
 
 
 def test_reason_words_name_the_threshold() -> None:
-    assert suppress_count(3).reason_text == "fewer than 5"
-    assert suppress_count(3, threshold=10).reason_text == "fewer than 10"
+    assert suppress_count(3).reason_text == "5 or fewer"
+    assert suppress_count(3, threshold=10).reason_text == "10 or fewer"
     assert ShownCell(None, Reason.SECONDARY).reason_text == (
         "hidden so another figure cannot be worked out"
     )
@@ -128,9 +131,13 @@ def test_bad_tables_are_refused_with_a_code(rows: list[list[int]], code: str) ->
     assert err.value.code == code
 
 
-def test_threshold_must_be_positive() -> None:
+def test_the_default_hides_one_to_five() -> None:
+    assert [suppress_count(n).value for n in range(8)] == [0, None, None, None, None, None, 6, 7]
+
+
+def test_threshold_cannot_be_negative() -> None:
     with pytest.raises(SuppressionError) as err:
-        suppress_table([[1]], threshold=0)
+        suppress_table([[1]], threshold=-1)
     assert err.value.code == "suppression.threshold"
 
 
@@ -197,7 +204,7 @@ def _lines(
     rows=tables,
     row_totals=st.booleans(),
     column_totals=st.booleans(),
-    threshold=st.integers(1, 10),
+    threshold=st.integers(0, 10),
     suppress_zeros=st.booleans(),
 )
 def test_properties(
@@ -222,7 +229,7 @@ def test_properties(
         for c, value in enumerate(row):
             cell = table.cell(r, c)
             # Every small count is hidden, zeros only when asked.
-            if (0 < value < threshold) or (value == 0 and suppress_zeros):
+            if (0 < value <= threshold) or (value == 0 and suppress_zeros):
                 assert cell.value is None
                 assert cell.reason is Reason.SMALL
             # Nothing is invented: a shown figure is the original one.

@@ -67,7 +67,7 @@ def test_an_officer_sees_the_county_with_small_numbers_hidden(
     assert page.status_code == 200
     assert "Hollybrook Primary School" in page.text
     assert "Riverside Academy" not in page.text  # Medway's school
-    assert "&lt;5" in page.text  # Leo alone in the cohort: hidden
+    assert "≤5" in page.text  # Leo alone in the cohort: hidden
 
 
 @pytest.mark.parametrize("fmt", ["", "csv", "pdf"])
@@ -192,7 +192,7 @@ def test_a_school_sharing_nothing_shows_only_suppressed_totals(
     assert "not agreed to share child-level detail" in page.text
     assert client.get(child_url(world.looked_after_child)).status_code == 404
     [_, row] = rows(export, "Children in the Virtual School's cohorts")
-    assert row[1] == "<5"
+    assert row[1] == "≤5"
 
 
 def test_sharing_only_one_cohort_hides_children_in_the_others(
@@ -226,17 +226,17 @@ def test_secondary_suppression_cannot_be_undone_from_the_totals(
     assert total[0] == "All schools"
     for column in range(1, len(table[0])):
         cells = [r[column] for r in body] + [total[column]]
-        hidden = [c for c in cells if c in ("<5", "*")]
+        hidden = [c for c in cells if c in ("≤5", "*")]
         assert len(hidden) != 1, f"column {table[0][column]} gives a hidden figure away"
-        shown = [int(c) for c in cells[:-1] if c not in ("<5", "*")]
-        if hidden and total[column] not in ("<5", "*"):
+        shown = [int(c) for c in cells[:-1] if c not in ("≤5", "*")]
+        if hidden and total[column] not in ("≤5", "*"):
             # Subtracting the shown schools from the total leaves more than one school.
-            assert sum(1 for c in cells[:-1] if c in ("<5", "*")) >= 2
+            assert sum(1 for c in cells[:-1] if c in ("≤5", "*")) >= 2
             assert int(total[column]) - sum(shown) >= 0
     cohort_column = [r[1] for r in body]
-    assert cohort_column.count("<5") == 1 and cohort_column.count("*") == 1
+    assert cohort_column.count("≤5") == 1 and cohort_column.count("*") == 1
     assert total[1] == "14"  # 1 + 6 + 7, with two schools hidden
-    for marker in ("&lt;5", "*"):
+    for marker in ("≤5", "*"):
         assert marker in page
 
 
@@ -257,10 +257,10 @@ def test_a_hidden_figure_cannot_be_found_with_the_children_a_school_shares(
 
     by_school = {r[0]: r[1] for r in table[1:]}
     known = len(shared) - 1  # the officer counts Leo on Hollybrook's page
-    unknown = [name for name in ("Oak", "Elm", "Ash") if by_school[name] in ("<5", "*")]
-    assert by_school["Oak"] == "<5"
+    unknown = [name for name in ("Oak", "Elm", "Ash") if by_school[name] in ("≤5", "*")]
+    assert by_school["Oak"] == "≤5"
     assert len(unknown) >= 2, "one hidden school could be worked out from the total"
-    if by_school["All schools"] not in ("<5", "*"):
+    if by_school["All schools"] not in ("≤5", "*"):
         shown = sum(int(by_school[n]) for n in ("Oak", "Elm", "Ash") if n not in unknown)
         assert int(by_school["All schools"]) - known - shown == 3 + 7  # still two unknowns
 
@@ -268,7 +268,7 @@ def test_a_hidden_figure_cannot_be_found_with_the_children_a_school_shares(
 def test_suspensions_count_children_with_code_e_in_the_range(
     world: SchoolWorld, las: Authorities, signed_in: SignedIn
 ) -> None:
-    children = looked_after(world.school, 5)
+    children = looked_after(world.school, 6)  # 1 to 5 would be hidden
     day = timezone.localdate() - timedelta(days=1)
     with school_scope(world.school):
         SessionMark.objects.bulk_create(
@@ -286,8 +286,8 @@ def test_suspensions_count_children_with_code_e_in_the_range(
     ).content.decode()
 
     header, hollybrook, _ = rows(export, SCHOOLS_CAPTION)
-    assert hollybrook[header.index("Suspended or excluded")] == "5"
-    assert hollybrook[header.index("Children in the cohorts")] == "6"
+    assert hollybrook[header.index("Suspended or excluded")] == "6"
+    assert hollybrook[header.index("Children in the cohorts")] == "7"
     _, earlier, _ = rows(before, SCHOOLS_CAPTION)
     assert earlier[header.index("Suspended or excluded")] == "0"
 
@@ -356,3 +356,21 @@ def test_default_range_is_this_school_year_so_far() -> None:
 
     assert school_year_so_far(date(2026, 11, 23)).date_from == date(2026, 9, 1)
     assert school_year_so_far(date(2027, 3, 2)).date_from == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("date_from=0001-01-01&date_to=2026-09-30", "before 1990"),
+        ("date_from=2026-09-01&date_to=2999-12-31", "more than a year from today"),
+        ("date_from=nonsense&date_to=2026-09-30", "Enter a valid date"),
+    ],
+)
+def test_a_date_outside_1990_to_a_year_ahead_gets_a_400_saying_why(
+    las: Authorities, world: SchoolWorld, signed_in: SignedIn, query: str, why: str
+) -> None:
+    client = signed_in(las.kent_officer)
+    for url in (county_url(), school_url(world.school)):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400, url
+        assert why in response.content.decode()

@@ -22,7 +22,7 @@ from attune.virtualschool.tests.test_pages import child_url, county_url, rows, s
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = ("<5", "*")
+HIDDEN = ("≤5", "*")
 HEADERS = [
     "School",
     "Looked-after children",
@@ -88,9 +88,10 @@ def assert_no_lone_hidden(table: list[list[str]], *, skip: tuple[str, ...] = ())
 def test_the_county_shows_each_schools_peps_and_the_total(
     world: SchoolWorld, las: Authorities, signed_in: SignedIn
 ) -> None:
-    # Hollybrook: Leo (overdue) and 4 more overdue, 5 held, 5 due. Oak: 6, 7, 8. Elm: none.
+    # Hollybrook: Leo (overdue) and 5 more overdue, 6 held, 6 due. Oak: 6, 7, 8. Elm: none.
+    # (Counts from 1 to 5 are hidden, so every figure here is 6 or more, or 0.)
     testing.share_with_virtual_school(world.school, cohorts=())
-    with_peps(world.school, held=5, due=5, overdue=4)
+    with_peps(world.school, held=6, due=6, overdue=5)
     oak = testing.school("100021", "Oak Tree Primary")
     with_peps(oak, held=6, due=7, overdue=8)
     testing.school("100022", "Elm Academy")
@@ -107,9 +108,9 @@ def test_the_county_shows_each_schools_peps_and_the_total(
     assert table == [
         HEADERS,
         ["Elm Academy", "0", "0", "0", "0"],
-        ["Hollybrook Primary School", "15", "5", "5", "5"],
+        ["Hollybrook Primary School", "18", "6", "6", "6"],
         ["Oak Tree Primary", "21", "6", "7", "8"],
-        ["All schools", "36", "11", "12", "13"],
+        ["All schools", "39", "12", "13", "14"],
     ]
     # The school's page repeats its row; no child's name is on the county page.
     oak_rows = rows(csv_of(client, school_url(oak)), reports.PEP_SCHOOL_CAPTION)
@@ -123,8 +124,8 @@ def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_totals(
     # Nobody shares children. Hollybrook's one overdue child (Leo) must stay hidden along its
     # row (held + due + overdue = looked after) and down its column (to "All schools").
     testing.share_with_virtual_school(world.school, cohorts=())
-    with_peps(world.school, held=6, due=5)
-    with_peps(testing.school("100021", "Oak"), held=5, due=6, overdue=7)
+    with_peps(world.school, held=6, due=7)
+    with_peps(testing.school("100021", "Oak"), held=6, due=6, overdue=7)
     with_peps(testing.school("100022", "Elm"), held=8, due=9, overdue=10)
     client = signed_in(las.kent_officer)
 
@@ -132,17 +133,17 @@ def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_totals(
     school = rows(csv_of(client, school_url(world.school)), reports.PEP_SCHOOL_CAPTION)
 
     by_school = {r[0]: r for r in county[1:]}
-    assert by_school["Hollybrook Primary School"][4] == "<5"
+    assert by_school["Hollybrook Primary School"][4] == "≤5"
     assert_no_lone_hidden(county)
     # Secondary suppression left the totals standing, so the real figures still add up.
-    assert by_school["All schools"][1:] == ["57", "19", "20", "18"]
+    assert by_school["All schools"][1:] == ["60", "20", "22", "18"]
     assert school[1] == by_school["Hollybrook Primary School"]
     # And the real number never leaves the school: not as a figure, not in the API.
     token = api_token_create(actor=las.kent_head, authority=las.kent, name="Case system")[1]
     api = Client().get("/api/v1/county", headers={"Authorization": f"Bearer {token}"}).json()
     [pep] = [t for t in api["tables"] if t["caption"] == reports.PEP_CAPTION]
     [holly] = [r for r in pep["rows"] if r["key"] == world.school.urn]
-    assert holly["cells"][3] == {"text": "<5", "value": None, "hidden": "small"}
+    assert holly["cells"][3] == {"text": "≤5", "value": None, "hidden": "small"}
     assert [c["text"] for c in holly["cells"]] == by_school["Hollybrook Primary School"][1:]
 
 
@@ -161,8 +162,8 @@ def test_a_school_sharing_its_looked_after_children_cannot_give_another_away(
     leo = client.get(child_url(world.looked_after_child))
 
     by_school = {r[0]: r for r in county[1:]}
-    assert by_school["Oak"][4] == "<5"
-    assert by_school["Hollybrook Primary School"][1:] == ["<5", "0", "0", "<5"]
+    assert by_school["Oak"][4] == "≤5"
+    assert by_school["Hollybrook Primary School"][1:] == ["≤5", "0", "0", "≤5"]
     assert_no_lone_hidden(county, skip=("Hollybrook Primary School",))
     assert "Personal Education Plan" in leo.text
     assert "Overdue for " in leo.text and "no meeting arranged" in leo.text
@@ -196,13 +197,13 @@ def test_another_authority_sees_none_of_it(
     assert "Hollybrook" not in medway.text
     # Only Riverside, Medway's school, with its one looked-after child hidden.
     assert [r[0] for r in table[1:]] == ["Riverside Academy", "All schools"]
-    assert table[1][1] == "<5"
+    assert table[1][1] == "≤5"
 
 
 def test_the_api_has_the_pep_table_for_the_county_and_a_school(
     world: SchoolWorld, las: Authorities
 ) -> None:
-    with_peps(world.school, held=5, due=6, overdue=6)
+    with_peps(world.school, held=6, due=6, overdue=6)
     token = api_token_create(actor=las.kent_head, authority=las.kent, name="Case system")[1]
     client = Client(headers={"Authorization": f"Bearer {token}"})
 
@@ -211,9 +212,9 @@ def test_the_api_has_the_pep_table_for_the_county_and_a_school(
 
     [table] = [t for t in county["tables"] if t["caption"] == reports.PEP_CAPTION]
     assert table["headers"] == HEADERS
-    assert [c["value"] for c in table["total"]["cells"]] == [18, 5, 6, 7]
+    assert [c["value"] for c in table["total"]["cells"]] == [19, 6, 6, 7]
     [mine] = [t for t in school["tables"] if t["caption"] == reports.PEP_SCHOOL_CAPTION]
-    assert [c["value"] for c in mine["rows"][0]["cells"]] == [18, 5, 6, 7]
+    assert [c["value"] for c in mine["rows"][0]["cells"]] == [19, 6, 6, 7]
 
 
 def test_counts_for_every_school_take_one_query(

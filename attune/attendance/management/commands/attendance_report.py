@@ -7,18 +7,25 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from attune.attendance.report import render_csv, render_json
 from attune.attendance.selectors import school_attendance
+from attune.dates import out_of_range
 from attune.people.commands import school_by_urn
 from attune.tenancy import school_scope
 
 
 def iso_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` argument from 1990 to a year from today (``attune.dates``)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' isn't a YYYY-MM-DD date.") from None
+    why = out_of_range(day, timezone.localdate())
+    if why:
+        raise argparse.ArgumentTypeError(why)
+    return day
 
 
 class Command(BaseCommand):

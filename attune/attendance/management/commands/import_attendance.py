@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from attune.attendance.imports import attendance_csv_import
+from attune.attendance.imports import MarksImport, attendance_csv_import
 from attune.people.commands import FileImportCommand
 
 
@@ -17,7 +18,6 @@ class Command(FileImportCommand):
     )
     file_help = "The session marks CSV file, saved as UTF-8."
 
-    def import_file(self, path: Path, *, today: date) -> list[str]:
+    def import_file(self, path: Path, *, today: date, options: dict[str, Any]) -> list[MarksImport]:
         with path.open("rb") as stream:
-            results = attendance_csv_import(stream=stream, file_name=path.name, today=today)
-        return [result.summary() for result in results]
+            return attendance_csv_import(stream=stream, file_name=path.name, today=today)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from attune.people.commands import FileImportCommand
-from attune.people.imports import pupils_import
+from attune.people.imports import SchoolImport, pupils_import
 
 
 class Command(FileImportCommand):
@@ -16,6 +17,8 @@ class Command(FileImportCommand):
     )
     file_help = "The pupils CSV file, saved as UTF-8."
 
-    def import_file(self, path: Path, *, today: date) -> list[str]:
+    def import_file(
+        self, path: Path, *, today: date, options: dict[str, Any]
+    ) -> list[SchoolImport]:
         with path.open("rb") as stream:
-            return [result.summary() for result in pupils_import(stream=stream, today=today)]
+            return pupils_import(stream=stream, today=today)
