@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.test import Client
 from django.urls import reverse
@@ -99,6 +99,17 @@ def staff(
             for day in weekdays
         )
     return person
+
+
+def weekdays_from(first: date, count: int) -> list[date]:
+    """``count`` weekdays (school days, holidays aside) from ``first``, in order."""
+    days: list[date] = []
+    day = first
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
 
 
 def cohort(pupil: Pupil, which: str = Cohort.LOOKED_AFTER, since: date = date(2024, 9, 1)) -> None:

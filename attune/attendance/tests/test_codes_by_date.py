@@ -24,7 +24,7 @@ from attune.attendance.models import MarkChange, SessionMark, WeekCounts, YearCo
 from attune.attendance.selectors import pupil_attendance_page
 from attune.people.models import Pupil
 from attune.tenancy import school_scope, scopes_disabled
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, weekdays_from
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +32,12 @@ TODAY = date(2026, 11, 23)
 MONDAY = date(2023, 10, 2)  # the week of the issue's interview
 
 
-def weekdays(first: date, count: int) -> list[date]:
-    days: list[date] = []
-    day = first
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
 def register_2023(world: SchoolWorld) -> str:
     """Maya: nine present and an interview (J). Leo: holidays (H, F), an enforced closure (Y),
     an X sub-code, and an interview after the change day."""
     maya, leo = world.child.upn, world.looked_after_child.upn
     rows = ["school_urn,upn,date,session,code,minutes_late"]
-    for n, day in enumerate(weekdays(MONDAY, 5)):
+    for n, day in enumerate(weekdays_from(MONDAY, 5)):
         rows += [
             f"100001,{maya},{day},AM,/,",
             f"100001,{maya},{day},PM,{'J' if n == 4 else chr(92)},",

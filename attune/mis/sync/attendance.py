@@ -4,7 +4,8 @@ Wonde's code (an id into ``/attendance-codes``, or the letter itself) is read th
 ``attendance.domain.codes`` exactly as a CSV's code is, by the rules in force on the mark's
 date (``read_code``: an interview, ``J``, before 19 August 2024 counts as attended; after it,
 as leave), with the code as written kept; and a code Attune does not know stops this
-school's attendance sync with a message naming it, having changed nothing. The marks of a
+school's attendance sync with a message naming it, having changed nothing. A mark dated
+outside 1990 to a year ahead (``attune.dates``) is a problem, left out, as in a file. The marks of a
 run are held in memory (and written to the stage, ``StagedMark``, every so many) and applied
 together at the end by the CSV import's own writer, so the register, its history of changed
 marks, the weekly and yearly counts and the audit record come out exactly as a file
@@ -26,6 +27,7 @@ from attune.attendance.domain.marks_csv import LATE_CODES, MAX_MINUTES_LATE
 from attune.attendance.imports import CSV_BATCH, Mark, MarksWriter
 from attune.attendance.models import ImportKind
 from attune.bulk import copy_lines, copy_text, insert_rows
+from attune.dates import out_of_range
 from attune.mis.domain.wonde import (
     Problem,
     SessionRow,
@@ -95,6 +97,11 @@ def page_for(client: WondeClient, codes_path: str) -> Any:
                 mark = read_session_row(row)
             except Unreadable as error:
                 ctx.problem(Problem(error.code, error.message))
+                doubtful = True
+                continue
+            why = out_of_range(mark.date, ctx.today)
+            if why:  # a typo in the register: never let it reach the sums (attune.dates)
+                ctx.problem(Problem("mark.date_out_of_range", f"A session mark's date: {why}"))
                 doubtful = True
                 continue
             pupil_id = pupils.get(mark.student_id)

@@ -27,7 +27,7 @@ from attune.mis.tests.conftest import NOW
 from attune.people.domain.upn import make_upn
 from attune.people.imports import pupils_import
 from attune.tenancy import school_scope
-from attune.testing import SchoolWorld
+from attune.testing import SchoolWorld, weekdays_from
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,6 @@ TODAY = date(2026, 10, 5)
 FIRST = date(2025, 9, 3)
 CODES = ("/", "\\", "L", "U", "I", "M", "N", "O", "G", "C", "X", "#", "B", "E", "H")  # H retired
 Mark = tuple[str, date, str, str, int | None]
-
-
-def school_days(first: date, count: int) -> list[date]:
-    days: list[date] = []
-    day = first
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def registers(upns: list[str], seed: int, days: list[date]) -> list[Mark]:
@@ -140,7 +130,7 @@ def test_a_sync_gives_the_same_figures_as_the_csv_imports(
 ) -> None:
     monkeypatch.setattr("attune.mis.sync.run.STAGE_EVERY", stage_every)
     upns = [make_upn(886, 4001, 20, n) for n in range(1, 8)]
-    days = school_days(FIRST, 60)
+    days = weekdays_from(FIRST, 60)
     first = registers(upns, seed=1, days=days)
     rng = random.Random(2)
     delta: list[Mark] = []

@@ -305,6 +305,26 @@ def test_a_mark_is_read_by_the_rules_of_its_date(
     assert (new.possible, new.present, new.authorised_absence) == (1, 0, 1)
 
 
+def test_a_mark_dated_outside_1990_to_a_year_ahead_is_a_problem_left_out(
+    world: SchoolWorld, mis_school: FakeSchool, sync: Sync
+) -> None:
+    ids = arrange(mis_school, world)
+    mis_school.add_marks(
+        [
+            (ids[0], date(1989, 12, 31), "AM", "/", None),
+            (ids[0], date(2099, 9, 1), "AM", "/", None),
+        ],
+        EARLIER + timedelta(hours=1),
+    )
+    result = sync()["attendance"]
+    assert result.error is None
+    assert result.counts["marks_added"] == 50  # the week's, and neither typo
+    assert [p.code for p in result.problems] == ["mark.date_out_of_range"] * 2
+    assert "1989-12-31 is before 1990" in result.problems[0].message
+    with school_scope(world.school):
+        assert not SessionMark.objects.exclude(date__in=WEEK).exists()
+
+
 def test_marks_in_the_included_shape_are_read_too(
     world: SchoolWorld, mis_school: FakeSchool, wonde: FakeWonde, sync: Sync
 ) -> None:
