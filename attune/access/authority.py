@@ -12,7 +12,8 @@ there, as they do for everyone else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
@@ -23,6 +24,9 @@ from attune.auditlog.context import note_read
 
 if TYPE_CHECKING:
     from attune.people.models import Pupil
+
+# How the audit record names a child the authority holds (``virtualschool.LookedAfterChild``).
+OWN_CHILD = "LookedAfterChild"
 
 
 def authority_standing(*, shared: bool = False, ours: bool = False) -> Standing:
@@ -44,6 +48,26 @@ def authority_open(pupil: Pupil, right: Right, *, shared: bool = False, ours: bo
     if not authority_may(right, shared=shared, ours=ours):
         raise Http404
     note_read(pupil.school_id, pupil.pk)
+
+
+def authority_open_own(
+    child_id: Any, right: Right, *, records: Iterable[tuple[int, Any]] = ()
+) -> None:
+    """Let an officer into one of the children their own authority looks after, or the same
+    404. The read is noted on the child's own record (no school: the system chain), and on
+    each school's record of the child that fed the page (``records``: school and pupil ids)."""
+    if not authority_may(right, ours=True):
+        raise Http404
+    note_read(None, child_id, object_type=OWN_CHILD)
+    for school_id, pupil_id in records:
+        note_read(school_id, pupil_id)
+
+
+def partner_open(partner: Partner, child_id: Any, right: Right, *, invited: bool) -> None:
+    """Let a partner into the PEP of the child they were invited to, or the same 404."""
+    if not partner_may(partner, right, invited=invited):
+        raise Http404
+    note_read(None, child_id, object_type=OWN_CHILD)
 
 
 def partner_standing(partner: Partner, *, invited: bool) -> Standing:

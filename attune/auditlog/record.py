@@ -205,17 +205,20 @@ def record_many(
 def record_reads(*, actor: User | None, reads: Sequence[ReadNote], path: str) -> None:
     """The children whose records one page opened: a read event for each, on its school's
     chain; a read reached only through break glass is recorded against the grant."""
-    by_school: dict[int, list[Entry]] = {}
+    by_school: dict[int | None, list[Entry]] = {}
     for note in reads:
         if note.break_glass_grant is not None:
             grant = Ref("BreakGlassGrant", note.break_glass_grant)
             entry = Entry(Action.BREAK_GLASS_READ, grant, note.pupil_id, {"page": path})
         else:
-            child = Ref("Pupil", note.pupil_id)
+            child = Ref(note.object_type, note.pupil_id)
             entry = Entry(Action.RECORD_VIEWED, child, note.pupil_id, {"page": path})
         by_school.setdefault(note.school_id, []).append(entry)
     with transaction.atomic():
-        for school_id, entries in sorted(by_school.items()):
+        # Schools in order, then the authorities' own children (no school) on the system chain.
+        for school_id, entries in sorted(
+            by_school.items(), key=lambda item: (item[0] is None, item[0] or 0)
+        ):
             record_many(actor=actor, school_id=school_id, entries=entries)
 
 

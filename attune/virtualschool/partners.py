@@ -8,6 +8,8 @@ email for that kind on the authority's list) stops them at once.
 
 from __future__ import annotations
 
+import smtplib
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -84,7 +86,14 @@ def partner_invite(
         f"{child.known_as}'s Personal Education Plan (PEP) with the Virtual School, as "
         f"{kind.label.lower()}. You will see that PEP and nothing else."
     )
-    transaction.on_commit(lambda: links.sign_in_link_send(email=email, base_url=base_url, why=why))
+    try:
+        links.sign_in_link_send(email=email, base_url=base_url, why=why)
+    except (OSError, smtplib.SMTPException) as error:
+        raise PartnerError(
+            "The invitation is saved, but the email could not be sent just now. Send it again "
+            "in a few minutes.",
+            "partner.email_failed",
+        ) from error
     return partner
 
 

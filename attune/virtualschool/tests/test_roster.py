@@ -51,7 +51,9 @@ def test_every_bad_row_is_named_with_its_column() -> None:
             {"child_id": "", "legal_surname": ""},
         )
     )
-    assert (2, "upn", "upn.check_letter") in found or any(r == 2 and f == "upn" for r, f, _ in found)
+    assert (2, "upn", "upn.check_letter") in found or any(
+        r == 2 and f == "upn" for r, f, _ in found
+    )
     assert (3, "date_of_birth", "date.format") in found
     assert (3, "legal_status", "legal_status.invalid") in found
     assert (4, "school_urn", "urn.invalid") in found
@@ -133,9 +135,11 @@ def test_reimporting_updates_and_a_change_of_school_keeps_the_history(las: Autho
     with authority_scope(las.kent):
         child = LookedAfterChild.objects.get()
         assert child.legal_surname == "Thornbury-Hale"
-        history = list(child.placements.order_by("started_on").values_list(
-            "school_urn", "started_on", "ended_on"
-        ))
+        history = list(
+            child.placements.order_by("started_on").values_list(
+                "school_urn", "started_on", "ended_on"
+            )
+        )
     assert history == [
         ("139876", date(2026, 9, 7), date(2026, 11, 22)),
         ("100001", TODAY, None),
