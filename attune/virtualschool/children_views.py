@@ -222,11 +222,11 @@ def pep_start(request: AuthorityRequest, child_id: uuid.UUID) -> HttpResponse:
     except AttuneError as error:
         messages.error(request, error.message)
         return _back(request, found)
-    return redirect("virtualschool:our_pep", la_code=request.authority.code, pep_id=pep.pk)
+    return redirect("virtualschool:our_pep", la_code=request.authority.code, vs_pep_id=pep.pk)
 
 
-def _pep(pep_id: uuid.UUID) -> PartnerPep:
-    pep = PartnerPep.objects.select_related("child").filter(pk=pep_id).first()
+def _pep(vs_pep_id: uuid.UUID) -> PartnerPep:
+    pep = PartnerPep.objects.select_related("child").filter(pk=vs_pep_id).first()
     if pep is None:
         raise Http404
     return pep
@@ -244,8 +244,8 @@ def _pep_context(pep: PartnerPep) -> dict[str, Any]:
 
 
 @authority_view()
-def our_pep(request: AuthorityRequest, pep_id: uuid.UUID) -> HttpResponseBase:
-    pep = _pep(pep_id)
+def our_pep(request: AuthorityRequest, vs_pep_id: uuid.UUID) -> HttpResponseBase:
+    pep = _pep(vs_pep_id)
     authority_open_own(pep.child_id, Right.READ_PEPS)
     context = _pep_context(pep) | {
         "authority": request.authority,
@@ -264,7 +264,9 @@ def _pep_action(request: AuthorityRequest, pep: PartnerPep, form: Any, act: Any)
         except AttuneError as error:
             show_on_form(form, error)
         else:
-            return redirect("virtualschool:our_pep", la_code=request.authority.code, pep_id=pep.pk)
+            return redirect(
+                "virtualschool:our_pep", la_code=request.authority.code, vs_pep_id=pep.pk
+            )
     context = _pep_context(pep) | {
         "authority": request.authority,
         "rate_form": form if isinstance(form, RateForm) else RateForm(),
@@ -276,8 +278,8 @@ def _pep_action(request: AuthorityRequest, pep: PartnerPep, form: Any, act: Any)
 
 @require_POST
 @authority_view()
-def pep_rate(request: AuthorityRequest, pep_id: uuid.UUID) -> HttpResponse:
-    pep = _pep(pep_id)
+def pep_rate(request: AuthorityRequest, vs_pep_id: uuid.UUID) -> HttpResponse:
+    pep = _pep(vs_pep_id)
     return _pep_action(
         request,
         pep,
@@ -290,8 +292,8 @@ def pep_rate(request: AuthorityRequest, pep_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @authority_view()
-def pep_return(request: AuthorityRequest, pep_id: uuid.UUID) -> HttpResponse:
-    pep = _pep(pep_id)
+def pep_return(request: AuthorityRequest, vs_pep_id: uuid.UUID) -> HttpResponse:
+    pep = _pep(vs_pep_id)
     return _pep_action(
         request,
         pep,
@@ -315,7 +317,9 @@ def funding_decide(request: AuthorityRequest, funding_id: uuid.UUID) -> HttpResp
     else:
         state = FundingState(funding.state).label.lower()
         messages.success(request, f"Pupil Premium Plus of £{funding.amount}: {state}.")
-    return redirect("virtualschool:our_pep", la_code=request.authority.code, pep_id=funding.pep_id)
+    return redirect(
+        "virtualschool:our_pep", la_code=request.authority.code, vs_pep_id=funding.pep_id
+    )
 
 
 # --- registers of schools not on Attune ---------------------------------------------------------

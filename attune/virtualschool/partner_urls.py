@@ -6,14 +6,14 @@ from . import partner_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("pep/<uuid:partner_id>/", partner_views.pep, name="pep"),
-    path("pep/<uuid:partner_id>/<uuid:pep_id>/", partner_views.pep_term, name="pep_term"),
+    path("pep/<uuid:partner_id>/<uuid:vs_pep_id>/", partner_views.pep_term, name="pep_term"),
     path(
-        "pep/<uuid:partner_id>/<uuid:pep_id>/section/<str:section>/",
+        "pep/<uuid:partner_id>/<uuid:vs_pep_id>/section/<str:section>/",
         partner_views.section,
         name="section",
     ),
-    path("pep/<uuid:partner_id>/<uuid:pep_id>/meeting/", partner_views.meeting, name="meeting"),
-    path("pep/<uuid:partner_id>/<uuid:pep_id>/targets/", partner_views.target, name="target"),
-    path("pep/<uuid:partner_id>/<uuid:pep_id>/funding/", partner_views.funding, name="funding"),
-    path("pep/<uuid:partner_id>/<uuid:pep_id>/impact/", partner_views.impact, name="impact"),
+    path("pep/<uuid:partner_id>/<uuid:vs_pep_id>/meeting/", partner_views.meeting, name="meeting"),
+    path("pep/<uuid:partner_id>/<uuid:vs_pep_id>/targets/", partner_views.target, name="target"),
+    path("pep/<uuid:partner_id>/<uuid:vs_pep_id>/funding/", partner_views.funding, name="funding"),
+    path("pep/<uuid:partner_id>/<uuid:vs_pep_id>/impact/", partner_views.impact, name="impact"),
 ]

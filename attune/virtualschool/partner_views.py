@@ -48,15 +48,15 @@ def _seat(request: Any, partner_id: uuid.UUID) -> PepPartner:
     return seat
 
 
-def _pep_of(seat: PepPartner, pep_id: uuid.UUID) -> PartnerPep:
-    pep = PartnerPep.objects.filter(pk=pep_id, child_id=seat.child_id).first()
+def _pep_of(seat: PepPartner, vs_pep_id: uuid.UUID) -> PartnerPep:
+    pep = PartnerPep.objects.filter(pk=vs_pep_id, child_id=seat.child_id).first()
     if pep is None:
         raise Http404
     return pep
 
 
 def _url(name: str, seat: PepPartner, pep: PartnerPep, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"partner_id": seat.pk, "pep_id": pep.pk, **kwargs})
+    return reverse(name, kwargs={"partner_id": seat.pk, "vs_pep_id": pep.pk, **kwargs})
 
 
 def _page(request: Any, seat: PepPartner, pep: PartnerPep | None, **forms: Any) -> HttpResponse:
@@ -125,16 +125,16 @@ def pep(request: Any, partner_id: uuid.UUID) -> HttpResponse:
 
 
 @link_view(PARTNER_PURPOSE)
-def pep_term(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpResponse:
+def pep_term(request: Any, partner_id: uuid.UUID, vs_pep_id: uuid.UUID) -> HttpResponse:
     seat = _seat(request, partner_id)
     with authority_scope(seat.local_authority_id):
-        return _page(request, seat, _pep_of(seat, pep_id))
+        return _page(request, seat, _pep_of(seat, vs_pep_id))
 
 
 def _save(
     request: Any,
     partner_id: uuid.UUID,
-    pep_id: uuid.UUID,
+    vs_pep_id: uuid.UUID,
     form_of: Callable[[PartnerPep], Any],
     key: str,
     act: Callable[[PepPartner, PartnerPep, dict[str, Any]], Any],
@@ -142,7 +142,7 @@ def _save(
 ) -> HttpResponse:
     seat = _seat(request, partner_id)
     with authority_scope(seat.local_authority_id):
-        pep = _pep_of(seat, pep_id)
+        pep = _pep_of(seat, vs_pep_id)
         form = form_of(pep)
         if form.is_valid():
             try:
@@ -157,14 +157,16 @@ def _save(
 
 @require_POST
 @link_view(PARTNER_PURPOSE)
-def section(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID, section: str) -> HttpResponse:
+def section(
+    request: Any, partner_id: uuid.UUID, vs_pep_id: uuid.UUID, section: str
+) -> HttpResponse:
     if section not in PepSection.__members__.values():
         raise Http404
     part = PepSection(section)
     return _save(
         request,
         partner_id,
-        pep_id,
+        vs_pep_id,
         lambda pep: SectionForm(request.POST, prefix=part.value),
         f"section_{part.value}",
         lambda seat, pep, data: peps.pep_section_write(
@@ -176,11 +178,11 @@ def section(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID, section: str
 
 @require_POST
 @link_view(PARTNER_PURPOSE)
-def meeting(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpResponse:
+def meeting(request: Any, partner_id: uuid.UUID, vs_pep_id: uuid.UUID) -> HttpResponse:
     return _save(
         request,
         partner_id,
-        pep_id,
+        vs_pep_id,
         lambda pep: MeetingForm(request.POST),
         "meeting",
         lambda seat, pep, data: peps.pep_meeting_record(
@@ -196,11 +198,11 @@ def meeting(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @link_view(PARTNER_PURPOSE)
-def target(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpResponse:
+def target(request: Any, partner_id: uuid.UUID, vs_pep_id: uuid.UUID) -> HttpResponse:
     return _save(
         request,
         partner_id,
-        pep_id,
+        vs_pep_id,
         lambda pep: TargetForm(request.POST),
         "target",
         lambda seat, pep, data: peps.pep_target_add(
@@ -217,7 +219,7 @@ def target(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpRespon
 
 @require_POST
 @link_view(PARTNER_PURPOSE)
-def funding(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpResponse:
+def funding(request: Any, partner_id: uuid.UUID, vs_pep_id: uuid.UUID) -> HttpResponse:
     def act(seat: PepPartner, pep: PartnerPep, data: dict[str, Any]) -> Any:
         chosen = [t for t in pep.targets.all() if str(t.pk) in set(data["targets"])]
         return peps.funding_request(
@@ -232,7 +234,7 @@ def funding(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpRespo
     return _save(
         request,
         partner_id,
-        pep_id,
+        vs_pep_id,
         lambda pep: FundingForm(request.POST, targets=list(pep.targets.all())),
         "funding",
         act,
@@ -242,7 +244,7 @@ def funding(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @link_view(PARTNER_PURPOSE)
-def impact(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpResponse:
+def impact(request: Any, partner_id: uuid.UUID, vs_pep_id: uuid.UUID) -> HttpResponse:
     def act(seat: PepPartner, pep: PartnerPep, data: dict[str, Any]) -> Any:
         found = PupilPremiumPlus.objects.filter(pep=pep).first()
         if found is None:
@@ -254,7 +256,7 @@ def impact(request: Any, partner_id: uuid.UUID, pep_id: uuid.UUID) -> HttpRespon
     return _save(
         request,
         partner_id,
-        pep_id,
+        vs_pep_id,
         lambda pep: ImpactForm(request.POST),
         "impact",
         act,

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from attune.access.authority import OWN_CHILD
 from attune.auditlog.context import client_address, note_read
@@ -143,13 +144,12 @@ def week(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 @login_not_required
+@require_POST
 def upload(request: HttpRequest, secret: str) -> HttpResponse:
     """A register file from the school's own system, for its children on the list."""
     slow = _limited(request, secret)
     if slow is not None:
         return slow
-    if request.method != "POST":
-        return redirect("register:week", secret=secret)
     today = timezone.localdate()
     link = _link(request, secret, "uploaded")
     form = UploadForm(request.POST, request.FILES)

@@ -18,9 +18,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="partner_remove",
     ),
     path("children/<uuid:child_id>/pep/", children_views.pep_start, name="pep_start"),
-    path("peps/<uuid:pep_id>/", children_views.our_pep, name="our_pep"),
-    path("peps/<uuid:pep_id>/rate/", children_views.pep_rate, name="pep_rate"),
-    path("peps/<uuid:pep_id>/return/", children_views.pep_return, name="pep_return"),
+    path("peps/<uuid:vs_pep_id>/", children_views.our_pep, name="our_pep"),
+    path("peps/<uuid:vs_pep_id>/rate/", children_views.pep_rate, name="pep_rate"),
+    path("peps/<uuid:vs_pep_id>/return/", children_views.pep_return, name="pep_return"),
     path("funding/<uuid:funding_id>/decide/", children_views.funding_decide, name="funding_decide"),
     path("registers/", children_views.register_list, name="registers"),
     path(

@@ -107,7 +107,7 @@ def test_each_partner_writes_their_own_part_and_the_officer_rates_it(
     dt = signed_in_by_link(smtp_inbox, "dt@hollybrook.example")
     page = dt.get(pep_url(teacher))
     assert page.status_code == 200 and "Leo Brennan" in page.text
-    base = reverse("partner:pep_term", kwargs={"partner_id": teacher.pk, "pep_id": pep.pk})
+    base = reverse("partner:pep_term", kwargs={"partner_id": teacher.pk, "vs_pep_id": pep.pk})
     day = timezone.localdate()
     while not term_for(day).contains(day) or day.weekday() > 4:
         day -= timedelta(days=1)
@@ -135,14 +135,14 @@ def test_each_partner_writes_their_own_part_and_the_officer_rates_it(
     assert dt.post(base + "section/care/", {"care-text": "x"}).status_code == 400
 
     sw = signed_in_by_link(smtp_inbox, "sw@kent.example")
-    sw_base = reverse("partner:pep_term", kwargs={"partner_id": worker.pk, "pep_id": pep.pk})
+    sw_base = reverse("partner:pep_term", kwargs={"partner_id": worker.pk, "vs_pep_id": pep.pk})
     assert (
         sw.post(sw_base + "section/care/", {"care-text": "Settled placement."}).status_code == 302
     )
     assert sw.post(sw_base + "meeting/", {"held_on": day.isoformat()}).status_code == 400
 
     home = signed_in_by_link(smtp_inbox, "carer@example.org")
-    c_base = reverse("partner:pep_term", kwargs={"partner_id": carer.pk, "pep_id": pep.pk})
+    c_base = reverse("partner:pep_term", kwargs={"partner_id": carer.pk, "vs_pep_id": pep.pk})
     assert (
         home.post(c_base + "section/home/", {"home-text": "Reads every night."}).status_code == 302
     )
@@ -150,7 +150,7 @@ def test_each_partner_writes_their_own_part_and_the_officer_rates_it(
     assert "Reading well." in text and "Settled placement." in text  # they write it together
 
     officer = signed_in(ours.las.kent_officer)
-    officer_url = reverse("virtualschool:our_pep", kwargs={"la_code": 886, "pep_id": pep.pk})
+    officer_url = reverse("virtualschool:our_pep", kwargs={"la_code": 886, "vs_pep_id": pep.pk})
     assert "Reads every night." in officer.get(officer_url).text
     with authority_scope(ours.las.kent):
         funding = PupilPremiumPlus.objects.get()
@@ -158,10 +158,10 @@ def test_each_partner_writes_their_own_part_and_the_officer_rates_it(
         "virtualschool:funding_decide", kwargs={"la_code": 886, "funding_id": funding.pk}
     )
     assert officer.post(decide, {"decision": "approve"}).status_code == 302
-    returned = reverse("virtualschool:pep_return", kwargs={"la_code": 886, "pep_id": pep.pk})
+    returned = reverse("virtualschool:pep_return", kwargs={"la_code": 886, "vs_pep_id": pep.pk})
     assert officer.post(returned, {"note": "Add a reading target."}).status_code == 302
     assert "Add a reading target." in dt.get(base).text
-    rate = reverse("virtualschool:pep_rate", kwargs={"la_code": 886, "pep_id": pep.pk})
+    rate = reverse("virtualschool:pep_rate", kwargs={"la_code": 886, "vs_pep_id": pep.pk})
     assert (
         officer.post(rate, {"quality": "good", "note": "Clear and ambitious."}).status_code == 302
     )
@@ -205,15 +205,15 @@ def test_partners_see_only_their_childs_pep(
     carer = invite(ours, leo, Partner.CARER)
     kieran_child = invite(ours, kieran, Partner.CHILD, email="kieran@example.org")
     client = signed_in_by_link(smtp_inbox, "carer@example.org")
-    own = reverse("partner:pep_term", kwargs={"partner_id": carer.pk, "pep_id": leo_pep.pk})
+    own = reverse("partner:pep_term", kwargs={"partner_id": carer.pk, "vs_pep_id": leo_pep.pk})
     assert client.get(own).status_code == 200
     attacks = [
         # Someone else's invitation.
         reverse("partner:pep", kwargs={"partner_id": kieran_child.pk}),
         # Another child's PEP through one's own invitation.
-        reverse("partner:pep_term", kwargs={"partner_id": carer.pk, "pep_id": kieran_pep.pk}),
+        reverse("partner:pep_term", kwargs={"partner_id": carer.pk, "vs_pep_id": kieran_pep.pk}),
         # The officer's pages, the school's pages, the child's school record.
-        reverse("virtualschool:our_pep", kwargs={"la_code": 886, "pep_id": leo_pep.pk}),
+        reverse("virtualschool:our_pep", kwargs={"la_code": 886, "vs_pep_id": leo_pep.pk}),
         reverse("virtualschool:our_child", kwargs={"la_code": 886, "child_id": leo.pk}),
         reverse("children:school_home", kwargs={"urn": world.school.urn}),
         reverse(
@@ -228,11 +228,11 @@ def test_partners_see_only_their_childs_pep(
     for url in (
         reverse(
             "partner:section",
-            kwargs={"partner_id": carer.pk, "pep_id": kieran_pep.pk, "section": "home"},
+            kwargs={"partner_id": carer.pk, "vs_pep_id": kieran_pep.pk, "section": "home"},
         ),
         reverse(
             "partner:section",
-            kwargs={"partner_id": kieran_child.pk, "pep_id": kieran_pep.pk, "section": "child"},
+            kwargs={"partner_id": kieran_child.pk, "vs_pep_id": kieran_pep.pk, "section": "child"},
         ),
     ):
         assert client.post(url, {"home-text": "x", "child-text": "x"}).status_code == 404
@@ -309,8 +309,8 @@ def test_another_authority_cannot_reach_kents_peps(
     medway = signed_in(ours.las.medway_head)
     for la in (886, 887):
         for name, kwargs in [
-            ("virtualschool:our_pep", {"pep_id": pep.pk}),
-            ("virtualschool:pep_rate", {"pep_id": pep.pk}),
+            ("virtualschool:our_pep", {"vs_pep_id": pep.pk}),
+            ("virtualschool:pep_rate", {"vs_pep_id": pep.pk}),
             ("virtualschool:pep_start", {"child_id": ours.at_attune.pk}),
             ("virtualschool:invite", {"child_id": ours.at_attune.pk}),
         ]:
