@@ -100,7 +100,7 @@ def check(
 ) -> list[object]:
     """Every attempt refused (404; 405 for a GET of a form that only takes a POST; or sent to
     sign in), except the pages in ``answers``, which may answer but never name the child."""
-    failures = []
+    failures: list[object] = []
     for name, url in pairs:
         for method, response in (("GET", client.get(url)), ("POST", client.post(url, {}))):
             body = response.content.decode(errors="replace")
