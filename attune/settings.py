@@ -212,6 +212,9 @@ ATTUNE_SESSION_IDLE_MINUTES = envint("ATTUNE_SESSION_IDLE_MINUTES", 30)
 
 # Figures shown outside a school hide counts below this (virtualschool/domain/suppression.py).
 ATTUNE_SUPPRESSION_THRESHOLD = envint("ATTUNE_SUPPRESSION_THRESHOLD", 5)
+# ...and round every count they show to the nearest this, so no figure can be worked out by
+# moving a date range (virtualschool/domain/rounding.py). 1 turns rounding off: not advised.
+ATTUNE_VIRTUAL_SCHOOL_ROUND_TO = envint("ATTUNE_VIRTUAL_SCHOOL_ROUND_TO", 5)
 # How long the Virtual School's figures are kept before being worked out again; a register
 # import starts afresh at once (virtualschool/kept.py).
 ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS = envint("ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS", 600)

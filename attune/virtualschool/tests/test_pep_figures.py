@@ -24,6 +24,14 @@ from attune.virtualschool.tests.test_pages import child_url, county_url, rows, s
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _exact_counts(settings: Any) -> None:
+    """These tests check suppression itself, on exact counts; the rounding that the pages add
+    on top is tested in ``test_differencing.py``."""
+    settings.ATTUNE_VIRTUAL_SCHOOL_ROUND_TO = 1
+
+
 SignedIn = Callable[[User], Client]
 HIDDEN = ("<5", "*")
 HEADERS = [
