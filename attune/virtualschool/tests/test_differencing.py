@@ -96,7 +96,8 @@ def api(las: Authorities) -> Callable[[date, date], dict[str, Any]]:
     client = Client(headers={"Authorization": f"Bearer {secret}"})
 
     def ask(first: date, end: date) -> dict[str, Any]:
-        response = client.get("/api/v1/county", {"date_from": first, "date_to": end})
+        query = {"date_from": first.isoformat(), "date_to": end.isoformat()}
+        response = client.get("/api/v1/county", query)
         assert response.status_code == 200
         data: dict[str, Any] = response.json()
         return data
