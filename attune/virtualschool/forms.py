@@ -116,6 +116,11 @@ class SectionForm(forms.Form):
         label="Your part", max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
+    def __init__(self, *args: Any, label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
+
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label="The PEP meeting was held on", widget=forms.DateInput(ISO_DATE))

@@ -48,6 +48,19 @@ def _seat(request: Any, partner_id: uuid.UUID) -> PepPartner:
     return seat
 
 
+def section_label(section: PepSection, seat: PepPartner) -> str:
+    """What the box for a section asks, in the words of whoever writes it."""
+    name = seat.child.known_as
+    return {
+        PepSection.SCHOOL: "Attendance, progress and what helps at school",
+        PepSection.CARE: "The care plan: placement, contact and what you see",
+        PepSection.HOME: "Home: learning at home and what helps",
+        PepSection.CHILD: f"{name}'s own words"
+        if seat.partner.value == "child"
+        else f"{name}'s own words, written down with them",
+    }[section]
+
+
 def _pep_of(seat: PepPartner, vs_pep_id: uuid.UUID) -> PartnerPep:
     pep = PartnerPep.objects.filter(pk=vs_pep_id, child_id=seat.child_id).first()
     if pep is None:
@@ -82,6 +95,7 @@ def _page(request: Any, seat: PepPartner, pep: PartnerPep | None, **forms: Any) 
                 forms.get(f"section_{section.value}")
                 or SectionForm(
                     prefix=section.value,
+                    label=section_label(section, seat),
                     initial={"text": written[section.value].text}
                     if section.value in written
                     else None,
@@ -167,7 +181,9 @@ def section(
         request,
         partner_id,
         vs_pep_id,
-        lambda pep: SectionForm(request.POST, prefix=part.value),
+        lambda pep: SectionForm(
+            request.POST, prefix=part.value, label=section_label(part, _seat(request, partner_id))
+        ),
         f"section_{part.value}",
         lambda seat, pep, data: peps.pep_section_write(
             actor=request.user, pep=pep, partner=seat, section=part, text=data["text"]
