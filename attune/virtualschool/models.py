@@ -320,6 +320,35 @@ class OutsideMark(AuthorityOwned):
         return f"{self.date} {self.session} {self.code}"
 
 
+class OutsideYearCounts(AuthorityOwned):
+    """One child's sessions in one school year at schools not on Attune, counted the way
+    ``summarise`` counts them: kept by ``registers.marks_save`` in the transaction that writes
+    the marks (as a school's ``YearCounts`` are kept by its imports), so the list of the
+    authority's children reads one row a child, not every mark."""
+
+    child = models.ForeignKey(LookedAfterChild, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="The year the school year starts in.")
+    possible = models.PositiveSmallIntegerField(default=0)
+    present = models.PositiveSmallIntegerField(default=0)
+    approved_activity = models.PositiveSmallIntegerField(default=0)
+    authorised_absence = models.PositiveSmallIntegerField(default=0)
+    unauthorised_absence = models.PositiveSmallIntegerField(default=0)
+    late_before_close = models.PositiveSmallIntegerField(default=0)
+    late_after_close = models.PositiveSmallIntegerField(default=0)
+    not_counted = models.PositiveSmallIntegerField(default=0)
+    suspended = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "outside year counts"
+        constraints = [
+            models.UniqueConstraint(fields=["child", "year"], name="outside_counts_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["local_authority", "year"], name="outside_counts_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.possible - self.present} of {self.possible} missed"
+
+
 class OutsideMarkChange(AuthorityOwned):
     """A mark that was replaced: what it was, what it became, when and from which entry."""
 

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
     combine,
-    summarise_counts,
     week_of,
     weeks_of_year,
     year_of_week,
@@ -39,16 +40,30 @@ from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import scopes_disabled
 
 from .domain.pep_timescales import PepStatus, pep_status
-from .models import LookedAfterChild, OutsideMark, PartnerPep, Placement
+from .models import LookedAfterChild, OutsideYearCounts, PartnerPep, Placement
+from .selectors import SUSPENSION_CODE
 
-SUSPENSION_CODE = "E"
+# What the list needs of each child (the rest stays in the database).
+CHILD_FIELDS = (
+    "id",
+    "local_authority_id",
+    "child_id",
+    "upn",
+    "legal_forename",
+    "legal_surname",
+    "preferred_name",
+    "looked_after_from",
+    "looked_after_to",
+)
+MANY = 500  # from this many children on, read by the authority's scope, not by their ids
+PAIRS_A_QUERY = 5_000  # (school, UPN) pairs a query on SQLite (two parameters each)
 SCHOOL_PEP_DONE = (SchoolPepStatus.HELD, SchoolPepStatus.SIGNED_OFF)
 
 
 @dataclass
 class OurChild:
     child: LookedAfterChild
-    placement: Placement | None  # where they learn now
+    placement: Where | None  # where they learn now
     school: School | None  # that school, when it is on Attune
     pupil_id: uuid.UUID | None = None  # their record there, matched by UPN and school
     attendance: AttendanceSummary = field(default_factory=AttendanceSummary)
@@ -77,81 +92,119 @@ def school_year_of(today: date) -> int:
     return year_of_week(week_of(today))
 
 
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The school a child learns at now (their open placement)."""
+
+    school_urn: str
+    school_name: str
+    started_on: date
+
+
 def our_children(
     today: date, *, only: uuid.UUID | None = None, include_left: bool = False
 ) -> list[OurChild]:
     """The open authority's children looked after on ``today`` (or everyone, with
     ``include_left``), by surname, each with this school year's figures."""
-    children = LookedAfterChild.objects.all()
+    now = Placement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    children = LookedAfterChild.objects.annotate(
+        now_urn=Subquery(now.values("school_urn")[:1]),
+        now_name=Subquery(now.values("school_name")[:1]),
+        now_since=Subquery(now.values("started_on")[:1]),
+    )
     if only is not None:
         children = children.filter(pk=only)
     if not include_left:
         children = children.filter(Q(looked_after_to__isnull=True) | Q(looked_after_to__gte=today))
-    found = list(children.order_by("legal_surname", "legal_forename", "pk"))
+    found = list(children.order_by("legal_surname", "legal_forename", "pk").only(*CHILD_FIELDS))
     if not found:
         return []
     year = school_year_of(today)
     year_start = weeks_of_year(year)[0]
-    placements = _placements(found, year_start)
-    urns = {p.school_urn for ps in placements.values() for p in ps}
+    earlier = _earlier_schools(found, year_start)
+    urns = {c.now_urn for c in found if c.now_urn} | {u for us in earlier.values() for u in us}
     with scopes_disabled():
         schools = School.objects.in_bulk(list(urns), field_name="urn")
-    rows = [_row(child, placements.get(child.pk, []), schools) for child in found]
-    pupils = _match(rows, placements, schools)
+    rows = [_row(child, schools) for child in found]
+    pupils = _match(rows, earlier, schools)
     _attendance(rows, pupils, year, year_start, today)
     _key_adults(rows, today)
     _peps(rows, today)
     return rows
 
 
-def _placements(children: list[LookedAfterChild], since: date) -> dict[Any, list[Placement]]:
-    """Each child's placements this school year (and the current one, whenever it began)."""
-    query = Placement.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
-    if len(children) < 500:  # a few children: by id; the whole list: the authority's scope
+def _earlier_schools(children: Sequence[LookedAfterChild], since: date) -> dict[Any, set[str]]:
+    """The schools each child left this school year: their records there count too."""
+    query = Placement.objects.filter(ended_on__gte=since)
+    if len(children) < MANY:  # a few children: by id; the whole list: the authority's scope
         query = query.filter(child_id__in=[child.pk for child in children])
-    by_child: dict[Any, list[Placement]] = defaultdict(list)
-    for placement in query:
-        by_child[placement.child_id].append(placement)
-    return by_child
+    found: dict[Any, set[str]] = defaultdict(set)
+    for child_id, urn in query.values_list("child_id", "school_urn"):
+        found[child_id].add(urn)
+    return found
 
 
-def _row(
-    child: LookedAfterChild, placements: list[Placement], schools: dict[str, School]
-) -> OurChild:
-    current = next((p for p in placements if p.ended_on is None), None)
-    school = schools.get(current.school_urn) if current else None
-    return OurChild(child, current, school)
+def _row(child: Any, schools: dict[str, School]) -> OurChild:
+    if child.now_urn is None:
+        return OurChild(child, None, None)
+    where = Where(child.now_urn, child.now_name, child.now_since)
+    return OurChild(child, where, schools.get(child.now_urn))
 
 
 def _match(
-    rows: list[OurChild], placements: dict[Any, list[Placement]], schools: dict[str, School]
+    rows: list[OurChild], earlier: dict[Any, set[str]], schools: dict[str, School]
 ) -> dict[uuid.UUID, OurChild]:
     """Each child's records at schools on Attune this year, by UPN and school (one query)."""
     wanted: dict[tuple[int, str], OurChild] = {}
     for row in rows:
         if not row.child.upn:
             continue
-        for placement in placements.get(row.child.pk, []):
-            school = schools.get(placement.school_urn)
+        urns = earlier.get(row.child.pk, set())
+        urns |= {row.placement.school_urn} if row.placement else set()
+        for urn in urns:
+            school = schools.get(urn)
             if school is not None:
                 wanted[(school.pk, row.child.upn)] = row
     if not wanted:
         return {}
-    with scopes_disabled():
-        found = Pupil.objects.filter(
-            school_id__in={school_id for school_id, _ in wanted},
-            upn__in={upn for _, upn in wanted},
-        ).values_list("school_id", "upn", "id")
-        pupils: dict[uuid.UUID, OurChild] = {}
-        for school_id, upn, pupil_id in found:
-            matched = wanted.get((school_id, upn))
-            if matched is None:
-                continue
-            pupils[pupil_id] = matched
-            matched.records.append((school_id, pupil_id))
-            if matched.school is not None and matched.school.pk == school_id:
-                matched.pupil_id = pupil_id
+    pupils: dict[uuid.UUID, OurChild] = {}
+    for school_id, upn, pupil_id in pupils_at(list(wanted)):
+        matched = wanted[(school_id, upn)]
+        pupils[pupil_id] = matched
+        matched.records.append((school_id, pupil_id))
+        if matched.school is not None and matched.school.pk == school_id:
+            matched.pupil_id = pupil_id
     return pupils
+
+
+def pupils_at(pairs: list[tuple[int, str]]) -> list[tuple[int, str, uuid.UUID]]:
+    """The pupil on each (school, UPN) that has one, as (school id, UPN, pupil id).
+
+    One join with the pairs on the (school, UPN) index: as two ``IN`` lists, the database
+    tried every school with every UPN (1,200 children at 300 schools: 360,000 probes, 70 ms).
+    """
+    table = Pupil._meta.db_table
+    found: list[tuple[int, str, uuid.UUID]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT p.school_id, p.upn, p.id FROM unnest(%s::bigint[], %s::text[]) "  # noqa: S608
+                f"AS w (school_id, upn) JOIN {table} p "
+                "ON p.school_id = w.school_id AND p.upn = w.upn",
+                [[s for s, _ in pairs], [u for _, u in pairs]],
+            )
+            return [(s, u, i) for s, u, i in cursor.fetchall()]
+        for start in range(0, len(pairs), PAIRS_A_QUERY):
+            batch = pairs[start : start + PAIRS_A_QUERY]
+            values = ",".join(["(%s, %s)"] * len(batch))
+            cursor.execute(
+                f"WITH w (school_id, upn) AS (VALUES {values}) "  # noqa: S608
+                f"SELECT p.school_id, p.upn, p.id FROM w JOIN {table} p "
+                "ON p.school_id = w.school_id AND p.upn = w.upn",
+                [value for pair in batch for value in pair],
+            )
+            found += [(s, u, uuid.UUID(str(i))) for s, u, i in cursor.fetchall()]
+    return found
 
 
 def _attendance(
@@ -162,7 +215,8 @@ def _attendance(
     today: date,
 ) -> None:
     """This school year's sessions: the schools' yearly counts for children on Attune, and the
-    marks entered for schools not on Attune, added up (three queries)."""
+    yearly counts kept of the marks entered for schools not on Attune, added up (three
+    queries, one row a child each)."""
     parts: dict[Any, list[AttendanceSummary]] = defaultdict(list)
     with scopes_disabled():
         counts = YearCounts.objects.filter(pupil_id__in=list(pupils), year=year).values(
@@ -183,17 +237,15 @@ def _attendance(
         for item in suspended:
             pupils[item["pupil_id"]].suspended_sessions += item["n"]
     by_child = {row.child.pk: row for row in rows}
-    outside: dict[Any, dict[str, int]] = defaultdict(dict)
-    for child_id, code, n in (
-        OutsideMark.objects.filter(child_id__in=list(by_child), date__range=(year_start, today))
-        .values("child_id", "code")
-        .annotate(n=Count("pk"))
-        .values_list("child_id", "code", "n")
-    ):
-        outside[child_id][code] = n
-    for child_id, codes in outside.items():
-        parts[child_id].append(summarise_counts(codes))
-        by_child[child_id].suspended_sessions += codes.get(SUSPENSION_CODE, 0)
+    counts = OutsideYearCounts.objects.filter(year=year)
+    if len(by_child) < MANY:
+        counts = counts.filter(child_id__in=list(by_child))
+    for outside in counts.values("child_id", "suspended", *COUNT_FIELDS):
+        child_id, suspended = outside.pop("child_id"), outside.pop("suspended")
+        if child_id not in by_child:
+            continue  # a child not on this list (left care)
+        parts[child_id].append(AttendanceSummary(**outside))
+        by_child[child_id].suspended_sessions += suspended
     for row in rows:
         row.attendance = combine(parts.get(row.child.pk, []))
 
@@ -237,10 +289,13 @@ def _peps(rows: list[OurChild], today: date) -> None:
     partner_peps = PartnerPep.objects.filter(
         Q(school_year=term.year, term=term.season.value)
         | Q(school_year=term.previous.year, term=term.previous.season.value),
-        child_id__in=[row.child.pk for row in rows],
         meeting_on__lte=today,
-    ).values_list("child_id", "school_year", "term")
-    for child_id, school_year, season in partner_peps:
+    )
+    if len(rows) < MANY:
+        partner_peps = partner_peps.filter(child_id__in=[row.child.pk for row in rows])
+    for child_id, school_year, season in partner_peps.values_list(
+        "child_id", "school_year", "term"
+    ):
         _held(held, term, school_year, season).add(child_id)
     for row in rows:
         row.pep = pep_status(

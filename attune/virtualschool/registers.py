@@ -25,12 +25,19 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.attendance.domain.calculations import (
+    summarise_counts,
+    week_of,
+    weeks_of_year,
+    year_of_week,
+)
 from attune.attendance.domain.codes import UnknownCodeError, parse_code
 from attune.attendance.domain.marks_csv import iter_marks
+from attune.attendance.week_counts import FIELDS as COUNT_FIELDS
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record, record_many
 from attune.errors import AttuneError
@@ -43,10 +50,12 @@ from .models import (
     LookedAfterChild,
     OutsideMark,
     OutsideMarkChange,
+    OutsideYearCounts,
     Placement,
     RegisterSource,
     SourceKind,
 )
+from .selectors import SUSPENSION_CODE
 
 LINK_PREFIX = "reg_"
 SESSIONS = ("AM", "PM")
@@ -364,6 +373,12 @@ def marks_save(
         OutsideMarkChange.objects.bulk_create(history, batch_size=1000)
         source.added, source.replaced = len(new), len(changed)
         source.save(update_fields=["added", "replaced", "unchanged"])
+        touched = {
+            (child_id, year_of_week(week_of(mark[0])))
+            for child_id, rows in marks.items()
+            for mark in rows
+        }
+        counts_refresh(authority, touched)
         record_many(
             actor=actor,
             school_id=None,
@@ -378,6 +393,41 @@ def marks_save(
             ],
         )
     return source
+
+
+def counts_refresh(authority: LocalAuthority, touched: set[tuple[Any, int]]) -> None:
+    """Count again, from the marks, each (child, school year) whose marks may have changed."""
+    if not touched:
+        return
+    by_year: dict[int, set[Any]] = defaultdict(set)
+    for child_id, year in touched:
+        by_year[year].add(child_id)
+    rows = []
+    for year, children in by_year.items():
+        first, last = weeks_of_year(year)
+        codes: dict[Any, dict[str, int]] = defaultdict(dict)
+        for child_id, code, n in (
+            OutsideMark.objects.filter(
+                child_id__in=list(children), date__range=(first, last + timedelta(days=6))
+            )
+            .values("child_id", "code")
+            .annotate(n=Count("pk"))
+            .values_list("child_id", "code", "n")
+        ):
+            codes[child_id][code] = n
+        for child_id in children:
+            summary = summarise_counts(codes[child_id])
+            rows.append(
+                OutsideYearCounts(
+                    local_authority=authority,
+                    child_id=child_id,
+                    year=year,
+                    suspended=codes[child_id].get(SUSPENSION_CODE, 0),
+                    **{name: getattr(summary, name) for name in COUNT_FIELDS},
+                )
+            )
+        OutsideYearCounts.objects.filter(child_id__in=list(children), year=year).delete()
+    OutsideYearCounts.objects.bulk_create(rows, batch_size=1000)
 
 
 def _change(

@@ -15,12 +15,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune.accounts.models import User
+from attune.attendance.domain.calculations import summarise, week_of, year_of_week
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.tenancy import authority_scope
 from attune.testing import SchoolWorld
 from attune.virtualschool import registers
-from attune.virtualschool.models import AttendanceLink, OutsideMark, OutsideMarkChange
+from attune.virtualschool.models import (
+    AttendanceLink,
+    OutsideMark,
+    OutsideMarkChange,
+    OutsideYearCounts,
+    SourceKind,
+)
 from attune.virtualschool.our_children import our_children
 from attune.virtualschool.tests.conftest import MARSH_LANE, OurChildren
 from attune.virtualschool.tests.helpers import looked_after
@@ -242,3 +249,32 @@ def test_a_school_on_attune_gets_no_link(
             now=timezone.now(),
         )
     assert error.value.code == "register.school_on_attune"
+
+
+def test_the_yearly_counts_are_the_marks_counted_again(
+    world: SchoolWorld, ours: OurChildren, signed_in: SignedIn
+) -> None:
+    """However marks are added and replaced, the counts the list reads are what counting
+    every mark again gives."""
+    days = school_days(6)
+    kieran = ours.not_on_attune.pk
+    for codes in (["/", "N", "E", "I", "L", "/"], ["/", "/", "E", "U", "C", "X"]):
+        registers.marks_save(
+            authority=ours.las.kent,
+            school_urn=MARSH_LANE,
+            marks={kieran: [(d, "AM", c, c, None) for d, c in zip(days, codes, strict=True)]},
+            kind=SourceKind.OFFICER_UPLOAD,
+        )
+    with authority_scope(ours.las.kent):
+        marks = list(OutsideMark.objects.filter(child_id=kieran))
+        kept = {c.year: c for c in OutsideYearCounts.objects.filter(child_id=kieran)}
+    for year, counts in kept.items():
+        codes = [m.code for m in marks if year_of_week(week_of(m.date)) == year]
+        expected = summarise(codes)
+        assert (counts.possible, counts.present, counts.unauthorised_absence) == (
+            expected.possible,
+            expected.present,
+            expected.unauthorised_absence,
+        )
+        assert counts.suspended == codes.count("E")
+    assert sum(c.possible for c in kept.values()) == 5  # X is not a possible session
