@@ -133,7 +133,7 @@ def _add(authority: LocalAuthority, row: RosterRow, today: date, result: RosterI
         child=child,
         school_urn=row.school_urn,
         school_name=row.school_name,
-        started_on=min(today, max(row.looked_after_from, today)),
+        started_on=today,
     )
     result.added += 1
     result.events.append(
@@ -189,6 +189,14 @@ def _move(
     (the day before, or the day it began if that was today) and starts another."""
     if placement is not None and placement.school_urn == row.school_urn:
         if placement.school_name != row.school_name:
+            result.events.append(
+                Entry(
+                    Action.VS_ROSTER_CHILD_UPDATED,
+                    child,
+                    child.pk,
+                    {"school_name": [placement.school_name, row.school_name]},
+                )
+            )
             placement.school_name = row.school_name
             placement.save(update_fields=["school_name"])
             return True

@@ -153,6 +153,19 @@ def test_reimporting_updates_and_a_change_of_school_keeps_the_history(las: Autho
 
 
 @pytest.mark.django_db
+def test_a_school_renamed_in_the_file_is_audited_too(las: Authorities) -> None:
+    import_roster(las.kent, {"child_id": "K1", "school_urn": "139876"}, today=TODAY)
+    renamed = import_roster(
+        las.kent,
+        {"child_id": "K1", "school_urn": "139876", "school_name": "Marsh Lane School"},
+        today=TODAY,
+    )
+    assert (renamed.updated, renamed.moved) == (1, 0)
+    event = AuditEvent.objects.get(action=Action.VS_ROSTER_CHILD_UPDATED.value)
+    assert event.changes["school_name"][1] == "Marsh Lane School"
+
+
+@pytest.mark.django_db
 def test_each_authoritys_list_is_its_own(las: Authorities) -> None:
     import_roster(las.kent, {"child_id": "SAME"}, today=TODAY)
     import_roster(las.medway, {"child_id": "SAME", "legal_forename": "Other"}, today=TODAY)
