@@ -13,15 +13,17 @@ children or schools (``benchmarks/vs_children.py``). Run inside the authority's 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 
 from attune.attendance.domain.calculations import (
     AttendanceSummary,
@@ -207,6 +209,15 @@ def pupils_at(pairs: list[tuple[int, str]]) -> list[tuple[int, str, uuid.UUID]]:
     return found
 
 
+def any_of(ids: Iterable[uuid.UUID]) -> RawSQL:
+    """Ids for ``field__in=`` as one parameter (an array on PostgreSQL, a JSON list on SQLite,
+    which keeps UUIDs as 32 hex digits): 1,200 pupils' ids as 1,200 parameters took longer to
+    prepare, four times a page, than the queries took to run."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::uuid[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([i.hex for i in ids])])
+
+
 def _attendance(
     rows: list[OurChild],
     pupils: dict[uuid.UUID, OurChild],
@@ -219,7 +230,7 @@ def _attendance(
     queries, one row a child each)."""
     parts: dict[Any, list[AttendanceSummary]] = defaultdict(list)
     with scopes_disabled():
-        counts = YearCounts.objects.filter(pupil_id__in=list(pupils), year=year).values(
+        counts = YearCounts.objects.filter(pupil_id__in=any_of(pupils), year=year).values(
             "pupil_id", *COUNT_FIELDS
         )
         for values in counts:
@@ -227,7 +238,7 @@ def _attendance(
             parts[row.child.pk].append(AttendanceSummary(**values))
         suspended = (
             SessionMark.objects.filter(
-                pupil_id__in=list(pupils),
+                pupil_id__in=any_of(pupils),
                 code=SUSPENSION_CODE,
                 date__range=(year_start, today),
             )
@@ -259,7 +270,7 @@ def _key_adults(rows: list[OurChild], today: date) -> None:
         found = (
             KeyAdultRelationship.objects.filter(
                 Q(ended_on__isnull=True) | Q(ended_on__gte=today),
-                pupil_id__in=list(current),
+                pupil_id__in=any_of(current),
                 started_on__lte=today,
             )
             .order_by("pupil_id", "started_on")
@@ -281,7 +292,7 @@ def _peps(rows: list[OurChild], today: date) -> None:
         school_peps = Pep.objects.filter(
             Q(school_year=term.year, term=term.season.value)
             | Q(school_year=term.previous.year, term=term.previous.season.value),
-            pupil_id__in=list(by_pupil),
+            pupil_id__in=any_of(by_pupil),
             status__in=SCHOOL_PEP_DONE,
         ).values_list("pupil_id", "school_year", "term")
         for pupil_id, school_year, season in school_peps:
