@@ -8,7 +8,6 @@ idempotent.
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from attune import csv_files
 from attune.access.rules import Partner, PepSection
 from attune.accounts import links
 from attune.accounts.models import User
@@ -215,12 +215,8 @@ def _riverside_row(rng: random.Random, today: date) -> dict[str, str]:
 
 
 def _csv(rows: list[dict[str, str]]) -> io.BytesIO:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: row.get(name, "") for name in COLUMNS})
-    return io.BytesIO(out.getvalue().encode())
+    lines = ([row.get(name, "") for name in COLUMNS] for row in rows)
+    return io.BytesIO(csv_files.text(COLUMNS, lines).encode())
 
 
 def _outside_marks(authority: LocalAuthority, rng: random.Random, today: date) -> None:
