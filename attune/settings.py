@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "attune.accounts.middleware.SessionExpiryMiddleware",
+    # A session opened by an emailed link reaches only what the link grants (accounts/links.py).
+    "attune.accounts.middleware.LinkSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "attune.tenancy.SchoolScopeMiddleware",
@@ -215,9 +217,18 @@ ATTUNE_SUPPRESSION_THRESHOLD = envint("ATTUNE_SUPPRESSION_THRESHOLD", 5)
 # The largest register file the upload page takes, in megabytes; larger files go through
 # ``attune import_attendance`` / ``attune import_ctf`` (attendance/forms.py).
 ATTUNE_UPLOAD_MAX_MB = envint("ATTUNE_UPLOAD_MAX_MB", 10)
+# ...and round every count they show to the nearest this, so no figure can be worked out by
+# moving a date range (virtualschool/domain/rounding.py). 1 turns rounding off: not advised.
+ATTUNE_VIRTUAL_SCHOOL_ROUND_TO = envint("ATTUNE_VIRTUAL_SCHOOL_ROUND_TO", 5)
 # How long the Virtual School's figures are kept before being worked out again; a register
 # import starts afresh at once (virtualschool/kept.py).
 ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS = envint("ATTUNE_VIRTUAL_SCHOOL_KEEP_SECONDS", 600)
+# Signing in by an emailed link (attune/accounts/links.py): how long a link works, how often an
+# email or a network address may ask for one, and how long a session it opens may last.
+ATTUNE_SIGN_IN_LINK_MINUTES = envint("ATTUNE_SIGN_IN_LINK_MINUTES", 30)
+ATTUNE_SIGN_IN_LINKS_PER_EMAIL_HOUR = envint("ATTUNE_SIGN_IN_LINKS_PER_EMAIL_HOUR", 5)
+ATTUNE_SIGN_IN_LINKS_PER_ADDRESS_HOUR = envint("ATTUNE_SIGN_IN_LINKS_PER_ADDRESS_HOUR", 20)
+ATTUNE_LINK_SESSION_HOURS = envint("ATTUNE_LINK_SESSION_HOURS", 2)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

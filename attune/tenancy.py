@@ -26,9 +26,12 @@ if TYPE_CHECKING:
     from attune.people.models import School
 
 __all__ = [
+    "AuthorityOwned",
+    "AuthorityScopedManager",
     "SchoolOwned",
     "SchoolScopeMiddleware",
     "SchoolScopedManager",
+    "authority_scope",
     "current_school_id",
     "school_scope",
     "scopes_disabled",
@@ -78,6 +81,55 @@ class SchoolOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuthorityScopedManager(models.Manager[_M]):
+    """The same for rows a local authority owns (its Virtual School's own list of children and
+    what hangs from it): filtered to the authority whose scope is open, and raising with none.
+
+    An officer belongs to an authority, not a school, so this scope sits beside the school
+    scope rather than inside it: ``authority_scope(la)`` opens it (the Virtual School's page
+    guard does, for every page under ``/la/<code>/``).
+    """
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        current = get_scope()
+        queryset = super().get_queryset()
+        if not current.get("_enabled", True):
+            return queryset
+        if "local_authority" not in current:
+            missing: models.QuerySet[_M] = DisabledQuerySet(
+                self.model, using=self._db, missing_scopes={"local_authority"}
+            )
+            return missing
+        return queryset.filter(local_authority=current["local_authority"])
+
+    def all(self) -> models.QuerySet[_M]:
+        queryset = super().all()
+        if isinstance(queryset, DisabledQuerySet):
+            return cast("models.QuerySet[_M]", queryset.all())
+        return queryset
+
+
+class AuthorityOwned(models.Model):
+    """Abstract base for every model whose rows belong to one local authority (not a school)."""
+
+    local_authority = models.ForeignKey(
+        "people.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AuthorityScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+@contextmanager
+def authority_scope(authority: Any) -> Iterator[None]:
+    """Open the tenancy scope for one local authority (a ``LocalAuthority`` or its key)."""
+    authority_id = authority if isinstance(authority, int) else authority.pk
+    with scope(local_authority=authority_id):
+        yield
 
 
 @contextmanager

@@ -21,6 +21,8 @@ urlpatterns = [
     path("s/<str:urn>/pep/", include(("attune.pep.urls", "pep"))),
     path("la/<str:la_code>/", include(("attune.virtualschool.urls", "virtualschool"))),
     path("s/<str:urn>/sharing/", include(("attune.virtualschool.school_urls", "sharing"))),
+    path("partner/", include(("attune.virtualschool.partner_urls", "partner"))),
+    path("register/", include(("attune.virtualschool.register_urls", "register"))),
     path("api/v1/", api_urls()),
     path("s/<str:urn>/audit-trail/", include(("attune.privacy.trail_urls", "trail"))),
     path("s/<str:urn>/mis/", include(("attune.mis.urls", "mis"))),

@@ -3,7 +3,9 @@
 A reader's *standing* with one child is their role in the school, whether their membership is
 marked as the designated safeguarding lead (DSL), and their *ties* to that child: key adult,
 co-worker, close team, named in a keeping-in-touch routine, designated teacher on a PEP, the
-child being in a cohort the school shares with the Virtual School, or an open break-glass grant.
+child being in a cohort the school shares with the Virtual School, the child being on the list of
+children the officer's own authority looks after, an open break-glass grant, or (for a partner
+of the Virtual School, who has no role in any school) being invited to the child's PEP.
 From that standing alone this module answers every question Attune asks before it shows or
 changes anything about a child: which *rights* hold, and which *levels* of note may be read.
 
@@ -11,13 +13,16 @@ No Django here: the facts are gathered elsewhere (``attune.access.standing``) an
 is tested over every combination of role, DSL mark and ties (``tests/test_rules.py``). Asking
 never writes anything.
 
-Two rules shape the rest:
+Three rules shape the rest:
 
 * **Break glass reads, never writes.** A DSL's open grant opens the child's sensitive record
   and every level of note, and nothing that changes the record.
 * **A note's level is a ceiling, not a floor.** A note for the team is read by those who see
   the child's sensitive record; a note for the DSL only, by a DSL among them; nobody reads a
   note because of its level alone.
+* **A partner reaches one PEP and nothing else.** The designated teacher at any school, the
+  social worker, the carer and the child, invited to a child's PEP with the Virtual School, read
+  that PEP and write their own section of it; no school page, no note, no other child.
 """
 
 from __future__ import annotations
@@ -41,6 +46,43 @@ class Tie(StrEnum):
     DESIGNATED_TEACHER = "designated_teacher"  # named on one of the child's PEPs
     SHARED_COHORT = "shared_cohort"  # in a cohort the school shares with the Virtual School
     BREAK_GLASS = "break_glass"  # an open break-glass grant for this child
+    # On the list of children the officer's own authority looks after (its corporate parent's
+    # named duty, wherever the child is at school).
+    LOOKED_AFTER_BY = "looked_after_by"
+    PEP_PARTNER = "pep_partner"  # invited to the child's PEP with the Virtual School
+
+
+class Partner(StrEnum):
+    """Someone the Virtual School writes a child's PEP with, who has no role in any school."""
+
+    DESIGNATED_TEACHER = "designated_teacher"  # at the child's school, on Attune or not
+    SOCIAL_WORKER = "social_worker"
+    CARER = "carer"
+    CHILD = "child"
+
+    @property
+    def label(self) -> str:
+        return PARTNER_LABELS[self]
+
+
+PARTNER_LABELS = {
+    Partner.DESIGNATED_TEACHER: "Designated teacher",
+    Partner.SOCIAL_WORKER: "Social worker",
+    Partner.CARER: "Carer",
+    Partner.CHILD: "The child",
+}
+
+# Whoever a standing is for: a role in a school (or the Virtual School), or a PEP partner.
+Reader = Role | Partner
+
+
+class PepSection(StrEnum):
+    """The parts of a PEP written with partners, each by the partner whose part it is."""
+
+    SCHOOL = "school"  # attendance, progress, targets and Pupil Premium Plus: the school's part
+    CARE = "care"  # the care plan's side: placement, contact, what the social worker sees
+    HOME = "home"  # the carer's part: learning at home, what helps
+    CHILD = "child"  # the child's own words
 
 
 class Level(StrEnum):
@@ -66,6 +108,8 @@ class Right(StrEnum):
     RECORD_ATTUNEMENT = "record_attunement"  # attunement and targets of a relationship
     SET_FAMILY_ARRANGEMENTS = "set_family_arrangements"  # how noticing goes home
     KEEP_IN_TOUCH = "keep_in_touch"  # log contacts while the child is absent
+    WRITE_PEP_SECTION = "write_pep_section"  # a partner's own section of a PEP
+    QUALITY_ASSURE_PEPS = "quality_assure_peps"  # rate, return and approve Pupil Premium Plus
 
 
 # Rights that change the record: break glass never grants these.
@@ -79,8 +123,20 @@ WRITES = frozenset(
         Right.RECORD_ATTUNEMENT,
         Right.SET_FAMILY_ARRANGEMENTS,
         Right.KEEP_IN_TOUCH,
+        Right.WRITE_PEP_SECTION,
+        Right.QUALITY_ASSURE_PEPS,
     }
 )
+# What a partner with an invitation to the child's PEP may do: read it and write their part.
+PARTNER_RIGHTS = frozenset({Right.READ_PEPS, Right.WRITE_PEP_SECTION})
+# Which sections each partner writes. The child's words may also be written down with the
+# child by the carer or the designated teacher, for a child too young to type them.
+PARTNER_SECTIONS: dict[Partner, frozenset[PepSection]] = {
+    Partner.DESIGNATED_TEACHER: frozenset({PepSection.SCHOOL, PepSection.CHILD}),
+    Partner.SOCIAL_WORKER: frozenset({PepSection.CARE}),
+    Partner.CARER: frozenset({PepSection.HOME, PepSection.CHILD}),
+    Partner.CHILD: frozenset({PepSection.CHILD}),
+}
 KEY_TIES = frozenset({Tie.KEY_ADULT, Tie.CO_WORKER})
 
 
@@ -88,12 +144,16 @@ KEY_TIES = frozenset({Tie.KEY_ADULT, Tie.CO_WORKER})
 class Standing:
     """One reader's standing with one child."""
 
-    role: Role
+    role: Reader
     is_dsl: bool = False
     ties: frozenset[Tie] = frozenset()
 
     def has(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
+        return isinstance(self.role, Role) and permission in ROLE_PERMISSIONS[self.role]
+
+    @property
+    def partner(self) -> bool:
+        return isinstance(self.role, Partner)
 
     def tied(self, *ties: Tie) -> bool:
         return any(tie in self.ties for tie in ties)
@@ -110,6 +170,7 @@ class Standing:
         return (
             self.is_dsl
             and Tie.BREAK_GLASS in self.ties
+            and isinstance(self.role, Role)
             and self.role not in (Role.ADMINISTRATOR, Role.VIRTUAL_SCHOOL)
         )
 
@@ -118,10 +179,11 @@ class Standing:
 
 
 def sees_child(s: Standing) -> bool:
-    """May see the child at all: a Virtual School officer only the children the school shares;
-    everyone else with the pupil list, every child."""
+    """May see the child at all: a Virtual School officer only the children the school shares
+    and the children their own authority looks after; a partner no child's record (only the
+    PEP they were invited to); everyone else with the pupil list, every child."""
     if s.role == Role.VIRTUAL_SCHOOL:
-        return Tie.SHARED_COHORT in s.ties
+        return s.tied(Tie.SHARED_COHORT, Tie.LOOKED_AFTER_BY)
     return s.has(Permission.VIEW_PUPILS)
 
 
@@ -181,6 +243,11 @@ def _writes(s: Standing, right: Right, own: bool) -> bool:
             return leads or (s.has(Permission.CHECK_IN) and s.tied(Tie.KEY_ADULT))
         case Right.KEEP_IN_TOUCH:
             return leads or (s.has(Permission.CHECK_IN) and (s.keyed or s.tied(Tie.KEEP_IN_TOUCH)))
+        case Right.WRITE_PEP_SECTION:
+            return False  # partners only (``_partner_allows``)
+        case Right.QUALITY_ASSURE_PEPS:
+            # The authority's own record of its children's PEPs, never a school's.
+            return s.role == Role.VIRTUAL_SCHOOL and s.tied(Tie.LOOKED_AFTER_BY)
     raise ValueError(right)  # pragma: no cover - every write right is matched above
 
 
@@ -191,6 +258,8 @@ def allows(s: Standing, right: Right, *, own: bool = False) -> bool:
     incident they recorded) or is named on it (the relationship they log check-ins for).
     A writer of an incident reads that incident even when they may not read the child's others.
     """
+    if s.partner:
+        return s.tied(Tie.PEP_PARTNER) and right in PARTNER_RIGHTS
     if not sees_child(s):
         return False
     if right in WRITES:
@@ -223,8 +292,15 @@ def may_read_note(s: Standing, level: str) -> bool:
     return level in note_levels(s)
 
 
+def pep_sections(s: Standing) -> frozenset[PepSection]:
+    """The sections of the child's PEP this standing writes: a partner's own, nobody else's."""
+    if not isinstance(s.role, Partner) or not allows(s, Right.WRITE_PEP_SECTION):
+        return frozenset()
+    return PARTNER_SECTIONS[s.role]
+
+
 @cache
-def granting_tie_sets(role: Role, is_dsl: bool, right: Right) -> tuple[frozenset[Tie], ...]:
+def granting_tie_sets(role: Reader, is_dsl: bool, right: Right) -> tuple[frozenset[Tie], ...]:
     """The smallest sets of ties that give ``right`` to this role: a child is in a list of
     the children someone has a right over exactly when they have every tie of one of these
     sets. ``(frozenset(),)`` means every child they can see; ``()`` means none.
@@ -243,14 +319,14 @@ def granting_tie_sets(role: Role, is_dsl: bool, right: Right) -> tuple[frozenset
 
 
 @cache
-def relevant_ties(role: Role, is_dsl: bool) -> frozenset[Tie]:
+def relevant_ties(role: Reader, is_dsl: bool) -> frozenset[Tie]:
     """The ties that can change any answer for this role: only these need looking up."""
     ties: set[Tie] = set()
     for right in Right:
         for tie_set in granting_tie_sets(role, is_dsl, right):
             ties |= tie_set
     if role == Role.VIRTUAL_SCHOOL:
-        ties.add(Tie.SHARED_COHORT)
+        ties |= {Tie.SHARED_COHORT, Tie.LOOKED_AFTER_BY}
     return frozenset(ties)
 
 
@@ -268,5 +344,7 @@ def describe(ties: Iterable[Tie]) -> str:
         Tie.DESIGNATED_TEACHER: "designated teacher",
         Tie.SHARED_COHORT: "shared with the Virtual School",
         Tie.BREAK_GLASS: "break glass",
+        Tie.LOOKED_AFTER_BY: "looked after by the officer's authority",
+        Tie.PEP_PARTNER: "invited to the PEP",
     }
     return ", ".join(words[tie] for tie in ties) or "no tie"

@@ -21,3 +21,12 @@ class SetUpCodeForm(forms.Form):
         help_text="Six digits. A new code appears every 30 seconds.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class LinkAskForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address your invitation was sent to.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from attune.accounts.links import LINK_SESSION
 from attune.accounts.roles import role_needs_two_factor
 from attune.accounts.services import SESSION_SEEN, SESSION_STARTED
 
@@ -77,3 +78,38 @@ class TwoFactorMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return _redirect(request, reverse("accounts:two_factor") + "?" + query)
         return self.get_response(request)
+
+
+# Pages a session opened by an emailed link may reach besides those marked ``@link_view``.
+LINK_SESSION_PAGES = frozenset(
+    {"home", "accounts:logout", "accounts:link_home", "accounts:link_ask", "accounts:link_use"}
+)
+
+
+class LinkSessionMiddleware:
+    """A session opened by an emailed link reaches only what links grant (pages marked
+    ``@link_view``) and signing out; anything else is the same 404 as a missing page, whatever
+    the account could do with a password and a second factor. It lasts at most
+    ``ATTUNE_LINK_SESSION_HOURS`` (two by default) as well as the usual idle limit."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not (request.user.is_authenticated and request.session.get(LINK_SESSION)):
+            return self.get_response(request)
+        started = request.session.get(SESSION_STARTED, 0)
+        hours = int(getattr(settings, "ATTUNE_LINK_SESSION_HOURS", 2))
+        if int(timezone.now().timestamp()) - started > hours * 3600:
+            logout(request)
+            messages.info(request, "Your sign-in has run out. Ask for a new link to carry on.")
+            return _redirect(request, reverse("accounts:link_ask"))
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if match.view_name in LINK_SESSION_PAGES or hasattr(match.func, "link_purpose"):
+            return self.get_response(request)
+        from django.views.defaults import page_not_found
+
+        return page_not_found(request, Http404())

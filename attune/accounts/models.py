@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -85,3 +86,75 @@ class Membership(models.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+
+class LinkAccess(models.Model):
+    """What someone who signs in by an emailed link may reach: one thing, named by its purpose
+    and id (a partner's invitation to a child's PEP; a parent's own child, later).
+
+    The feature that owns the thing grants and revokes it (``attune.accounts.links``) and checks
+    it on every page it serves; a session opened by a link reaches those pages and nothing else.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="link_accesses")
+    purpose = models.CharField(max_length=60)
+    target = models.CharField(max_length=64, help_text="The id of what it reaches.")
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "purpose", "target"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="link_access_one_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.target} for {self.user}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+
+class SignInLink(models.Model):
+    """A single-use, short-lived sign-in sent by email. Only a hash of its secret is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="sign_in_link_user_at")]
+
+    def __str__(self) -> str:
+        return f"Sign-in link for {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SignInRequest(models.Model):
+    """Someone asked for a sign-in link: kept to limit how often an address or an email may ask
+    (whether or not the email is known). The email is kept only as a keyed digest."""
+
+    address = models.GenericIPAddressField(null=True)
+    email_digest = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="sign_in_request_address"),
+            models.Index(fields=["email_digest", "at"], name="sign_in_request_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Asked for a sign-in link at {self.at:%Y-%m-%d %H:%M}"

@@ -42,3 +42,16 @@ def sign_in_fully(client: Client, user: User) -> Client:
         session[DEVICE_ID_SESSION_KEY] = enrol_two_factor(user).persistent_id
     session.save()
     return client
+
+
+def sign_in_by_link(client: Client, user: User) -> Client:
+    """Sign ``client`` in as an emailed link would (``attune.accounts.links``): a session that
+    reaches only the pages links grant."""
+    from attune.accounts.links import LINK_SESSION
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_STARTED] = session[SESSION_SEEN] = now_seconds()
+    session[LINK_SESSION] = True
+    session.save()
+    return client

@@ -11,4 +11,7 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("security/", views.security, name="security"),
+    path("link/", views.link_ask, name="link_ask"),
+    path("link/home/", views.link_home, name="link_home"),
+    path("link/<str:secret>/", views.link_use, name="link_use"),
 ]

@@ -8,19 +8,20 @@ import django_otp
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from attune.accounts import two_factor
-from attune.accounts.forms import CodeForm, SetUpCodeForm
+from attune.accounts import links, two_factor
+from attune.accounts.forms import CodeForm, LinkAskForm, SetUpCodeForm
 from attune.accounts.http import AuthenticatedRequest
 from attune.accounts.services import session_clock_start, sessions_end_everywhere
 from attune.errors import AttuneError, show_on_form
@@ -144,6 +145,8 @@ def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """One school (or one Virtual School): straight there. Several: choose."""
+    if request.session.get(links.LINK_SESSION):
+        return redirect("accounts:link_home")
     memberships = list(request.user.memberships.filter(is_active=True).select_related("school"))
     authorities = list(
         request.user.authority_memberships.filter(is_active=True).select_related("local_authority")
@@ -157,3 +160,58 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "accounts/choose_school.html",
         {"memberships": memberships, "authorities": authorities},
     )
+
+
+# --- signing in by an emailed link (attune/accounts/links.py) --------------------------------
+
+
+@login_not_required
+def link_ask(request: HttpRequest) -> HttpResponse:
+    """Ask for a sign-in link by email. The answer is the same whether or not the address is
+    known, so the page tells nobody who has been invited."""
+    form = LinkAskForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    sent = too_many = False
+    if form.is_valid():
+        base = request.build_absolute_uri("/")
+        sent = links.sign_in_link_send(email=form.cleaned_data["email"], base_url=base)
+        too_many = not sent
+    status = 429 if too_many else 200
+    context = {"form": form, "sent": sent, "too_many": too_many}
+    return render(request, "accounts/link_ask.html", context, status=status)
+
+
+@login_not_required
+def link_use(request: HttpRequest, secret: str) -> HttpResponse:
+    """Open an emailed link: a button to sign in (so a mail scanner that fetches the link does
+    not use it up), then the person's own page."""
+    link = links.sign_in_link_find(secret)
+    problem = None
+    if request.method == "POST":
+        try:
+            user = links.sign_in_link_use(secret=secret)
+        except links.LinkError as error:
+            problem = error
+        else:
+            logout(request)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[links.LINK_SESSION] = True
+            session_clock_start(request.session)
+            return redirect("accounts:link_home")
+    elif link is not None:
+        problem = links.link_problem(link, timezone.now())  # shown, not used up
+    else:
+        problem = links.LinkError("That link is not one of ours.", "link.unknown")
+    context = {"link": link, "problem": problem}
+    return render(request, "accounts/link_use.html", context, status=200 if link else 404)
+
+
+def link_home(request: AuthenticatedRequest) -> HttpResponse:
+    """What the person who signed in by link may open."""
+    reachable = [
+        (purpose.describe(access), purpose.landing(access))
+        for access in links.live_accesses(request.user)
+        if (purpose := links.purpose_of(access)) is not None
+    ]
+    if len(reachable) == 1:
+        return redirect(reachable[0][1])
+    return render(request, "accounts/link_home.html", {"reachable": reachable})

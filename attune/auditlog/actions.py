@@ -206,12 +206,43 @@ class Action(StrEnum):
     TWO_FACTOR_RESET = "accounts.two_factor.reset", "Had two-factor sign-in reset"
     RECOVERY_CODES_REPLACED = "accounts.recovery_codes.replaced", "Made new recovery codes"
     SIGNED_OUT_EVERYWHERE = "accounts.sessions.ended_everywhere", "Signed out everywhere"
+    LINK_ACCESS_GRANTED = "accounts.link_access.granted", "Gave someone access by emailed link"
+    LINK_ACCESS_REVOKED = "accounts.link_access.revoked", "Took away access by emailed link"
+    SIGN_IN_LINK_SENT = "accounts.sign_in_link.sent", "Sent a sign-in link"
+    SIGN_IN_LINK_USED = "accounts.sign_in_link.used", "Signed in with an emailed link"
+    SIGN_IN_LINK_REFUSED = "accounts.sign_in_link.refused", "A sign-in link was refused"
 
     # The Virtual School
     VS_CHILD_VIEWED = "virtualschool.child.viewed", "The Virtual School read a child's record"
     VS_SHARING_CHANGED = "virtualschool.sharing.changed", "Changed what is shared"
     VS_API_TOKEN_CREATED = "virtualschool.api_token.created", "Made an API token"
     VS_API_TOKEN_REVOKED = "virtualschool.api_token.revoked", "Revoked an API token"
+    VS_ROSTER_CHILD_ADDED = "virtualschool.roster.added", "Added a looked-after child from a file"
+    VS_ROSTER_CHILD_UPDATED = (
+        "virtualschool.roster.updated",
+        "Updated a looked-after child from a file",
+    )
+    VS_ROSTER_SCHOOL_CHANGED = "virtualschool.roster.school_changed", "Recorded a change of school"
+    VS_CHILD_READ = "virtualschool.roster.read", "The Virtual School read one of its children"
+    VS_LINK_CREATED = "virtualschool.register_link.created", "Made a register link for a school"
+    VS_LINK_REVOKED = "virtualschool.register_link.revoked", "Revoked a register link"
+    VS_LINK_USED = "virtualschool.register_link.used", "Opened a school's register link"
+    VS_LINK_REFUSED = "virtualschool.register_link.refused", "A register link was refused"
+    VS_MARKS_ENTERED = (
+        "virtualschool.marks.entered",
+        "Entered register marks for a school not on Attune",
+    )
+    VS_PARTNER_INVITED = "virtualschool.partner.invited", "Invited a partner to a child's PEP"
+    VS_PARTNER_REMOVED = "virtualschool.partner.removed", "Removed a partner from a child's PEP"
+    VS_PEP_STARTED = "virtualschool.pep.started", "Started a PEP with partners"
+    VS_PEP_SECTION_WRITTEN = "virtualschool.pep.section_written", "Wrote a part of a PEP"
+    VS_PEP_MEETING_RECORDED = "virtualschool.pep.meeting_recorded", "Recorded a PEP meeting"
+    VS_PEP_TARGET_ADDED = "virtualschool.pep.target_added", "Added a PEP target"
+    VS_PEP_RATED = "virtualschool.pep.rated", "Rated a PEP's quality"
+    VS_PEP_RETURNED = "virtualschool.pep.returned", "Returned a PEP for changes"
+    VS_PP_REQUESTED = "virtualschool.pupil_premium.requested", "Asked for Pupil Premium Plus"
+    VS_PP_DECIDED = "virtualschool.pupil_premium.decided", "Decided on Pupil Premium Plus"
+    VS_PP_IMPACT = "virtualschool.pupil_premium.impact", "Recorded the impact of Pupil Premium Plus"
 
     # The connection to the school's MIS (through Wonde) and what it brings in
     MIS_CONNECTION_SET = "mis.connection.set", "Set the school's Wonde id"
@@ -236,7 +267,7 @@ ACTION_GROUPS: list[tuple[str, str]] = [
     ("privacy.", "Retention, legal holds, data requests and break glass"),
     ("accounts.", "Sign-in and account changes"),
     ("wholeschool.", "Whole-school work"),
-    ("virtualschool.", "Virtual School: sharing, reads and API tokens"),
+    ("virtualschool.", "Virtual School: sharing, reads, API tokens, its children and their PEPs"),
     ("auditlog.", "Exporting the audit trail"),
     ("mis.", "The connection to the school's MIS"),
 ]

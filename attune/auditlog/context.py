@@ -26,17 +26,19 @@ if TYPE_CHECKING:
 class ReadNote:
     """One child whose record the current page opened."""
 
-    school_id: int
+    school_id: int | None  # None for a child the authority holds, at no school on Attune
     pupil_id: Any  # the child's UUID
     # Set when the reader reached the child only through break glass: the grant's id.
     break_glass_grant: Any = None
+    # What kind of record names the child: a school's pupil, or the authority's own child.
+    object_type: str = "Pupil"
 
 
 @dataclass(slots=True)
 class RequestContext:
     ip_address: str | None = None
     path: str = ""
-    reads: dict[tuple[int, Any], ReadNote] = field(default_factory=dict)
+    reads: dict[tuple[int | None, Any], ReadNote] = field(default_factory=dict)
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("attune_audit_request", default=None)
@@ -56,16 +58,21 @@ def current_path() -> str:
     return context.path if context else ""
 
 
-def note_read(school_id: int, pupil_id: Any, *, break_glass_grant: Any = None) -> None:
+def note_read(
+    school_id: int | None, pupil_id: Any, *, break_glass_grant: Any = None, object_type: str = ""
+) -> None:
     """Remember that this request opened a child's record. Outside a request (a command, a
-    test calling a selector) there is no page, so nothing is noted."""
+    test calling a selector) there is no page, so nothing is noted. A child the authority
+    holds at no school on Attune is noted with no school and its own kind of record."""
     context = _current.get()
     if context is None:
         return
     key = (school_id, pupil_id)
     earlier = context.reads.get(key)
     if earlier is None or (break_glass_grant and not earlier.break_glass_grant):
-        context.reads[key] = ReadNote(school_id, pupil_id, break_glass_grant)
+        context.reads[key] = ReadNote(
+            school_id, pupil_id, break_glass_grant, object_type or "Pupil"
+        )
 
 
 @contextmanager

@@ -169,54 +169,74 @@ def record_many(
     *, actor: User | None, school_id: int | None, entries: Sequence[Entry]
 ) -> list[AuditEvent]:
     """Append several events to one school's chain in one locked step (imports use this)."""
-    if not entries:
+    return record_across(actor=actor, entries={school_id: entries})
+
+
+def record_across(
+    *, actor: User | None, entries: Mapping[int | None, Sequence[Entry]]
+) -> list[AuditEvent]:
+    """Append events to several schools' chains (and the system chain, ``None``) in one
+    locked step: every head locked in one query, every event written in one insert, every
+    head moved in one update. A list of children across many schools records a read on each
+    school's chain; one step per chain made the Virtual School's list three queries a school.
+    """
+    chains = {
+        chain_name(school_id): (school_id, list(found))
+        for school_id, found in entries.items()
+        if found
+    }
+    if not chains:
         return []
     with transaction.atomic():
-        name = chain_name(school_id)
-        head = locked_heads([name])[name]
+        heads = locked_heads(sorted(chains))
         now = timezone.now()
-        previous = head.last_hash
-        events: list[AuditEvent] = []
         key = chain_key()
         address = client_address()
-        for entry in entries:
-            pupil = pupil_id_of(entry.obj) if entry.pupil is FROM_OBJECT else entry.pupil
-            event = AuditEvent(
-                school_id=school_id,
-                actor=actor,
-                actor_label=str(actor) if actor else "system",
-                action=entry.action.value,
-                object_type=_object_type(entry.obj),
-                object_id=str(entry.obj.pk),
-                pupil_id=_pupil_id(pupil),
-                changes=_stored_changes(entry.obj, entry.changes),
-                ip_address=address,
-                at=now,
-                previous_hash=previous,
-            )
-            event.entry_hash = previous = event_hash(previous, event, key)
-            events.append(event)
+        events: list[AuditEvent] = []
+        for name in sorted(chains):
+            school_id, found = chains[name]
+            head = heads[name]
+            previous = head.last_hash
+            for entry in found:
+                pupil = pupil_id_of(entry.obj) if entry.pupil is FROM_OBJECT else entry.pupil
+                event = AuditEvent(
+                    school_id=school_id,
+                    actor=actor,
+                    actor_label=str(actor) if actor else "system",
+                    action=entry.action.value,
+                    object_type=_object_type(entry.obj),
+                    object_id=str(entry.obj.pk),
+                    pupil_id=_pupil_id(pupil),
+                    changes=_stored_changes(entry.obj, entry.changes),
+                    ip_address=address,
+                    at=now,
+                    previous_hash=previous,
+                )
+                event.entry_hash = previous = event_hash(previous, event, key)
+                events.append(event)
+            advance(head, previous, len(found), key)
         AuditEvent.objects.bulk_create(events, batch_size=500)
-        advance(head, previous, len(events), key)
-        head.save(update_fields=_HEAD_FIELDS)
+        if len(heads) == 1:
+            [head] = heads.values()
+            head.save(update_fields=_HEAD_FIELDS)
+        else:
+            save_heads(list(heads.values()))
     return events
 
 
 def record_reads(*, actor: User | None, reads: Sequence[ReadNote], path: str) -> None:
     """The children whose records one page opened: a read event for each, on its school's
     chain; a read reached only through break glass is recorded against the grant."""
-    by_school: dict[int, list[Entry]] = {}
+    by_school: dict[int | None, list[Entry]] = {}
     for note in reads:
         if note.break_glass_grant is not None:
             grant = Ref("BreakGlassGrant", note.break_glass_grant)
             entry = Entry(Action.BREAK_GLASS_READ, grant, note.pupil_id, {"page": path})
         else:
-            child = Ref("Pupil", note.pupil_id)
+            child = Ref(note.object_type, note.pupil_id)
             entry = Entry(Action.RECORD_VIEWED, child, note.pupil_id, {"page": path})
         by_school.setdefault(note.school_id, []).append(entry)
-    with transaction.atomic():
-        for school_id, entries in sorted(by_school.items()):
-            record_many(actor=actor, school_id=school_id, entries=entries)
+    record_across(actor=actor, entries=by_school)
 
 
 @dataclass(frozen=True, slots=True)

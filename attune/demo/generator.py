@@ -41,7 +41,7 @@ from attune.plans.demo import build_plans
 from attune.relationships.models import KeyAdultRelationship, TrustedAdult
 from attune.tenancy import school_scope
 from attune.training.demo import build_training
-from attune.virtualschool.demo import build_virtual_school
+from attune.virtualschool.demo import build_our_children, build_virtual_school
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 - printed for the demo, refused in production
 
@@ -128,6 +128,7 @@ def build_demo(
         head_of_virtual_school = build_virtual_school(
             la, random.Random(seed + 7), password=DEMO_PASSWORD
         )
+        build_our_children(la, random.Random(seed + 9), today)
         summary.sign_ins.append(
             DemoSignIn(head_of_virtual_school.email, "Head of the Virtual School", la.name)
         )

@@ -41,7 +41,7 @@ from attune.plans.models import (
 )
 from attune.privacy.models import DataRequest
 from attune.relationships.models import CloseTeamMember, KeyAdultRelationship, WiderTeamMember
-from attune.tenancy import school_scope
+from attune.tenancy import authority_scope, school_scope
 from attune.testing import SchoolWorld
 
 TODAY = date(2026, 11, 23)  # a Monday in term
@@ -67,6 +67,10 @@ class ChildRecords:
     markers: list[Marker] = field(default_factory=list)
     # For each URL argument, the ids of this child's records it may take.
     ids: dict[str, list[Any]] = field(default_factory=dict)
+    # The same child on their authority's own list (matched by UPN and school), and a carer
+    # invited to write their PEP with the Virtual School.
+    twin: Any = None
+    partner: User | None = None
 
     def add_id(self, argument: str, value: Any) -> None:
         self.ids.setdefault(argument, []).append(value)
@@ -314,7 +318,100 @@ def build(world: SchoolWorld) -> ChildRecords:
         )
         records.add_id("request_id", request.pk)
     records.add_id("pupil_id", child.pk)
+    if school.local_authority is not None:
+        _authority_records(records)
     return records
+
+
+def _authority_records(records: ChildRecords) -> None:
+    """The child on their authority's own list, with a PEP written with partners (each
+    restricted text marked) and a carer invited to it."""
+    from attune.access.rules import Partner
+    from attune.accounts.links import link_access_grant, person_for
+    from attune.virtualschool.models import (
+        LookedAfterChild,
+        PartnerPep,
+        PartnerPepSection,
+        PartnerPepTarget,
+        PepPartner,
+        Placement,
+        PupilPremiumPlus,
+    )
+    from attune.virtualschool.partners import PARTNER_PURPOSE
+
+    child, school = records.child, records.world.school
+    la = school.local_authority
+    assert la is not None
+    with authority_scope(la):
+        twin = LookedAfterChild.objects.create(
+            local_authority=la,
+            child_id=f"TWIN-{str(child.pk)[:8]}",
+            upn=child.upn,
+            legal_forename=child.legal_forename,
+            legal_surname=child.legal_surname,
+            date_of_birth=child.date_of_birth,
+            looked_after_from=TODAY - timedelta(days=400),
+            legal_status="C2",
+        )
+        Placement.objects.create(
+            local_authority=la,
+            child=twin,
+            school_urn=school.urn,
+            school_name=school.name,
+            started_on=TODAY - timedelta(days=400),
+        )
+        pep = PartnerPep.objects.create(
+            local_authority=la,
+            child=twin,
+            school_year=2026,
+            term="autumn",
+            school_urn=school.urn,
+            school_name=school.name,
+            meeting_on=TODAY - timedelta(days=3),
+            state="returned",
+        )
+        _mark(records, pep, ("quality_note", "returned_note"), Right.READ_PEPS)
+        part = PartnerPepSection.objects.create(
+            local_authority=la,
+            pep=pep,
+            section="care",
+            text="x",
+            written_as="social_worker",
+            written_at=timezone.now(),
+        )
+        _mark(records, part, ("text",), Right.READ_PEPS)
+        target = PartnerPepTarget.objects.create(
+            local_authority=la, pep=pep, description="x", who="x", due_on=TODAY
+        )
+        _mark(records, target, ("description",), Right.READ_PEPS)
+        funding = PupilPremiumPlus.objects.create(
+            local_authority=la,
+            child=twin,
+            pep=pep,
+            school_year=2026,
+            term="autumn",
+            amount=300,
+            purpose="x",
+            requested_at=timezone.now(),
+        )
+        _mark(records, funding, ("purpose", "impact"), Right.READ_PEPS)
+        carer = person_for(f"carer.{str(child.pk)[:8]}@example.org", "A carer")
+        seat = PepPartner.objects.create(
+            local_authority=la,
+            child=twin,
+            kind=Partner.CARER,
+            email=carer.email,
+            user=carer,
+            invited_at=timezone.now(),
+        )
+        link_access_grant(
+            actor=None, email=carer.email, purpose=PARTNER_PURPOSE, target=str(seat.pk)
+        )
+    records.twin, records.partner = twin, carer
+    records.add_id("child_id", twin.pk)
+    records.add_id("vs_pep_id", pep.pk)
+    records.add_id("partner_id", seat.pk)
+    records.add_id("funding_id", funding.pk)
 
 
 def dsl_head(world: SchoolWorld) -> User:

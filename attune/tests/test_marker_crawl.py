@@ -22,11 +22,11 @@ from django.urls import reverse
 
 from attune import testing
 from attune.access import rules
-from attune.access.rules import Standing, Tie
+from attune.access.rules import Partner, Standing, Tie
 from attune.access.standing import standing_of
 from attune.accounts.models import User
 from attune.accounts.roles import Role
-from attune.accounts.testing import sign_in_fully
+from attune.accounts.testing import sign_in_by_link, sign_in_fully
 from attune.tenancy import school_scope
 from attune.tests import child_records
 from attune.tests.child_records import ChildRecords, Marker
@@ -46,6 +46,7 @@ READERS = [
     "virtual_school_member",
     "administrator",
     "authority_officer",
+    "pep_partner",
 ]
 MARK = re.compile(rb"MKR\d{4}X")
 
@@ -66,8 +67,13 @@ def reader(records: ChildRecords, name: str) -> Reader:
 
         assert school.local_authority is not None
         user = officer(school.local_authority)
+        # The child is shared by the school and on the officer's own authority's list.
+        ties = frozenset({Tie.SHARED_COHORT, Tie.LOOKED_AFTER_BY})
+        return Reader(name, user, Standing(Role.VIRTUAL_SCHOOL, ties=ties))
+    if name == "pep_partner":
+        assert records.partner is not None
         return Reader(
-            name, user, Standing(Role.VIRTUAL_SCHOOL, ties=frozenset({Tie.SHARED_COHORT}))
+            name, records.partner, Standing(Partner.CARER, ties=frozenset({Tie.PEP_PARTNER}))
         )
     users = {
         "dsl_head": lambda: child_records.dsl_head(world),
@@ -97,9 +103,10 @@ def may_read(standing: Standing, marker: Marker) -> bool:
     return marker.level is None or rules.may_read_note(standing, marker.level)
 
 
-def urls(records: ChildRecords, *, authority: bool) -> Iterator[str]:
-    """Every page of the school (or, for an officer, of the Virtual School) that can be named
-    with this child's records: pages about the child, and the school's own lists and exports."""
+def urls(records: ChildRecords, *, authority: bool, partner: bool = False) -> Iterator[str]:
+    """Every page of the school (or, for an officer, of the Virtual School; for a partner, of
+    the PEPs they write) that can be named with this child's records: pages about the child,
+    and the school's own lists and exports."""
     world = records.world
     la = world.school.local_authority
     assert la is not None
@@ -110,7 +117,11 @@ def urls(records: ChildRecords, *, authority: bool) -> Iterator[str]:
     }
     for name, arguments in _patterns():
         names = [argument for _, argument in arguments]
-        if authority != name.startswith("virtualschool:") or ("urn" not in names and not authority):
+        if partner != name.startswith("partner:"):
+            continue
+        if not partner and (
+            authority != name.startswith("virtualschool:") or ("urn" not in names and not authority)
+        ):
             continue
         choices = [fixed.get(a) or records.ids.get(a) or [] for a in names]
         if not all(choices):
@@ -145,10 +156,11 @@ def records(world: testing.SchoolWorld) -> ChildRecords:
 @pytest.mark.parametrize("name", READERS)
 def test_no_reader_finds_a_marker_above_their_level(records: ChildRecords, name: str) -> None:
     who = reader(records, name)
-    client = sign_in_fully(Client(), who.user)
+    partner = name == "pep_partner"
+    client = (sign_in_by_link if partner else sign_in_fully)(Client(), who.user)
     by_text = {m.text: m for m in records.markers}
     leaks: list[tuple[str, str, str]] = []
-    pages = list(urls(records, authority=name == "authority_officer"))
+    pages = list(urls(records, authority=name == "authority_officer", partner=partner))
     if name == "authority_officer":
         pages += ["/api/v1/docs", "/api/v1/openapi.json"]
     for url in pages:
@@ -157,7 +169,7 @@ def test_no_reader_finds_a_marker_above_their_level(records: ChildRecords, name:
             marker = by_text[found.decode()]
             if not may_read(who.standing, marker):
                 leaks.append((url, f"{marker.model}.{marker.field}", marker.level or "-"))
-    assert len(pages) > (3 if name == "authority_officer" else 80)
+    assert len(pages) > (3 if name in ("authority_officer", "pep_partner") else 80)
     assert not leaks, f"{name} found text above their level: {leaks}"
 
 
@@ -169,6 +181,11 @@ def test_every_marker_is_read_by_someone_cleared_for_it(records: ChildRecords) -
     seen: set[bytes] = set()
     for url in urls(records, authority=False):
         seen |= set(MARK.findall(body(client.get(url))))
+    # The PEPs written with partners are the authority's record: its officer reads them.
+    authority = reader(records, "authority_officer")
+    officer = sign_in_fully(Client(), authority.user)
+    for url in urls(records, authority=True):
+        seen |= set(MARK.findall(body(officer.get(url))))
     unseen = [f"{m.model}.{m.field}" for m in records.markers if m.text.encode() not in seen]
     assert all(may_read(who.standing, m) for m in records.markers)
     assert not unseen, f"markers no page ever shows: {unseen}"

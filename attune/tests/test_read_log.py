@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from attune.accounts.models import User
-from attune.accounts.testing import sign_in_fully
+from attune.accounts.testing import sign_in_by_link, sign_in_fully
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.testing import SchoolWorld
@@ -53,6 +53,11 @@ CHILD_ARGUMENTS = {
     "concern_id",
     "visit_id",
     "request_id",
+    # The child on their authority's own list, and what hangs from it.
+    "child_id",
+    "vs_pep_id",
+    "partner_id",
+    "funding_id",
 }
 # The pages the issue that asked for this walk named as logging no read: all must be reached.
 NAMED = {
@@ -109,7 +114,9 @@ def child_urls(records: ChildRecords) -> list[tuple[str, list[str]]]:
 
 
 def reads_of(records: ChildRecords) -> int:
-    return AuditEvent.objects.filter(pupil_id=records.child.pk, action__in=READS).count()
+    """Reads of the child: of the school's record, or of the authority's record of them."""
+    ids = [records.child.pk, *([records.twin.pk] if records.twin is not None else [])]
+    return AuditEvent.objects.filter(pupil_id__in=ids, action__in=READS).count()
 
 
 @pytest.fixture
@@ -133,10 +140,18 @@ def test_every_page_that_shows_a_childs_record_logs_the_read(records: ChildRecor
     ]
     assert world.school.local_authority is not None
     vs_officer = as_user(officer(world.school.local_authority))
+    assert records.partner is not None
+    partner = sign_in_by_link(Client(), records.partner)
     unlogged, unreached, reached = [], [], set()
     walked = child_urls(records)
     for name, urls in walked:
-        clients = [vs_officer] if name.startswith("virtualschool:") else readers
+        clients = (
+            [vs_officer]
+            if name.startswith("virtualschool:")
+            else [partner]
+            if name.startswith("partner:")
+            else readers
+        )
         statuses = set()
         for url, reader in itertools.product(urls, clients):
             before = reads_of(records)
@@ -152,7 +167,7 @@ def test_every_page_that_shows_a_childs_record_logs_the_read(records: ChildRecor
     assert not unlogged, f"pages that showed the child and logged no read: {unlogged}"
     assert not unreached, f"pages none of the child's readers could open: {unreached}"
     assert reached >= NAMED, f"not walked: {sorted(NAMED - reached)}"
-    assert "virtualschool:child" in reached
+    assert {"virtualschool:child", "virtualschool:our_child", "partner:pep"} <= reached
 
 
 def test_a_refused_page_logs_no_read(records: ChildRecords, signed_in: SignedIn) -> None:

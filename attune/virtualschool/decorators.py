@@ -3,7 +3,8 @@
 An officer belongs to an authority, not a school, so the school scope middleware does not
 apply: this decorator finds the user's membership of the authority in the URL and gives the
 same 404 whether the authority does not exist or the user is not one of its officers.
-Reading children across schools needs two-factor, as sensitive school roles do.
+Reading children across schools needs two-factor, as sensitive school roles do. The
+authority's scope is open for the view, so its own children are the only ones it can find.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.urls import reverse
 
 from attune.accounts.http import AuthenticatedRequest
 from attune.people.models import LocalAuthority
+from attune.tenancy import authority_scope
 from attune.virtualschool.models import AuthorityMembership, AuthorityRole
 
 AuthorityView = TypeVar("AuthorityView", bound=Callable[..., HttpResponseBase])
@@ -58,7 +60,10 @@ def authority_view(*roles: AuthorityRole) -> Callable[[AuthorityView], Authority
                 raise PermissionDenied
             request.authority_membership = membership
             request.authority = membership.local_authority
-            return view(request, **kwargs)
+            # The authority's own rows (its children and what hangs from them) are read only
+            # inside its scope: another authority's are not there to be found.
+            with authority_scope(membership.local_authority):
+                return view(request, **kwargs)
 
         wrapper.authority_roles = frozenset(roles)  # type: ignore[attr-defined]
         return cast("AuthorityView", wrapper)

@@ -22,6 +22,7 @@ from attune.pep.domain.cycle import term_for
 
 from . import kept, pep_figures, selectors
 from .children import children_shown
+from .domain.rounding import round_count
 from .domain.suppression import (
     DEFAULT_THRESHOLD,
     Reason,
@@ -39,6 +40,18 @@ NO_FIGURE = "\u2013"  # an en dash: no figure at all (nothing to divide by), not
 
 def threshold() -> int:
     return int(getattr(settings, "ATTUNE_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def rounding() -> int:
+    """What every shown count is rounded to (``domain/rounding.py``): 5 unless set."""
+    return int(getattr(settings, "ATTUNE_VIRTUAL_SCHOOL_ROUND_TO", 5))
+
+
+def _rounded(shown: ShownCell) -> ShownCell:
+    """A shown count rounded to the base (a hidden one stays hidden)."""
+    if shown.value is None:
+        return shown
+    return ShownCell(round_count(shown.value, rounding()), None, shown.threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +100,8 @@ class Report:
 
 def _count(shown: ShownCell) -> Cell:
     if shown.value is not None:
-        return Cell(f"{shown.value:,}", shown.value)
+        value = round_count(shown.value, rounding())
+        return Cell(f"{value:,}", value)
     if shown.reason is Reason.SMALL:
         return Cell(f"≤{shown.threshold}", None, "small", shown.reason_text)
     return Cell("*", None, "secondary", shown.reason_text)
@@ -116,11 +130,22 @@ def _attendance_rate(figures: CohortFigures, pupils: ShownCell) -> Cell:
 
 
 def key_text(n: int) -> list[str]:
+    base = rounding()
+    rounded = (
+        [
+            f"Counts are rounded to the nearest {base}, totals too, so that moving the dates or "
+            "setting one page beside another cannot give a hidden figure away; rates are worked "
+            "out from the rounded counts."
+        ]
+        if base > 1
+        else []
+    )
     return [
         f"≤{n} means from 1 to {n} children: small numbers are hidden so no child can be "
         "picked out.",
         "* means hidden so that a hidden figure cannot be worked out from the totals, or a "
         "rate worked out from a hidden figure.",
+        *rounded,
     ]
 
 
@@ -217,8 +242,8 @@ def attendance_table(figures: list[CohortFigures], *, with_counts: bool) -> Tabl
         pupils = suppress_count(f.pupils, threshold=n)
         persistent = suppress_count(f.persistent_absentees, threshold=n)
         severe = suppress_count(f.severe_absentees, threshold=n)
-        pa = suppress_rate(persistent, pupils, threshold=n)
-        sa = suppress_rate(severe, pupils, threshold=n)
+        pa = suppress_rate(_rounded(persistent), _rounded(pupils), threshold=n)
+        sa = suppress_rate(_rounded(severe), _rounded(pupils), threshold=n)
         cells = [_count(pupils)] if with_counts else []
         cells.append(_attendance_rate(f, pupils))
         cells += [_count(persistent)] if with_counts else []

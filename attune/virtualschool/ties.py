@@ -51,5 +51,14 @@ def shared_with_virtual_school(membership: Membership) -> QuerySet[Any] | None:
     return shared_children_of(membership.school_id)
 
 
+def never_through_a_school(membership: Membership) -> None:
+    """A school membership never holds this tie: it belongs to an officer of an authority (the
+    children it looks after) or to a partner invited to a PEP, and the Virtual School's own
+    pages build those standings (``attune.access.authority``)."""
+    return None
+
+
 def register() -> None:
     provide(Tie.SHARED_COHORT, shared_with_virtual_school)
+    provide(Tie.LOOKED_AFTER_BY, never_through_a_school)
+    provide(Tie.PEP_PARTNER, never_through_a_school)

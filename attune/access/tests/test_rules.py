@@ -1,5 +1,6 @@
-"""The access rules over every combination of role, DSL mark and ties (7 x 2 x 128 standings):
-properties that must hold for all of them, and a table of the people Attune is built for.
+"""The access rules over every combination of reader, DSL mark and ties (11 x 2 x 512
+standings: the seven roles and the Virtual School's four partners): properties that must hold
+for all of them, and a table of the people Attune is built for.
 
 Plain Python: no database, no Django (``pytest -p no:django attune/access/tests/test_rules.py``).
 """
@@ -14,14 +15,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attune.access.rules import (
+    PARTNER_RIGHTS,
     WRITES,
     Level,
+    Partner,
+    PepSection,
+    Reader,
     Right,
     Standing,
     Tie,
     allows,
     granting_tie_sets,
     only_through_break_glass,
+    pep_sections,
     relevant_ties,
     sees_child,
 )
@@ -33,27 +39,34 @@ from attune.accounts.roles import Role
 rights = cache(_rights)
 note_levels = cache(_note_levels)
 
-ALL_TIES = [frozenset(ties) for ties in chain.from_iterable(combinations(Tie, n) for n in range(8))]
+ALL_TIES = [
+    frozenset(ties)
+    for ties in chain.from_iterable(combinations(Tie, n) for n in range(len(Tie) + 1))
+]
+READERS: list[Reader] = [*Role, *Partner]
 EVERY_STANDING = [
-    Standing(role, is_dsl, ties) for role in Role for is_dsl in (False, True) for ties in ALL_TIES
+    Standing(role, is_dsl, ties)
+    for role in READERS
+    for is_dsl in (False, True)
+    for ties in ALL_TIES
 ]
 READS = frozenset(Right) - WRITES
 
 standings = st.builds(
-    Standing, st.sampled_from(Role), st.booleans(), st.frozensets(st.sampled_from(Tie))
+    Standing, st.sampled_from(READERS), st.booleans(), st.frozensets(st.sampled_from(Tie))
 )
 
 
 def test_there_are_as_many_standings_as_combinations() -> None:
-    assert len(EVERY_STANDING) == len(Role) * 2 * 2 ** len(Tie)
+    assert len(EVERY_STANDING) == (len(Role) + len(Partner)) * 2 * 2 ** len(Tie)
 
 
-def standings_of(role: Role) -> list[Standing]:
+def standings_of(role: Reader) -> list[Standing]:
     return [s for s in EVERY_STANDING if s.role == role]
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_properties_that_hold_for_every_standing(role: Role) -> None:
+@pytest.mark.parametrize("role", READERS)
+def test_properties_that_hold_for_every_standing(role: Reader) -> None:
     for s in standings_of(role):
         _holds_for(s)
 
@@ -62,9 +75,20 @@ def _holds_for(s: Standing) -> None:
     granted = rights(s)
     levels = note_levels(s)
     plain = s.without_break_glass()
-    # Nothing at all about a child one cannot see.
+    # Nothing at all about a child one cannot see, but for a partner's own PEP.
     if not sees_child(s):
-        assert not granted and not levels
+        assert not levels
+        assert granted <= (PARTNER_RIGHTS if s.partner else frozenset())
+    # A partner reaches the PEP they were invited to and nothing else: no note, no record.
+    if s.partner:
+        assert granted == (PARTNER_RIGHTS if Tie.PEP_PARTNER in s.ties else frozenset())
+        assert not sees_child(s)
+    else:
+        assert Right.WRITE_PEP_SECTION not in granted
+        assert not pep_sections(s)
+    # Only a partner writes a section, and only the sections that are theirs.
+    if pep_sections(s):
+        assert isinstance(s.role, Partner) and Right.WRITE_PEP_SECTION in granted
     # Break glass reads; it never writes.
     assert granted & WRITES == rights(plain) & WRITES
     # Only a designated safeguarding lead can be let in by break glass.
@@ -79,10 +103,13 @@ def _holds_for(s: Standing) -> None:
     if s.role == Role.ADMINISTRATOR:
         assert not levels
         assert not granted & {Right.SEE_SENSITIVE, Right.SEE_ALL_INCIDENTS, Right.READ_PEPS}
-    # The Virtual School reads what is shared and never changes a school's record.
+    # The Virtual School reads what is shared and its own children, and never changes a school's
+    # record: its one write is its own quality assurance of the PEPs of children it looks after.
     if s.role == Role.VIRTUAL_SCHOOL:
-        assert not granted & WRITES
-        assert sees_child(s) == (Tie.SHARED_COHORT in s.ties)
+        assert granted & WRITES <= {Right.QUALITY_ASSURE_PEPS}
+        assert sees_child(s) == bool(s.ties & {Tie.SHARED_COHORT, Tie.LOOKED_AFTER_BY})
+    if Right.QUALITY_ASSURE_PEPS in granted:
+        assert s.role == Role.VIRTUAL_SCHOOL and Tie.LOOKED_AFTER_BY in s.ties
     # Whoever changes a record can read what they change.
     if Right.SUPPORT in granted:
         assert Right.SEE_SENSITIVE in granted
@@ -95,18 +122,19 @@ def _holds_for(s: Standing) -> None:
         ), (s, right)
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_a_tie_more_never_takes_a_right_or_a_level_away(role: Role) -> None:
+@pytest.mark.parametrize("role", READERS)
+def test_a_tie_more_never_takes_a_right_or_a_level_away(role: Reader) -> None:
     for s in standings_of(role):
         for tie in Tie:
             more = Standing(s.role, s.is_dsl, s.ties | {tie})
             assert rights(s) <= rights(more), (s, tie)
             assert note_levels(s) <= note_levels(more), (s, tie)
+            assert pep_sections(s) <= pep_sections(more), (s, tie)
 
 
-@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("role", READERS)
 @pytest.mark.parametrize("is_dsl", [False, True])
-def test_lists_of_children_and_checks_agree(role: Role, is_dsl: bool) -> None:
+def test_lists_of_children_and_checks_agree(role: Reader, is_dsl: bool) -> None:
     """A child is in a list of those a reader has a right over exactly when the check says so."""
     for right in Right:
         sets = granting_tie_sets(role, is_dsl, right)
@@ -129,7 +157,7 @@ def test_a_record_of_ones_own_opens_no_more_than_incidents(s: Standing, right: R
         assert allows(s, right, own=True) == allows(s, right)
 
 
-K, C, CT, KIT, DT, SC, BG = (
+K, C, CT, KIT, DT, SC, BG, LA, PP = (
     Tie.KEY_ADULT,
     Tie.CO_WORKER,
     Tie.CLOSE_TEAM,
@@ -137,6 +165,8 @@ K, C, CT, KIT, DT, SC, BG = (
     Tie.DESIGNATED_TEACHER,
     Tie.SHARED_COHORT,
     Tie.BREAK_GLASS,
+    Tie.LOOKED_AFTER_BY,
+    Tie.PEP_PARTNER,
 )
 R = Right
 E, T, D = Level.EVERYONE, Level.TEAM, Level.DSL
@@ -276,7 +306,26 @@ PEOPLE = [
         {R.SEE_CHILD, R.SEE_SENSITIVE, R.READ_PEPS},
         {E, T},
     ),
+    (
+        "the Virtual School, a child its authority looks after",
+        Standing(Role.VIRTUAL_SCHOOL, ties=frozenset({LA})),
+        {R.SEE_CHILD, R.SEE_SENSITIVE, R.READ_PEPS, R.QUALITY_ASSURE_PEPS},
+        {E, T},
+    ),
     ("the administrator", Standing(Role.ADMINISTRATOR), {R.SEE_CHILD}, set()),
+    (
+        "a designated teacher invited to the child's PEP",
+        Standing(Partner.DESIGNATED_TEACHER, ties=frozenset({PP})),
+        {R.READ_PEPS, R.WRITE_PEP_SECTION},
+        set(),
+    ),
+    ("a social worker not invited", Standing(Partner.SOCIAL_WORKER), set(), set()),
+    (
+        "a carer invited, even holding a stray tie of another kind",
+        Standing(Partner.CARER, is_dsl=True, ties=frozenset({PP, K, BG, LA})),
+        {R.READ_PEPS, R.WRITE_PEP_SECTION},
+        set(),
+    ),
 ]
 
 
@@ -301,3 +350,24 @@ def test_whoever_recorded_an_incident_reads_it_back() -> None:
     assert not allows(teacher, Right.SEE_ALL_INCIDENTS)
     assert allows(teacher, Right.SEE_ALL_INCIDENTS, own=True)
     assert not allows(Standing(Role.ADMINISTRATOR), Right.SEE_ALL_INCIDENTS, own=True)
+
+
+@pytest.mark.parametrize(
+    ("partner", "sections"),
+    [
+        (Partner.DESIGNATED_TEACHER, {PepSection.SCHOOL, PepSection.CHILD}),
+        (Partner.SOCIAL_WORKER, {PepSection.CARE}),
+        (Partner.CARER, {PepSection.HOME, PepSection.CHILD}),
+        (Partner.CHILD, {PepSection.CHILD}),
+    ],
+)
+def test_each_partner_writes_their_own_part_of_the_pep(
+    partner: Partner, sections: set[PepSection]
+) -> None:
+    assert pep_sections(Standing(partner, ties=frozenset({PP}))) == sections
+    assert not pep_sections(Standing(partner))
+
+
+def test_every_section_has_someone_to_write_it() -> None:
+    written = set().union(*(pep_sections(Standing(p, ties=frozenset({PP}))) for p in Partner))
+    assert written == set(PepSection)

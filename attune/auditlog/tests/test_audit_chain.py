@@ -20,6 +20,7 @@ from attune.auditlog.models import AuditChainHead, AuditEvent
 from attune.auditlog.record import (
     Entry,
     PupilChanges,
+    record_across,
     record_many,
     record_per_pupil_across,
 )
@@ -278,6 +279,34 @@ def test_one_call_for_many_schools_extends_each_schools_own_chain(
     heads = {head.chain: head for head in AuditChainHead.objects.all()}
     assert heads[f"school-{world.school.pk}"].event_count == 2
     assert heads[f"school-{other_world.school.pk}"].last_hash == theirs[0].entry_hash
+    assert all(head_is_signed(head) for head in heads.values())
+
+
+def test_reads_across_schools_and_the_system_chain_go_in_one_step(
+    world: SchoolWorld, other_world: SchoolWorld, django_assert_max_num_queries: Any
+) -> None:
+    """A list of the authority's children reads records at many schools and children held
+    by the authority alone: each chain grows by its own events, in a fixed number of queries."""
+    before = record(world)
+    entries = {
+        world.school.pk: [Entry(Action.RECORD_VIEWED, world.child, changes={"n": 1})],
+        other_world.school.pk: [
+            Entry(Action.RECORD_VIEWED, other_world.child, changes={"n": n}) for n in range(3)
+        ],
+        None: [Entry(Action.RECORD_VIEWED, world.child, changes={"n": 9})],
+    }
+    assert record_across(actor=world.lead, entries={None: []}) == []
+    written = record_across(actor=world.lead, entries=entries)  # makes the new chains' heads
+    # Then: lock the heads, insert the events, move the heads (and the savepoint around them).
+    with django_assert_max_num_queries(5):
+        written += record_across(actor=world.lead, entries=entries)
+
+    assert len(written) == 10
+    assert audit_chain_verify() is None
+    ours = list(AuditEvent.objects.filter(school=world.school).order_by("id"))
+    assert ours[1].previous_hash == before.entry_hash
+    heads = {head.chain: head for head in AuditChainHead.objects.all()}
+    assert heads[f"school-{other_world.school.pk}"].event_count == 6
     assert all(head_is_signed(head) for head in heads.values())
 
 

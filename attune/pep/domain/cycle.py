@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 
 from attune.attendance.domain.terms import default_terms
 
@@ -65,7 +66,7 @@ class PepTerm:
     @property
     def due_by(self) -> date:
         """The term's last teaching day: a PEP not held by then is overdue."""
-        return default_terms(self.year)[_LAST_HALF_TERM[self.season]].ends_on
+        return _last_teaching_day(self.year, self.season)
 
     @property
     def starts_on(self) -> date:
@@ -90,6 +91,12 @@ class PepTerm:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+@cache
+def _last_teaching_day(year: int, season: Season) -> date:
+    # Worked out once a term: a list of a county's children asks for it for every child.
+    return default_terms(year)[_LAST_HALF_TERM[season]].ends_on
 
 
 def term_for(day: date) -> PepTerm:

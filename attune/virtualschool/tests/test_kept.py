@@ -18,7 +18,7 @@ from attune.testing import SchoolWorld, SignedIn
 from attune.virtualschool.tests.conftest import Authorities
 from attune.virtualschool.tests.test_pages import SCHOOLS_CAPTION, county_url, looked_after, rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_counts")]
 
 
 def suspended_at_hollybrook(client: Client) -> str:

@@ -25,7 +25,7 @@ from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, SignedIn
 from attune.virtualschool.tests.conftest import Authorities
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_counts")]
 
 
 def county_url(la: int = 886) -> str:

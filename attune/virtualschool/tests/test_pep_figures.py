@@ -20,7 +20,7 @@ from attune.virtualschool.services import api_token_create
 from attune.virtualschool.tests.conftest import Authorities
 from attune.virtualschool.tests.test_pages import child_url, county_url, rows, school_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_counts")]
 
 HIDDEN = ("≤5", "*")
 HEADERS = [
