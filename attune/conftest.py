@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from django.test import Client
 
     from attune.accounts.models import User
+    from attune.checkins.testing import Inbox
     from attune.testing import SchoolWorld
 
 
@@ -93,3 +94,20 @@ def signed_in(client: Client) -> Callable[[User], Client]:
         return sign_in_fully(client, user)
 
     return sign_in
+
+
+@pytest.fixture
+def smtp_inbox(settings: Any) -> Iterator[Inbox]:
+    """A real SMTP server on a free local port, with Attune's mailer pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    from attune.checkins.testing import Inbox, free_port, point_mail_at
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    point_mail_at(settings, controller.port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()

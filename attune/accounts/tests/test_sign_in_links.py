@@ -5,7 +5,6 @@ loopback (aiosmtpd)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -38,22 +37,6 @@ THING = links.Purpose(
 @pytest.fixture(autouse=True)
 def _purpose() -> None:
     links.register(THING)
-
-
-@pytest.fixture
-def smtp_inbox(settings: Any) -> Iterator[Inbox]:
-    from aiosmtpd.controller import Controller
-
-    from attune.checkins.testing import free_port, point_mail_at
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    point_mail_at(settings, controller.port)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def link_in(inbox: Inbox) -> str:

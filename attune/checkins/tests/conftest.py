@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     from attune.checkins.models import CheckinPlan
-    from attune.checkins.testing import Inbox
     from attune.relationships.models import KeyAdultRelationship
     from attune.testing import SchoolWorld
 
@@ -75,20 +73,3 @@ def relationship(world: SchoolWorld) -> KeyAdultRelationship:
 def plan(relationship: KeyAdultRelationship) -> CheckinPlan:
     """Start and end of every school day, ten minutes in the library corner."""
     return make_plan(relationship)
-
-
-@pytest.fixture
-def smtp_inbox(settings: Any) -> Iterator[Inbox]:
-    """A real SMTP server on a free local port, with Attune's mailer pointed at it."""
-    from aiosmtpd.controller import Controller
-
-    from attune.checkins.testing import Inbox, free_port, point_mail_at
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    point_mail_at(settings, controller.port)
-    try:
-        yield inbox
-    finally:
-        controller.stop()

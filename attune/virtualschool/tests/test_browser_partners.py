@@ -7,13 +7,12 @@ page on the way."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from attune.checkins.testing import Inbox, free_port, mail_of, point_mail_at
+from attune.checkins.testing import Inbox, mail_of
 from attune.pep.domain.cycle import term_for
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
 from attune.virtualschool.tests.conftest import OurChildren
@@ -21,20 +20,6 @@ from attune.virtualschool.tests.conftest import OurChildren
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 __all__ = ["browser", "page"]  # fixtures, imported so pytest finds them here
-
-
-@pytest.fixture
-def smtp_inbox(settings: Any) -> Iterator[Inbox]:
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    point_mail_at(settings, controller.port)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def link_for(inbox: Inbox, email: str) -> str:

@@ -5,10 +5,9 @@ their child's PEP (attack tests), and another authority reaches none of it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,7 +18,7 @@ from attune.access.rules import Partner, PepSection
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.checkins.testing import Inbox, free_port, mail_of, point_mail_at
+from attune.checkins.testing import Inbox, mail_of
 from attune.pep.domain.cycle import term_for
 from attune.tenancy import authority_scope
 from attune.testing import SchoolWorld
@@ -37,20 +36,6 @@ pytestmark = pytest.mark.django_db
 
 SignedIn = Callable[[User], Client]
 BASE = "http://testserver/"
-
-
-@pytest.fixture
-def smtp_inbox(settings: Any) -> Iterator[Inbox]:
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    point_mail_at(settings, controller.port)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def invite(
