@@ -10,7 +10,6 @@ were changed to), and a partner whose email changed can no longer reach the chil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
@@ -20,8 +19,7 @@ from django.db import transaction
 from attune.accounts.models import User
 from attune.auditlog.actions import Action
 from attune.auditlog.record import Entry, record_many
-from attune.errors import AttuneError
-from attune.people.domain.pupil_csv import RowError
+from attune.people.imports import ImportRejected
 from attune.people.models import LocalAuthority
 from attune.tenancy import authority_scope
 
@@ -48,16 +46,8 @@ CHILD_FIELDS = (
 PLAIN_FIELDS = frozenset({"looked_after_from", "looked_after_to", "legal_status"})
 
 
-class RosterImportRejected(AttuneError):
-    """The file had problems, so nothing was saved. ``errors`` lists every one of them."""
-
-    def __init__(self, errors: Iterable[RowError]) -> None:
-        self.errors = tuple(sorted(errors, key=lambda error: error.row))
-        count = len(self.errors)
-        super().__init__(
-            f"Nothing was imported: the file has {count} problem{'s' if count != 1 else ''}.",
-            "roster_import.rejected",
-        )
+class RosterImportRejected(ImportRejected):
+    rejected_code = "roster_import.rejected"
 
 
 @dataclass
@@ -69,6 +59,7 @@ class RosterImport:
     moved: int = 0
     partners_removed: int = 0
     events: list[Entry] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # none yet: every problem is refused
 
     def summary(self) -> str:
         total = self.added + self.updated + self.unchanged
