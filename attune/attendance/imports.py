@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attune.accounts.models import User
-from attune.attendance import tasks, week_counts
+from attune.attendance import tasks, warnings, week_counts
 from attune.attendance.domain.calculations import week_of
 from attune.attendance.domain.marks_csv import iter_marks
 from attune.attendance.models import AttendanceImport, ImportKind, MarkChange, SessionMark
@@ -422,11 +422,23 @@ class MarksWriter:
                 ["marks_added", "marks_replaced", "marks_unchanged"],
                 batch_size=1_000,
             )
-        # Once the marks are saved, today's early warnings are worked out again in the
-        # background, school by school.
-        school_ids = list(self.sources)
-        transaction.on_commit(lambda: _enqueue_attention(school_ids))
+        self._keep_attention_up_to_date()
         return list(self.results.values())
+
+    def _keep_attention_up_to_date(self) -> None:
+        """Today's early warnings of the children whose marks changed, worked out again in
+        this transaction, so "who needs attention" is right the moment the import commits.
+        A school with none kept for today yet is worked out whole in the background."""
+        today = timezone.localdate()
+        whole = [
+            school_id
+            for school_id, by_pupil in self.changed.items()
+            if not warnings.keep_up_to_date(
+                school_id, list(by_pupil), today=today, imported_at=self.now
+            )
+        ]
+        if whole:
+            transaction.on_commit(lambda: _enqueue_attention(whole))
 
 
 # (school id, pupil id, marks added, marks replaced): what a comparison changed.

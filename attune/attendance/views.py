@@ -86,7 +86,9 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
         descending=data.get("order") == "desc",
     )
     page = school_reads.school_attendance_page(filters)
-    # Figures, bands and the PA/SA lists cover every pupil; only the rows drawn are paged.
+    # Figures and bands cover every pupil; only the rows drawn are paged, and the PA/SA lists
+    # show their lowest few with a link to the whole list (drawing hundreds of rows was most
+    # of a big school's page).
     rows = Paginator(page.pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -97,6 +99,10 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "pages": _page_links(request, rows),
+            "lists": {
+                "persistent": _short_list(request, page.persistent, "pa"),
+                "severe": _short_list(request, page.severe, "sa"),
+            },
             "columns": _sort_links(request, filters),
             "chart": {
                 "labels": [label for label, _ in page.bands],
@@ -105,6 +111,25 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
             },
         },
     )
+
+
+LISTED = 20  # pupils drawn in each of the PA and SA lists; the rest are a link away
+
+
+def _short_list(
+    request: SchoolRequest, pupils: tuple[school_reads.PupilFigures, ...], only: str
+) -> dict[str, Any]:
+    """The lowest ``LISTED`` of a PA or SA list, and a link to all of them (the pupils table
+    narrowed to that list, lowest attendance first, keeping the other filters)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["only"], query["sort"], query["order"] = only, "attendance", "asc"
+    return {
+        "rows": pupils[:LISTED],
+        "total": len(pupils),
+        "hidden": len(pupils) > LISTED,
+        "query": query.urlencode(),
+    }
 
 
 def _sort_links(

@@ -458,8 +458,13 @@ def marked_days(school_ids: Sequence[int] | None) -> tuple[date, date] | None:
         marks = SessionMark.objects.all()
         if school_ids is not None:
             marks = SessionMark.objects.filter(school_id__in=list(school_ids))
-        ends = marks.aggregate(first=Min("date"), last=Max("date"))
-        first, last = ends["first"], ends["last"]
+        if school_ids is None:
+            # Two index reads: SQLite answers min() and max() together by reading every mark.
+            dates = marks.order_by().values_list("date", flat=True)
+            first, last = dates.order_by("date").first(), dates.order_by("-date").first()
+        else:
+            ends = marks.aggregate(first=Min("date"), last=Max("date"))
+            first, last = ends["first"], ends["last"]
     return None if first is None else (first, last)
 
 

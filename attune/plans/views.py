@@ -11,11 +11,12 @@ page guards say.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -424,8 +425,42 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
             "interventions:pupil", kwargs={"urn": urn, "pupil_id": child.pk}
         ),
     )
-    context = {"pupil": child, "entries": entries, "rows": _rows(entries), "form": form}
+    shown = _entries_page(request, entries)
+    context = {
+        "pupil": child,
+        "entries": entries,
+        "shown": shown,
+        "rows": _rows(shown.object_list),
+        "pages": _chronology_links(request, shown),
+        "form": form,
+    }
     return render(request, "plans/chronology.html", context)
+
+
+ENTRIES_PER_PAGE = 200  # newest first; five years of history is 2,000 entries
+
+
+def _entries_page(request: SchoolRequest, entries: list[Entry]) -> Page[Entry]:
+    """One page of entries, or every entry with ``?page=all`` (to print the whole history)."""
+    per_page = max(len(entries), 1) if request.GET.get("page") == "all" else ENTRIES_PER_PAGE
+    return Paginator(entries, per_page).get_page(request.GET.get("page"))
+
+
+def _chronology_links(request: SchoolRequest, shown: Page[Entry]) -> dict[str, str] | None:
+    """Newer and older pages, and every entry, keeping the filters."""
+    if not shown.has_other_pages():
+        return None
+
+    def query(page: int | str) -> str:
+        params = request.GET.copy()
+        params["page"] = str(page)
+        return params.urlencode()
+
+    return {
+        "newer": query(shown.previous_page_number()) if shown.has_previous() else "",
+        "older": query(shown.next_page_number()) if shown.has_next() else "",
+        "all": query("all"),
+    }
 
 
 _BLANK = uuid.UUID(int=0)
@@ -436,7 +471,7 @@ def _link_maker(name: str, urn: str, argument: str) -> Callable[[uuid.UUID], str
     return pattern.format
 
 
-def _rows(entries: list[Entry]) -> SafeString:
+def _rows(entries: Iterable[Entry]) -> SafeString:
     """The table rows, escaped by format_html. Built here rather than in a template loop: five
     years of history is thousands of rows, and this is about ten times faster."""
     return format_html_join(

@@ -97,8 +97,11 @@ class AttendanceSummary:
         return self.absence / 2
 
     def is_absent_at_least(self, threshold: Fraction) -> bool | None:
-        share = self.absence_fraction
-        return None if share is None else share >= threshold
+        # absence / possible >= n / d, multiplied out: exact, and no Fraction made (a school
+        # page asks this of every pupil several times).
+        if self.possible == 0:
+            return None
+        return self.absence * threshold.denominator >= threshold.numerator * self.possible
 
 
 def summarise(codes: Iterable[str]) -> AttendanceSummary:
@@ -139,11 +142,11 @@ def combine(summaries: Iterable[AttendanceSummary]) -> AttendanceSummary:
     Every field is a count, so the counts of the parts add up to the counts of the whole:
     ``combine([summarise(a), summarise(b)]) == summarise(a + b)``.
     """
-    totals = dict.fromkeys((f.name for f in fields(AttendanceSummary)), 0)
-    for summary in summaries:
-        for name in totals:
-            totals[name] += getattr(summary, name)
-    return AttendanceSummary(**totals)
+    parts = list(summaries)
+    if len(parts) == 1:
+        return parts[0]
+    names = [f.name for f in fields(AttendanceSummary)]
+    return AttendanceSummary(*(sum(getattr(s, name) for s in parts) for name in names))
 
 
 def week_of(day: date) -> date:

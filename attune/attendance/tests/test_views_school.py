@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -11,12 +12,12 @@ from django.core.management import CommandError, call_command
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django import DjangoAssertNumQueries
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from attune import testing
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
-from attune.attendance import warnings, week_counts
+from attune.attendance import imports, warnings, week_counts
 from attune.attendance.imports import attendance_csv_import
 from attune.attendance.models import (
     AttendanceConcern,
@@ -230,7 +231,15 @@ def test_a_school_with_good_attendance_has_nobody_on_the_list(
     assert "No child's register needs attention today." in page.text
 
 
-def test_a_big_schools_list_is_worked_out_once_and_again_after_an_import(
+def _back_every_day_csv(world: SchoolWorld, child: Pupil) -> str:
+    return "school_urn,upn,date,session,code,minutes_late\n" + "".join(
+        f"{world.school.urn},{child.upn},{day},{s},{'/' if s == 'AM' else chr(92)},\n"
+        for day in school_days(10)
+        for s in ("AM", "PM")
+    )
+
+
+def test_a_big_schools_list_is_worked_out_once_then_kept_up_to_date_by_each_import(
     marked: SchoolWorld,
     signed_in: SignedIn,
     monkeypatch: pytest.MonkeyPatch,
@@ -241,7 +250,7 @@ def test_a_big_schools_list_is_worked_out_once_and_again_after_an_import(
     first = client.get(url(marked, "attention"))
     with school_scope(marked.school):
         run = AttentionRun.objects.get()
-        kept = dict(AttentionEntry.objects.values_list("pupil_id", "warnings"))
+        kept = dict(AttentionEntry.objects.values_list("pupil_id", "pk"))
     assert run.day == timezone.localdate()
     assert set(kept) == {marked.child.pk, marked.looked_after_child.pk}
 
@@ -253,19 +262,50 @@ def test_a_big_schools_list_is_worked_out_once_and_again_after_an_import(
     with school_scope(marked.school):
         assert AttentionRun.objects.get().worked_out_at == run.worked_out_at
 
-    # A new register arrives: Maya is back every day, so the kept answer is stale.
-    csv_text = "school_urn,upn,date,session,code,minutes_late\n" + "".join(
-        f"{marked.school.urn},{marked.child.upn},{day},{s},{'/' if s == 'AM' else chr(92)},\n"
-        for day in school_days(10)
-        for s in ("AM", "PM")
-    )
+    # A new register arrives: Maya is back every day. The import works out Maya alone again.
+    worked_out: list[list[uuid.UUID] | None] = []
+    real_work_out = warnings.work_out
+
+    def counting(ids: list[uuid.UUID] | None, today: date) -> warnings.Found:
+        worked_out.append(ids)
+        return real_work_out(ids, today)
+
+    monkeypatch.setattr(warnings, "work_out", counting)
     attendance_csv_import(
-        stream=io.StringIO(csv_text), file_name="new.csv", today=timezone.localdate()
+        stream=io.StringIO(_back_every_day_csv(marked, marked.child)),
+        file_name="new.csv",
+        today=timezone.localdate(),
     )
-    after = client.get(url(marked, "attention"))
+    assert worked_out == [[marked.child.pk]]
+
+    # Straight after it the list is right, read from the kept rows: no school-wide work.
+    with django_assert_max_num_queries(18):
+        after = client.get(url(marked, "attention"))
     assert [c.pupil.name for c in after.context["children"]] == ["Leo Brennan"]
+    assert worked_out == [[marked.child.pk]]
     with school_scope(marked.school):
         assert AttentionRun.objects.get().worked_out_at > run.worked_out_at
+        # Leo's row was left as it was.
+        assert dict(AttentionEntry.objects.values_list("pupil_id", "pk")) == {
+            marked.looked_after_child.pk: kept[marked.looked_after_child.pk]
+        }
+
+
+def test_an_import_on_a_day_with_nothing_kept_leaves_the_school_to_the_background(
+    marked: SchoolWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    queued: list[list[int]] = []
+    monkeypatch.setattr(imports, "_enqueue_attention", queued.append)
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_csv_import(
+            stream=io.StringIO(_back_every_day_csv(marked, marked.child)),
+            file_name="new.csv",
+            today=timezone.localdate(),
+        )
+    assert queued == [[marked.school.pk]]
 
 
 def test_the_nightly_command_and_the_import_task_keep_the_days_warnings(

@@ -138,3 +138,20 @@ def test_the_paged_page_costs_the_same_queries_however_many_pupils(
         page = client.get(url(world, "school"), {"page": "2", "sort": "attendance"})
     assert len(page.context["rows"]) == 5 and len(page.context["page"].pupils) == 28
     assert queries() == small
+
+
+def test_the_pa_and_sa_lists_show_the_lowest_few_and_link_to_them_all(
+    five: SchoolWorld, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "LISTED", 1)
+    client = signed_in(five.lead)
+    page = client.get(url(five, "school"), {"year_group": "4"})
+
+    lists = page.text.split('id="pa-heading"')[1].split('id="sa-heading"')[0]
+    assert "Persistently absent (2)" in page.text
+    assert "Maya Fletcher" in lists and "Leo Brennan" not in lists  # the lowest first
+    more = link_queries(lists.split('data-testid="list-more"')[1])
+    assert more == [{"year_group": ["4"], "only": ["pa"], "sort": ["attendance"], "order": ["asc"]}]
+    every = client.get(url(five, "school"), {k: v[0] for k, v in more[0].items()})
+    assert names(every) == ["Maya Fletcher", "Leo Brennan"]
+    assert 'data-testid="list-more"' not in page.text.split('id="sa-heading"')[1]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html import unescape
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from django.db.models import Q
@@ -11,10 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune import testing
+from attune.auditlog.actions import Action
+from attune.auditlog.models import AuditEvent
 from attune.incidents.testing import record_incident
 from attune.interventions.models import Intervention
 from attune.interventions.services import AllocationDetails, allocation_add, catalogue_start
 from attune.plans import testing as plan_testing
+from attune.plans import views as plan_views
 from attune.plans.selectors import chronology_for
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, SignedIn
@@ -37,7 +43,7 @@ def test_every_kind_of_event_in_time_order(world: SchoolWorld, signed_in: Signed
     written = build(world, 300)
     client = signed_in(world.lead)
 
-    response = client.get(url(world))
+    response = client.get(url(world), {"page": "all"})  # more than a page: every entry
 
     assert response.status_code == 200
     entries = response.context["entries"]
@@ -165,3 +171,29 @@ def test_incidents_and_interventions_join_the_chronology_only_for_those_who_may_
     with school_scope(world.school):
         quiet = chronology_for(world.child, kinds=None, since=None, until=None, notes=TEAM_NOTES)
     assert not {"incident", "intervention"} & {e.kind for e in quiet}
+
+
+def test_a_long_chronology_comes_in_pages_each_view_logged_once(
+    world: SchoolWorld, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plan_views, "ENTRIES_PER_PAGE", 50)
+    build(world, 120)
+    client = signed_in(world.lead)
+    reads = AuditEvent.objects.filter(action=Action.RECORD_VIEWED, pupil_id=world.child.pk)
+    before = reads.count()
+
+    first = client.get(url(world), {"since": "2000-01-01"})
+    every = list(first.context["entries"])
+    assert list(first.context["shown"]) == every[:50]
+    nav = first.text.split('data-testid="chronology-pages"')[1].split("</nav>")[0]
+    assert "Newer entries" not in nav and 'rel="next"' in nav
+    older = unescape(re.search(r'href="\?([^"]*)" rel="next"', nav).group(1))  # type: ignore[union-attr]
+    assert parse_qs(older) == {"since": ["2000-01-01"], "page": ["2"]}
+
+    second = client.get(f"{url(world)}?{older}")
+    assert list(second.context["shown"]) == every[50:100]
+    assert 'rel="prev"' in second.text
+    whole = client.get(url(world), {"page": "all"})
+    assert len(whole.context["shown"]) == len(whole.context["entries"])
+    assert 'data-testid="chronology-pages"' not in whole.text
+    assert reads.count() == before + 3  # one read a page viewed
