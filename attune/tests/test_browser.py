@@ -63,6 +63,28 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 820, "height": 1180}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A phone in portrait, tapped rather than clicked."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)  # type: ignore[arg-type]
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def tablet(browser: Browser) -> Iterator[Page]:
+    """A portrait school tablet."""
+    context = browser.new_context(viewport=TABLET, has_touch=True)  # type: ignore[arg-type]
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core on the page as it stands; serious and critical violations fail."""
     results: Any = Axe().run(page)
