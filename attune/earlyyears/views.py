@@ -142,29 +142,34 @@ def _visit(request: SchoolRequest, visit_id: uuid.UUID | str | None) -> ChildVis
 
 @school_view(REGISTER)
 def register(request: SchoolRequest, urn: str) -> HttpResponse:
+    """The register as a grid by room: one tap signs a child in, in place when HTMX is on."""
     today, now = timezone.localdate(), _now()
     errors: dict[object, tuple[rules.Problem, dict[str, str]]] = {}
     staff_form, away_form = StaffSignInForm(), AwayForm(prefix="away")
+    in_place = bool(getattr(request, "htmx", False)) and request.method == "POST"
+    confirm_out = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "sign_in":
-            outcome = _sign_in(request, today)
+            outcome = _sign_in(request, today, now)
         elif action == "sign_out":
             outcome = _sign_out(request, today)
         elif action == "staff_in":
             staff_form = StaffSignInForm(request.POST)
             outcome = _staff_in(request, staff_form, today, now)
         elif action == "staff_out":
-            outcome = _staff_out(request, now)
+            outcome = _staff_out(request, today, now)
         elif action == "away":
             away_form = AwayForm(request.POST, prefix="away")
             outcome = _away(request, away_form, today)
         else:
             raise Http404
-        if outcome is None:
+        if outcome is None and not in_place:
             return redirect("earlyyears:register", urn=urn)
         if isinstance(outcome, tuple):
             errors[outcome[0]] = (outcome[1], request.POST.dict())
+        if isinstance(outcome, StaffVisit):
+            confirm_out = outcome.pk
     pupils = selectors.setting_pupils(request.membership)
     rows = selectors.day_record(pupils, today, today=today, now=now, present_only=False)
     blank = {"signed_in_at": f"{now:%H:%M}", "brought_by": "", "collected_by": ""}
@@ -173,28 +178,32 @@ def register(request: SchoolRequest, urn: str) -> HttpResponse:
         row.error, typed = errors.get(row.pupil.pk, (None, {}))
         row.posted = blank | {k: v for k, v in typed.items() if k in blank}
     _note_reads([r for r in rows if r.visits])
-    return _render(
-        request,
-        "earlyyears/register.html",
-        {
-            "today": today,
-            "now": now,
-            "rows": rows,
-            "panels": selectors.room_panels(today, now, provision=_provision(request)),
-            "staff_in": selectors.staff_in_rooms(today).values(),
-            "staff_form": staff_form,
-            "away_form": away_form,
-            "away": selectors.away_on(today),
-            "caseloads": selectors.key_person_caseloads(request.school.caseload_limit),
-            "has_errors": bool(errors) or staff_form.errors or away_form.errors,
-        },
-    )
+    panels = selectors.room_panels(today, now, provision=_provision(request))
+    context = {
+        "today": today,
+        "today_iso": today.isoformat(),
+        "now": now,
+        "groups": selectors.register_by_room(rows, panels),
+        "breaches": [p for p in panels if p.breached],
+        "rows": rows,
+        "staff_form": staff_form,
+        "away_form": away_form,
+        "caseloads": selectors.key_person_caseloads(request.school.caseload_limit),
+        "has_errors": bool(errors) or staff_form.errors or away_form.errors or confirm_out,
+        "in_place": in_place,
+        "confirm_out": confirm_out,
+    }
+    if in_place:
+        return render(request, "earlyyears/_register_grid.html", context)
+    return _render(request, "earlyyears/register.html", context)
 
 
-Outcome = None | bool | tuple[object, rules.Problem]
+# None: done. False: a form shows its errors. A tuple: a child's row shows the problem. A staff
+# visit: signing that adult out would break ratio, so the register asks before doing it.
+Outcome = None | bool | tuple[object, rules.Problem] | StaffVisit
 
 
-def _sign_in(request: SchoolRequest, today: date) -> Outcome:
+def _sign_in(request: SchoolRequest, today: date, now: time) -> Outcome:
     pupil = access_pupil(request, request.POST.get("pupil", ""))
     form = SignInForm(request.POST)
     if not form.is_valid():
@@ -204,7 +213,7 @@ def _sign_in(request: SchoolRequest, today: date) -> Outcome:
             actor=request.user,
             pupil=pupil,
             on=today,
-            at=form.cleaned_data["signed_in_at"],
+            at=form.cleaned_data["signed_in_at"] or now,  # one tap means "arrived just now"
             brought_by=form.cleaned_data["brought_by"],
         )
     except EarlyYearsError as error:
@@ -261,10 +270,20 @@ def _staff_in(request: SchoolRequest, form: StaffSignInForm, today: date, now: t
     return None
 
 
-def _staff_out(request: SchoolRequest, now: time) -> Outcome:
+def _staff_out(request: SchoolRequest, today: date, now: time) -> Outcome:
     visit = StaffVisit.objects.filter(pk=_uuid(request.POST.get("staff_visit"))).first()
     if visit is None:
         raise Http404
+    if request.POST.get("confirm") != "yes":
+        rooms = Room.objects.filter(pk=visit.room_id)
+        [panel] = selectors.room_panels(today, now, rooms=rooms, provision=_provision(request))
+        if visit.pk in panel.needed:
+            messages.error(
+                request,
+                f"Signing {visit.staff.full_name} out now would take {panel.room.name} out of "
+                "ratio. Sign another adult in first, or choose \u201cSign out anyway\u201d.",
+            )
+            return visit  # asked again, with the warning beside their name
     try:
         staff_sign_out(actor=request.user, visit=visit, at=now)
     except EarlyYearsError as error:
