@@ -172,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "attune.tenancy.school_context",
             ],
+            "builtins": ["attune.forms_ui"],
         },
     }
 ]

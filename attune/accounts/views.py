@@ -68,7 +68,8 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not two_factor.has_two_factor(request.user):
         return redirect(_with_next("accounts:two_factor_setup", request))
-    form = CodeForm(request.POST or None)
+    recovery = request.GET.get("recovery") == "1"
+    form = CodeForm(request.POST or None, recovery=recovery)
     if form.is_valid():
         try:
             device = two_factor.two_factor_verify(
@@ -79,7 +80,8 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
         else:
             django_otp.login(request, device)
             return redirect(_next_url(request))
-    return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request), "recovery": recovery}
+    return render(request, "accounts/two_factor.html", context)
 
 
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ page visited; any serious or critical accessibility violation fails the test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -172,6 +173,11 @@ def test_the_assignment_form_can_be_used_with_the_keyboard_alone(
     page.get_by_role("button", name="Save").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    # GOV.UK's pattern: the title says so, the summary takes focus, its link finds the field.
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.locator("[data-error-summary] a").first.click()
+    expect(page.locator("input[name=key_adult]").first).to_be_focused()
     assert_accessible(page)
     page.get_by_label("Priya Shah").focus()
     page.keyboard.press("Space")
