@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their long lifetimes; nothing else is cached.
     "attune.caching.NoStoreMiddleware",
+    # Outside CommonMiddleware, so a missing slash is still redirected before any 404 page.
+    "attune.error_pages.ErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
