@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +42,8 @@ def envlist(name: str, default: str) -> list[str]:
 PRODUCTION = os.environ.get("ATTUNE_ENV", "development") == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
+# Set by `attune demo` to the last school day its data were made for (attune/clock.py).
+DEMO_DAY: date | None = None
 if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "Set SECRET_KEY to a long random value: production refuses the demo key."
@@ -173,6 +175,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "attune.tenancy.school_context",
+                "attune.clock.demo_day_context",
             ],
             "builtins": ["attune.forms_ui"],
         },

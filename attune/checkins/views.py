@@ -77,6 +77,7 @@ from attune.checkins.services import (
     staff_absence_record,
     staff_absence_remove,
 )
+from attune.clock import working_day
 from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.contacts import home_email_contact
@@ -124,9 +125,9 @@ def _day_from(request: SchoolRequest, today: date) -> date:
 @school_view(Permission.CHECK_IN)
 def today(request: SchoolRequest, urn: str) -> HttpResponse:
     staff = request.membership.staff
-    now = timezone.localtime()
-    day = _day_from(request, now.date())
-    context: dict[str, object] = {"day": day, "is_today": day == now.date(), "page": None}
+    now, working = timezone.localtime(), working_day()  # the demo's day on a weekend
+    day = _day_from(request, working)
+    context: dict[str, object] = {"day": day, "is_today": day == working, "page": None}
     context |= ROW_CHOICES | {"contact_outcomes": ContactOutcome.choices}
     if staff is not None:
         page = today_for(staff, day, now)
@@ -135,7 +136,7 @@ def today(request: SchoolRequest, urn: str) -> HttpResponse:
             note_read(pupil.school_id, pupil.pk)
         context["page"] = page
     context["previous_day"] = day - timedelta(days=1)
-    context["next_day"] = day + timedelta(days=1) if day < now.date() else None
+    context["next_day"] = day + timedelta(days=1) if day < working else None
     return render(request, "checkins/today.html", context)
 
 

@@ -23,6 +23,7 @@ from attune.auditlog.context import note_read
 from attune.children.forms import AboutMeForm, PupilFilterForm
 from attune.children.homes import home_for
 from attune.children.selectors import PupilFilters, pupil_detail, pupil_list
+from attune.clock import working_day
 from attune.http import SchoolRequest
 from attune.people.models import Cohort
 from attune.people.services import pupil_about_update
@@ -35,7 +36,7 @@ PAGE_SIZE = 50
 def school_home(request: SchoolRequest, urn: str) -> HttpResponse:
     """What needs this reader today first, by their role; then the school at a glance."""
     membership = request.membership
-    home = home_for(membership, timezone.localdate(), timezone.localtime())
+    home = home_for(membership, working_day(), timezone.localtime())
     context: dict[str, object] = {"home": home}
     if membership.can(Permission.VIEW_CASELOADS):
         limit = request.school.caseload_limit

@@ -18,6 +18,7 @@ from attune.access.children import access_pupil
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
+from attune.clock import working_day
 from attune.earlyyears import selectors
 from attune.earlyyears.domain import day as rules
 from attune.earlyyears.domain.ratios import FRAMEWORK_TITLE, FRAMEWORK_VERSION, Provision
@@ -103,7 +104,7 @@ def _render(request: SchoolRequest, template: str, context: dict[str, Any]) -> H
     """Every early years page lists, at the top, the children still without a key person."""
     context["unassigned"] = list(selectors.unassigned_children(request.membership))
     context["framework"] = FRAMEWORK
-    context["today_iso"] = timezone.localdate().isoformat()
+    context["today_iso"] = working_day().isoformat()
     return render(request, template, context)
 
 
@@ -143,7 +144,7 @@ def _visit(request: SchoolRequest, visit_id: uuid.UUID | str | None) -> ChildVis
 @school_view(REGISTER)
 def register(request: SchoolRequest, urn: str) -> HttpResponse:
     """The register as a grid by room: one tap signs a child in, in place when HTMX is on."""
-    today, now = timezone.localdate(), _now()
+    today, now = working_day(), _now()
     errors: dict[object, tuple[rules.Problem, dict[str, str]]] = {}
     staff_form, away_form = StaffSignInForm(), AwayForm(prefix="away")
     in_place = bool(getattr(request, "htmx", False)) and request.method == "POST"
@@ -315,11 +316,9 @@ def room_panel(request: SchoolRequest, urn: str, room_id: uuid.UUID) -> HttpResp
     if not rooms.exists():
         raise Http404
     [panel] = selectors.room_panels(
-        timezone.localdate(), _now(), rooms=rooms, provision=_provision(request)
+        working_day(), _now(), rooms=rooms, provision=_provision(request)
     )
-    return render(
-        request, "earlyyears/_room_panel.html", {"panel": panel, "today": timezone.localdate()}
-    )
+    return render(request, "earlyyears/_room_panel.html", {"panel": panel, "today": working_day()})
 
 
 # --- the day's record -----------------------------------------------------------------------
@@ -338,7 +337,7 @@ def day_record(request: SchoolRequest, urn: str, day: str) -> HttpResponse:
             "on": on,
             "rows": rows,
             "previous": on - timedelta(days=1),
-            "following": following if following <= timezone.localdate() else None,
+            "following": following if following <= working_day() else None,
         },
     )
 
@@ -396,7 +395,7 @@ def _amendment_text(line: selectors.VisitLine) -> str:
 
 
 def _day_rows(request: SchoolRequest, on: date) -> list[selectors.ChildDay]:
-    today = timezone.localdate()
+    today = working_day()
     if on > today:
         raise Http404
     pupils = selectors.setting_pupils(request.membership)
@@ -441,7 +440,7 @@ def amend(request: SchoolRequest, urn: str, visit_id: uuid.UUID) -> HttpResponse
 def child_day(request: SchoolRequest, urn: str, pupil_id: uuid.UUID, day: str) -> HttpResponse:
     child = access_pupil(request, pupil_id)
     on = _parse_day(day)
-    today = timezone.localdate()
+    today = working_day()
     if on > today:
         raise Http404
     forms: dict[str, Any] = {
@@ -549,10 +548,10 @@ def settling_in(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
             "home_routines": plan.home_routines,
         }
         if plan
-        else {"starts_on": timezone.localdate()}
+        else {"starts_on": working_day()}
     )
     plan_form = SettlingPlanForm(initial=initial)
-    entry_form = SettlingEntryForm(initial={"on": timezone.localdate()})
+    entry_form = SettlingEntryForm(initial={"on": working_day()})
     action = request.POST.get("action")
     if request.method == "POST" and action == "plan":
         plan_form = SettlingPlanForm(request.POST)
@@ -585,7 +584,7 @@ def settling_in(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
 @school_view(REGISTER)
 def development(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
-    today = timezone.localdate()
+    today = working_day()
     observation_form = ObservationForm(initial={"on": today})
     home_form = HomeNoteForm(initial={"on": today}, prefix="home")
     if request.method == "POST":
@@ -659,7 +658,7 @@ def rooms(request: SchoolRequest, urn: str) -> HttpResponse:
                 raise Http404
         except EarlyYearsError as error:
             room_form.add_error("name", error.message)
-    today = timezone.localdate()
+    today = working_day()
     by_room: dict[object, list[Pupil]] = {}
     for pupil in pupils:
         placement = getattr(pupil, "ey_placement", None)
