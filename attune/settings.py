@@ -256,6 +256,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "attune.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# A password reset link lasts an hour and works once (attune/accounts/password_reset.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Two-factor codes (django-otp): each wrong code doubles the wait before the next try.
 OTP_TOTP_ISSUER = "Attune"

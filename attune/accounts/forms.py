@@ -24,6 +24,14 @@ class CodeForm(forms.Form):
             field.widget.attrs["inputmode"] = "numeric"
 
 
+class ForgottenPasswordForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class SetUpCodeForm(forms.Form):
     code = forms.CharField(
         label="Code from your app",

@@ -11,4 +11,10 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("security/", views.security, name="security"),
+    path("forgotten-password/", views.password_reset, name="password_reset"),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
 ]

@@ -197,6 +197,12 @@ class Action(StrEnum):
     TWO_FACTOR_RESET = "accounts.two_factor.reset", "Had two-factor sign-in reset"
     RECOVERY_CODES_REPLACED = "accounts.recovery_codes.replaced", "Made new recovery codes"
     SIGNED_OUT_EVERYWHERE = "accounts.sessions.ended_everywhere", "Signed out everywhere"
+    PASSWORD_RESET_REQUESTED = "accounts.password_reset.requested", "Asked for a reset link"
+    PASSWORD_RESET_NO_ACCOUNT = (
+        "accounts.password_reset.no_account",
+        "Asked for a reset link for an email with no account",
+    )
+    PASSWORD_RESET_DONE = "accounts.password_reset.done", "Chose a new password from a link"
 
     # The Virtual School
     VS_CHILD_VIEWED = "virtualschool.child.viewed", "The Virtual School read a child's record"
