@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +42,8 @@ def envlist(name: str, default: str) -> list[str]:
 PRODUCTION = os.environ.get("ATTUNE_ENV", "development") == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = envbool("DEBUG", default=not PRODUCTION)
+# Set by `attune demo` to the last school day its data were made for (attune/clock.py).
+DEMO_DAY: date | None = None
 if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "Set SECRET_KEY to a long random value: production refuses the demo key."
@@ -127,6 +129,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their long lifetimes; nothing else is cached.
     "attune.caching.NoStoreMiddleware",
+    # Outside CommonMiddleware, so a missing slash is still redirected before any 404 page.
+    "attune.error_pages.ErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,7 +177,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "attune.tenancy.school_context",
+                "attune.clock.demo_day_context",
             ],
+            "builtins": ["attune.forms_ui"],
         },
     }
 ]
@@ -265,6 +271,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "attune.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# A password reset link lasts an hour and works once (attune/accounts/password_reset.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Two-factor codes (django-otp): each wrong code doubles the wait before the next try.
 OTP_TOTP_ISSUER = "Attune"

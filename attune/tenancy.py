@@ -21,6 +21,8 @@ from django_scopes import scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 from django_scopes.state import get_scope
 
+from attune import error_pages
+
 if TYPE_CHECKING:
     from attune.accounts.models import Membership
     from attune.people.models import School
@@ -188,9 +190,7 @@ class SchoolScopeMiddleware:
             return self.get_response(request)
 
     def not_found(self, request: HttpRequest) -> HttpResponse:
-        from django.views.defaults import page_not_found
-
-        return page_not_found(request, Http404())
+        return error_pages.not_found(request)
 
 
 def school_context(request: HttpRequest) -> dict[str, Any]:

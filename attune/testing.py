@@ -202,3 +202,8 @@ class SchoolUrls:
 
     def __call__(self, world: SchoolWorld, name: str, **kwargs: object) -> str:
         return reverse(f"{self.namespace}:{name}", kwargs={"urn": world.school.urn, **kwargs})
+
+
+def field_message(field_id: str, message: str) -> str:
+    """A message as it sits beside its field, after "Error:" for screen readers only."""
+    return f'id="{field_id}_error"><span class="visually-hidden">Error:</span> {message}'

@@ -3,6 +3,9 @@ from django.urls import include, path
 from attune.accounts.views import home
 from attune.virtualschool.api import api_urls
 
+handler404 = "attune.error_pages.not_found"
+handler500 = "attune.error_pages.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include(("attune.accounts.urls", "accounts"))),

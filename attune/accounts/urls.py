@@ -14,4 +14,10 @@ urlpatterns = [
     path("link/", views.link_ask, name="link_ask"),
     path("link/home/", views.link_home, name="link_home"),
     path("link/<str:secret>/", views.link_use, name="link_use"),
+    path("forgotten-password/", views.password_reset, name="password_reset"),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
 ]

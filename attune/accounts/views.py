@@ -21,9 +21,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from attune.accounts import links, two_factor
-from attune.accounts.forms import CodeForm, LinkAskForm, SetUpCodeForm
+from attune.accounts import password_reset as reset
+from attune.accounts.forms import CodeForm, ForgottenPasswordForm, LinkAskForm, SetUpCodeForm
 from attune.accounts.http import AuthenticatedRequest
 from attune.accounts.services import session_clock_start, sessions_end_everywhere
+from attune.auditlog.context import client_address
 from attune.errors import AttuneError, show_on_form
 
 
@@ -69,7 +71,8 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not two_factor.has_two_factor(request.user):
         return redirect(_with_next("accounts:two_factor_setup", request))
-    form = CodeForm(request.POST or None)
+    recovery = request.GET.get("recovery") == "1"
+    form = CodeForm(request.POST or None, recovery=recovery)
     if form.is_valid():
         try:
             device = two_factor.two_factor_verify(
@@ -80,7 +83,8 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
         else:
             django_otp.login(request, device)
             return redirect(_next_url(request))
-    return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request), "recovery": recovery}
+    return render(request, "accounts/two_factor.html", context)
 
 
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
@@ -215,3 +219,34 @@ def link_home(request: AuthenticatedRequest) -> HttpResponse:
     if len(reachable) == 1:
         return redirect(reachable[0][1])
     return render(request, "accounts/link_home.html", {"reachable": reachable})
+
+
+@login_not_required
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. Every email gets the same answer, so nobody learns who has an
+    account; only a network address that has asked too often is told to wait."""
+    form = ForgottenPasswordForm(request.POST or None)
+    now = timezone.now()
+    if reset.address_paused(client_address(), now=now):
+        return render(request, "accounts/password_reset.html", {"form": None, "paused": True})
+    if form.is_valid():
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        reset.password_reset_request(email=form.cleaned_data["email"], base_url=base_url, now=now)
+        context = {"email": form.cleaned_data["email"]}
+        return render(request, "accounts/password_reset_sent.html", context)
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the emailed link. The user then signs in as usual, so
+    two-factor sign-in is still asked for."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        reset.password_reset_complete(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, "Your password has been changed. Please sign in with it.")
+        return redirect("accounts:login")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from attune import csv_files
-from attune.access.children import Right, access_pupil, pupils_with, require
+from attune.access.children import Right, access_pupil, can, pupils_with, require
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.attendance import school as school_reads
@@ -44,16 +44,24 @@ SEES_ATTENDANCE = Right.SEE_SENSITIVE
 
 @school_view(Permission.VIEW_PUPILS)
 def pupil(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
-    child = access_pupil(request, pupil_id, SEES_ATTENDANCE)
+    # Whoever keeps the register (the office) sees any child's marks, as on the school page;
+    # what lies behind an absence stays with those who may read the sensitive record.
+    keeps_register = request.membership.can(Permission.VIEW_ATTENDANCE)
+    child = access_pupil(request, pupil_id, Right.SEE_CHILD if keeps_register else SEES_ATTENDANCE)
+    sensitive = can(request.membership, child, SEES_ATTENDANCE)
     today = timezone.localdate()
     page = pupil_attendance_page(
         child, today=today, term_starts=school_reads.school_year(today).term_starts
     )
-    concerns = AttendanceConcern.objects.filter(pupil=child).prefetch_related("factors")
+    concerns = (
+        AttendanceConcern.objects.filter(pupil=child).prefetch_related("factors")
+        if sensitive
+        else AttendanceConcern.objects.none()
+    )
     return render(
         request,
         "attendance/pupil.html",
-        {"pupil": child, "page": page, "concerns": concerns},
+        {"pupil": child, "page": page, "concerns": concerns, "sensitive": sensitive},
     )
 
 

@@ -211,6 +211,12 @@ class Action(StrEnum):
     SIGN_IN_LINK_SENT = "accounts.sign_in_link.sent", "Sent a sign-in link"
     SIGN_IN_LINK_USED = "accounts.sign_in_link.used", "Signed in with an emailed link"
     SIGN_IN_LINK_REFUSED = "accounts.sign_in_link.refused", "A sign-in link was refused"
+    PASSWORD_RESET_REQUESTED = "accounts.password_reset.requested", "Asked for a reset link"
+    PASSWORD_RESET_NO_ACCOUNT = (
+        "accounts.password_reset.no_account",
+        "Asked for a reset link for an email with no account",
+    )
+    PASSWORD_RESET_DONE = "accounts.password_reset.done", "Chose a new password from a link"
 
     # The Virtual School
     VS_CHILD_VIEWED = "virtualschool.child.viewed", "The Virtual School read a child's record"

@@ -24,6 +24,7 @@ from attune.checkins.services import (
     SharingTerms,
     WhatWasNoticed,
 )
+from attune.forms_ui import numeric
 from attune.people.models import Staff
 from attune.relationships.forms import StaffChoiceField
 
@@ -46,7 +47,7 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     duration_minutes = forms.IntegerField(
-        label="How long, in minutes", min_value=1, max_value=240, initial=10
+        label="How long, in minutes", min_value=1, max_value=240, initial=10, widget=numeric()
     )
     place = forms.CharField(
         label="Where", max_length=200, help_text="For example: the library corner."

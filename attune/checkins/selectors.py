@@ -169,6 +169,11 @@ class ChildDay:
     def arrival_text(self) -> str:
         return ARRIVAL_TEXT[self.arrival]
 
+    @property
+    def later_slots(self) -> list[SlotRow]:
+        """Slots not yet due today: Today folds them away until they are wanted."""
+        return [s for s in self.slots if s.state is SlotState.LATER]
+
 
 @dataclass
 class KeepInTouchRow:

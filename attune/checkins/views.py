@@ -4,12 +4,13 @@ and attunement."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -77,10 +78,11 @@ from attune.checkins.services import (
     staff_absence_record,
     staff_absence_remove,
 )
+from attune.clock import working_day
 from attune.errors import show_on_form
 from attune.http import SchoolRequest
 from attune.people.contacts import home_email_contact
-from attune.people.models import Pupil
+from attune.people.models import Pupil, Staff
 from attune.people.selectors import active_staff
 from attune.relationships.models import KeyAdultRelationship
 
@@ -126,9 +128,9 @@ def _day_from(request: SchoolRequest, today: date) -> date:
 @school_view(Permission.CHECK_IN)
 def today(request: SchoolRequest, urn: str) -> HttpResponse:
     staff = request.membership.staff
-    now = timezone.localtime()
-    day = _day_from(request, now.date())
-    context: dict[str, object] = {"day": day, "is_today": day == now.date(), "page": None}
+    now, working = timezone.localtime(), working_day()  # the demo's day on a weekend
+    day = _day_from(request, working)
+    context: dict[str, object] = {"day": day, "is_today": day == working, "page": None}
     context |= ROW_CHOICES | {"contact_outcomes": ContactOutcome.choices}
     if staff is not None:
         page = today_for(staff, day, now)
@@ -137,7 +139,7 @@ def today(request: SchoolRequest, urn: str) -> HttpResponse:
             note_read(pupil.school_id, pupil.pk)
         context["page"] = page
     context["previous_day"] = day - timedelta(days=1)
-    context["next_day"] = day + timedelta(days=1) if day < now.date() else None
+    context["next_day"] = day + timedelta(days=1) if day < working else None
     return render(request, "checkins/today.html", context)
 
 
@@ -166,9 +168,7 @@ def log(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpRes
             show_on_form(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
-                child = child_day_for(relationship, staff, data["on"], now)
-                context = {"c": child, "day": data["on"], **ROW_CHOICES}
-                return render(request, "checkins/_child.html", context)
+                return _row_and_counts(request, relationship, staff, data["on"], now)
             messages.success(request, f"Logged {relationship.pupil.known_as}'s check-in.")
             url = reverse("checkins:today", kwargs={"urn": urn})
             return redirect(f"{url}?day={data['on'].isoformat()}#child-{relationship.pk}")
@@ -179,6 +179,24 @@ def log(request: SchoolRequest, urn: str, relationship_id: uuid.UUID) -> HttpRes
         return render(request, "checkins/_child.html", context)
     context = {"relationship": relationship, "form": form, "errors": _error_list(form)}
     return render(request, "checkins/log.html", context)
+
+
+def _row_and_counts(
+    request: SchoolRequest,
+    relationship: KeyAdultRelationship,
+    staff: Staff,
+    day: date,
+    now: datetime,
+) -> HttpResponse:
+    """The child's row again, and Today's counters beside it (swapped in place by HTMX)."""
+    page = today_for(staff, day, now)
+    child = next((c for c in page.children if c.relationship.pk == relationship.pk), None)
+    if child is None:  # logged by someone no longer covering: the row alone
+        child = child_day_for(relationship, staff, day, now)
+    context = {"c": child, "day": day, "page": page, "oob": True, **ROW_CHOICES}
+    row = render_to_string("checkins/_child.html", context, request)
+    counts = render_to_string("checkins/_today_counts.html", context, request)
+    return HttpResponse(row + counts)
 
 
 def _error_list(form: forms.Form) -> list[str]:

@@ -16,13 +16,14 @@ from attune.access.children import (
     can,
     open_record,
     require,
-    visible_pupils,
 )
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
 from attune.children.forms import AboutMeForm, PupilFilterForm
-from attune.children.selectors import PupilFilters, needing_key_adult, pupil_detail, pupil_list
+from attune.children.homes import home_for
+from attune.children.selectors import PupilFilters, pupil_detail, pupil_list
+from attune.clock import working_day
 from attune.http import SchoolRequest
 from attune.people.models import Cohort
 from attune.people.services import pupil_about_update
@@ -33,14 +34,10 @@ PAGE_SIZE = 50
 
 @school_view(Permission.VIEW_PUPILS)
 def school_home(request: SchoolRequest, urn: str) -> HttpResponse:
+    """What needs this reader today first, by their role; then the school at a glance."""
     membership = request.membership
-    pupils = visible_pupils(membership)
-    waiting = needing_key_adult(pupils, membership)
-    context: dict[str, object] = {
-        "pupil_count": pupils.count(),
-        "waiting_count": waiting.count(),
-        "waiting": waiting.order_by("legal_surname")[:8],
-    }
+    home = home_for(membership, working_day(), timezone.localtime())
+    context: dict[str, object] = {"home": home}
     if membership.can(Permission.VIEW_CASELOADS):
         limit = request.school.caseload_limit
         context["over_limit"] = [s for s in staff_with_caseloads() if s.caseload > limit]  # type: ignore[attr-defined]

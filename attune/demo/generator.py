@@ -16,6 +16,7 @@ from faker import Faker
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
 from attune.attendance.demo import build_register
+from attune.attendance.domain.terms import last_school_day
 from attune.belonging.demo import build_belonging
 from attune.checkins.demo import build_checkins
 from attune.earlyyears.demo import build_early_years
@@ -98,11 +99,19 @@ class DemoSummary:
     relationships: int = 0
 
 
+def demo_day() -> date:
+    """The last school day on or before today: the day the demo is set on."""
+    return last_school_day(date.today())  # noqa: DTZ011 - the demo's own reference day
+
+
 def build_demo(
     *, seed: int = 2026, pupils: int = 600, staff: int = 60, today: date | None = None
 ) -> DemoSummary:
-    """Create the demo school and nursery (idempotent: an existing demo is left as it is)."""
-    today = today or date.today()  # noqa: DTZ011 - the demo's own reference day
+    """Create the demo school and nursery (idempotent: an existing demo is left as it is).
+
+    By default the demo is made as of the last school day, so on a weekend or in the holidays
+    that day's check-ins and register are still there to do."""
+    today = today or demo_day()
     summary = DemoSummary()
     la, _ = LocalAuthority.objects.get_or_create(code=886, defaults={"name": "Demo County Council"})
     builder = _Builder(random.Random(seed), Faker("en_GB"), today)

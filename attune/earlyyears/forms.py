@@ -29,7 +29,9 @@ class PupilChoiceField(forms.ModelChoiceField[Pupil]):
 
 
 class SignInForm(forms.Form):
-    signed_in_at = forms.TimeField(label="Arrived at", widget=TIME)
+    signed_in_at = forms.TimeField(
+        label="Arrived at", widget=TIME, required=False, help_text="Leave empty for now."
+    )
     brought_by = forms.CharField(label="Brought by", max_length=120, required=False)
 
 

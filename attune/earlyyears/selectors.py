@@ -16,6 +16,7 @@ from attune.earlyyears.domain.ratios import (
     Child,
     Level,
     Provision,
+    RatioStatus,
     RoomAssessment,
     StaffMember,
     assess_room,
@@ -217,6 +218,12 @@ class RoomPanel:
     children: list[Pupil]
     staff: list[StaffVisit]
     assessment: RoomAssessment
+    # The adults whose leaving now would take the room out of ratio: warned before sign-out.
+    needed: set[object] = field(default_factory=set)
+
+    @property
+    def breached(self) -> bool:
+        return self.assessment.status == RatioStatus.OUT_OF_RATIO
 
 
 def room_panels(
@@ -236,29 +243,42 @@ def room_panels(
         staff[staff_visit.room_id].append(staff_visit)
     panels = []
     for room in chosen:
-        assessment = assess_room(
-            [Child(str(p.pk), date_of_birth=p.date_of_birth) for p in children[room.pk]],
-            [StaffMember(str(s.staff_id), level=_level(s.staff)) for s in staff[room.pk]],
-            on=day,
-            at=now,
-            provision=provision,
-        )
-        panels.append(RoomPanel(room, children[room.pk], staff[room.pk], assessment))
+        kids = [Child(str(p.pk), date_of_birth=p.date_of_birth) for p in children[room.pk]]
+        adults = [StaffMember(str(s.staff_id), level=_level(s.staff)) for s in staff[room.pk]]
+        assessment = assess_room(kids, adults, on=day, at=now, provision=provision)
+        needed: set[object] = set()
+        if assessment.status != RatioStatus.OUT_OF_RATIO:
+            for adult_visit, adult in zip(staff[room.pk], adults, strict=True):
+                rest = [a for a in adults if a is not adult]
+                without = assess_room(kids, rest, on=day, at=now, provision=provision)
+                if without.status == RatioStatus.OUT_OF_RATIO:
+                    needed.add(adult_visit.pk)
+        panels.append(RoomPanel(room, children[room.pk], staff[room.pk], assessment, needed))
     return panels
+
+
+@dataclass
+class RoomGroup:
+    """A room on the register: its ratio now, and its children to sign in and out."""
+
+    panel: RoomPanel | None  # None for children not yet placed in a room
+    rows: list[ChildDay]
+
+
+def register_by_room(rows: list[ChildDay], panels: list[RoomPanel]) -> list[RoomGroup]:
+    by_room: dict[object, list[ChildDay]] = defaultdict(list)
+    for row in rows:
+        placement = getattr(row.pupil, "ey_placement", None)
+        by_room[placement.room_id if placement else None].append(row)
+    groups = [RoomGroup(panel, by_room.pop(panel.room.pk, [])) for panel in panels]
+    if by_room.get(None):
+        groups.append(RoomGroup(None, by_room[None]))
+    return groups
 
 
 def _level(staff: Staff) -> Level:
     qualification = getattr(staff, "ey_qualification", None)
     return Level(qualification.level) if qualification is not None else Level.NONE
-
-
-def staff_in_rooms(day: date) -> dict[object, StaffVisit]:
-    return {
-        v.staff_id: v
-        for v in StaffVisit.objects.filter(on=day, signed_out_at__isnull=True).select_related(
-            "room", "staff"
-        )
-    }
 
 
 @dataclass(frozen=True)

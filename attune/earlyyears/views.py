@@ -19,6 +19,7 @@ from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
 from attune.bad_requests import day_from_address
+from attune.clock import working_day
 from attune.earlyyears import selectors
 from attune.earlyyears.domain import day as rules
 from attune.earlyyears.domain.ratios import FRAMEWORK_TITLE, FRAMEWORK_VERSION, Provision
@@ -102,7 +103,7 @@ def _render(request: SchoolRequest, template: str, context: dict[str, Any]) -> H
     """Every early years page lists, at the top, the children still without a key person."""
     context["unassigned"] = list(selectors.unassigned_children(request.membership))
     context["framework"] = FRAMEWORK
-    context["today_iso"] = timezone.localdate().isoformat()
+    context["today_iso"] = working_day().isoformat()
     return render(request, template, context)
 
 
@@ -141,29 +142,34 @@ def _visit(request: SchoolRequest, visit_id: uuid.UUID | str | None) -> ChildVis
 
 @school_view(REGISTER)
 def register(request: SchoolRequest, urn: str) -> HttpResponse:
-    today, now = timezone.localdate(), _now()
+    """The register as a grid by room: one tap signs a child in, in place when HTMX is on."""
+    today, now = working_day(), _now()
     errors: dict[object, tuple[rules.Problem, dict[str, str]]] = {}
     staff_form, away_form = StaffSignInForm(), AwayForm(prefix="away")
+    in_place = bool(getattr(request, "htmx", False)) and request.method == "POST"
+    confirm_out = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "sign_in":
-            outcome = _sign_in(request, today)
+            outcome = _sign_in(request, today, now)
         elif action == "sign_out":
             outcome = _sign_out(request, today)
         elif action == "staff_in":
             staff_form = StaffSignInForm(request.POST)
             outcome = _staff_in(request, staff_form, today, now)
         elif action == "staff_out":
-            outcome = _staff_out(request, now)
+            outcome = _staff_out(request, today, now)
         elif action == "away":
             away_form = AwayForm(request.POST, prefix="away")
             outcome = _away(request, away_form, today)
         else:
             raise Http404
-        if outcome is None:
+        if outcome is None and not in_place:
             return redirect("earlyyears:register", urn=urn)
         if isinstance(outcome, tuple):
             errors[outcome[0]] = (outcome[1], request.POST.dict())
+        if isinstance(outcome, StaffVisit):
+            confirm_out = outcome.pk
     pupils = selectors.setting_pupils(request.membership)
     rows = selectors.day_record(pupils, today, today=today, now=now, present_only=False)
     blank = {"signed_in_at": f"{now:%H:%M}", "brought_by": "", "collected_by": ""}
@@ -172,28 +178,32 @@ def register(request: SchoolRequest, urn: str) -> HttpResponse:
         row.error, typed = errors.get(row.pupil.pk, (None, {}))
         row.posted = blank | {k: v for k, v in typed.items() if k in blank}
     _note_reads([r for r in rows if r.visits])
-    return _render(
-        request,
-        "earlyyears/register.html",
-        {
-            "today": today,
-            "now": now,
-            "rows": rows,
-            "panels": selectors.room_panels(today, now, provision=_provision(request)),
-            "staff_in": selectors.staff_in_rooms(today).values(),
-            "staff_form": staff_form,
-            "away_form": away_form,
-            "away": selectors.away_on(today),
-            "caseloads": selectors.key_person_caseloads(request.school.caseload_limit),
-            "has_errors": bool(errors) or staff_form.errors or away_form.errors,
-        },
-    )
+    panels = selectors.room_panels(today, now, provision=_provision(request))
+    context = {
+        "today": today,
+        "today_iso": today.isoformat(),
+        "now": now,
+        "groups": selectors.register_by_room(rows, panels),
+        "breaches": [p for p in panels if p.breached],
+        "rows": rows,
+        "staff_form": staff_form,
+        "away_form": away_form,
+        "caseloads": selectors.key_person_caseloads(request.school.caseload_limit),
+        "has_errors": bool(errors) or staff_form.errors or away_form.errors or confirm_out,
+        "in_place": in_place,
+        "confirm_out": confirm_out,
+    }
+    if in_place:
+        return render(request, "earlyyears/_register_grid.html", context)
+    return _render(request, "earlyyears/register.html", context)
 
 
-Outcome = None | bool | tuple[object, rules.Problem]
+# None: done. False: a form shows its errors. A tuple: a child's row shows the problem. A staff
+# visit: signing that adult out would break ratio, so the register asks before doing it.
+Outcome = None | bool | tuple[object, rules.Problem] | StaffVisit
 
 
-def _sign_in(request: SchoolRequest, today: date) -> Outcome:
+def _sign_in(request: SchoolRequest, today: date, now: time) -> Outcome:
     pupil = access_pupil(request, request.POST.get("pupil", ""))
     form = SignInForm(request.POST)
     if not form.is_valid():
@@ -203,7 +213,7 @@ def _sign_in(request: SchoolRequest, today: date) -> Outcome:
             actor=request.user,
             pupil=pupil,
             on=today,
-            at=form.cleaned_data["signed_in_at"],
+            at=form.cleaned_data["signed_in_at"] or now,  # one tap means "arrived just now"
             brought_by=form.cleaned_data["brought_by"],
         )
     except EarlyYearsError as error:
@@ -260,10 +270,20 @@ def _staff_in(request: SchoolRequest, form: StaffSignInForm, today: date, now: t
     return None
 
 
-def _staff_out(request: SchoolRequest, now: time) -> Outcome:
+def _staff_out(request: SchoolRequest, today: date, now: time) -> Outcome:
     visit = StaffVisit.objects.filter(pk=_uuid(request.POST.get("staff_visit"))).first()
     if visit is None:
         raise Http404
+    if request.POST.get("confirm") != "yes":
+        rooms = Room.objects.filter(pk=visit.room_id)
+        [panel] = selectors.room_panels(today, now, rooms=rooms, provision=_provision(request))
+        if visit.pk in panel.needed:
+            messages.error(
+                request,
+                f"Signing {visit.staff.full_name} out now would take {panel.room.name} out of "
+                "ratio. Sign another adult in first, or choose \u201cSign out anyway\u201d.",
+            )
+            return visit  # asked again, with the warning beside their name
     try:
         staff_sign_out(actor=request.user, visit=visit, at=now)
     except EarlyYearsError as error:
@@ -295,11 +315,9 @@ def room_panel(request: SchoolRequest, urn: str, room_id: uuid.UUID) -> HttpResp
     if not rooms.exists():
         raise Http404
     [panel] = selectors.room_panels(
-        timezone.localdate(), _now(), rooms=rooms, provision=_provision(request)
+        working_day(), _now(), rooms=rooms, provision=_provision(request)
     )
-    return render(
-        request, "earlyyears/_room_panel.html", {"panel": panel, "today": timezone.localdate()}
-    )
+    return render(request, "earlyyears/_room_panel.html", {"panel": panel, "today": working_day()})
 
 
 # --- the day's record -----------------------------------------------------------------------
@@ -318,7 +336,7 @@ def day_record(request: SchoolRequest, urn: str, day: str) -> HttpResponse:
             "on": on,
             "rows": rows,
             "previous": on - timedelta(days=1),
-            "following": following if following <= timezone.localdate() else None,
+            "following": following if following <= working_day() else None,
         },
     )
 
@@ -376,7 +394,7 @@ def _amendment_text(line: selectors.VisitLine) -> str:
 
 
 def _day_rows(request: SchoolRequest, on: date) -> list[selectors.ChildDay]:
-    today = timezone.localdate()
+    today = working_day()
     if on > today:
         raise Http404
     pupils = selectors.setting_pupils(request.membership)
@@ -421,7 +439,7 @@ def amend(request: SchoolRequest, urn: str, visit_id: uuid.UUID) -> HttpResponse
 def child_day(request: SchoolRequest, urn: str, pupil_id: uuid.UUID, day: str) -> HttpResponse:
     child = access_pupil(request, pupil_id)
     on = _parse_day(day)
-    today = timezone.localdate()
+    today = working_day()
     if on > today:
         raise Http404
     forms: dict[str, Any] = {
@@ -529,10 +547,10 @@ def settling_in(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
             "home_routines": plan.home_routines,
         }
         if plan
-        else {"starts_on": timezone.localdate()}
+        else {"starts_on": working_day()}
     )
     plan_form = SettlingPlanForm(initial=initial)
-    entry_form = SettlingEntryForm(initial={"on": timezone.localdate()})
+    entry_form = SettlingEntryForm(initial={"on": working_day()})
     action = request.POST.get("action")
     if request.method == "POST" and action == "plan":
         plan_form = SettlingPlanForm(request.POST)
@@ -565,7 +583,7 @@ def settling_in(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRe
 @school_view(REGISTER)
 def development(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpResponse:
     child = access_pupil(request, pupil_id)
-    today = timezone.localdate()
+    today = working_day()
     observation_form = ObservationForm(initial={"on": today})
     home_form = HomeNoteForm(initial={"on": today}, prefix="home")
     if request.method == "POST":
@@ -639,7 +657,7 @@ def rooms(request: SchoolRequest, urn: str) -> HttpResponse:
                 raise Http404
         except EarlyYearsError as error:
             room_form.add_error("name", error.message)
-    today = timezone.localdate()
+    today = working_day()
     by_room: dict[object, list[Pupil]] = {}
     for pupil in pupils:
         placement = getattr(pupil, "ey_placement", None)

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from attune.forms_ui import numeric
 from attune.incidents.models import Incident
 from attune.incidents.services import IncidentDetails
 from attune.people.models import Pupil, Staff
@@ -48,6 +49,7 @@ class IncidentForm(forms.Form):
     minutes_to_calm = forms.IntegerField(
         label="Minutes until the child was calm",
         required=False,
+        widget=numeric(),
         help_text="Leave empty if nobody noted the time.",
     )
     talked_through = _text(

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from attune.forms_ui import numeric
 from attune.privacy.domain.retention import BASIS_LABELS, Basis
 from attune.privacy.models import RequestKind, RequestStatus
 from attune.privacy.records import RecordKind, all_kinds
@@ -28,6 +29,7 @@ class RuleForm(forms.Form):
     years = forms.IntegerField(
         label="Years (or age)",
         required=False,
+        widget=numeric(),
         min_value=1,
         max_value=150,
         help_text="Not needed for 'Keep'.",

@@ -68,6 +68,8 @@ def key_adult_candidates(pupil: Pupil) -> list[Candidate]:
             caseload=s.caseload,  # type: ignore[attr-defined]
             named_by_child=s.pk in trusted,
             child_words=trusted.get(s.pk, ""),
+            role=s.job_role,
+            role_label=s.get_job_role_display(),
         )
         for s in staff_with_caseloads()
         if current is None or s.pk != current.key_adult_id

@@ -7,6 +7,7 @@ page visited; any serious or critical accessibility violation fails the test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,6 +59,28 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1024, "height": 768})  # a school tablet
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 820, "height": 1180}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A phone in portrait, tapped rather than clicked."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)  # type: ignore[arg-type]
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def tablet(browser: Browser) -> Iterator[Page]:
+    """A portrait school tablet."""
+    context = browser.new_context(viewport=TABLET, has_touch=True)  # type: ignore[arg-type]
     tab = context.new_page()
     yield tab
     context.close()
@@ -150,7 +173,52 @@ def test_the_assignment_form_can_be_used_with_the_keyboard_alone(
     page.get_by_role("button", name="Save").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    # GOV.UK's pattern: the title says so, the summary takes focus, its link finds the field.
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.locator("[data-error-summary] a").first.click()
+    expect(page.locator("input[name=key_adult]").first).to_be_focused()
     assert_accessible(page)
     page.get_by_label("Priya Shah").focus()
     page.keyboard.press("Space")
     expect(page.get_by_label("Priya Shah")).to_be_checked()
+
+
+def test_from_the_waiting_list_a_key_adult_is_chosen_in_four_actions(
+    live_server: Any, page: Page
+) -> None:
+    world = testing.school_world()
+    for n in range(8):  # more adults than the shortlist holds
+        testing.staff(world.school, first_name=f"Adult{n}", last_name="Extra")
+    sign_in(page, live_server.url, world.lead)
+    actions = 0
+
+    page.get_by_role("region", name="Needs you today").get_by_role("link", name="Maya").click()
+    actions += 1
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Choose a key adult for Maya")
+    # The child's voice is asked before the choice is saved.
+    trusted = page.get_by_role("heading", name="Has Maya named an adult they trust?")
+    save = page.get_by_role("button", name="Save")
+    trusted_box, save_box = trusted.bounding_box(), save.bounding_box()
+    assert trusted_box and save_box and trusted_box["y"] < save_box["y"]
+    shortlist = page.locator(".candidates").first.locator("> li")
+    expect(shortlist).to_have_count(5)
+    expect(shortlist.first).to_contain_text("·")  # each with their role
+    assert_accessible(page)
+    # Anyone else is a search away.
+    page.get_by_text("Someone else").click()
+    others = page.locator("#other-candidates > li")
+    wanted = others.last.locator("label").inner_text().split(" · ")[0]
+    page.get_by_label("Search by name or role").fill(wanted.lower())
+    expect(page.locator("#other-candidates > li:visible")).to_have_count(1)
+    expect(page.locator("#other-candidates > li:visible")).to_contain_text(wanted)
+    assert_accessible(page)
+
+    page.get_by_label("Priya Shah").check()
+    actions += 1
+    page.get_by_label("Why this adult").fill("With Maya every morning.")
+    actions += 1
+    save.click()
+    actions += 1
+    expect(page.get_by_text("Priya Shah is now Maya's key adult.")).to_be_visible()
+    assert actions <= 4

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from attune.accounts.roles import ROLE_LABELS, Role
+from attune.forms_ui import numeric
 from attune.people.models import JobRole, Staff
 from attune.training.models import Course, SupervisionKind, Theme
 
@@ -39,6 +40,7 @@ class CourseForm(forms.Form):
     renew_every_months = forms.IntegerField(
         label="Renew every (months)",
         required=False,
+        widget=numeric(),
         help_text="For example 12 for every year or 36 for every three years. Leave empty for "
         "a course taken once.",
     )
@@ -143,5 +145,5 @@ class SupervisionForm(forms.Form):
 
 class SupervisionSettingsForm(forms.Form):
     formal_every_weeks = forms.IntegerField(
-        label="Formal supervision every (weeks)", min_value=1, max_value=52
+        label="Formal supervision every (weeks)", min_value=1, max_value=52, widget=numeric()
     )

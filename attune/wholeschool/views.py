@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from attune import csv_files, pdf
@@ -109,18 +110,53 @@ def _layout(form: RelationalAuditAnswersForm) -> list[dict[str, Any]]:
     return areas
 
 
+def _sections(areas: list[dict[str, Any]], rated: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Every section in order, each with its area and how many of its statements are rated."""
+    flat = []
+    for number, area in enumerate(areas, 1):
+        for section in area["sections"]:
+            done = sum(1 for it in section["items"] if rated.get(it["item"].id))
+            section["rated"], section["total"] = done, len(section["items"])
+            flat.append({"area": area["area"], "area_number": number, **section})
+            flat[-1]["index"] = len(flat) - 1
+    return flat
+
+
+def _chosen_section(request: SchoolRequest, count: int) -> int | None:
+    """The section asked for (``?section=``): the first by default, None for every one."""
+    wanted = request.GET.get("section", "0")
+    if wanted == "all":
+        return None
+    try:
+        return min(max(int(wanted), 0), count - 1)
+    except ValueError:
+        return 0
+
+
+def _posted(form: RelationalAuditAnswersForm, data: Any) -> tuple[list[str], list[str]]:
+    """The items and section notes on the page that was sent (a section, or the whole audit):
+    only those are saved, so a section's page never blanks another's answers."""
+    items = [i for i in form.template.item_ids() if any(f"{f}-{slug(i)}" in data for f in "ren")]
+    keys = [f"{a.id}.{s.id}" for a in form.template.areas for s in a.sections]
+    return items, [k for k in keys if f"notes-{slug(k)}" in data]
+
+
 @school_view(RUN)
 def relational_audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
+    """The audit a section at a time (``?section=all`` for every section on one page)."""
     run = relational_audit_run(run_id)
     if not run.is_draft:
         return redirect("wholeschool:relational_audit_results", urn=urn, run_id=run.pk)
     template = template_of(run)
     form = _answers_form(run, template, request.POST or None)
+    edit_url = reverse("wholeschool:relational_audit_edit", kwargs={"urn": urn, "run_id": run.pk})
     error = None
     if request.method == "POST" and form.is_valid():
+        items, notes = _posted(form, request.POST)
         try:
-            relational_audit_answers_save(actor=request.user, run=run, answers=form.answers())
-            relational_audit_notes_save(actor=request.user, run=run, notes=form.notes())
+            answers = {item_id: form.answer(item_id) for item_id in items}
+            relational_audit_answers_save(actor=request.user, run=run, answers=answers)
+            relational_audit_notes_save(actor=request.user, run=run, notes=form.notes(notes))
             if "complete" in request.POST:
                 relational_audit_complete(actor=request.user, run=run, today=timezone.localdate())
                 messages.success(request, "The audit is complete. Here is where the school is.")
@@ -128,14 +164,28 @@ def relational_audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -
         except RelationalAuditError as failure:
             error = failure
         else:
+            goto = request.POST.get("goto", "")
+            if goto:  # on to another section: each answer is already saved
+                return redirect(f"{edit_url}?section={goto}")
             messages.success(request, "Your answers are saved.")
-            return redirect("wholeschool:relational_audit_edit", urn=urn, run_id=run.pk)
+            return redirect(request.get_full_path())
     rated = ratings_of(run)
+    areas = _layout(form)
+    sections = _sections(areas, rated)
+    chosen = _chosen_section(request, len(sections))
+    shown = sections if chosen is None else [sections[chosen]]
     context = {
         "run": run,
         "template": template,
         "form": form,
-        "areas": _layout(form),
+        "areas": areas,
+        "sections": sections,
+        "shown": shown,
+        "chosen": chosen,
+        "previous": None if not chosen else sections[chosen - 1],
+        "following": (
+            sections[chosen + 1] if chosen is not None and chosen + 1 < len(sections) else None
+        ),
         "error": error,
         "rated_count": sum(1 for r in rated.values() if r),
         "item_count": len(template.item_ids()),
@@ -145,11 +195,13 @@ def relational_audit_edit(request: SchoolRequest, urn: str, run_id: uuid.UUID) -
 
 @school_view(RUN)
 def relational_audit_autosave(request: SchoolRequest, urn: str, run_id: uuid.UUID) -> HttpResponse:
-    """HTMX: save one item (``?item=``) or one section's notes (``?section=``) as it changes."""
+    """HTMX: save one item (``?item=``) or one section's notes (``?section=``) as it changes;
+    the answer also moves the progress counts on the page (out-of-band swaps)."""
     run = relational_audit_run(run_id)
     if request.method != "POST":
         return HttpResponse(status=405)
-    form = _answers_form(run, template_of(run), request.POST)
+    template = template_of(run)
+    form = _answers_form(run, template, request.POST)
     item_id, section = request.GET.get("item", ""), request.GET.get("section", "")
     if not form.is_valid():
         return HttpResponse("Not saved: please use the Save button.", status=422)
@@ -169,8 +221,15 @@ def relational_audit_autosave(request: SchoolRequest, urn: str, run_id: uuid.UUI
             else "That is not part of this audit."
         )
         return HttpResponse(f"Not saved: {message}", status=422)
-    saved_at = timezone.localtime().strftime("%H:%M")
-    return HttpResponse(f"Saved at {saved_at}")
+    rated = ratings_of(run)
+    context = {
+        "saved_at": timezone.localtime().strftime("%H:%M"),
+        "sections": _sections(_layout(_answers_form(run, template, None)), rated),
+        "rated_count": sum(1 for r in rated.values() if r),
+        "item_count": len(template.item_ids()),
+        "item_id": item_id,
+    }
+    return render(request, "wholeschool/_audit_saved.html", context)
 
 
 @dataclass(frozen=True)

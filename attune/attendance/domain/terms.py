@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["TermDates", "default_terms", "easter_sunday", "term_starts"]
+__all__ = ["TermDates", "default_terms", "easter_sunday", "last_school_day", "term_starts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +89,15 @@ def _christmas_end(year: int) -> date:
 
 def term_starts(terms: tuple[TermDates, ...]) -> tuple[date, ...]:
     return tuple(sorted(term.starts_on for term in terms))
+
+
+def last_school_day(on: date) -> date:
+    """The last day on or before ``on`` that falls in term on a weekday, by the usual term dates
+    (``default_terms``): a weekend or a holiday gives the school day before it."""
+    day = on
+    while True:
+        first_year = day.year if day.month >= 8 else day.year - 1
+        terms = default_terms(first_year)
+        if day.weekday() <= FRIDAY and any(t.starts_on <= day <= t.ends_on for t in terms):
+            return day
+        day -= timedelta(days=1)

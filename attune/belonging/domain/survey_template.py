@@ -24,6 +24,12 @@ DEFAULT_TEMPLATE_FILE = "secc-belonging-2026.json"
 SCALE_SIZES = (3, 5)
 # Faces are drawings in static/belonging/faces/<face>.svg (emoji fonts vary between tablets).
 FACES = ("very_sad", "sad", "neutral", "happy", "very_happy")
+# So are the statements' symbols, in static/belonging/symbols/<symbol>.svg: an emoji drew as a
+# missing-glyph box on a tablet without an emoji font.
+SYMBOLS = (
+    "books", "ear", "hand_up", "handshake", "heart", "home",
+    "school", "shield", "speech", "star", "together", "wave",
+)  # fmt: skip
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 
 
@@ -176,12 +182,19 @@ def _scale(read: _Reader, data: Mapping[str, Any]) -> tuple[ScalePoint, ...]:
     return tuple(points)
 
 
+def _symbol(read: _Reader, node: Mapping[str, Any], path: str) -> str:
+    symbol = read.text(node, "symbol", path)
+    if symbol and symbol not in SYMBOLS:
+        read.problems.append(f"{path}.symbol: use one of {', '.join(SYMBOLS)}")
+    return symbol
+
+
 def _strand(read: _Reader, node: Mapping[str, Any], path: str, ids: set[str]) -> Strand:
     statements = tuple(
         Statement(
             id=read.ident(item, f"{path}.statements[{n}]", ids),
             text=read.text(item, "text", f"{path}.statements[{n}]"),
-            symbol=read.text(item, "symbol", f"{path}.statements[{n}]"),
+            symbol=_symbol(read, item, f"{path}.statements[{n}]"),
         )
         for n, item in enumerate(read.items(node, "statements", path))
     )

@@ -71,6 +71,8 @@ def test_a_child_answers_the_whole_survey_with_the_keyboard(live_server: Any, ta
         if number in (1, 12):
             assert_accessible(tablet)
             expect(tablet.get_by_role("button", name="Read it to me")).to_be_visible()
+            # Each symbol is a drawing we ship, so it shows without an emoji font.
+            assert tablet.locator(".kiosk-symbol").evaluate("img => img.naturalWidth") > 0
             for face in tablet.locator(".kiosk-face").all():
                 box = face.bounding_box()
                 assert box is not None and box["width"] >= 44 and box["height"] >= 44

@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from attune.belonging.domain.survey_template import (
+    FACES,
+    SYMBOLS,
     InvalidSurveyTemplate,
     default_template,
     load_template_text,
@@ -42,6 +45,15 @@ def test_every_statement_is_short_and_has_a_symbol() -> None:
     for _, statement in default_template().statements():
         assert statement.symbol
         assert len(statement.text.split()) <= 12, statement.text
+
+
+def test_every_symbol_and_face_is_a_drawing_we_ship_not_a_font_glyph() -> None:
+    static = Path(__file__).resolve().parents[2] / "static" / "belonging"
+    for symbol in SYMBOLS:
+        assert (static / "symbols" / f"{symbol}.svg").is_file(), symbol
+    for face in FACES:
+        assert (static / "faces" / f"{face}.svg").is_file(), face
+    assert {s.symbol for _, s in default_template().statements()} <= set(SYMBOLS)
 
 
 def test_the_scale_is_three_faces_from_least_to_most_positive() -> None:

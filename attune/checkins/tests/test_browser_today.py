@@ -3,24 +3,43 @@ by tapping and by keyboard, each row updating in place; axe-core finds nothing s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from attune import testing
 from attune.checkins.models import Checkin
 from attune.checkins.testing import Inbox, mail_of, run_worker, share_by_email
 from attune.checkins.tests.conftest import latest_weekday, make_plan, make_relationship
 from attune.tenancy import school_scope
-from attune.tests.test_browser import assert_accessible, browser, page, sign_in
+from attune.tests.test_browser import (
+    PHONE,
+    assert_accessible,
+    browser,
+    page,
+    phone,
+    sign_in,
+    tablet,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-__all__ = ["browser", "page"]  # fixtures shared with the main browser test
+__all__ = ["browser", "page", "phone", "tablet"]  # fixtures shared with the main browser test
+
+
+def unfold_later(row: Locator) -> None:
+    """Open the row's folded "later today" check-ins, if the clock has folded any."""
+    later = row.locator("details.later")
+    if later.count() and later.get_attribute("open") is None:
+        later.locator("summary").click()
+
+
+def seemed(row: Locator, who: str, how: str, slot: str = "start of day") -> Locator:
+    """The chip for how the child seemed at one check-in."""
+    return row.get_by_role("group", name=f"How {who} seemed ({slot})").get_by_text(how, exact=True)
 
 
 def test_a_key_adult_logs_three_check_ins_from_today(live_server: Any, page: Page) -> None:
@@ -33,7 +52,7 @@ def test_a_key_adult_logs_three_check_ins_from_today(live_server: Any, page: Pag
     base = live_server.url
 
     sign_in(page, base, world.key_adult_user)
-    page.get_by_role("link", name="Today").click()
+    page.get_by_role("link", name="Today", exact=True).click()
     if day != timezone.localdate():  # at a weekend, work on Friday's check-ins
         page.goto(f"{base}/s/{world.school.urn}/check-ins/?day={day.isoformat()}")
     expect(page.locator(f"#child-{maya.pk}")).to_contain_text("Maya Fletcher")
@@ -41,13 +60,16 @@ def test_a_key_adult_logs_three_check_ins_from_today(live_server: Any, page: Pag
 
     # 1. A tap: mood and note first, then "Happened".
     maya_row = page.locator(f"#child-{maya.pk}")
-    maya_row.get_by_label("How Maya seemed").first.select_option("4")
+    unfold_later(maya_row)
+    seemed(maya_row, "Maya", "Settled").click()
+    maya_row.get_by_text("Add a note").first.click()
     maya_row.get_by_label("A short note").first.fill("Chatty about her rabbit.")
     page.get_by_role("button", name="Happened for Maya, start of day").click()
     expect(maya_row).to_contain_text("Happened · seemed settled · by Priya Shah")
     expect(maya_row).to_contain_text("Chatty about her rabbit.")
 
     # 2. Keyboard only: tab to "Child declined" for the end of the day and press Enter.
+    unfold_later(maya_row)
     declined = page.get_by_role("button", name="Child declined for Maya, end of day")
     declined.focus()
     page.keyboard.press("Enter")
@@ -55,6 +77,8 @@ def test_a_key_adult_logs_three_check_ins_from_today(live_server: Any, page: Pag
 
     # 3. Leo: needed time to decompress, then a tap.
     leo_row = page.locator(f"#child-{leo.pk}")
+    unfold_later(leo_row)
+    leo_row.get_by_text("Add a note").first.click()
     leo_row.get_by_label("Needed time to decompress").first.check()
     page.get_by_role("button", name="Happened for Leo, start of day").click()
     expect(leo_row).to_contain_text("needed time to decompress")
@@ -95,15 +119,6 @@ def test_the_lead_s_check_in_pages_pass_axe(live_server: Any, page: Page) -> Non
     assert_accessible(page)
 
 
-@pytest.fixture
-def tablet(browser: Browser) -> Iterator[Page]:
-    """A portrait school tablet."""
-    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
 def test_on_a_tablet_a_key_adult_logs_check_ins_and_a_note_that_the_worker_emails_home(
     live_server: Any, tablet: Page, smtp_inbox: Inbox
 ) -> None:
@@ -117,7 +132,7 @@ def test_on_a_tablet_a_key_adult_logs_check_ins_and_a_note_that_the_worker_email
     base, page = live_server.url, tablet
 
     sign_in(page, base, world.key_adult_user)
-    page.get_by_role("link", name="Today").click()
+    page.get_by_role("link", name="Today", exact=True).click()
     if day != timezone.localdate():
         page.goto(f"{base}/s/{world.school.urn}/check-ins/?day={day.isoformat()}")
     row = page.locator(f"#child-{maya.pk}")
@@ -125,10 +140,13 @@ def test_on_a_tablet_a_key_adult_logs_check_ins_and_a_note_that_the_worker_email
     assert_accessible(page)
 
     logged = row.locator(".slot-logged")
+    unfold_later(row)
     page.get_by_role("button", name="Happened for Maya, start of day").tap()
     expect(logged).to_have_count(1)
+    unfold_later(row)
     page.get_by_role("button", name="Child declined for Maya, 12:30").tap()
     expect(logged).to_have_count(2)
+    unfold_later(row)
     page.get_by_role("button", name="Happened for Maya, end of day").tap()
     expect(logged).to_have_count(3)
     expect(logged.nth(1)).to_contain_text("Child declined")
@@ -155,3 +173,82 @@ def test_on_a_tablet_a_key_adult_logs_check_ins_and_a_note_that_the_worker_email
     with school_scope(world.school):
         rows = sorted(Checkin.objects.values_list("slot", "outcome"))
     assert rows == [("12:30", "declined"), ("end", "happened"), ("start", "happened")]
+
+
+class Taps:
+    """Counts the taps a job takes on a phone."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, target: Locator) -> None:
+        target.tap()
+        self.count += 1
+
+
+def test_on_a_phone_three_check_ins_and_a_note_take_at_most_eight_taps(
+    live_server: Any, phone: Page
+) -> None:
+    world = testing.school_world()
+    sam = testing.pupil(world.school, forename="Sam", surname="Adeyemi")
+    rows = [
+        make_relationship(world),
+        make_relationship(world, pupil=world.looked_after_child),
+        make_relationship(world, pupil=sam),
+    ]
+    for relationship in rows:
+        make_plan(relationship, starts_on=timezone.localdate() - timedelta(days=30))
+    maya, leo, sam_row = rows
+    # The last school day before today: every check-in is open to log whatever the clock says.
+    day = latest_weekday(timezone.localdate() - timedelta(days=1))
+    base, page, tap = live_server.url, phone, Taps()
+
+    sign_in(page, base, world.key_adult_user)
+    tap(page.get_by_role("link", name="check-ins").first)  # from the key adult's home
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    page.goto(f"{base}/s/{world.school.urn}/check-ins/?day={day.isoformat()}")
+    first = page.locator(".checkin-child").first
+    expect(first).to_be_visible()
+    # The first child, and the button that logs their check-in, are on the first screen.
+    happened = first.get_by_role("button", name="Happened").first
+    box = happened.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    # The menu is folded into one button.
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
+    expect(page.get_by_role("link", name="Children")).to_be_hidden()
+    assert_accessible(page)
+    counts = page.locator("#today-counts")
+    expect(counts).to_contain_text("0 logged")
+
+    # 1. Leo: how he seemed, then "Happened".
+    leo_row = page.locator(f"#child-{leo.pk}")
+    tap(seemed(leo_row, "Leo", "Settled"))
+    tap(page.get_by_role("button", name="Happened for Leo, start of day"))
+    expect(leo_row).to_contain_text("Happened · seemed settled")
+    expect(counts).to_contain_text("1 logged")
+
+    # 2. Maya: one tap.
+    tap(page.get_by_role("button", name="Happened for Maya, start of day"))
+    expect(page.locator(f"#child-{maya.pk}")).to_contain_text("Happened · by Priya Shah")
+    expect(counts).to_contain_text("2 logged")
+
+    # 3. Sam, with a note: open the note, type it, then "Happened".
+    row = page.locator(f"#child-{sam_row.pk}")
+    tap(row.get_by_text("Add a note").first)
+    tap(row.get_by_label("A short note").first)
+    page.keyboard.type("Wanted to show me his drawing.")
+    tap(page.get_by_role("button", name="Happened for Sam, start of day"))
+    expect(row).to_contain_text("Wanted to show me his drawing.")
+    expect(counts).to_contain_text("3 logged")
+    assert_accessible(page)
+
+    assert tap.count <= 8, tap.count
+    with school_scope(world.school):
+        logged = sorted(
+            Checkin.objects.values_list("pupil__legal_forename", "outcome", "mood", "note")
+        )
+    assert logged == [
+        ("Leo", "happened", 4, ""),
+        ("Maya", "happened", None, ""),
+        ("Sam", "happened", None, "Wanted to show me his drawing."),
+    ]

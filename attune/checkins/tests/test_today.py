@@ -100,8 +100,11 @@ def test_a_tap_logs_the_check_in_and_the_row_comes_back_in_place(
 
     assert response.status_code == 200
     assert response.text.lstrip().startswith(
-        f'<li class="card checkin-child" id="child-{plan.relationship.pk}"'
+        f'<li class="checkin-child" id="child-{plan.relationship.pk}"'
     )
+    # Today's counters come back beside the row, swapped in place out of band.
+    assert 'id="today-counts" role="status" hx-swap-oob="true"' in response.text
+    assert "<strong>1</strong> logged" in response.text
     assert "Happened · seemed settled · needed time to decompress · by Priya Shah" in response.text
     [checkin] = checkins(world)
     assert (checkin.on, checkin.slot, checkin.outcome, checkin.mood) == (

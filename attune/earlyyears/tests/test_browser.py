@@ -3,13 +3,12 @@ ratio warning when one baby too many arrives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from attune import testing
 from attune.earlyyears.models import (
@@ -23,19 +22,11 @@ from attune.earlyyears.models import (
 from attune.people.models import Phase
 from attune.relationships.models import KeyAdultRelationship
 from attune.tenancy import school_scope
-from attune.tests.test_browser import assert_accessible, browser, sign_in
+from attune.tests.test_browser import assert_accessible, browser, sign_in, tablet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-__all__ = ["browser"]  # the shared chromium fixture
-
-
-@pytest.fixture
-def tablet(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 820, "height": 1180})
-    tab = context.new_page()
-    yield tab
-    context.close()
+__all__ = ["browser", "tablet"]  # the shared chromium and tablet fixtures
 
 
 def test_a_morning_in_the_baby_room(live_server: Any, tablet: Page) -> None:
@@ -73,11 +64,24 @@ def test_a_morning_in_the_baby_room(live_server: Any, tablet: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register for")
     assert_accessible(page)
 
-    for name in names[:5]:
-        page.get_by_label(f"Brought by ({name})").fill("Mum")
-        page.get_by_role("button", name=f"Sign in {name} Baker").click()
-        expect(page.get_by_text(f"{name} signed in at")).to_be_visible()
+    # One tap each, in place: the page is not reloaded (the marker survives) and the room's
+    # ratio moves as each child arrives.
+    page.evaluate("window.stillHere = true")
+    for n, name in enumerate(names[:5], start=1):
+        page.get_by_role("button", name=f"Sign in {name} Baker").tap()
+        expect(page.locator("#register-status")).to_contain_text(f"{name} signed in at")
+        expect(page.locator("#room-" + str(room.pk))).to_contain_text(f"{n} child")
+    assert page.evaluate("window.stillHere") is True
     expect(page.locator("#room-" + str(room.pk))).to_contain_text("5 children, 2 adults")
+    expect(page.locator("#tap-" + str(babies[4].pk))).to_be_focused()  # focus stays put
+    assert_accessible(page)
+
+    # Tom's leaving would break ratio: the register says so before signing him out.
+    page.get_by_role("button", name="Sign out Tom Okafor").tap()
+    expect(page.locator("#room-" + str(room.pk))).to_contain_text(
+        "Signing Tom Okafor out now would take Babies out of ratio"
+    )
+    expect(page.get_by_role("button", name="Sign out anyway Tom Okafor")).to_be_visible()
     assert_accessible(page)
 
     # A nappy change and a sleep for Ada, on her page for the day.
@@ -110,8 +114,8 @@ def test_a_morning_in_the_baby_room(live_server: Any, tablet: Page) -> None:
 
     # A sixth baby arrives with only two adults in the room.
     page.get_by_role("link", name="Register and rooms").click()
-    page.get_by_role("button", name="Sign in Fay Baker").click()
-    expect(page.locator(".messages")).to_contain_text(
+    page.get_by_role("button", name="Sign in Fay Baker").tap()
+    expect(page.locator("#register-status")).to_contain_text(
         "one more child under two would take it out of ratio"
     )
     expect(page.locator("#room-" + str(room.pk))).to_contain_text("At the limit")

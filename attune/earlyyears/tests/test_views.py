@@ -200,9 +200,36 @@ def test_staff_sign_into_rooms_and_the_ratio_is_checked(
     assert "1 child, 1 adult counted; 1 needed." in panel.content.decode()
     with school_scope(world.school):
         staff_visit = StaffVisit.objects.get()
-    client.post(url(world, "register"), {"action": "staff_out", "staff_visit": str(staff_visit.pk)})
+    out = {"action": "staff_out", "staff_visit": str(staff_visit.pk)}
+    # The only adult with a child: the register warns first and signs nobody out.
+    page = client.post(url(world, "register"), out).content.decode()
+    assert "would take Robins out of ratio" in page
+    assert "Sign out anyway" in page
+    with school_scope(world.school):
+        assert StaffVisit.objects.get().signed_out_at is None
+    client.post(url(world, "register"), out | {"confirm": "yes"})
     panel = client.get(url(world, "room_panel", room_id=setting.room.pk))
     assert "Out of ratio" in panel.content.decode()
+    page = client.get(url(world, "register")).content.decode()
+    breach = page.index('data-testid="ratio-breach"')
+    assert breach < page.index('id="room-'), "the breach leads the register, in red"
+
+
+def test_one_tap_signs_a_child_in_and_returns_the_grid_in_place(
+    setting: Setting, signed_in: SignedIn
+) -> None:
+    world = setting.world
+    client = signed_in(world.key_adult_user)
+    data = {"action": "sign_in", "pupil": str(world.child.pk)}  # no time: arrived now
+    response = client.post(url(world, "register"), data, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.startswith('<div id="register-grid"') or 'id="register-grid"' in page[:300]
+    assert "<html" not in page
+    assert 'hx-swap-oob="innerHTML"' in page and "Maya signed in at" in page
+    assert f'Sign out<span class="visually-hidden"> {world.child.display_name}' in page
+    [visit] = visits(world)
+    assert visit.signed_out_at is None
 
 
 def test_a_sixth_baby_with_two_adults_brings_a_warning(

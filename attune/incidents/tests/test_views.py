@@ -168,7 +168,7 @@ def test_errors_show_beside_the_field_and_nothing_is_saved(
     response = signed_in(world.lead).post(url(world, "new", pupil_id=world.child.pk), data)
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
-    assert f'id="id_{field}_error">{message}' in response.text
+    assert testing.field_message(f"id_{field}", message) in response.text
     with school_scope(world.school):
         assert not Incident.objects.exists()
     assert actions() == []

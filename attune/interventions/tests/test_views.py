@@ -175,7 +175,7 @@ def test_measure_errors(
     response = signed_in(world.lead).post(url(world, "measure_new"), data)
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
-    assert f'id="id_{field}_error">{message}' in response.text
+    assert testing.field_message(f"id_{field}", message) in response.text
 
 
 def test_a_duplicate_intervention_name_is_refused(world: SchoolWorld, signed_in: SignedIn) -> None:
@@ -285,7 +285,7 @@ def test_allocation_errors_show_beside_the_field(
 
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
-    assert f'id="id_{field}_error">{message}' in response.text
+    assert testing.field_message(f"id_{field}", message) in response.text
     with school_scope(world.school):
         assert not Allocation.objects.exists()
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FULL_WEEK_MINUTES = 5 * 6 * 60  # five six-hour school days
+SHORTLIST = 5
+# Roles whose day is rarely their own: an empty caseload must not lift them above the
+# adults who are with children all day.
+RARELY_FREE = frozenset({"headteacher", "office"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,8 @@ class CandidateFacts:
     caseload: int
     named_by_child: bool
     child_words: str = ""
+    role: str = ""  # the job role's value, e.g. "teaching_assistant"
+    role_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,8 @@ class Candidate:
     score: float
     reasons: tuple[str, ...]
     caseload_full: bool
+    role_label: str = ""
+    named_by_child: bool = False
 
 
 def rank_candidates(
@@ -44,9 +52,18 @@ def _candidate(f: CandidateFacts, *, caseload_limit: int, child_name: str) -> Ca
     availability = min(f.minutes_in_school / FULL_WEEK_MINUTES, 1.0)
     spare = max(caseload_limit - f.caseload, 0) / caseload_limit if caseload_limit else 0.0
     full = f.caseload >= caseload_limit
-    score = (3.0 if f.named_by_child else 0.0) + 2.0 * availability + spare - (2.0 if full else 0.0)
+    busy = 1.5 if f.role in RARELY_FREE else 0.0
+    score = (
+        (3.0 if f.named_by_child else 0.0) + 2.0 * availability + spare - (2.0 if full else 0.0)
+    ) - busy
     return Candidate(
-        f.staff_id, f.name, round(score, 3), tuple(_reasons(f, caseload_limit, child_name)), full
+        f.staff_id,
+        f.name,
+        round(score, 3),
+        tuple(_reasons(f, caseload_limit, child_name)),
+        full,
+        f.role_label,
+        f.named_by_child,
     )
 
 

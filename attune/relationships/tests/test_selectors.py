@@ -181,3 +181,18 @@ def test_candidates_leave_out_the_current_key_adult_leavers_and_other_schools(
     assert ranked[1].reasons[0] == (
         "No working days recorded, so we cannot tell when they are in school."
     )
+
+
+def test_the_head_and_the_office_do_not_outrank_an_adult_who_is_with_children_all_day() -> None:
+    from attune.relationships.domain.candidates import CandidateFacts, rank_candidates
+
+    def adult(name: str, role: str) -> CandidateFacts:
+        return CandidateFacts(name, name, 5, 5 * 6 * 60, 0, False, role=role)
+
+    everyone = [adult("Head", "headteacher"), adult("Office", "office")]
+    ranked = rank_candidates(
+        [*everyone, adult("TA", "teaching_assistant")],
+        caseload_limit=4,
+        child_name="Maya",
+    )
+    assert [c.name for c in ranked] == ["TA", "Head", "Office"]

@@ -78,6 +78,20 @@ def test_lead_completes_compares_and_plans_by_keyboard(live_server: Any, page: P
     expect(page.get_by_role("heading", level=1)).to_have_text("Relational Approaches Audit")
     assert_accessible(page)
 
+    # A section at a time: its statements only, the count moving as each is rated, and the
+    # chosen rating keeping its colour.
+    expect(page.locator("fieldset.rag")).to_have_count(8)
+    green = page.locator("label.rag-green").first
+    green.click()
+    expect(page.get_by_test_id("rated-count")).to_have_text("1 of 40")
+    expect(page.locator("#count-safe-ethos")).to_have_text("1 of 8")
+    expect(green).to_have_css("background-color", "rgb(30, 107, 51)")
+    assert_accessible(page)
+    page.get_by_role("button", name="Next: whole-school practice").click()
+    expect(page.get_by_role("heading", level=2, name="Whole-school practice")).to_be_visible()
+    page.get_by_role("link", name="Every section on one page").click()
+    expect(page.locator("fieldset.rag")).to_have_count(40)
+
     page.get_by_role("link", name="Skip to main content").focus()
     rate_with_keyboard(page)
     # The last change is saved as you go (HTMX) before any button is pressed.

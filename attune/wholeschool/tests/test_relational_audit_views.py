@@ -155,7 +155,7 @@ def test_the_form_shows_every_item_grouped_as_in_the_toolkit(
     world: SchoolWorld, signed_in: SignedIn
 ) -> None:
     run = start(world)
-    page = signed_in(world.lead).get(url(world, "relational_audit_edit", run))
+    page = signed_in(world.lead).get(url(world, "relational_audit_edit", run) + "?section=all")
     assert page.status_code == 200
     assert page.text.count('class="rag"') == 40
     assert page.text.count('type="radio"') == 120
@@ -175,6 +175,9 @@ def test_autosave_keeps_one_item_as_it_changes(world: SchoolWorld, signed_in: Si
     )
     assert response.status_code == 200
     assert response.text.startswith("Saved at")
+    # The progress on the page moves with it: overall and for the statement's section.
+    assert '<span id="rated-count" hx-swap-oob="innerHTML">1 of 40</span>' in response.text
+    assert '<span id="count-personal-practice" hx-swap-oob="innerHTML">1 of' in response.text
     saved = answers(world, run)
     assert list(saved) == ["personal.practice.2"]
     assert (saved["personal.practice.2"].rating, saved["personal.practice.2"].evidence) == (
@@ -182,7 +185,7 @@ def test_autosave_keeps_one_item_as_it_changes(world: SchoolWorld, signed_in: Si
         "Only the office knows.",
     )
     # A half-done audit is there when the page is opened again.
-    page = client.get(url(world, "relational_audit_edit", run)).text
+    page = client.get(url(world, "relational_audit_edit", run) + "?section=all").text
     assert (
         'value="red" id="id_r-personal-practice-2_0" checked'
         in page.replace('name="r-personal-practice-2" ', "")
@@ -237,7 +240,7 @@ def test_save_button_keeps_everything_and_complete_needs_every_rating(
     assert response.status_code == 200
     assert "1 item still need a rating" in response.text
     saved = answers(world, run)
-    assert len(saved) == 40
+    assert len(saved) == 39  # what was sent; nothing is written for a statement not on the page
     assert sum(1 for a in saved.values() if a.rating == "green") == 39
     assert saved["safe.ethos.1"].next_steps == "Ask governors"
     with school_scope(world.school):
@@ -279,6 +282,50 @@ def test_results_summarise_each_area_and_section(world: SchoolWorld, signed_in: 
     assert page.text.count('class="rag-bar"') == 3 + 8  # each area and section
     assert "Whole-school values and ethos" in page.text
     assert 'data-testid="overall-score">49%' in page.text  # 39 amber, 1 red: 39/80
+    assert 'from <strong data-testid="rated-of">40 of 40 statements rated' in page.text
+
+
+def test_a_draft_s_results_say_how_many_statements_the_score_covers(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    run = start(world)
+    with school_scope(world.school):
+        relational_audit_answers_save(
+            actor=world.lead, run=run, answers={i: Answer("green") for i in ITEMS[:6]}
+        )
+    page = signed_in(world.lead).get(url(world, "relational_audit_results", run)).text
+    assert 'data-testid="overall-score">100%' in page
+    assert (
+        "6 of 40 statements rated</strong>: the score says nothing yet about the other 34" in page
+    )
+
+
+def test_the_audit_goes_a_section_at_a_time_and_saves_only_that_section(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    run = start(world)
+    client = signed_in(world.lead)
+    edit = url(world, "relational_audit_edit", run)
+    first = client.get(edit).text
+    assert first.count('class="rag"') == 8  # whole-school values and ethos, feeling safe
+    assert 'aria-label="Sections of the audit"' in first
+    assert first.count('<li><a href="?section=') == 8
+    assert 'name="goto" value="1"' in first and "Previous:" not in first
+    with school_scope(world.school):
+        relational_audit_answers_save(
+            actor=world.lead, run=run, answers={"personal.practice.2": Answer("red")}
+        )
+    # Rating the first section and moving on keeps the answer given elsewhere.
+    data = {"r-safe-ethos-1": "green", "e-safe-ethos-1": "Visible values", "goto": "1"}
+    data |= {f"e-safe-ethos-{n}": "" for n in range(2, 9)} | {"notes-safe-ethos": ""}
+    moved = client.post(edit, data)
+    assert moved["Location"] == edit + "?section=1"
+    saved = answers(world, run)
+    assert saved["safe.ethos.1"].rating == "green"
+    assert saved["personal.practice.2"].rating == "red"
+    second = client.get(moved["Location"]).text
+    assert 'aria-current="page"' in second and "Previous:" in second
+    assert "2 of 40" in second
 
 
 def test_comparing_two_audits_shows_what_moved(world: SchoolWorld, signed_in: SignedIn) -> None:

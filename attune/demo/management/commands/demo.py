@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attune.accounts.demo import demo_totp_secret, demo_two_factor_enrol
-from attune.demo.generator import DEMO_PASSWORD, build_demo
+from attune.demo.generator import DEMO_PASSWORD, build_demo, demo_day
 
 
 class Command(BaseCommand):
@@ -26,7 +27,8 @@ class Command(BaseCommand):
             raise CommandError("The demo is not for production: it prints a shared password.")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", verbosity=0, interactive=False)
-        summary = build_demo(pupils=options["pupils"], staff=options["staff"])
+        day = demo_day()
+        summary = build_demo(pupils=options["pupils"], staff=options["staff"], today=day)
         self.stdout.write(self.style.SUCCESS("Attune demo is ready (synthetic data only)."))
         for school in summary.schools:
             self.stdout.write(f"  {school.name} (URN {school.urn})")
@@ -44,6 +46,11 @@ class Command(BaseCommand):
             f"app: {demo_totp_secret()}\nor run `.venv/bin/attune demo_code` for the current code."
         )
         if not options["no_serve"]:
+            settings.DEMO_DAY = day  # Today and the register open on it (attune/clock.py)
+            if day < date.today():  # noqa: DTZ011 - the demo's own reference day
+                self.stdout.write(
+                    f"\nSchool is closed today, so the demo is set on {day:%A %-d %B}."
+                )
             self.stdout.write(
                 f"\nOpen http://127.0.0.1:{options['port']}/ in your browser. "
                 "Ctrl+C stops Attune.\n"

@@ -1,0 +1,82 @@
+"""In a real browser: each role's home shows what needs them first, leads to the act, and
+passes axe; the office opens a child from the attendance list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from attune import testing
+from attune.accounts.roles import Role
+from attune.attendance.tests.test_views_school import give_marks
+from attune.tests.test_browser import assert_accessible, browser, page, phone, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+__all__ = ["browser", "page", "phone"]  # fixtures shared with the main browser test
+
+
+def test_the_lead_s_home_leads_to_choosing_a_key_adult(live_server: Any, page: Page) -> None:
+    world = testing.school_world()
+    sign_in(page, live_server.url, world.lead)
+    needs = page.get_by_role("region", name="Needs you today")
+    expect(needs).to_contain_text("children waiting for a key adult")
+    assert_accessible(page)
+    needs.get_by_role("link", name="Maya").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("key adult")
+    assert_accessible(page)
+
+
+def test_the_head_s_home_draws_each_chart_with_its_table(live_server: Any, page: Page) -> None:
+    world = testing.school_world()
+    give_marks(world.child, 6)
+    sign_in(page, live_server.url, world.head)
+    expect(page.get_by_role("table", name="Children who need a key adult")).to_be_visible()
+    expect(page.locator("canvas")).to_have_count(3)
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
+    assert_accessible(page)
+
+
+def test_the_office_opens_a_child_from_the_attendance_list(live_server: Any, page: Page) -> None:
+    world = testing.school_world()
+    give_marks(world.child, 6)
+    give_marks(world.looked_after_child, 2)
+    sign_in(page, live_server.url, world.office)
+    expect(page.get_by_role("region", name="Needs you today")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Attendance", exact=True).click()
+    pupils = page.get_by_test_id("pupils-table")
+    for name in ("Maya Fletcher", "Leo Brennan"):
+        pupils.get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"{name}: attendance")
+        expect(page.locator("main")).not_to_contain_text("What lies behind the absence")
+        assert_accessible(page)
+        page.go_back()
+
+
+def test_the_virtual_school_s_home_names_its_children_needing_a_pep(
+    live_server: Any, page: Page
+) -> None:
+    world = testing.school_world()
+    officer = testing.user(world.school, Role.VIRTUAL_SCHOOL)
+    sign_in(page, live_server.url, officer)
+    expect(page.get_by_role("region", name="Needs you today")).to_contain_text("Leo Brennan")
+    assert_accessible(page)
+
+
+def test_on_a_phone_the_key_adult_s_home_opens_today_and_the_menu_unfolds(
+    live_server: Any, phone: Page
+) -> None:
+    world = testing.school_world()
+    sign_in(phone, live_server.url, world.key_adult_user)
+    menu = phone.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    assert_accessible(phone)
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(phone.get_by_role("link", name="Children")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Today", exact=True).tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Today")

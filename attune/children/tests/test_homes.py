@@ -1,0 +1,119 @@
+"""Each role's home puts what needs them today first, each item a link to the act, at a
+pinned cost; children named for a sensitive fact are logged as read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from attune import testing
+from attune.accounts.roles import Role
+from attune.attendance.models import SessionMark
+from attune.earlyyears.models import ChildVisit
+from attune.earlyyears.tests.conftest import Setting, setting
+from attune.tenancy import school_scope
+from attune.testing import SchoolWorld, SignedIn
+
+pytestmark = pytest.mark.django_db
+
+__all__ = ["setting"]  # the early years setting, shared
+
+
+def home(world: SchoolWorld) -> str:
+    return reverse("children:school_home", kwargs={"urn": world.school.urn})
+
+
+def test_the_lead_sees_children_waiting_first_with_a_link_to_choose(
+    world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = signed_in(world.lead)
+    with django_assert_max_num_queries(40):
+        page = client.get(home(world)).content.decode()
+    assert "Needs you today" in page
+    assert "children waiting for a key adult" in page
+    choose = reverse(
+        "relationships:assign", kwargs={"urn": world.school.urn, "pupil_id": world.child.pk}
+    )
+    assert choose in page
+    assert "plan reviews overdue" in page  # all clear, still named so the lead knows
+    assert "key adults due supervision" in page
+
+
+def test_a_key_adult_is_sent_to_today(world: SchoolWorld, signed_in: SignedIn) -> None:
+    page = signed_in(world.key_adult_user).get(home(world)).content.decode()
+    assert reverse("checkins:today", kwargs={"urn": world.school.urn}) in page
+    assert "waiting for a key adult" not in page  # not theirs to choose
+
+
+def test_the_head_sees_charts_each_with_its_table(
+    world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = signed_in(world.head)
+    with django_assert_max_num_queries(45):
+        page = client.get(home(world)).content.decode()
+    for title in ("Persistent absence by cohort", "Key-adult coverage", "Incidents each week"):
+        assert title in page
+    assert page.count("<table") == 3
+    assert page.count("<canvas") == 3
+
+
+def test_office_sees_register_gaps_and_unexplained_absences(
+    world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    today = timezone.localdate()
+    with school_scope(world.school):
+        for session in ("AM", "PM"):
+            SessionMark.objects.create(
+                school=world.school,
+                pupil=world.looked_after_child,
+                date=today,
+                session=session,
+                code="N",
+                original_code="N",
+            )
+    client = signed_in(world.office)
+    with django_assert_max_num_queries(25):
+        page = client.get(home(world)).content.decode()
+    assert "children with no register mark" in page
+    assert "absences with no reason yet this week" in page
+    leo = reverse(
+        "attendance:pupil",
+        kwargs={"urn": world.school.urn, "pupil_id": world.looked_after_child.pk},
+    )
+    assert leo in page
+    # and the office can open the child it is asked to chase
+    assert client.get(leo).status_code == 200
+
+
+def test_the_virtual_school_sees_its_children_needing_a_pep(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    officer = testing.user(world.school, Role.VIRTUAL_SCHOOL)
+    page = signed_in(officer).get(home(world)).content.decode()
+    assert "looked-after children whose PEP is due or overdue" in page
+    assert "Leo" in page
+    assert "Maya" not in page  # not in a cohort the school shares
+
+
+def test_the_nursery_manager_sees_each_room_s_ratio_in_red_when_breached(
+    setting: Setting, world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    room = setting.room
+    now = timezone.localtime()
+    with school_scope(world.school):
+        ChildVisit.objects.create(
+            school=world.school,
+            pupil=world.child,
+            room=room,
+            on=now.date(),
+            signed_in_at=(now - timedelta(minutes=5)).time(),
+            brought_by="Mum",
+        )
+    page = signed_in(world.lead).get(home(world)).content.decode()
+    assert "Ratios now" in page
+    assert "home-room-breach" in page
+    assert "rooms out of ratio now" in page
