@@ -95,7 +95,8 @@ def test_the_head_sees_each_child_by_name_wherever_they_learn(
     assert "75.0%" in text  # Kieran, from the marks entered for Marsh Lane
     assert "Priya Shah" in text  # Leo's key adult at Hollybrook
     assert "Not on Attune" in text and "out of area" in text
-    assert "≤5" not in text and "    assert "&lt;5" not in text and "<5" not in text  # nothing hiddenlt;5" not in text  # nothing hidden: these are its own children
+    # Nothing hidden: these are its own children.
+    assert "≤5" not in text and "&lt;5" not in text and "<5" not in text
 
 
 def test_filters_find_children_by_where_they_learn_and_their_pep(
