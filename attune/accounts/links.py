@@ -60,6 +60,12 @@ class Purpose:
     label: str  # what the person is given, in their words: "a child's PEP"
     landing: Callable[[LinkAccess], str]  # the page for one access
     describe: Callable[[LinkAccess], str]  # one line naming the thing, for their home page
+    # Whether an access still stands, asked each time (a parent marked "no contact" after the
+    # access was granted is stopped at once: no link is sent, used or honoured).
+    still_live: Callable[[LinkAccess], bool] | None = None
+    # How long a session opened by link lasts on this purpose's pages, if shorter than
+    # ``ATTUNE_LINK_SESSION_HOURS``.
+    session_minutes: int | None = None
 
 
 _purposes: dict[str, Purpose] = {}
@@ -80,7 +86,16 @@ def live_accesses(user: User, purpose: str | None = None) -> list[LinkAccess]:
     found = LinkAccess.objects.filter(user=user, revoked_at__isnull=True)
     if purpose is not None:
         found = found.filter(purpose=purpose)
-    return list(found)
+    return [access for access in found if _stands(access)]
+
+
+def _stands(access: LinkAccess) -> bool:
+    known = _purposes.get(access.purpose)
+    return known is None or known.still_live is None or known.still_live(access)
+
+
+def purpose_named(name: str) -> Purpose | None:
+    return _purposes.get(name)
 
 
 def person_for(email: str, name: str = "") -> User:
