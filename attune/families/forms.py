@@ -20,6 +20,9 @@ class ReplyForm(forms.Form):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")  # what a date box shows and sends
+
 
 class AbsenceForm(forms.Form):
     first_day = forms.DateField(
