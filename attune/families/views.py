@@ -39,7 +39,8 @@ def home(request: Any) -> HttpResponse:
     children = family_children(request.user)
     if len(children) == 1:
         return redirect("family:child", pupil_id=children[0].pk)
-    return render(request, "families/home.html", {"children": children})
+    schools = len({c.school_id for c in children})
+    return render(request, "families/home.html", {"children": children, "schools": schools})
 
 
 @link_view(FAMILY_PURPOSE)
