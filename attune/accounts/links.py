@@ -199,6 +199,16 @@ def sign_in_link_send(*, email: str, base_url: str, why: str = "") -> bool:
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None or not live_accesses(user):
         return True
+    _email(user, sign_in_link_make(user=user, base_url=base_url, now=now), why)
+    return True
+
+
+def sign_in_link_make(*, user: User, base_url: str, now: Any = None) -> str:
+    """A fresh single-use link for someone who may reach something by link (audited as sent).
+    Used by ``sign_in_link_send`` and by the demo's ``attune demo_family_link``."""
+    if not live_accesses(user):
+        raise LinkError("There is nothing for you to open at the moment.", "link.no_access")
+    now = now or timezone.now()
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         link = SignInLink.objects.create(
@@ -214,8 +224,7 @@ def sign_in_link_send(*, email: str, base_url: str, why: str = "") -> bool:
             school=None,
             changes={"person": user.email, "minutes": _minutes()},
         )
-    _email(user, base_url.rstrip("/") + LINK_PATH + secret + "/", why)
-    return True
+    return base_url.rstrip("/") + LINK_PATH + secret + "/"
 
 
 def _email(user: User, url: str, why: str) -> None:
