@@ -19,6 +19,7 @@ from django.utils import timezone
 from attune.access.family import family_children, family_open
 from attune.access.rules import Right
 from attune.accounts.links import link_view
+from attune.auditlog.context import note_read
 from attune.errors import saved_from_form
 from attune.families import selectors, services
 from attune.families.forms import AbsenceForm, ReplyForm
@@ -37,6 +38,8 @@ def _opened(request: Any, pupil_id: uuid.UUID, right: Right) -> tuple[Pupil, Con
 @link_view(FAMILY_PURPOSE)
 def home(request: Any) -> HttpResponse:
     children = family_children(request.user)
+    for shown in children:  # each child named on the list is a read of their record
+        note_read(shown.school_id, shown.pk)
     if len(children) == 1:
         return redirect("family:child", pupil_id=children[0].pk)
     schools = len({c.school_id for c in children})

@@ -1,8 +1,9 @@
 """In a real browser on a phone (390 x 844): Maya's key adult sends her mum a link to the family
-page (a real SMTP server on loopback); her mum opens the emailed link, reads the good news from
-school, replies, and tells the school Maya is away. Her key adult sees the reply on Today, and
-the office sees the absence on its list and confirms it with the code it chooses. Her dad,
-marked "no contact", asks for a link and is sent nothing. axe-core checks every page."""
+page (a real SMTP server on loopback); her mum, who has Maya's brother at the school too, opens
+the emailed link, chooses Maya, reads the good news from school, replies, and tells the school
+Maya is away. Her key adult sees the reply on Today, and the office sees the absence on its
+list and confirms it with the code it chooses. Her dad, marked "no contact", asks for a link
+and is sent nothing. axe-core checks every page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from attune import testing
 from attune.checkins.testing import Inbox, free_port, mail_of, point_mail_at
 from attune.families.testing import maya_family
+from attune.people.models import PupilContact
+from attune.tenancy import school_scope
 from attune.tests.test_browser import assert_accessible, browser, page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +57,15 @@ def test_a_parent_reads_replies_and_reports_an_absence_on_a_phone(
 ) -> None:
     world = testing.school_world()
     family = maya_family(world)
+    brother = testing.pupil(world.school, forename="Ben", surname="Fletcher")
+    with school_scope(world.school):  # Mum has Maya's brother at the school too
+        PupilContact.objects.create(
+            school=world.school,
+            pupil=brother,
+            contact=family.mum.contact,
+            parental_responsibility=True,
+            started_on=family.mum.started_on,
+        )
     base = live_server.url
     urn = world.school.urn
 
@@ -70,6 +82,9 @@ def test_a_parent_reads_replies_and_reports_an_absence_on_a_phone(
     phone.goto(link_in(smtp_inbox, "sam@example.org"))
     assert_accessible(phone)
     phone.get_by_role("button", name="Sign in").click()
+    expect(phone.locator("h1")).to_have_text("Your children")
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Maya").click()
     expect(phone.locator("h1")).to_have_text("Maya")
     expect(phone.get_by_test_id("notes")).to_contain_text("Reading to the class")
     assert_accessible(phone)

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from attune import testing
 from attune.accounts import links
 from attune.accounts.testing import sign_in_by_link
 from attune.auditlog.actions import Action
@@ -156,3 +157,36 @@ def test_the_no_contact_parent_is_never_emailed_good_news(
             consent_given_on=timezone.localdate(),
         )
         assert email_home_to(sharing) is None
+
+
+def test_a_family_session_runs_out_after_half_an_hour(world: SchoolWorld, family: Family) -> None:
+    from attune.accounts.services import SESSION_SEEN, SESSION_STARTED
+
+    client = sign_in_by_link(Client(), let_in(family.mum))
+    assert client.get(child_url(world)).status_code == 200
+    session = client.session
+    started = int(timezone.now().timestamp()) - 31 * 60
+    session[SESSION_STARTED] = started
+    session[SESSION_SEEN] = int(timezone.now().timestamp())
+    session.save()
+    response = client.get(child_url(world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:link_ask"))
+    assert client.get(child_url(world)).status_code == 302  # signed out, not just sent on
+
+
+def test_the_list_of_children_logs_a_read_of_each(world: SchoolWorld, family: Family) -> None:
+    brother = testing.pupil(world.school, forename="Ben", surname="Fletcher")
+    with school_scope(world.school):
+        PupilContact.objects.create(
+            school=world.school,
+            pupil=brother,
+            contact=family.mum.contact,
+            parental_responsibility=True,
+            started_on=family.mum.started_on,
+        )
+    client = sign_in_by_link(Client(), let_in(family.mum))
+    page = client.get(reverse("family:home")).content.decode()
+    assert "Maya" in page and "Ben" in page
+    read = {e.pupil_id for e in events(Action.RECORD_VIEWED)}
+    assert {world.child.pk, brother.pk} <= read
