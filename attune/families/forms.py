@@ -62,3 +62,64 @@ class ContactMarkForm(forms.Form):
         required=False,
         help_text="Nothing from Attune reaches them, and they cannot use the family page.",
     )
+
+
+class YouSaidForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=[("concern", "Something that worries me"), ("idea", "An idea")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose one."},
+    )
+    their_words = forms.CharField(
+        label="Tell us in your own words",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Tell us in a few words."},
+    )
+
+
+class HearingForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How do you want to hear good news?",
+        choices=[
+            ("email", "By email"),
+            ("phone", "By a phone call"),
+            ("child_tells", "My child tells me"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose one."},
+    )
+    phone = forms.CharField(label="Phone number (for a call)", max_length=40, required=False)
+    consent = forms.BooleanField(
+        label="Yes, the school may send me good news this way.",
+        error_messages={"required": "Tick the box to say yes."},
+    )
+
+
+# The seven EYFS areas, in words for home.
+HOME_AREAS = [
+    ("communication", "Talking and listening"),
+    ("psed", "Feelings and friends"),
+    ("physical", "Moving and playing"),
+    ("literacy", "Books and stories"),
+    ("mathematics", "Numbers and shapes"),
+    ("world", "The world around them"),
+    ("expressive", "Making, music and pretend play"),
+]
+
+
+class HomeNoteForm(forms.Form):
+    text = forms.CharField(
+        label="What did your child do at home?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: counted the stairs to ten.",
+        error_messages={"required": "Tell us in a few words."},
+    )
+    area = forms.ChoiceField(
+        label="What is it about?",
+        choices=HOME_AREAS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose one."},
+    )

@@ -19,7 +19,7 @@ from attune.earlyyears.models import CareEntry, DevelopmentEntry, DevelopmentEnt
 from attune.families.models import AbsenceReport, FamilyReply
 from attune.people.contacts import MAY_HEAR
 from attune.people.models import Contact, Pupil, PupilContact
-from attune.plans.models import MeetingAction, OwnerKind, PlanVersion
+from attune.plans.models import MeetingAction, OwnerKind, PlanVersion, RaisedBy, YouSaid
 from attune.relationships.models import KeyAdultRelationship
 
 NOTES_SHOWN = 10
@@ -36,10 +36,16 @@ class FamilyPage:
     observations: list[DevelopmentEntry] = field(default_factory=list)
     care: list[CareEntry] = field(default_factory=list)
     absences: list[AbsenceReport] = field(default_factory=list)
+    you_said: list[YouSaid] = field(default_factory=list)
 
     @property
     def nursery(self) -> bool:
-        return bool(self.pupil.school.is_early_years)
+        return in_early_years(self.pupil)
+
+
+def in_early_years(pupil: Pupil) -> bool:
+    """At a nursery, or in a school's nursery or reception class (the EYFS years)."""
+    return bool(pupil.school.is_early_years) or pupil.year_group <= 0
 
 
 def contact_for(user_contacts: list[Any], pupil: Pupil) -> Contact:
@@ -107,6 +113,12 @@ def family_page(pupil: Pupil, contact: Contact, today: date) -> FamilyPage:
         page.care = list(CareEntry.objects.filter(pupil=pupil, on=today).order_by("at"))
     page.absences = list(
         AbsenceReport.objects.filter(pupil=pupil, contact=contact, last_day__gte=today)
+    )
+    # What this family raised, and what the school did: their own items only.
+    page.you_said = list(
+        YouSaid.objects.filter(
+            pupil=pupil, raised_by=RaisedBy.FAMILY, raised_by_name=contact.full_name
+        ).order_by("-raised_on", "-created_at")[:NOTES_SHOWN]
     )
     return page
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,8 @@ from attune.accounts.models import User
 from attune.attendance.domain.codes import CODES
 from attune.auditlog.actions import Action
 from attune.auditlog.record import record
-from attune.checkins.models import Noticing
+from attune.checkins.models import EmailFrom, FamilySharing, Noticing, ShareChannel
+from attune.checkins.services.family_sharing import SharingTerms
 from attune.errors import AttuneError
 from attune.families.models import AbsenceReport, AbsenceStatus, FamilyReply
 from attune.people.models import Contact, Pupil, PupilContact
@@ -165,3 +167,22 @@ def pupil_contact_mark(
         )
     forget()
     return link
+
+
+def hearing_terms(
+    contact: Contact, data: dict[str, Any], sharing: FamilySharing | None, today: date
+) -> SharingTerms:
+    """How good news goes home, as the family chose it on their page: to their own email
+    address or phone, or the child tells them; with their consent, dated today. What the child
+    said about it (recorded by staff) is kept."""
+    channel = data["channel"]
+    return SharingTerms(
+        channel=channel,
+        home_name=contact.full_name,
+        email_from=EmailFrom.TYPED,
+        email=contact.email if channel == ShareChannel.EMAIL else "",
+        phone=(data.get("phone") or contact.phone) if channel == ShareChannel.PHONE else "",
+        consent_given_by=f"{contact.full_name}, on the family page",
+        consent_given_on=today,
+        child_view=sharing.child_view if sharing is not None else "",
+    )

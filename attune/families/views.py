@@ -20,12 +20,19 @@ from attune.access.family import family_children, family_open
 from attune.access.rules import Right
 from attune.accounts.links import link_view
 from attune.auditlog.context import note_read
+from attune.checkins.models import FamilySharing
+from attune.checkins.services.errors import CheckinError
+from attune.checkins.services.family_sharing import family_sharing_save
+from attune.earlyyears.models import DevelopmentEntryKind
+from attune.earlyyears.services import EarlyYearsError, development_add
 from attune.errors import saved_from_form
 from attune.families import selectors, services
-from attune.families.forms import AbsenceForm, ReplyForm
+from attune.families.forms import AbsenceForm, HearingForm, HomeNoteForm, ReplyForm, YouSaidForm
 from attune.families.services import FamilyError
 from attune.families.ties import FAMILY_PURPOSE, contact_ids_of
 from attune.people.models import Contact, Pupil
+from attune.plans.models import RaisedBy
+from attune.plans.services import PlanError, you_said_raise
 from attune.tenancy import school_scope
 
 
@@ -101,3 +108,92 @@ def absence(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
             messages.success(request, "Thank you. The school office has your message.")
             return redirect("family:child", pupil_id=pupil.pk)
         return render(request, "families/absence.html", {"child": pupil, "form": form})
+
+
+@link_view(FAMILY_PURPOSE)
+def you_said(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
+    """Raise a worry or an idea: it joins the school's "you said, we did" list."""
+    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
+    pupil, contact = _opened(request, pupil_id, right)
+    today = timezone.localdate()
+    form = YouSaidForm(request.POST or None)
+    with school_scope(pupil.school):
+        raised = saved_from_form(
+            request,
+            form,
+            lambda data: you_said_raise(
+                actor=request.user,
+                school=pupil.school,
+                pupil=pupil,
+                kind=data["kind"],
+                raised_by=RaisedBy.FAMILY,
+                raised_by_name=contact.full_name,
+                their_words=data["their_words"],
+                raised_on=today,
+                today=today,
+            ),
+            refused=PlanError,
+        )
+        if raised is not None:
+            messages.success(request, "Thank you. The school has your message.")
+            return redirect("family:child", pupil_id=pupil.pk)
+        return render(request, "families/you_said.html", {"child": pupil, "form": form})
+
+
+@link_view(FAMILY_PURPOSE)
+def hearing(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
+    """How the family wants to hear good news, with their consent."""
+    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
+    pupil, contact = _opened(request, pupil_id, right)
+    today = timezone.localdate()
+    with school_scope(pupil.school):
+        sharing = FamilySharing.objects.filter(pupil=pupil).first()
+        form = HearingForm(request.POST or None)
+        saved = saved_from_form(
+            request,
+            form,
+            lambda data: family_sharing_save(
+                actor=request.user,
+                pupil=pupil,
+                terms=services.hearing_terms(contact, data, sharing, today),
+                today=today,
+            ),
+            refused=CheckinError,
+        )
+        if saved is not None:
+            messages.success(request, "Thank you. We will tell you that way.")
+            return redirect("family:child", pupil_id=pupil.pk)
+        context = {"child": pupil, "form": form, "sharing": sharing}
+        return render(request, "families/hearing.html", context)
+
+
+@link_view(FAMILY_PURPOSE)
+def home_note(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
+    """In the early years: a note from home, added to the child's development record."""
+    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
+    pupil, contact = _opened(request, pupil_id, right)
+    if not selectors.in_early_years(pupil):
+        raise Http404
+    today = timezone.localdate()
+    form = HomeNoteForm(request.POST or None)
+    with school_scope(pupil.school):
+        added = saved_from_form(
+            request,
+            form,
+            lambda data: development_add(
+                actor=request.user,
+                pupil=pupil,
+                kind=DevelopmentEntryKind.FROM_HOME,
+                on=today,
+                area=data["area"],
+                text=data["text"],
+                said_by=contact.full_name,
+                shared_with_family=True,
+                today=today,
+            ),
+            refused=EarlyYearsError,
+        )
+        if added is not None:
+            messages.success(request, "Thank you. It is in the record now.")
+            return redirect("family:child", pupil_id=pupil.pk)
+        return render(request, "families/home_note.html", {"child": pupil, "form": form})

@@ -39,6 +39,9 @@ WRITES_ONLY = {
     "plans:action_done",
     "plans:you_said_sign_off",
 }
+# Pages only for a child in the early years (the child walked here is not): the family's note
+# from home to the development record, tested in attune/families/tests.
+EARLY_YEARS_ONLY = {"family:home_note"}
 # URL arguments that name a child or one of a child's records.
 CHILD_ARGUMENTS = {
     "pupil_id",
@@ -170,7 +173,8 @@ def test_every_page_that_shows_a_childs_record_logs_the_read(records: ChildRecor
                 reached.add(name)
                 if reads_of(records) == before:
                     unlogged.append(url)
-        if name not in reached and name not in WRITES_ONLY and not statuses <= {302, 405}:
+        expected = name in WRITES_ONLY or name in EARLY_YEARS_ONLY
+        if name not in reached and not expected and not statuses <= {302, 405}:
             unreached.append((name, sorted(statuses)))
     print(f"\nread-log walk: {len(walked)} URL patterns, {len(reached)} opened by GET")
     assert not unlogged, f"pages that showed the child and logged no read: {unlogged}"

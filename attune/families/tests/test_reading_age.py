@@ -78,6 +78,10 @@ def test_every_family_page_reads_at_about_age_nine(world: SchoolWorld, family: F
         "reply": (reverse("family:reply", kwargs=child | {"noticing_id": family.note.pk}), None),
         "absence": (reverse("family:absence", kwargs=child), None),
         "absence, not filled in": (reverse("family:absence", kwargs=child), {}),
+        "you said": (reverse("family:you_said", kwargs=child), None),
+        "you said, not filled in": (reverse("family:you_said", kwargs=child), {}),
+        "hearing": (reverse("family:hearing", kwargs=child), None),
+        "hearing, not filled in": (reverse("family:hearing", kwargs=child), {}),
         "reply, not filled in": (
             reverse("family:reply", kwargs=child | {"noticing_id": family.note.pk}),
             {},
@@ -101,5 +105,12 @@ def test_the_nursery_family_page_reads_at_about_age_nine() -> None:
     mum = contact_for(world.child, forename="Sam", surname="Fletcher", email="sam@example.org")
     note_home(world)
     client = sign_in_by_link(Client(), let_in(mum))
-    found = page_measure(client, reverse("family:child", kwargs={"pupil_id": world.child.pk}))
-    assert found.grade <= HIGHEST_GRADE, round(found.grade, 1)
+    child = {"pupil_id": world.child.pk}
+    pages: list[tuple[str, dict[str, str] | None]] = [
+        (reverse("family:child", kwargs=child), None),
+        (reverse("family:home_note", kwargs=child), None),
+        (reverse("family:home_note", kwargs=child), {}),
+    ]
+    for url, data in pages:
+        found = page_measure(client, url, data)
+        assert found.grade <= HIGHEST_GRADE, (url, round(found.grade, 1))
