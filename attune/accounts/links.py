@@ -83,7 +83,7 @@ def purpose_of(access: LinkAccess) -> Purpose | None:
 
 
 def live_accesses(user: User, purpose: str | None = None) -> list[LinkAccess]:
-    found = LinkAccess.objects.filter(user=user, revoked_at__isnull=True)
+    found = LinkAccess.objects.select_related("user").filter(user=user, revoked_at__isnull=True)
     if purpose is not None:
         found = found.filter(purpose=purpose)
     return [access for access in found if _stands(access)]

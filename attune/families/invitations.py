@@ -43,7 +43,9 @@ def may_sign_in(link: PupilContact) -> bool:
 
 def _still_live(access: LinkAccess) -> bool:
     with scopes_disabled():
-        return PupilContact.objects.filter(MAY_HEAR, contact_id=access.target).exists()
+        return PupilContact.objects.filter(
+            MAY_HEAR, contact_id=access.target, contact__email__iexact=access.user.email
+        ).exists()
 
 
 def family_invite(*, actor: User, link: PupilContact, base_url: str) -> LinkAccess:

@@ -34,9 +34,11 @@ def contact_ids_of(user: User) -> list[uuid.UUID]:
 def family_rows(user: User) -> QuerySet[Any]:
     """One row per child this person holds the family tie with (``pupil_id``), any school."""
     with scopes_disabled():
-        return PupilContact.objects.filter(MAY_HEAR, contact_id__in=contact_ids_of(user)).values(
-            "pupil_id", "contact_id"
-        )
+        # Only while the school still holds this person's address for the contact: a new
+        # email from the MIS or staff moves the family page to whoever has that address.
+        return PupilContact.objects.filter(
+            MAY_HEAR, contact_id__in=contact_ids_of(user), contact__email__iexact=user.email
+        ).values("pupil_id", "contact_id")
 
 
 def never_through_a_school(membership: Membership) -> None:

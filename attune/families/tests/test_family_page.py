@@ -190,3 +190,17 @@ def test_the_list_of_children_logs_a_read_of_each(world: SchoolWorld, family: Fa
     assert "Maya" in page and "Ben" in page
     read = {e.pupil_id for e in events(Action.RECORD_VIEWED)}
     assert {world.child.pk, brother.pk} <= read
+
+
+def test_a_new_email_for_the_contact_stops_the_old_address_at_once(
+    world: SchoolWorld, family: Family
+) -> None:
+    from attune.people.models import Contact
+
+    old = let_in(family.mum)
+    client = sign_in_by_link(Client(), old)
+    assert client.get(child_url(world)).status_code == 200
+    with school_scope(world.school):
+        Contact.objects.filter(pk=family.mum.contact_id).update(email="sam.new@example.org")
+    assert client.get(child_url(world)).status_code == 404
+    assert links.live_accesses(old) == []
