@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "attune.pep",
     "attune.virtualschool",
     "attune.mis",
+    "attune.families",
     "attune.demo",
 ]
 
@@ -235,6 +236,8 @@ ATTUNE_SIGN_IN_LINK_MINUTES = envint("ATTUNE_SIGN_IN_LINK_MINUTES", 30)
 ATTUNE_SIGN_IN_LINKS_PER_EMAIL_HOUR = envint("ATTUNE_SIGN_IN_LINKS_PER_EMAIL_HOUR", 5)
 ATTUNE_SIGN_IN_LINKS_PER_ADDRESS_HOUR = envint("ATTUNE_SIGN_IN_LINKS_PER_ADDRESS_HOUR", 20)
 ATTUNE_LINK_SESSION_HOURS = envint("ATTUNE_LINK_SESSION_HOURS", 2)
+# A family's session on the family page is shorter still (attune/families/invitations.py).
+ATTUNE_FAMILY_SESSION_MINUTES = envint("ATTUNE_FAMILY_SESSION_MINUTES", 30)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

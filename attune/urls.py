@@ -25,6 +25,8 @@ urlpatterns = [
     path("la/<str:la_code>/", include(("attune.virtualschool.urls", "virtualschool"))),
     path("s/<str:urn>/sharing/", include(("attune.virtualschool.school_urls", "sharing"))),
     path("partner/", include(("attune.virtualschool.partner_urls", "partner"))),
+    path("family/", include(("attune.families.urls", "family"))),
+    path("s/<str:urn>/families/", include(("attune.families.school_urls", "families"))),
     path("register/", include(("attune.virtualschool.register_urls", "register"))),
     path("api/v1/", api_urls()),
     path("s/<str:urn>/audit-trail/", include(("attune.privacy.trail_urls", "trail"))),

@@ -23,6 +23,10 @@ Three rules shape the rest:
 * **A partner reaches one PEP and nothing else.** The designated teacher at any school, the
   social worker, the carer and the child, invited to a child's PEP with the Virtual School, read
   that PEP and write their own section of it; no school page, no note, no other child.
+* **A family reaches its own child, and only what the school shares home.** A parent or carer
+  with parental responsibility the school has recorded, and no "no contact" mark, reads the
+  family page of that child and writes to the school from it (``FAMILY_RIGHTS``); no level of
+  note is theirs, so a note for the team or the DSL can never reach them.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ class Tie(StrEnum):
     # named duty, wherever the child is at school).
     LOOKED_AFTER_BY = "looked_after_by"
     PEP_PARTNER = "pep_partner"  # invited to the child's PEP with the Virtual School
+    # A parent or carer with parental responsibility the school recorded, not marked "no
+    # contact", who holds a live sign-in by emailed link (``attune/families/ties.py``).
+    FAMILY = "family"
 
 
 class Partner(StrEnum):
@@ -72,8 +79,16 @@ PARTNER_LABELS = {
     Partner.CHILD: "The child",
 }
 
-# Whoever a standing is for: a role in a school (or the Virtual School), or a PEP partner.
-Reader = Role | Partner
+
+class Family(StrEnum):
+    """A child's parent or carer, signed in by an emailed link: no role in any school."""
+
+    PARENT = "parent"
+
+
+# Whoever a standing is for: a role in a school (or the Virtual School), a PEP partner, or a
+# child's family.
+Reader = Role | Partner | Family
 
 
 class PepSection(StrEnum):
@@ -110,6 +125,8 @@ class Right(StrEnum):
     KEEP_IN_TOUCH = "keep_in_touch"  # log contacts while the child is absent
     WRITE_PEP_SECTION = "write_pep_section"  # a partner's own section of a PEP
     QUALITY_ASSURE_PEPS = "quality_assure_peps"  # rate, return and approve Pupil Premium Plus
+    SEE_AS_FAMILY = "see_as_family"  # the family page: only what the school shares home
+    WRITE_AS_FAMILY = "write_as_family"  # reply to a note, tell the school about an absence
 
 
 # Rights that change the record: break glass never grants these.
@@ -125,6 +142,7 @@ WRITES = frozenset(
         Right.KEEP_IN_TOUCH,
         Right.WRITE_PEP_SECTION,
         Right.QUALITY_ASSURE_PEPS,
+        Right.WRITE_AS_FAMILY,
     }
 )
 # What a partner with an invitation to the child's PEP may do: read it and write their part.
@@ -137,6 +155,8 @@ PARTNER_SECTIONS: dict[Partner, frozenset[PepSection]] = {
     Partner.CARER: frozenset({PepSection.HOME, PepSection.CHILD}),
     Partner.CHILD: frozenset({PepSection.CHILD}),
 }
+# What a family with the family tie may do: their own child's family page, and writing from it.
+FAMILY_RIGHTS = frozenset({Right.SEE_AS_FAMILY, Right.WRITE_AS_FAMILY})
 KEY_TIES = frozenset({Tie.KEY_ADULT, Tie.CO_WORKER})
 
 
@@ -154,6 +174,10 @@ class Standing:
     @property
     def partner(self) -> bool:
         return isinstance(self.role, Partner)
+
+    @property
+    def family(self) -> bool:
+        return isinstance(self.role, Family)
 
     def tied(self, *ties: Tie) -> bool:
         return any(tie in self.ties for tie in ties)
@@ -213,6 +237,8 @@ def _reads(s: Standing, right: Right, own: bool) -> bool:
             return s.has(Permission.RECORD_INCIDENTS) and (s.keyed or s.tied(Tie.CLOSE_TEAM))
         case Right.READ_PEPS:
             return sees_sensitive(s) or _designated_teacher(s)
+        case Right.SEE_AS_FAMILY:
+            return False  # families only (``allows``)
     raise ValueError(right)  # pragma: no cover - every read right is matched above
 
 
@@ -244,7 +270,9 @@ def _writes(s: Standing, right: Right, own: bool) -> bool:
         case Right.KEEP_IN_TOUCH:
             return leads or (s.has(Permission.CHECK_IN) and (s.keyed or s.tied(Tie.KEEP_IN_TOUCH)))
         case Right.WRITE_PEP_SECTION:
-            return False  # partners only (``_partner_allows``)
+            return False  # partners only (``allows``)
+        case Right.WRITE_AS_FAMILY:
+            return False  # families only (``allows``)
         case Right.QUALITY_ASSURE_PEPS:
             # The authority's own record of its children's PEPs, never a school's.
             return s.role == Role.VIRTUAL_SCHOOL and s.tied(Tie.LOOKED_AFTER_BY)
@@ -260,6 +288,8 @@ def allows(s: Standing, right: Right, *, own: bool = False) -> bool:
     """
     if s.partner:
         return s.tied(Tie.PEP_PARTNER) and right in PARTNER_RIGHTS
+    if s.family:
+        return s.tied(Tie.FAMILY) and right in FAMILY_RIGHTS
     if not sees_child(s):
         return False
     if right in WRITES:
@@ -346,5 +376,6 @@ def describe(ties: Iterable[Tie]) -> str:
         Tie.BREAK_GLASS: "break glass",
         Tie.LOOKED_AFTER_BY: "looked after by the officer's authority",
         Tie.PEP_PARTNER: "invited to the PEP",
+        Tie.FAMILY: "parent or carer with parental responsibility",
     }
     return ", ".join(words[tie] for tie in ties) or "no tie"

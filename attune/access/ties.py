@@ -18,12 +18,16 @@ from django.db.models import QuerySet
 from attune.access.rules import Tie
 
 if TYPE_CHECKING:
-    from attune.accounts.models import Membership
+    from attune.accounts.models import Membership, User
 
 # A membership's rows for one tie; None when the membership cannot have that tie at all.
 TieQuery = Callable[["Membership"], "QuerySet[Any] | None"]
 
+# A person's rows for a tie held outside any school (a family's): each with ``pupil_id``.
+PersonTieQuery = Callable[["User"], "QuerySet[Any]"]
+
 _sources: dict[Tie, TieQuery] = {}
+_person_sources: dict[Tie, PersonTieQuery] = {}
 
 
 def provide(tie: Tie, query: TieQuery) -> None:
@@ -43,3 +47,18 @@ def rows_with(tie: Tie, membership: Membership) -> QuerySet[Any] | None:
 
 def provided() -> frozenset[Tie]:
     return frozenset(_sources)
+
+
+def provide_for_person(tie: Tie, query: PersonTieQuery) -> None:
+    """Called once, by the app that records a tie people hold without a school membership."""
+    if tie in _person_sources and _person_sources[tie] is not query:
+        raise RuntimeError(f"Two apps say where the {tie} tie is recorded for a person.")
+    _person_sources[tie] = query
+
+
+def rows_for_person(tie: Tie, user: User) -> QuerySet[Any]:
+    """The person's rows for this tie (each with ``pupil_id``), across schools."""
+    source = _person_sources.get(tie)
+    if source is None:
+        raise RuntimeError(f"No app has said where the {tie} tie is recorded for a person.")
+    return source(user)

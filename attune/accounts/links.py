@@ -60,6 +60,12 @@ class Purpose:
     label: str  # what the person is given, in their words: "a child's PEP"
     landing: Callable[[LinkAccess], str]  # the page for one access
     describe: Callable[[LinkAccess], str]  # one line naming the thing, for their home page
+    # Whether an access still stands, asked each time (a parent marked "no contact" after the
+    # access was granted is stopped at once: no link is sent, used or honoured).
+    still_live: Callable[[LinkAccess], bool] | None = None
+    # How long a session opened by link lasts on this purpose's pages, if shorter than
+    # ``ATTUNE_LINK_SESSION_HOURS``.
+    session_minutes: int | None = None
 
 
 _purposes: dict[str, Purpose] = {}
@@ -77,10 +83,19 @@ def purpose_of(access: LinkAccess) -> Purpose | None:
 
 
 def live_accesses(user: User, purpose: str | None = None) -> list[LinkAccess]:
-    found = LinkAccess.objects.filter(user=user, revoked_at__isnull=True)
+    found = LinkAccess.objects.select_related("user").filter(user=user, revoked_at__isnull=True)
     if purpose is not None:
         found = found.filter(purpose=purpose)
-    return list(found)
+    return [access for access in found if _stands(access)]
+
+
+def _stands(access: LinkAccess) -> bool:
+    known = _purposes.get(access.purpose)
+    return known is None or known.still_live is None or known.still_live(access)
+
+
+def purpose_named(name: str) -> Purpose | None:
+    return _purposes.get(name)
 
 
 def person_for(email: str, name: str = "") -> User:
@@ -184,6 +199,16 @@ def sign_in_link_send(*, email: str, base_url: str, why: str = "") -> bool:
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None or not live_accesses(user):
         return True
+    _email(user, sign_in_link_make(user=user, base_url=base_url, now=now), why)
+    return True
+
+
+def sign_in_link_make(*, user: User, base_url: str, now: Any = None) -> str:
+    """A fresh single-use link for someone who may reach something by link (audited as sent).
+    Used by ``sign_in_link_send`` and by the demo's ``attune demo_family_link``."""
+    if not live_accesses(user):
+        raise LinkError("There is nothing for you to open at the moment.", "link.no_access")
+    now = now or timezone.now()
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         link = SignInLink.objects.create(
@@ -199,8 +224,7 @@ def sign_in_link_send(*, email: str, base_url: str, why: str = "") -> bool:
             school=None,
             changes={"person": user.email, "minutes": _minutes()},
         )
-    _email(user, base_url.rstrip("/") + LINK_PATH + secret + "/", why)
-    return True
+    return base_url.rstrip("/") + LINK_PATH + secret + "/"
 
 
 def _email(user: User, url: str, why: str) -> None:

@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from attune.accounts.links import LINK_SESSION
+from attune.accounts.links import LINK_SESSION, purpose_named
 from attune.accounts.roles import role_needs_two_factor
 from attune.accounts.services import SESSION_SEEN, SESSION_STARTED
 
@@ -99,14 +99,20 @@ class LinkSessionMiddleware:
         if not (request.user.is_authenticated and request.session.get(LINK_SESSION)):
             return self.get_response(request)
         started = request.session.get(SESSION_STARTED, 0)
-        hours = int(getattr(settings, "ATTUNE_LINK_SESSION_HOURS", 2))
-        if int(timezone.now().timestamp()) - started > hours * 3600:
-            logout(request)
-            messages.info(request, "Your sign-in has run out. Ask for a new link to carry on.")
-            return _redirect(request, reverse("accounts:link_ask"))
+        seconds = int(getattr(settings, "ATTUNE_LINK_SESSION_HOURS", 2)) * 3600
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            match = None
+        # A purpose may keep its sessions shorter (a family's: ATTUNE_FAMILY_SESSION_MINUTES).
+        purpose = purpose_named(getattr(match.func, "link_purpose", "")) if match else None
+        if purpose is not None and purpose.session_minutes is not None:
+            seconds = min(seconds, purpose.session_minutes * 60)
+        if int(timezone.now().timestamp()) - started > seconds:
+            logout(request)
+            messages.info(request, "Your sign-in has run out. Ask for a new link to carry on.")
+            return _redirect(request, reverse("accounts:link_ask"))
+        if match is None:
             return self.get_response(request)
         if match.view_name in LINK_SESSION_PAGES or hasattr(match.func, "link_purpose"):
             return self.get_response(request)

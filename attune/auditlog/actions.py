@@ -255,6 +255,23 @@ class Action(StrEnum):
     MIS_SYNC_REQUESTED = "mis.sync.requested", "Asked for a sync with the MIS now"
     MIS_GROUP_CHANGED = "mis.group.changed", "A child joined or left an MIS group"
 
+    # Families as partners: parents and carers signed in by an emailed link
+    FAMILY_INVITED = "families.invited", "Sent a parent or carer a link to the family page"
+    FAMILY_CONTACT_MARKED = (
+        "families.contact.marked",
+        "Marked a contact's parental responsibility or no contact",
+    )
+    FAMILY_REPLY_SENT = "families.reply.sent", "A family replied to a note"
+    FAMILY_REPLY_SEEN = "families.reply.seen", "Read a family's reply"
+    FAMILY_ABSENCE_REPORTED = (
+        "families.absence.reported",
+        "A family told the school about an absence",
+    )
+    FAMILY_ABSENCE_CONFIRMED = (
+        "families.absence.confirmed",
+        "Confirmed an absence a family told us about",
+    )
+
 
 # The trail's "what they did" filter: each choice matches every action starting with it.
 ACTION_GROUPS: list[tuple[str, str]] = [
@@ -275,5 +292,6 @@ ACTION_GROUPS: list[tuple[str, str]] = [
     ("wholeschool.", "Whole-school work"),
     ("virtualschool.", "Virtual School: sharing, reads, API tokens, its children and their PEPs"),
     ("auditlog.", "Exporting the audit trail"),
+    ("families.", "Families: links, replies and absences they told us about"),
     ("mis.", "The connection to the school's MIS"),
 ]

@@ -20,6 +20,7 @@ from attune.attendance.domain.terms import last_school_day
 from attune.belonging.demo import build_belonging
 from attune.checkins.demo import build_checkins
 from attune.earlyyears.demo import build_early_years
+from attune.families.demo import build_families
 from attune.incidents.demo import build_incidents
 from attune.interventions.demo import build_interventions
 from attune.people.domain.upn import make_upn
@@ -134,6 +135,8 @@ def build_demo(
         build_training(school, random.Random(seed + 5), today)
         build_peps(school, random.Random(seed + 6), today)
         build_early_years(setting, random.Random(seed + 8), today)
+        build_families(school, today)
+        build_families(setting, today)
         head_of_virtual_school = build_virtual_school(
             la, random.Random(seed + 7), password=DEMO_PASSWORD
         )

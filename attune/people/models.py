@@ -340,7 +340,9 @@ class PupilContact(SchoolOwned):
 
     ``priority`` is the order the MIS lists the child's contacts in (1 first).
     ``parental_responsibility`` and ``lives_with_pupil`` are ``None`` when the MIS did not
-    say. ``no_contact`` means the school must not contact this person about this child.
+    say. ``no_contact`` means the school must not contact this person about this child (as
+    the MIS says; ``no_contact_by_school`` as staff marked it by hand): either keeps them from
+    the family page and from every message about the child (``people.contacts``).
     """
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contact_links")
@@ -350,6 +352,9 @@ class PupilContact(SchoolOwned):
     parental_responsibility = models.BooleanField(null=True, blank=True)
     lives_with_pupil = models.BooleanField(null=True, blank=True)
     no_contact = models.BooleanField(default=False)
+    # Set by staff by hand (a court order, say): the MIS sync writes ``no_contact`` and never
+    # this, so a sync can never clear what the school itself marked.
+    no_contact_by_school = models.BooleanField(default=False)
     source = models.CharField(
         max_length=8, choices=ContactSource.choices, default=ContactSource.SCHOOL
     )

@@ -71,6 +71,8 @@ class ChildRecords:
     # invited to write their PEP with the Virtual School.
     twin: Any = None
     partner: User | None = None
+    # A parent with parental responsibility, signed in by link to the family page.
+    family: User | None = None
 
     def add_id(self, argument: str, value: Any) -> None:
         self.ids.setdefault(argument, []).append(value)
@@ -318,9 +320,46 @@ def build(world: SchoolWorld) -> ChildRecords:
         )
         records.add_id("request_id", request.pk)
     records.add_id("pupil_id", child.pk)
+    _family_records(records)
     if school.local_authority is not None:
         _authority_records(records)
     return records
+
+
+def _family_records(records: ChildRecords) -> None:
+    """The child's mum, let in to the family page, a note that went home, her reply to it and
+    an absence she told the school about."""
+    from attune.families.models import AbsenceReport, FamilyReply
+    from attune.families.testing import contact_for, let_in
+
+    world, child = records.world, records.child
+    mum = contact_for(child, forename="Jo", surname="Parent", email="jo.parent@example.org")
+    records.family = let_in(mum)
+    with school_scope(world.school):
+        rel = KeyAdultRelationship.objects.get(pupil=child, ended_on__isnull=True)
+        note = Noticing.objects.create(
+            school=world.school,
+            relationship=rel,
+            pupil=child,
+            on=TODAY,
+            proud_of="reading aloud",
+            noticed="kind to a friend",
+            shared_by="email",
+        )
+        reply = FamilyReply.objects.create(
+            school=world.school, pupil=child, noticing=note, contact=mum.contact, text="Lovely"
+        )
+        report = AbsenceReport.objects.create(
+            school=world.school,
+            pupil=child,
+            contact=mum.contact,
+            first_day=TODAY,
+            last_day=TODAY,
+            reason="A cold",
+        )
+    records.add_id("noticing_id", note.pk)
+    records.add_id("reply_id", reply.pk)
+    records.add_id("report_id", report.pk)
 
 
 def _authority_records(records: ChildRecords) -> None:

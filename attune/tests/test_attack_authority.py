@@ -1,12 +1,15 @@
 """Attack tests for everything outside a school: every page under ``/la/<la_code>/`` (the
-Virtual School), ``/partner/`` (PEP partners signed in by link) and ``/register/`` (a school's
-register link), found by walking the URL resolver so a new page is attacked the day it lands.
+Virtual School), ``/partner/`` (PEP partners signed in by link), ``/family/`` (parents and
+carers signed in by link) and ``/register/`` (a school's register link), found by walking the
+URL resolver so a new page is attacked the day it lands.
 
 Each URL is filled with Kent's real records (its own child at Hollybrook, their PEP, the
 carer's invitation, a funding request, a register link) and tried, by GET and POST, by:
 
 * Medway's head of the Virtual School, at Kent's address and at Medway's own;
 * a partner invited to another child's PEP (signed in by link);
+* a parent of another child, with parental responsibility, signed in by link to the family page;
+* the child's own parent once marked "no contact";
 * each role of the school the child attends (staff have no authority pages);
 * nobody at all, and a register link's address with a wrong secret.
 
@@ -23,6 +26,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from attune import testing
 from attune.access.rules import Partner
 from attune.accounts.links import link_access_grant, person_for
 from attune.accounts.roles import Role
@@ -35,7 +39,7 @@ from attune.tests.test_attack_matrix import user_in
 
 pytestmark = pytest.mark.django_db
 
-PREFIXES = ("virtualschool:", "partner:", "register:")
+PREFIXES = ("virtualschool:", "partner:", "register:", "family:")
 PLACEHOLDERS: dict[str, list[object]] = {
     "section": ["home", "school"],
     "secret": ["reg_" + "x" * 43],
@@ -166,6 +170,36 @@ def test_a_partner_of_another_child_finds_nothing(records: ChildRecords) -> None
     assert not failures, failures
 
 
+def test_a_parent_of_another_child_never_sees_this_one(records: ChildRecords) -> None:
+    from attune.families.testing import contact_for, let_in
+
+    world = records.world
+    other = testing.pupil(world.school, forename="Ruby", surname="Stranger")
+    parent = let_in(contact_for(other, forename="Pat", surname="Stranger", email="pat@example.org"))
+    client = sign_in_by_link(Client(), parent)
+    # Their own family page answers (with their own child), never naming this one.
+    own = frozenset([reverse("family:home")])
+    failures = check(client, records, urls(records, 886), own)
+    assert not failures, failures
+    assert client.get(reverse("family:child", kwargs={"pupil_id": other.pk})).status_code == 200
+
+
+def test_a_parent_marked_no_contact_finds_nothing(records: ChildRecords) -> None:
+    from attune.people.models import PupilContact
+    from attune.tenancy import school_scope
+
+    assert records.family is not None
+    client = sign_in_by_link(Client(), records.family)
+    assert (
+        client.get(reverse("family:child", kwargs={"pupil_id": records.child.pk})).status_code
+        == 200
+    )
+    with school_scope(records.world.school):
+        PupilContact.objects.filter(pupil=records.child).update(no_contact_by_school=True)
+    failures = check(client, records, urls(records, 886))
+    assert not failures, failures
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_school_staff_find_nothing_outside_their_school(records: ChildRecords, role: Role) -> None:
     client = sign_in_fully(Client(), user_in(records.world, role))
@@ -178,5 +212,5 @@ def test_nobody_signed_in_finds_nothing(records: ChildRecords) -> None:
 
 def test_the_walk_covers_every_page_outside_a_school(records: ChildRecords) -> None:
     names = {name for name, _ in urls(records, 886)}
-    assert {"virtualschool:our_child", "partner:pep", "register:week"} <= names
+    assert {"virtualschool:our_child", "partner:pep", "register:week", "family:child"} <= names
     assert len(names) >= 20

@@ -170,3 +170,20 @@ def test_the_matrix_covers_enough_url_and_role_pairs(target: Target) -> None:
         f"same-school URL x role pairs, each by GET and POST"
     )
     assert other_school + same_school >= MIN_PAIRS
+
+
+def test_a_parent_signed_in_by_link_finds_nothing_at_any_school_url(target: Target) -> None:
+    """A family's session reaches only the family page: every school page is the same 404,
+    for their own child's school too, and names no child."""
+    from attune.accounts.testing import sign_in_by_link
+    from attune.families.testing import contact_for, let_in
+
+    link = contact_for(target.child, forename="Jo", surname="Parent", email="jo@example.org")
+    client = sign_in_by_link(Client(), let_in(link))
+    failures = []
+    for name, url in urls_for(target):
+        for method, response in attempts(client, url):
+            status = response.status_code  # type: ignore[attr-defined]
+            if status != 404 or leaks(response, target):
+                failures.append((method, name, status, leaks(response, target)))
+    assert not failures, failures

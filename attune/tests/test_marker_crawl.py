@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from attune import testing
 from attune.access import rules
-from attune.access.rules import Partner, Standing, Tie
+from attune.access.rules import Family, Partner, Standing, Tie
 from attune.access.standing import standing_of
 from attune.accounts.models import User
 from attune.accounts.roles import Role
@@ -47,6 +47,7 @@ READERS = [
     "administrator",
     "authority_officer",
     "pep_partner",
+    "family",
 ]
 MARK = re.compile(rb"MKR\d{4}X")
 
@@ -70,6 +71,9 @@ def reader(records: ChildRecords, name: str) -> Reader:
         # The child is shared by the school and on the officer's own authority's list.
         ties = frozenset({Tie.SHARED_COHORT, Tie.LOOKED_AFTER_BY})
         return Reader(name, user, Standing(Role.VIRTUAL_SCHOOL, ties=ties))
+    if name == "family":
+        assert records.family is not None
+        return Reader(name, records.family, Standing(Family.PARENT, ties=frozenset({Tie.FAMILY})))
     if name == "pep_partner":
         assert records.partner is not None
         return Reader(
@@ -103,7 +107,9 @@ def may_read(standing: Standing, marker: Marker) -> bool:
     return marker.level is None or rules.may_read_note(standing, marker.level)
 
 
-def urls(records: ChildRecords, *, authority: bool, partner: bool = False) -> Iterator[str]:
+def urls(
+    records: ChildRecords, *, authority: bool, partner: bool = False, family: bool = False
+) -> Iterator[str]:
     """Every page of the school (or, for an officer, of the Virtual School; for a partner, of
     the PEPs they write) that can be named with this child's records: pages about the child,
     and the school's own lists and exports."""
@@ -117,10 +123,15 @@ def urls(records: ChildRecords, *, authority: bool, partner: bool = False) -> It
     }
     for name, arguments in _patterns():
         names = [argument for _, argument in arguments]
-        if partner != name.startswith("partner:"):
+        if partner != name.startswith("partner:") or family != name.startswith("family:"):
             continue
-        if not partner and (
-            authority != name.startswith("virtualschool:") or ("urn" not in names and not authority)
+        if (
+            not partner
+            and not family
+            and (
+                authority != name.startswith("virtualschool:")
+                or ("urn" not in names and not authority)
+            )
         ):
             continue
         choices = [fixed.get(a) or records.ids.get(a) or [] for a in names]
@@ -157,10 +168,13 @@ def records(world: testing.SchoolWorld) -> ChildRecords:
 def test_no_reader_finds_a_marker_above_their_level(records: ChildRecords, name: str) -> None:
     who = reader(records, name)
     partner = name == "pep_partner"
-    client = (sign_in_by_link if partner else sign_in_fully)(Client(), who.user)
+    family = name == "family"
+    client = (sign_in_by_link if partner or family else sign_in_fully)(Client(), who.user)
     by_text = {m.text: m for m in records.markers}
     leaks: list[tuple[str, str, str]] = []
-    pages = list(urls(records, authority=name == "authority_officer", partner=partner))
+    pages = list(
+        urls(records, authority=name == "authority_officer", partner=partner, family=family)
+    )
     if name == "authority_officer":
         pages += ["/api/v1/docs", "/api/v1/openapi.json"]
     for url in pages:
@@ -169,7 +183,7 @@ def test_no_reader_finds_a_marker_above_their_level(records: ChildRecords, name:
             marker = by_text[found.decode()]
             if not may_read(who.standing, marker):
                 leaks.append((url, f"{marker.model}.{marker.field}", marker.level or "-"))
-    assert len(pages) > (3 if name in ("authority_officer", "pep_partner") else 80)
+    assert len(pages) > {"authority_officer": 3, "pep_partner": 3, "family": 2}.get(name, 80)
     assert not leaks, f"{name} found text above their level: {leaks}"
 
 

@@ -1,6 +1,6 @@
-"""The access rules over every combination of reader, DSL mark and ties (11 x 2 x 512
-standings: the seven roles and the Virtual School's four partners): properties that must hold
-for all of them, and a table of the people Attune is built for.
+"""The access rules over every combination of reader, DSL mark and ties (12 x 2 x 1,024
+standings: the seven roles, the Virtual School's four partners and a child's family):
+properties that must hold for all of them, and a table of the people Attune is built for.
 
 Plain Python: no database, no Django (``pytest -p no:django attune/access/tests/test_rules.py``).
 """
@@ -15,8 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attune.access.rules import (
+    FAMILY_RIGHTS,
     PARTNER_RIGHTS,
     WRITES,
+    Family,
     Level,
     Partner,
     PepSection,
@@ -43,7 +45,7 @@ ALL_TIES = [
     frozenset(ties)
     for ties in chain.from_iterable(combinations(Tie, n) for n in range(len(Tie) + 1))
 ]
-READERS: list[Reader] = [*Role, *Partner]
+READERS: list[Reader] = [*Role, *Partner, *Family]
 EVERY_STANDING = [
     Standing(role, is_dsl, ties)
     for role in READERS
@@ -58,7 +60,7 @@ standings = st.builds(
 
 
 def test_there_are_as_many_standings_as_combinations() -> None:
-    assert len(EVERY_STANDING) == (len(Role) + len(Partner)) * 2 * 2 ** len(Tie)
+    assert len(EVERY_STANDING) == (len(Role) + len(Partner) + len(Family)) * 2 * 2 ** len(Tie)
 
 
 def standings_of(role: Reader) -> list[Standing]:
@@ -78,7 +80,14 @@ def _holds_for(s: Standing) -> None:
     # Nothing at all about a child one cannot see, but for a partner's own PEP.
     if not sees_child(s):
         assert not levels
-        assert granted <= (PARTNER_RIGHTS if s.partner else frozenset())
+        outside = PARTNER_RIGHTS if s.partner else FAMILY_RIGHTS if s.family else frozenset()
+        assert granted <= outside
+    # A family reaches its own child's family page and nothing else: no level of note at all.
+    if s.family:
+        assert granted == (FAMILY_RIGHTS if Tie.FAMILY in s.ties else frozenset())
+        assert not levels and not sees_child(s)
+    else:
+        assert not granted & FAMILY_RIGHTS
     # A partner reaches the PEP they were invited to and nothing else: no note, no record.
     if s.partner:
         assert granted == (PARTNER_RIGHTS if Tie.PEP_PARTNER in s.ties else frozenset())
@@ -157,7 +166,7 @@ def test_a_record_of_ones_own_opens_no_more_than_incidents(s: Standing, right: R
         assert allows(s, right, own=True) == allows(s, right)
 
 
-K, C, CT, KIT, DT, SC, BG, LA, PP = (
+K, C, CT, KIT, DT, SC, BG, LA, PP, FAM = (
     Tie.KEY_ADULT,
     Tie.CO_WORKER,
     Tie.CLOSE_TEAM,
@@ -167,6 +176,7 @@ K, C, CT, KIT, DT, SC, BG, LA, PP = (
     Tie.BREAK_GLASS,
     Tie.LOOKED_AFTER_BY,
     Tie.PEP_PARTNER,
+    Tie.FAMILY,
 )
 R = Right
 E, T, D = Level.EVERYONE, Level.TEAM, Level.DSL
@@ -320,6 +330,19 @@ PEOPLE = [
         set(),
     ),
     ("a social worker not invited", Standing(Partner.SOCIAL_WORKER), set(), set()),
+    (
+        "a parent with parental responsibility, signed in by link",
+        Standing(Family.PARENT, ties=frozenset({FAM})),
+        {R.SEE_AS_FAMILY, R.WRITE_AS_FAMILY},
+        set(),
+    ),
+    ("a parent marked 'no contact' (no family tie)", Standing(Family.PARENT), set(), set()),
+    (
+        "a parent who is also somehow a key adult's tie holder",
+        Standing(Family.PARENT, ties=frozenset({FAM, K, BG})),
+        {R.SEE_AS_FAMILY, R.WRITE_AS_FAMILY},
+        set(),
+    ),
     (
         "a carer invited, even holding a stray tie of another kind",
         Standing(Partner.CARER, is_dsl=True, ties=frozenset({PP, K, BG, LA})),

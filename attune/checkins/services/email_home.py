@@ -16,7 +16,7 @@ from attune.auditlog.record import record
 from attune.checkins.domain.delivery import next_attempt_at
 from attune.checkins.models import DeliveryStatus, EmailFrom, EmailHome, FamilySharing, Noticing
 from attune.checkins.services.errors import CheckinError
-from attune.people.contacts import home_email_contact
+from attune.people.contacts import barred_emails, home_email_contact
 from attune.people.models import Staff
 
 
@@ -49,9 +49,13 @@ def email_home_queue(
 
 def email_home_to(sharing: FamilySharing) -> tuple[str, str] | None:
     """The address good news goes to, and whom to greet: the MIS contact with parental
-    responsibility listed first, unless the family gave another address; ``None`` if none."""
+    responsibility listed first, unless the family gave another address; ``None`` if none.
+    An address belonging to someone marked "no contact" for the child is never used."""
     if sharing.email_from != EmailFrom.MIS:
-        return (sharing.email, sharing.home_name) if sharing.email else None
+        typed = sharing.email.strip().lower()
+        if not typed or typed in barred_emails(sharing.pupil):
+            return None
+        return sharing.email, sharing.home_name
     link = home_email_contact(sharing.pupil)
     if link is None:
         return None
@@ -104,6 +108,9 @@ def email_home_send(*, email: EmailHome, attempts_before: int, now: datetime) ->
     attempt or a sent message) does nothing."""
     if email.status == DeliveryStatus.SENT or email.attempts != attempts_before:
         return email
+    if not email.to or email.to.strip().lower() in barred_emails(email.pupil):
+        _never_send(email)  # marked "no contact" since it was written: it never goes
+        return email
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
@@ -117,6 +124,14 @@ def email_home_send(*, email: EmailHome, attempts_before: int, now: datetime) ->
     else:
         _record_attempt(email, now, error=None)
     return email
+
+
+def _never_send(email: EmailHome) -> None:
+    with transaction.atomic():
+        email.status, email.next_attempt_at = DeliveryStatus.FAILED, None
+        email.last_error = "Not sent: there is no address, or it is marked no contact."
+        email.save(update_fields=["status", "last_error", "next_attempt_at"])
+        record(Action.EMAIL_HOME_FAILED, email, actor=None, changes={"error": "no_contact"})
 
 
 def _record_attempt(email: EmailHome, now: datetime, *, error: str | None) -> None:
