@@ -5,7 +5,7 @@ and the widget for whole numbers.
 errors, so screen reader users hear at once that something needs fixing; a view whose
 problems are not on a Django form says so with ``has_errors`` in its context.
 ``field|error_target`` is the id an error summary links to: the field itself, or the first of a
-list of radios or boxes.
+list of radios or boxes (the list itself while it has none).
 ``numeric()`` is a text box that brings up a phone's number pad, as GOV.UK advises for whole
 numbers (a number box's arrows and scrolling change a value by accident).
 """
@@ -52,7 +52,8 @@ def error_prefix(context: Any) -> str:
 def error_target(field: BoundField) -> str:
     widget = field.field.widget
     if getattr(widget, "input_type", None) in ("radio", "checkbox") and hasattr(widget, "choices"):
-        return f"{field.auto_id}_0"
+        if field.subwidgets:  # a list with no choices yet has no first box to link to
+            return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
 
 
