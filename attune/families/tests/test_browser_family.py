@@ -141,3 +141,67 @@ def test_a_parent_reads_replies_and_reports_an_absence_on_a_phone(
     dad.get_by_role("button", name="Email me a link").click()
     assert_accessible(dad)
     assert [mail_of(m)[0]["To"] for m in smtp_inbox.messages] == ["sam@example.org"]
+
+
+def test_every_other_family_page_passes_axe_on_a_phone(live_server: Any, browser: Browser) -> None:
+    """A nursery family: the day's care and observations, a note from home, a worry or an idea,
+    and how they hear from school, each checked by axe-core on a phone, with its errors too."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from attune.accounts.links import sign_in_link_make
+    from attune.earlyyears.models import CareEntry
+    from attune.families.testing import contact_for, let_in, note_home
+    from attune.people.models import Phase, School
+
+    world = testing.school_world("100077", "Little Acorns Nursery")
+    School.objects.filter(pk=world.school.pk).update(phase=Phase.EARLY_YEARS)
+    world.school.refresh_from_db()
+    mum = contact_for(world.child, forename="Sam", surname="Fletcher", email="sam@example.org")
+    note_home(world)
+    with school_scope(world.school):
+        CareEntry.objects.create(
+            school=world.school,
+            pupil=world.child,
+            on=timezone.localdate(),
+            kind="meal",
+            at=time(11, 45),
+            detail="Ate it all",
+        )
+    url = sign_in_link_make(user=let_in(mum), base_url=live_server.url)
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone.goto(url)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone.locator("main")).to_contain_text("Today at nursery")
+    expect(phone.locator("main")).to_contain_text("Ate it all")
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="Send a note from home").click()
+    phone.get_by_role("button", name="Send").click()  # nothing filled in: errors show
+    expect(phone.locator("main")).to_contain_text("Tell us in a few words")
+    assert_accessible(phone)
+    phone.get_by_label("What did your child do at home?").fill("Counted the stairs to ten.")
+    phone.get_by_label("Numbers and shapes").check()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator(".messages")).to_contain_text("in the record")
+
+    phone.get_by_role("link", name="Tell us a worry or an idea").click()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator("main")).to_contain_text("Choose one")
+    assert_accessible(phone)
+    phone.get_by_label("An idea").check()
+    phone.get_by_label("Tell us in your own words").fill("Could we see the garden photos?")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator("main")).to_contain_text("Could we see the garden photos?")
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="How you hear from school").click()
+    phone.get_by_label("By email").check()
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("main")).to_contain_text("Tick the box")
+    assert_accessible(phone)
+    phone.get_by_label("Yes, the school may send me good news this way.").check()
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator(".messages")).to_contain_text("We will tell you that way")
+    assert_accessible(phone)
