@@ -51,9 +51,10 @@ def error_prefix(context: Any) -> str:
 @register.filter
 def error_target(field: BoundField) -> str:
     widget = field.field.widget
-    if getattr(widget, "input_type", None) in ("radio", "checkbox") and hasattr(widget, "choices"):
-        if field.subwidgets:  # a list with no choices yet has no first box to link to
-            return f"{field.auto_id}_0"
+    listed = getattr(widget, "input_type", None) in ("radio", "checkbox")
+    # A list with no choices yet has no first box to link to.
+    if listed and hasattr(widget, "choices") and field.subwidgets:
+        return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
 
 
