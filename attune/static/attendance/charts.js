@@ -13,8 +13,9 @@
     var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var series = data.series && data.series.length ? data.series : [{ label: data.label, values: data.values }];
     var stacked = Boolean(data.stacked);
+    var line = data.kind === "line";
     new window.Chart(canvas, {
-      type: data.kind === "line" ? "line" : "bar",
+      type: line ? "line" : "bar",
       data: {
         labels: data.labels,
         datasets: series.map(function (s, n) {
@@ -28,7 +29,8 @@
         indexAxis: canvas.dataset.horizontal ? "y" : "x",
         animation: reduceMotion ? false : undefined,
         plugins: { legend: { display: series.length > 1 } },
-        scales: { x: { beginAtZero: true, stacked: stacked }, y: { beginAtZero: true, stacked: stacked } },
+        // A line of attendance near 95% would sit flat on a scale from 0: let the axis fit it.
+        scales: { x: { beginAtZero: !line, stacked: stacked }, y: { beginAtZero: !line, stacked: stacked } },
       },
     });
   }
