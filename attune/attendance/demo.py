@@ -40,6 +40,16 @@ def build_register(school: School, rng: random.Random, today: date) -> int:
         ]
         pupils = list(Pupil.objects.values_list("id", flat=True).order_by("upn"))
         written = insert_rows(SessionMark, COLUMNS, _rows(rng, school.pk, pupils, days, today))
+        # The same weeks last year, so the head's home can set this year against last; drawn
+        # from a stream of their own, so this year's marks stay as they were.
+        year_ago = today - timedelta(days=364)
+        earlier = [
+            day
+            for term in school_year(year_ago).terms
+            for day in _weekdays(term.starts_on, min(term.ends_on, year_ago))
+        ]
+        last = random.Random(f"last-year-{school.urn}")  # noqa: S311 - synthetic demo data
+        written += insert_rows(SessionMark, COLUMNS, _rows(last, school.pk, pupils, earlier, today))
         week_counts.rebuild(school.pk)
         return written
 

@@ -296,11 +296,17 @@ def _refresh_years_portable(school_id: int, years: Sequence[tuple[Any, int]]) ->
                 key = (pupil_id, year_of_week(week))
                 if key in wanted:
                     sums[key].append(AttendanceSummary(*counts))
-            stale = Q()
+            # One delete per year: a single OR of every (pupil, year) pair outgrows SQLite's
+            # expression depth (1,000) once 500 pupils have marks in two school years.
+            in_chunk = set(chunk)
+            by_year: dict[int, list[Any]] = defaultdict(list)
             for pupil_id, year in wanted:
-                if pupil_id in chunk:
-                    stale |= Q(pupil_id=pupil_id, year=year)
-            YearCounts.objects.filter(stale, school_id=school_id).delete()
+                if pupil_id in in_chunk:
+                    by_year[year].append(pupil_id)
+            for year, pupils in by_year.items():
+                YearCounts.objects.filter(
+                    school_id=school_id, year=year, pupil_id__in=pupils
+                ).delete()
             rows = [
                 (school_id, pupil_id, year, *(getattr(combine(parts), n) for n in FIELDS))
                 for (pupil_id, year), parts in sums.items()

@@ -7,18 +7,20 @@ read. A role's home is one function below, chosen by ``home_for``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from attune.access.children import Right, pupils_with, visible_pupils
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.attendance import school as attendance_reads
+from attune.attendance.domain.calculations import summarise_counts
 from attune.attendance.models import SessionMark
 from attune.auditlog.context import note_read
 from attune.checkins.domain.arrival import Arrival
@@ -36,7 +38,13 @@ from attune.pep.selectors import looked_after_rows
 from attune.plans.selectors import plans_overdue
 from attune.training.domain.supervision import SupervisionStatus
 from attune.training.selectors import formal_every_weeks, supervision_overview
-from attune.wholeschool.models import ActionStatus, RelationalAuditAction
+from attune.wholeschool.models import (
+    ActionStatus,
+    RelationalAuditAction,
+    RelationalAuditRating,
+    RelationalAuditRun,
+    RelationalAuditStatus,
+)
 
 NAMED = 6  # children named under an item before "and N more"
 UNEXPLAINED = "N"  # absent, reason not yet known: the office chases these
@@ -71,7 +79,12 @@ class Chart:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     labels: list[str]
-    values: list[float | int | None]
+    values: Sequence[float | int | None]
+    # More than one set of figures (this year and last; red, amber and green), drawn together.
+    series: list[tuple[str, Sequence[float | int | None]]] = field(default_factory=list)
+    kind: str = "bar"  # or "line"
+    horizontal: bool = True
+    stacked: bool = False
 
     @property
     def data_id(self) -> str:
@@ -79,7 +92,15 @@ class Chart:
 
     @property
     def data(self) -> dict[str, object]:
-        return {"label": self.title, "labels": self.labels, "values": self.values}
+        series = [{"label": label, "values": values} for label, values in self.series]
+        return {
+            "label": self.title,
+            "labels": self.labels,
+            "values": self.values,
+            "series": series,
+            "kind": self.kind,
+            "stacked": self.stacked,
+        }
 
 
 @dataclass
@@ -243,9 +264,9 @@ def lead_home(membership: Membership, today: date, now: datetime) -> Home:
     return home
 
 
-def _unseen_need(membership: Membership, today: date) -> Need:
+def _unseen_need(membership: Membership, today: date, across: Any = None) -> Need:
     urn = membership.school.urn
-    across = checkins_across_school(today)
+    across = across or checkins_across_school(today)
     unseen = [w for w in across.warnings if w.warning.kind is WarningKind.NOT_SEEN]
     for w in unseen[:NAMED]:
         note_read(w.relationship.school_id, w.relationship.pupil_id)
@@ -263,7 +284,8 @@ def head_home(membership: Membership, today: date, now: datetime) -> Home:
     urn = membership.school.urn
     home = Home()
     home.needs.append(waiting_need(membership))
-    home.needs.append(_unseen_need(membership, today))
+    across = checkins_across_school(today)
+    home.needs.append(_unseen_need(membership, today, across))
     year = attendance_reads.school_year(today)
     figures = attendance_reads.cohort_figures(year.starts_on, today)
     everyone = figures[0].cohort if figures else None
@@ -275,10 +297,120 @@ def head_home(membership: Membership, today: date, now: datetime) -> Home:
             act="See attendance by cohort",
         )
     )
+    home.charts.append(_attendance_weeks_chart(year.starts_on, today))
     home.charts.append(_absence_chart(figures))
     home.charts.append(_coverage_chart(membership))
+    home.charts.append(_completion_chart(across))
     home.charts.append(_incidents_chart(today))
+    home.charts.append(_audit_chart())
     return home
+
+
+LAST_YEAR = timedelta(days=364)  # 52 weeks: the same weekday a year earlier
+
+
+def _weekly_attendance(since: date, until: date) -> dict[int, float | None]:
+    """Attendance % in each week from ``since`` (week 1 holds ``since``), in one query."""
+    first_monday = since - timedelta(days=since.weekday())
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        SessionMark.objects.filter(date__range=(since, until))
+        .annotate(week=TruncWeek("date"))
+        .values_list("week", "code")
+        .annotate(n=Count("pk"))
+    )
+    for week, code, n in rows:
+        number = (_as_date(week) - first_monday).days // 7 + 1
+        counts.setdefault(number, {})[code] = n
+    out: dict[int, float | None] = {}
+    for number, by_code in counts.items():
+        summary = summarise_counts(by_code)
+        out[number] = _pct(summary.present * 100 / summary.possible) if summary.possible else None
+    return out
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _attendance_weeks_chart(year_start: date, today: date) -> Chart:
+    this_year = _weekly_attendance(year_start, today)
+    last_start = attendance_reads.school_year(today - LAST_YEAR).starts_on
+    last_year = _weekly_attendance(last_start, today - LAST_YEAR)
+    weeks = sorted(this_year)
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else f"{value}%"
+
+    return Chart(
+        key="chart-attendance-weeks",
+        title="Attendance each week, this year and last (%)",
+        caption="Attendance by week of the school year, against the same week last year",
+        columns=("Week", "This year", "Last year"),
+        rows=[(f"Week {w}", shown(this_year[w]), shown(last_year.get(w))) for w in weeks],
+        labels=[f"Week {w}" for w in weeks],
+        values=[this_year[w] for w in weeks],
+        series=[
+            ("This year", [this_year[w] for w in weeks]),
+            ("Last year", [last_year.get(w) for w in weeks]),
+        ],
+        kind="line",
+        horizontal=False,
+    )
+
+
+def _completion_chart(across: Any) -> Chart:
+    adults = [a for a in across.adults if a.completion.due]
+    rows = [
+        (
+            a.staff.full_name,
+            a.completion.due,
+            a.completion.happened,
+            a.completion.not_happening,
+            a.completion.not_logged,
+            f"{a.completion.percent}%",
+        )
+        for a in adults
+    ]
+    return Chart(
+        key="chart-completion",
+        title="Check-ins that happened, by key adult (%)",
+        caption=f"Check-ins due from {across.since:%-d %B} to {across.until:%-d %B}",
+        columns=("Key adult", "Due", "Happened", "Missed or declined", "Not logged", "Happened %"),
+        rows=rows,
+        labels=[a.staff.full_name for a in adults],
+        values=[a.completion.percent for a in adults],
+    )
+
+
+def _audit_chart() -> Chart:
+    runs = list(
+        RelationalAuditRun.objects.filter(status=RelationalAuditStatus.COMPLETED).order_by(
+            "completed_on"
+        )
+    )
+    counts: dict[object, dict[str, int]] = {}
+    for run_id, rating, n in (
+        RelationalAuditRating.objects.filter(run__in=runs)
+        .values_list("run_id", "rating")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(run_id, {})[rating or "unrated"] = n
+    labels = [f"{r.completed_on:%-d %b %Y}" for r in runs]
+    by = {
+        key: [counts.get(r.pk, {}).get(key, 0) for r in runs] for key in ("red", "amber", "green")
+    }
+    return Chart(
+        key="chart-audit",
+        title="Relational audit ratings over time",
+        caption="Statements rated red, amber and green in each completed audit",
+        columns=("Audit completed", "Red", "Amber", "Green"),
+        rows=[(labels[i], by["red"][i], by["amber"][i], by["green"][i]) for i in range(len(runs))],
+        labels=labels,
+        values=by["green"],
+        series=[(name.title(), values) for name, values in by.items()],
+        stacked=True,
+    )
 
 
 def _pct(value: float | None) -> float | None:

@@ -34,7 +34,7 @@ def test_the_head_s_home_draws_each_chart_with_its_table(live_server: Any, page:
     give_marks(world.child, 6)
     sign_in(page, live_server.url, world.head)
     expect(page.get_by_role("table", name="Children who need a key adult")).to_be_visible()
-    expect(page.locator("canvas")).to_have_count(3)
+    expect(page.locator("canvas")).to_have_count(6)
     page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
     assert_accessible(page)
 

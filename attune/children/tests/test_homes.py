@@ -3,7 +3,7 @@ pinned cost; children named for a sensitive fact are logged as read."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,10 +13,18 @@ from pytest_django import DjangoAssertNumQueries
 from attune import testing
 from attune.accounts.roles import Role
 from attune.attendance.models import SessionMark
+from attune.children.homes import LAST_YEAR, head_home
 from attune.earlyyears.models import ChildVisit
 from attune.earlyyears.tests.conftest import Setting, setting
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, SignedIn
+from attune.wholeschool.domain.audit_template import default_template
+from attune.wholeschool.services import (
+    Answer,
+    relational_audit_answers_save,
+    relational_audit_complete,
+    relational_audit_start,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +63,17 @@ def test_the_head_sees_charts_each_with_its_table(
     client = signed_in(world.head)
     with django_assert_max_num_queries(45):
         page = client.get(home(world)).content.decode()
-    for title in ("Persistent absence by cohort", "Key-adult coverage", "Incidents each week"):
+    for title in (
+        "Attendance each week, this year and last",
+        "Persistent absence by cohort",
+        "Key-adult coverage",
+        "Check-ins that happened, by key adult",
+        "Incidents each week",
+        "Relational audit ratings over time",
+    ):
         assert title in page
-    assert page.count("<table") == 3
-    assert page.count("<canvas") == 3
+    assert page.count("<table") == 6
+    assert page.count("<canvas") == 6
 
 
 def test_office_sees_register_gaps_and_unexplained_absences(
@@ -117,3 +132,25 @@ def test_the_nursery_manager_sees_each_room_s_ratio_in_red_when_breached(
     assert "Ratios now" in page
     assert "home-room-breach" in page
     assert "rooms out of ratio now" in page
+
+
+def test_the_head_s_new_charts_carry_their_figures_in_tables(world: SchoolWorld) -> None:
+    today = date(2026, 12, 2)  # a Wednesday in the autumn term
+    items = default_template().item_ids()
+    with school_scope(world.school):
+        for day, code in ((today, "/"), (today - LAST_YEAR, "N")):
+            SessionMark.objects.create(
+                school=world.school, pupil=world.child, date=day, session="AM", code=code
+            )
+        run = relational_audit_start(actor=world.lead, school=world.school, today=today)
+        ratings = {i: Answer("green" if n < 30 else "red") for n, i in enumerate(items)}
+        relational_audit_answers_save(actor=world.lead, run=run, answers=ratings)
+        relational_audit_complete(actor=world.lead, run=run, today=today)
+        membership = world.head.memberships.get()
+        charts = {c.key: c for c in head_home(membership, today, timezone.now()).charts}
+    weeks = charts["chart-attendance-weeks"]
+    assert weeks.kind == "line" and [s[0] for s in weeks.series] == ["This year", "Last year"]
+    assert weeks.rows[-1][1:] == ("100.0%", "0.0%")  # this week, and the same week last year
+    audit = charts["chart-audit"]
+    assert audit.rows == [("2 Dec 2026", 10, 0, 30)] and audit.stacked
+    assert "chart-completion" in charts
