@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -59,6 +61,7 @@ def key_adult_candidates(pupil: Pupil) -> list[Candidate]:
     """Every active adult, ranked for this child with reasons."""
     trusted = {t.staff_id: t.child_words for t in TrustedAdult.objects.filter(pupil=pupil)}
     current = current_relationship(pupil)
+    groups = key_children_groups()
     facts = [
         CandidateFacts(
             staff_id=str(s.pk),
@@ -70,6 +73,7 @@ def key_adult_candidates(pupil: Pupil) -> list[Candidate]:
             child_words=trusted.get(s.pk, ""),
             role=s.job_role,
             role_label=s.get_job_role_display(),
+            **_near(groups.get(s.pk, []), pupil),
         )
         for s in staff_with_caseloads()
         if current is None or s.pk != current.key_adult_id
@@ -77,6 +81,27 @@ def key_adult_candidates(pupil: Pupil) -> list[Candidate]:
     return rank_candidates(
         facts, caseload_limit=pupil.school.caseload_limit, child_name=pupil.known_as
     )
+
+
+def key_children_groups() -> dict[Any, list[tuple[str, int]]]:
+    """Each adult's current key children, as (registration group, year group) pairs."""
+    groups: dict[Any, list[tuple[str, int]]] = defaultdict(list)
+    for staff_id, group, year in KeyAdultRelationship.objects.filter(
+        ended_on__isnull=True
+    ).values_list("key_adult_id", "pupil__registration_group", "pupil__year_group"):
+        groups[staff_id].append((group, year))
+    return groups
+
+
+def _near(children: list[tuple[str, int]], pupil: Pupil) -> dict[str, Any]:
+    """How many of an adult's key children share the child's class and year, and the class
+    most of them are in."""
+    classes = Counter(group for group, _ in children if group)
+    return {
+        "in_childs_class": classes[pupil.registration_group] if pupil.registration_group else 0,
+        "in_childs_year": sum(1 for _, year in children if year == pupil.year_group),
+        "class_label": classes.most_common(1)[0][0] if classes else "",
+    }
 
 
 def continuity(pupil: Pupil, today: date) -> dict[str, int]:

@@ -1,8 +1,12 @@
 """Ranking the adults who could become a child's key adult, each with reasons in plain words.
 
 Availability matters more than seniority: an adult who is in school every day with room in
-their caseload is a better key adult than a senior colleague who is rarely free. The child's
-own preference comes first of all.
+their caseload is a better key adult than a senior colleague who is rarely free. An adult who
+already works with the child's class (or, failing that, year) sees the child every day, so they
+come next. The child's own preference comes first of all.
+
+Attune has no timetable of which adult works in which class, so an adult's class is where their
+key children are: the registration group most of them are in.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ class CandidateFacts:
     child_words: str = ""
     role: str = ""  # the job role's value, e.g. "teaching_assistant"
     role_label: str = ""
+    in_childs_class: int = 0  # of their key children, how many share the child's class
+    in_childs_year: int = 0  # ... and the child's year
+    class_label: str = ""  # where most of their key children are, e.g. "Maple"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,7 @@ class Candidate:
     caseload_full: bool
     role_label: str = ""
     named_by_child: bool = False
+    class_label: str = ""
 
 
 def rank_candidates(
@@ -53,8 +61,13 @@ def _candidate(f: CandidateFacts, *, caseload_limit: int, child_name: str) -> Ca
     spare = max(caseload_limit - f.caseload, 0) / caseload_limit if caseload_limit else 0.0
     full = f.caseload >= caseload_limit
     busy = 1.5 if f.role in RARELY_FREE else 0.0
+    near = 1.0 if f.in_childs_class else 0.5 if f.in_childs_year else 0.0
     score = (
-        (3.0 if f.named_by_child else 0.0) + 2.0 * availability + spare - (2.0 if full else 0.0)
+        (3.0 if f.named_by_child else 0.0)
+        + 2.0 * availability
+        + near
+        + spare
+        - (2.0 if full else 0.0)
     ) - busy
     return Candidate(
         f.staff_id,
@@ -64,6 +77,7 @@ def _candidate(f: CandidateFacts, *, caseload_limit: int, child_name: str) -> Ca
         full,
         f.role_label,
         f.named_by_child,
+        f.class_label,
     )
 
 
@@ -78,9 +92,16 @@ def _reasons(f: CandidateFacts, caseload_limit: int, child_name: str) -> list[st
         hours = f.minutes_in_school / 60
         days = "day" if f.days_in_school == 1 else "days"
         reasons.append(f"In school {f.days_in_school} {days} a week, about {hours:.0f} hours.")
+    if f.in_childs_class or f.in_childs_year:
+        where, n = ("class", f.in_childs_class) if f.in_childs_class else ("year", f.in_childs_year)
+        reasons.append(f"Already key adult to {_children(n)} in {child_name}'s {where}.")
     if f.caseload >= caseload_limit:
         reasons.append(f"Caseload is full: {f.caseload} key children of {caseload_limit}.")
     else:
         places = caseload_limit - f.caseload
         reasons.append(f"Has room for {places} more (currently {f.caseload} of {caseload_limit}).")
     return reasons
+
+
+def _children(n: int) -> str:
+    return "1 child" if n == 1 else f"{n} children"

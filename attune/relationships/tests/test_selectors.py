@@ -126,9 +126,9 @@ def test_candidates_rank_availability_and_room_over_everything_but_the_childs_ch
 ) -> None:
     testing.staff(world.school, first_name="Ada", last_name="Ames", weekdays=(0, 3))
     full = testing.staff(world.school, first_name="Ben", last_name="Bell")
-    for _ in range(5):
-        relate(testing.pupil(world.school), full, since=10)
-    relate(testing.pupil(world.school), world.other_adult, since=10)
+    for _ in range(5):  # key children in other years, so the child's class plays no part
+        relate(testing.pupil(world.school, year_group=1), full, since=10)
+    relate(testing.pupil(world.school, year_group=2), world.other_adult, since=10)
 
     ranked = key_adult_candidates(world.child)
 
@@ -196,3 +196,25 @@ def test_the_head_and_the_office_do_not_outrank_an_adult_who_is_with_children_al
         child_name="Maya",
     )
     assert [c.name for c in ranked] == ["TA", "Head", "Office"]
+
+
+def test_an_adult_who_already_works_with_the_childs_class_comes_next(world: SchoolWorld) -> None:
+    """After the child's own choice, the child's class and then year lift an adult: they see
+    the child every day. Their class is shown beside their name."""
+    same_class = testing.staff(world.school, first_name="Cal", last_name="Cass")
+    same_year = testing.staff(world.school, first_name="Yas", last_name="Yates")
+    relate(testing.pupil(world.school, year_group=world.child.year_group), same_class, since=10)
+    other = testing.pupil(world.school, year_group=world.child.year_group)
+    other.registration_group = "Elm"
+    other.save(update_fields=["registration_group"])
+    relate(other, same_year, since=10)
+
+    ranked = key_adult_candidates(world.child)
+
+    assert names(ranked)[:2] == ["Cal Cass", "Yas Yates"]
+    by_name = {c.name: c for c in ranked}
+    assert "Already key adult to 1 child in Maya's class." in by_name["Cal Cass"].reasons
+    assert "Already key adult to 1 child in Maya's year." in by_name["Yas Yates"].reasons
+    assert by_name["Cal Cass"].class_label == world.child.registration_group
+    assert by_name["Yas Yates"].class_label == "Elm"
+    assert by_name["Priya Shah"].class_label == ""
