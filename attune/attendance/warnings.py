@@ -19,10 +19,11 @@ import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cache
 from itertools import groupby
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -103,18 +104,45 @@ def work_out(pupil_ids: list[uuid.UUID] | None, today: date) -> Found:
     lesson_values = lesson_rows.order_by("pupil_id").values_list(
         "pupil_id", "date", "subject", "code"
     )
-    for pupil_id, group in groupby(lesson_values.iterator(chunk_size=5000), key=lambda r: r[0]):
-        lessons[pupil_id] = [LessonMark(day, subject, code) for _, day, subject, code in group]
+    for key, group in groupby(_raw(lesson_values), key=lambda r: r[0]):
+        lessons[_uuid(key)] = [LessonMark(_day(d), subject, code) for _, d, subject, code in group]
     found: Found = {}
     by_pupil = session_rows.order_by("pupil_id").values_list("pupil_id", "date", "session", "code")
-    for pupil_id, group in groupby(by_pupil.iterator(chunk_size=5000), key=lambda r: r[0]):
-        marks = [SessionMark(day, Session(session), code) for _, day, session, code in group]
+    for key, group in groupby(_raw(by_pupil), key=lambda r: r[0]):
+        pupil_id = _uuid(key)
+        marks = [SessionMark(_day(d), SESSIONS[session], code) for _, d, session, code in group]
         warnings = evaluate(
             marks, today=today, term_starts=year.term_starts, lessons=lessons.get(pupil_id, ())
         )
         if warnings:
             found[pupil_id] = (_order(warnings), summarise(mark.code for mark in marks))
     return found
+
+
+SESSIONS = {session.value: session for session in Session}
+
+
+def _raw(rows: QuerySet[Any, tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The rows as the database sends them, a chunk at a time, without Django turning each
+    value into Python: a school's year is 760,000 marks, and making a ``UUID`` of every mark's
+    pupil id was most of the work. Pupil ids and dates are converted once each (``_uuid``,
+    ``_day``)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            yield from chunk
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    """A pupil id as the database sent it (a ``UUID``, or 32 hex digits on SQLite)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+@cache
+def _day(value: Any) -> date:
+    """A date as the database sent it (a ``date``, or ISO text on SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def kept_warnings(today: date) -> Found | None:

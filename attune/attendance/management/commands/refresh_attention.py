@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = (
         "Work out today's early warnings for every school (or one) and keep them, so the "
         "'who needs attention' list opens at once. Run it each night (cron or a timer); "
-        "imports also do it in the background."
+        "each import then works out again only the children whose marks it changed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,105 @@
+"""Write ``benchmarks/RESULTS.md`` from the daily pages' results files (``daily_pages.sh``).
+
+Run ``python -m benchmarks.daily_pages_table`` after the benchmarks; the table quotes each
+file's figures as they are, with the load average each run ended at.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import RESULTS
+
+OUT = Path(__file__).parent / "RESULTS.md"
+SIZES = (500, 1000, 2000)
+DATABASES = ("sqlite3", "postgresql")
+PAGE_CASES = (
+    "school page, whole year",
+    "sorted by attendance",
+    "autumn term range",
+    "cohort figures",
+    "who needs attention",
+)
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _load_text(run: dict[str, Any]) -> str:
+    load = run.get("load_average")
+    if isinstance(load, list):
+        return f"{load[0]:.1f}"
+    return "-" if load is None else f"{load:.1f}"
+
+
+def _school_rows() -> list[str]:
+    head = ["database", "pupils", "load", *PAGE_CASES]
+    head += ["attention, first opening of the day (ms)", "daily import (ms)"]
+    head += ["attention, first read after the import (ms)"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for database in DATABASES:
+        for size in SIZES:
+            run = _load(f"attendance_school_page-{database}-{size}")
+            if run is None:
+                continue
+            by_case = {f["case"]: f for f in run["figures"]}
+            cells = [database, f"{size:,}", _load_text(run)]
+            cells += [f"{by_case[c]['median_ms']}" for c in PAGE_CASES]
+            cells += [
+                str(run["attention_first_opening_ms"]),
+                str(run["daily_import_ms"]),
+                str(run["attention_first_read_after_import_ms"]),
+            ]
+            rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def _other_rows(name: str) -> list[str]:
+    rows = [
+        "| database | load | case | queries | median ms | p90 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for database in DATABASES:
+        run = _load(f"{name}-{database}")
+        if run is None:
+            continue
+        for f in run["figures"]:
+            cells = [database, _load_text(run), f["case"], str(f["queries"])]
+            cells += [str(f["median_ms"]), str(f["p90_ms"])]
+            rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def main() -> None:
+    lines = [
+        "# The daily pages: latest figures",
+        "",
+        "Written by `python -m benchmarks.daily_pages_table` from `results/`; how to run them is",
+        'in `README.md`. Medians in milliseconds of wall-clock time; "load" is the 1-minute',
+        "load average when the run ended, on a 2-core machine shared with other work. At a",
+        "load above 2 a figure is an upper bound on what the code costs, not what it does on a",
+        "quiet machine; compare figures only at like loads (the aim is under 100 ms a page).",
+        "",
+        "## School attendance page, cohort figures, who needs attention",
+        "",
+        *_school_rows(),
+        "",
+        "## Chronology (one child, 2,000 entries)",
+        "",
+        *_other_rows("chronology"),
+        "",
+        "## Early years day (120 children)",
+        "",
+        *_other_rows("early_years_day"),
+        "",
+    ]
+    OUT.write_text("\n".join(lines))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
