@@ -3,19 +3,25 @@ passes axe; the office opens a child from the attendance list."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from attune import testing
 from attune.accounts.roles import Role
 from attune.attendance.tests.test_views_school import give_marks
-from attune.tests.test_browser import assert_accessible, browser, page, phone, sign_in
+from attune.earlyyears.models import ChildVisit
+from attune.earlyyears.tests.conftest import Setting, setting
+from attune.tenancy import school_scope
+from attune.tests.test_browser import assert_accessible, browser, page, phone, sign_in, tablet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-__all__ = ["browser", "page", "phone"]  # fixtures shared with the main browser test
+# Fixtures shared with the main browser test and the early years tests.
+__all__ = ["browser", "page", "phone", "setting", "tablet"]
 
 
 def test_the_lead_s_home_leads_to_choosing_a_key_adult(live_server: Any, page: Page) -> None:
@@ -80,3 +86,32 @@ def test_on_a_phone_the_key_adult_s_home_opens_today_and_the_menu_unfolds(
     assert_accessible(phone)
     phone.get_by_role("link", name="Today", exact=True).tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Today")
+
+
+def test_the_nursery_manager_sees_a_breach_and_signs_a_child_in_with_one_tap(
+    live_server: Any, tablet: Page, setting: Setting
+) -> None:
+    """The manager's home leads with each room's ratio, a breach in red; the room's name opens
+    the register, where one tap signs a child in."""
+    world = setting.world
+    now = timezone.localtime()
+    with school_scope(world.school):
+        ChildVisit.objects.create(
+            school=world.school,
+            pupil=world.child,
+            room=setting.room,
+            on=now.date(),
+            signed_in_at=(now - timedelta(minutes=5)).time(),
+            brought_by="Mum",
+        )
+    sign_in(tablet, live_server.url, world.lead)
+    breach = tablet.locator(".home-room-breach")
+    expect(breach).to_contain_text("Robins")
+    expect(breach).to_contain_text("Out of ratio")
+    assert_accessible(tablet)
+
+    breach.get_by_role("link", name="Robins").click()
+    expect(tablet.get_by_role("heading", level=1)).to_contain_text("Register for")
+    tablet.get_by_role("button", name="Sign in Leo Brennan").tap()
+    expect(tablet.locator("#register-status")).to_contain_text("signed in at")
+    assert_accessible(tablet)
