@@ -109,8 +109,10 @@ def build_checkins(school: School, *, today: date, seed: int = 2026) -> DemoChec
             return DemoCheckins(
                 CheckinPlan.objects.count(), Checkin.objects.count(), Noticing.objects.count()
             )
+        # In the pupils' order, not by their random ids, so the same seed gives the same
+        # plans and the same adult away every time the demo is built.
         relationships = list(
-            KeyAdultRelationship.objects.filter(ended_on__isnull=True).order_by("pk")
+            KeyAdultRelationship.objects.filter(ended_on__isnull=True).order_by("pupil__upn")
         )
         closure = _closure(school, today)
         calendar = schedule.SchoolCalendar(closures=frozenset({closure}))
