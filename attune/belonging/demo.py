@@ -68,7 +68,7 @@ def _answers(
 ) -> None:
     flags = _flags(survey_round.opens_on)
     responses = []
-    for pupil in Pupil.objects.filter(year_group__in=survey_round.year_groups).order_by("pk"):
+    for pupil in Pupil.objects.filter(year_group__in=survey_round.year_groups).order_by("upn"):
         if rng.random() > TAKE_PART:
             continue
         mine = flags.get(pupil.pk, set())

@@ -56,8 +56,8 @@ def build_incidents(school: School, rng: random.Random, today: date) -> DemoInci
             count = Incident.objects.count()
             return DemoIncidents(Incident.objects.values("pupil").distinct().count(), count)
         authors = _authors(school)
-        staff = list(Staff.objects.filter(is_active=True).order_by("pk"))
-        pupils = list(Pupil.objects.order_by("pk"))
+        staff = list(Staff.objects.filter(is_active=True).order_by("last_name", "first_name", "pk"))
+        pupils = list(Pupil.objects.order_by("upn"))
         if not authors or not staff or not pupils:
             return DemoIncidents(0, 0)
         chosen = rng.sample(pupils, k=max(1, int(len(pupils) * SHARE_OF_PUPILS)))
@@ -72,7 +72,7 @@ def build_incidents(school: School, rng: random.Random, today: date) -> DemoInci
 
 def _authors(school: School) -> list[User]:
     ids = Membership.objects.filter(school=school, is_active=True).values_list("user", flat=True)
-    return list(User.objects.filter(pk__in=list(ids)).order_by("pk"))
+    return list(User.objects.filter(pk__in=list(ids)).order_by("email"))
 
 
 def _for_child(

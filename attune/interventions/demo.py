@@ -38,8 +38,8 @@ def build_interventions(school: School, rng: random.Random, today: date) -> Demo
         interventions = list(Intervention.objects.select_related("measure").order_by("name"))
         if Allocation.objects.exists():
             return DemoInterventions(len(interventions), Allocation.objects.count())
-        pupils = list(Pupil.objects.order_by("pk"))
-        staff = list(Staff.objects.filter(is_active=True).order_by("pk"))
+        pupils = list(Pupil.objects.order_by("upn"))
+        staff = list(Staff.objects.filter(is_active=True).order_by("last_name", "first_name", "pk"))
         if not staff:
             return DemoInterventions(len(interventions), 0)
         chosen = rng.sample(pupils, k=int(len(pupils) * SHARE_OF_PUPILS))

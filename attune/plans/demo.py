@@ -105,7 +105,7 @@ def build_plans(school: School, rng: random.Random, today: date) -> DemoPlans:
         if Plan.objects.exists():
             return DemoPlans(0, Plan.objects.count(), YouSaid.objects.count())
         lead = _lead(school)
-        staff = list(Staff.objects.filter(is_active=True).order_by("pk"))
+        staff = list(Staff.objects.filter(is_active=True).order_by("last_name", "first_name", "pk"))
         if lead is None or len(staff) < 3:
             return DemoPlans(0, 0, 0)
         relationships = _chosen(school, rng)
@@ -131,7 +131,7 @@ def _chosen(school: School, rng: random.Random) -> list[KeyAdultRelationship]:
     current = list(
         KeyAdultRelationship.objects.filter(ended_on__isnull=True)
         .select_related("pupil", "key_adult")
-        .order_by("pk")
+        .order_by("pupil__upn")
     )
     demo_adults = set(
         Membership.objects.filter(school=school, role=Role.KEY_ADULT).values_list(
