@@ -42,6 +42,11 @@ def _opened(request: Any, pupil_id: uuid.UUID, right: Right) -> tuple[Pupil, Con
         return pupil, selectors.contact_for(contact_ids_of(request.user), pupil)
 
 
+def _right_for(request: Any) -> Right:
+    """A family page with a form: reading it needs the family's sight, sending it their say."""
+    return Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
+
+
 @link_view(FAMILY_PURPOSE)
 def home(request: Any) -> HttpResponse:
     children = family_children(request.user)
@@ -63,8 +68,7 @@ def child(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
 
 @link_view(FAMILY_PURPOSE)
 def reply(request: Any, pupil_id: uuid.UUID, noticing_id: uuid.UUID) -> HttpResponse:
-    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
-    pupil, contact = _opened(request, pupil_id, right)
+    pupil, contact = _opened(request, pupil_id, _right_for(request))
     with school_scope(pupil.school):
         note = selectors.shared_note(pupil, noticing_id)
         if note is None:
@@ -87,8 +91,7 @@ def reply(request: Any, pupil_id: uuid.UUID, noticing_id: uuid.UUID) -> HttpResp
 
 @link_view(FAMILY_PURPOSE)
 def absence(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
-    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
-    pupil, contact = _opened(request, pupil_id, right)
+    pupil, contact = _opened(request, pupil_id, _right_for(request))
     today = timezone.localdate()
     form = AbsenceForm(request.POST or None, initial={"first_day": today, "last_day": today})
     with school_scope(pupil.school):
@@ -113,8 +116,7 @@ def absence(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
 @link_view(FAMILY_PURPOSE)
 def you_said(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
     """Raise a worry or an idea: it joins the school's "you said, we did" list."""
-    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
-    pupil, contact = _opened(request, pupil_id, right)
+    pupil, contact = _opened(request, pupil_id, _right_for(request))
     today = timezone.localdate()
     form = YouSaidForm(request.POST or None)
     with school_scope(pupil.school):
@@ -143,8 +145,7 @@ def you_said(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
 @link_view(FAMILY_PURPOSE)
 def hearing(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
     """How the family wants to hear good news, with their consent."""
-    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
-    pupil, contact = _opened(request, pupil_id, right)
+    pupil, contact = _opened(request, pupil_id, _right_for(request))
     today = timezone.localdate()
     with school_scope(pupil.school):
         sharing = FamilySharing.objects.filter(pupil=pupil).first()
@@ -170,8 +171,7 @@ def hearing(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
 @link_view(FAMILY_PURPOSE)
 def home_note(request: Any, pupil_id: uuid.UUID) -> HttpResponse:
     """In the early years: a note from home, added to the child's development record."""
-    right = Right.WRITE_AS_FAMILY if request.method == "POST" else Right.SEE_AS_FAMILY
-    pupil, contact = _opened(request, pupil_id, right)
+    pupil, contact = _opened(request, pupil_id, _right_for(request))
     if not selectors.in_early_years(pupil):
         raise Http404
     today = timezone.localdate()
