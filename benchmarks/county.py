@@ -472,6 +472,15 @@ def daily_imports(count: int) -> None:
     out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
 
 
+def _write(name: str, figures: dict[str, Any]) -> None:
+    for key, value in figures.items():
+        print(f"{key:<32}{value!s}")
+    payload = {"python": sys.version.split()[0], "figures": figures}
+    (Path(__file__).parent / "results" / name).write_text(
+        json.dumps(payload, indent=2, default=str) + "\n"
+    )
+
+
 def main() -> None:
     if sys.argv[1:] == ["--measure-only"]:
         measure_only()
@@ -511,6 +520,9 @@ def main() -> None:
     figures["week_counts_rows"] = _sql("SELECT count(*) FROM attendance_weekcounts")[0][0]
     figures["week_counts_table_and_indexes_mb"] = round(size / 2**20)
     log(f"week counts built in {figures['week_counts_build_s']} s")
+    if sys.argv[1:] == ["--build"]:
+        _write("county-build-postgresql.json", figures | {"load_average_end": os.getloadavg()})
+        return
 
     figures["load_average_measuring"] = os.getloadavg()
     measured, cohorts = measure_cohort_figures(school_ids, date_from, date_to)

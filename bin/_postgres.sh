@@ -1,5 +1,6 @@
 # Start a throwaway PostgreSQL server on loopback for the test suite. Sourced by bin/test.
 # Creates the attune database and sets ATTUNE_PG_URL on success; pg_stop cleans up.
+# PG_OPTS adds server settings ("-c work_mem=64MB ..."), as the county benchmark does.
 
 pg_bindir() {
   local dir
@@ -23,7 +24,7 @@ pg_start() {
   pg_as "$bindir/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 || {
     cat "$PG_DIR/initdb.log" >&2; return 1; }
   pg_as "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-    -o "-h 127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
+    -o "-h 127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_OPTS:-}" start >/dev/null || {
     cat "$PG_DIR/server.log" >&2; return 1; }
   PG_BINDIR=$bindir
   pg_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres attune || {
