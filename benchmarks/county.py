@@ -33,14 +33,17 @@ import io
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks import county_import_profile, county_references
 from benchmarks.attendance_storage import school_days
 from benchmarks.common import setup_django
 
@@ -221,81 +224,6 @@ def daily_csv(path: Path, day: date) -> int:
     return 2 * len(rows)
 
 
-def timed(action: Any, repeats: int) -> tuple[float, float]:
-    """(first run, median of the next ``repeats``) in seconds."""
-    started = time.perf_counter()
-    action()
-    first = time.perf_counter() - started
-    runs = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        runs.append(time.perf_counter() - started)
-    return first, statistics.median(runs) if runs else first
-
-
-def duckdb_reference(folder: Path, date_from: date, date_to: date) -> dict[str, Any]:
-    """Export marks and cohorts to Parquet (via PostgreSQL's COPY), then time DuckDB."""
-    import duckdb
-
-    from attune.attendance.county import ABSENCE_CODES, POSSIBLE_CODES
-
-    marks_csv, members_csv = folder / "marks.csv", folder / "members.csv"
-    os.chmod(folder, 0o777)  # noqa: S103 (a throwaway folder the server process writes into)
-    started = time.perf_counter()
-    _sql(
-        f"COPY (SELECT pupil_id, date, session, code FROM attendance_sessionmark) "
-        f"TO '{marks_csv}' WITH (FORMAT csv)"
-    )
-    _sql(
-        f"COPY (SELECT pupil_id, cohort, start_date, end_date FROM people_cohortmembership) "
-        f"TO '{members_csv}' WITH (FORMAT csv)"
-    )
-    con = duckdb.connect()
-    con.execute(
-        f"COPY (SELECT * FROM read_csv('{marks_csv}', header=false, "
-        "columns={'pupil_id': 'UUID', 'date': 'DATE', 'session': 'VARCHAR', 'code': 'VARCHAR'})) "
-        f"TO '{folder / 'marks.parquet'}' (FORMAT parquet)"
-    )
-    con.execute(
-        f"COPY (SELECT * FROM read_csv('{members_csv}', header=false, columns={{'pupil_id': "
-        "'UUID', 'cohort': 'VARCHAR', 'start_date': 'DATE', 'end_date': 'DATE'})) "
-        f"TO '{folder / 'members.parquet'}' (FORMAT parquet)"
-    )
-    export_s = time.perf_counter() - started
-    marks_csv.unlink()
-    possible = ", ".join(f"'{c}'" for c in POSSIBLE_CODES)
-    absence = ", ".join(f"'{c}'" for c in ABSENCE_CODES)
-    query = f"""
-        WITH per_pupil AS (
-            SELECT pupil_id,
-                   count(*) FILTER (WHERE code IN ({possible})) AS possible,
-                   count(*) FILTER (WHERE code IN ({absence})) AS absent
-            FROM '{folder / "marks.parquet"}'
-            WHERE date BETWEEN DATE '{date_from}' AND DATE '{date_to}'
-            GROUP BY pupil_id
-        ), counted AS (
-            SELECT *, (absent * 10 >= possible)::int AS pa, (absent * 2 >= possible)::int AS sa
-            FROM per_pupil WHERE possible > 0
-        ), members AS (
-            SELECT DISTINCT pupil_id, cohort FROM '{folder / "members.parquet"}'
-            WHERE start_date <= DATE '{date_to}'
-              AND (end_date IS NULL OR end_date >= DATE '{date_from}')
-        )
-        SELECT '' AS cohort, count(*), sum(possible), sum(absent), sum(pa), sum(sa) FROM counted
-        UNION ALL
-        SELECT m.cohort, count(*), sum(possible), sum(absent), sum(pa), sum(sa)
-        FROM counted c JOIN members m USING (pupil_id) GROUP BY m.cohort
-    """
-    result: list[tuple[Any, ...]] = []
-
-    def run() -> None:
-        result[:] = con.execute(query).fetchall()
-
-    first, median = timed(run, 5)
-    return {"export_s": round(export_s, 1), "first_s": first, "median_s": median, "rows": result}
-
-
 def build_week_counts(school_ids: list[int]) -> float:
     """The weekly counts the importer keeps, built once for the generated marks (one pass a
     school, as ``attune rebuild_attendance_counts`` does); returns the seconds taken."""
@@ -351,95 +279,115 @@ def as_rows(cohorts: list[Any]) -> list[tuple[Any, ...]]:
     )  # fmt: skip
 
 
-def measure_cohort_figures(
-    school_ids: list[int], date_from: date, date_to: date
-) -> tuple[dict[str, Any], list[Any]]:
-    """County cohort figures over the whole range, over a range with odd days at both ends
-    (Wednesday to Wednesday), and by school; each checked against a scan of every mark."""
-    from attune.attendance.county import cohort_figures, cohort_figures_by_school
-
-    figures: dict[str, Any] = {}
-    cohorts: list[Any] = []
-
-    def county() -> None:
-        cohorts[:] = cohort_figures(school_ids=school_ids, date_from=date_from, date_to=date_to)
-
-    figures["cohort_figures_first_s"], figures["cohort_figures_median_s"] = timed(county, 3)
-    whole = list(cohorts)
-    mid_from = date_from + timedelta(days=(2 - date_from.weekday()) % 7)
-    mid_to = date_to - timedelta(days=(date_to.weekday() - 2) % 7)
-    first, median = timed(
-        lambda: cohorts.__setitem__(
-            slice(None),
-            cohort_figures(school_ids=school_ids, date_from=mid_from, date_to=mid_to),
-        ),
-        3,
-    )
-    figures |= {
-        "cohort_figures_odd_days_first_s": first,
-        "cohort_figures_odd_days_median_s": median,
-    }
-    edged = list(cohorts)
-    by_school: dict[int, Any] = {}
-    first, median = timed(
-        lambda: by_school.update(
-            cohort_figures_by_school(school_ids=school_ids, date_from=date_from, date_to=date_to)
-        ),
-        3,
-    )
-    figures |= {"by_school_first_s": first, "by_school_median_s": median,
-                "by_school_schools": len(by_school)}  # fmt: skip
-    # The whole school year (its yearly counts: one row a pupil), as the Virtual School's
-    # "this school year" reads it.
+def cases(school_ids: list[int]) -> dict[str, tuple[date, date]]:
+    """The ranges measured: the whole school year of the marks (the Virtual School's "this
+    school year", read from one yearly row a pupil), and Wednesday to Wednesday across the
+    marks (part weeks at both ends: weeks from the weekly counts, odd days from the marks)."""
     from attune.attendance.domain.calculations import weeks_of_year, year_of_week
 
+    date_from, date_to = _sql(
+        "SELECT min(date), max(date) FROM attendance_sessionmark WHERE school_id = %s",
+        [school_ids[0]],
+    )[0]
     year = year_of_week(date_from)
-    year_from, year_to = date(year, 8, 1), weeks_of_year(year)[1] + timedelta(days=6)
-    first, median = timed(
-        lambda: cohorts.__setitem__(
-            slice(None),
-            cohort_figures(school_ids=school_ids, date_from=year_from, date_to=year_to),
+    wednesday_from = date_from + timedelta(days=(2 - date_from.weekday()) % 7)
+    wednesday_to = date_to - timedelta(days=(date_to.weekday() - 2) % 7)
+    return {
+        "school_year": (date(year, 8, 1), weeks_of_year(year)[1] + timedelta(days=6)),
+        "wednesday_to_wednesday": (wednesday_from, wednesday_to),
+    }
+
+
+def measure(school_ids: list[int], *, check_scan: bool = True) -> dict[str, Any]:
+    """Cohort figures for each range in ``cases``, PostgreSQL beside DuckDB and polars.
+
+    Every reference answers from the same tables exported to Parquet, and each answer (and a
+    scan of every mark in PostgreSQL, the first version's query) is checked against
+    ``cohort_figures``.
+    """
+    from attune.attendance.county import _COUNTY_SQL, _params, cohort_figures
+
+    folder = Path(tempfile.mkdtemp(prefix="attune-county-"))
+    figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
+    figures["marks"] = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
+    figures["days_of_marks"] = _sql(
+        "SELECT count(DISTINCT date) FROM attendance_sessionmark WHERE school_id = %s",
+        [school_ids[0]],
+    )[0][0]
+    figures["export_to_parquet_s"] = county_references.export(folder, _sql)
+    references = county_references.References(folder)
+    for case, (date_from, date_to) in cases(school_ids).items():
+        first, median, found = county_references.timed(
+            partial(cohort_figures, school_ids=school_ids, date_from=date_from, date_to=date_to)
+        )
+        rows = as_rows(found)
+        measured: dict[str, Any] = {
+            "range": f"{date_from} to {date_to}",
+            "postgresql_first_s": first,
+            "postgresql_median_s": median,
+        }
+        if check_scan:
+            began = time.perf_counter()
+            measured["postgresql_mark_scan_matches"] = (
+                sorted(old_scan(school_ids, date_from, date_to)) == rows
+            )
+            measured["postgresql_mark_scan_s"] = round(time.perf_counter() - began, 2)
+        measured |= county_references.compare(
+            references, _COUNTY_SQL, _params(school_ids, date_from, date_to), rows
+        )
+        for reference in ("duckdb_same_input", "duckdb_every_mark", "polars_same_input"):
+            measured[f"postgresql_over_{reference}"] = round(
+                median / measured[f"{reference}_median_s"], 1
+            )
+        measured["load_average"] = os.getloadavg()
+        log(f"{case}: {measured}")
+        figures[case] = measured
+        if case == "school_year":
+            figures["cohort_figures"] = [
+                (c.label, c.pupils, str(c.attendance_pct), str(c.persistent_absence_pct),
+                 str(c.severe_absence_pct))
+                for c in found
+            ]  # fmt: skip
+    shutil.rmtree(folder)
+    figures |= measure_by_school_and_pupil(school_ids, *cases(school_ids)["school_year"])
+    figures["load_average_end"] = os.getloadavg()
+    return figures
+
+
+def measure_by_school_and_pupil(
+    school_ids: list[int], date_from: date, date_to: date
+) -> dict[str, Any]:
+    """The same figures for each of the county's schools, and one pupil's attendance page."""
+    from attune.attendance.county import cohort_figures_by_school
+    from attune.attendance.selectors import pupil_attendance_page
+    from attune.people.models import Pupil
+    from attune.tenancy import school_scope, scopes_disabled
+
+    first, median, _ = county_references.timed(
+        partial(
+            cohort_figures_by_school, school_ids=school_ids, date_from=date_from, date_to=date_to
         ),
         3,
     )
-    figures["cohort_figures_school_year_first_s"] = first
-    figures["cohort_figures_school_year_median_s"] = median
-    figures["school_year_matches_mark_scan"] = sorted(
-        old_scan(school_ids, year_from, year_to)
-    ) == as_rows(cohorts)
-    began = time.perf_counter()
-    scanned = old_scan(school_ids, date_from, date_to)
-    figures["mark_scan_s"] = round(time.perf_counter() - began, 2)
-    figures["counts_match_mark_scan"] = sorted(scanned) == as_rows(whole)
-    figures["odd_days_match_mark_scan"] = sorted(old_scan(school_ids, mid_from, mid_to)) == (
-        as_rows(edged)
-    )
-    log(f"cohort figures: {figures}")
-    return figures, whole
+    figures: dict[str, Any] = {"by_school_first_s": first, "by_school_median_s": median}
+    with scopes_disabled():
+        pupil = Pupil.objects.filter(school_id=school_ids[len(school_ids) // 2]).order_by("upn")[7]
+    last = _sql("SELECT max(date) FROM attendance_sessionmark WHERE pupil_id = %s", [pupil.pk])
+    timings = []
+    with school_scope(pupil.school):
+        for _ in range(21):
+            began = time.perf_counter()
+            pupil_attendance_page(pupil, today=last[0][0])
+            timings.append(time.perf_counter() - began)
+    figures["pupil_page_first_ms"] = round(timings[0] * 1000, 1)
+    figures["pupil_page_median_ms"] = round(statistics.median(timings[1:]) * 1000, 1)
+    return figures
 
 
-def measure_only() -> None:
-    """``--measure-only``: the cohort figures on an existing county (weekly counts built)."""
-    setup_django()
-    school_ids = [row[0] for row in _sql("SELECT id FROM people_school ORDER BY urn")]
-    date_from, date_to = _sql("SELECT min(date), max(date) FROM attendance_sessionmark")[0]
-    figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
-    if not _sql("SELECT 1 FROM attendance_yearcounts LIMIT 1"):
-        figures["week_counts_build_s"] = build_week_counts(school_ids)
-    measured, _ = measure_cohort_figures(school_ids, date_from, date_to)
-    figures |= measured
-    figures["load_average_end"] = os.getloadavg()
-    for name, value in figures.items():
-        print(f"{name:<32}{value!s}")
-    out = Path(__file__).parent / "results" / "county-measure-only-postgresql.json"
-    out.write_text(json.dumps({"figures": figures}, indent=2, default=str) + "\n")
-
-
-def daily_imports(count: int) -> None:
-    """``--daily N``: import the next N school days on an existing county, one file a day,
-    then each file again; the figures vary from day to day (Mondays add weeks, and a checkpoint
-    can land in any of them), so a run of several says more than one."""
-    setup_django()
+def daily_imports(count: int) -> dict[str, Any]:
+    """Import the next ``count`` school days, one file a day, then each file again; the
+    figures vary from day to day (Mondays add weeks, and a checkpoint can land in any of them),
+    so a run of several says more than one."""
     from django.core.management import call_command
 
     last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
@@ -450,6 +398,8 @@ def daily_imports(count: int) -> None:
         path = folder / f"{day.isoformat()}.csv"
         rows = daily_csv(path, day)
         run: dict[str, Any] = {"day": f"{day:%a %d %b %Y}", "rows": rows}
+        run["marks_before"] = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
+        run["load_average_before"] = os.getloadavg()
         for name in ("new_day", "same_file_again"):
             began, cpu = time.perf_counter(), time.process_time()
             call_command("import_attendance", str(path), stdout=io.StringIO())
@@ -459,17 +409,47 @@ def daily_imports(count: int) -> None:
         log(f"{run['day']}: {run['new_day_s']} s ({run['new_day_cpu_s']} s CPU), again "
             f"{run['same_file_again_s']} s")  # fmt: skip
         runs.append(run)
-    marks = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
-    summary = {
-        "marks_after": marks,
+    shutil.rmtree(folder)
+    return {
+        "runs": runs,
         "new_day_median_s": statistics.median(r["new_day_s"] for r in runs),
         "same_file_again_median_s": statistics.median(r["same_file_again_s"] for r in runs),
     }
-    for name, value in summary.items():
-        print(f"{name:<32}{value!s}")
-    out = Path(__file__).parent / "results" / "county-daily-postgresql.json"
-    payload = {"python": sys.version.split()[0], "runs": runs, "figures": summary}
-    out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def profile_next_day() -> dict[str, Any]:
+    """The next school day's import, its time split into shares (``county_import_profile``)."""
+    last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
+    day = next(day for day in school_days(DAYS + 120) if day > last)
+    folder = Path(tempfile.mkdtemp(prefix="attune-county-profile-"))
+    path = folder / f"{day.isoformat()}.csv"
+    figures: dict[str, Any] = {"day": f"{day:%a %d %b %Y}", "rows": daily_csv(path, day)}
+    figures["marks_before"] = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
+    figures["load_average_before"] = os.getloadavg()
+    figures |= county_import_profile.profile_day(path, day)
+    figures["load_average_end"] = os.getloadavg()
+    shutil.rmtree(folder)
+    return figures
+
+
+def build(figures: dict[str, Any]) -> list[int]:
+    """The county: schools and pupils, the marks, and their weekly and yearly counts."""
+    started = time.perf_counter()
+    school_ids = build_people()
+    figures["people_s"] = round(time.perf_counter() - started, 1)
+    log(f"{SCHOOLS} schools, {PUPILS} pupils in {figures['people_s']} s")
+    started = time.perf_counter()
+    figures["days_generated"] = generate_marks(school_ids, school_days(DAYS))
+    figures["marks"] = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
+    size = _sql("SELECT pg_total_relation_size('attendance_sessionmark')")[0][0]
+    figures["marks_table_and_indexes_mb"] = round(size / 2**20)
+    figures["generation_s"] = round(time.perf_counter() - started, 1)
+    figures["week_counts_build_s"] = build_week_counts(school_ids)
+    figures["week_counts_rows"] = _sql("SELECT count(*) FROM attendance_weekcounts")[0][0]
+    size = _sql("SELECT pg_total_relation_size('attendance_weekcounts')")[0][0]
+    figures["week_counts_table_and_indexes_mb"] = round(size / 2**20)
+    log(f"week counts built in {figures['week_counts_build_s']} s")
+    return school_ids
 
 
 def _write(name: str, figures: dict[str, Any]) -> None:
@@ -481,98 +461,34 @@ def _write(name: str, figures: dict[str, Any]) -> None:
     )
 
 
+USAGE = """python -m benchmarks.county [--build | --measure-only | --daily N]
+
+  (nothing)       build the county, measure, then import the next school day
+  --build         build the county and stop
+  --measure-only  measure the cohort figures (with DuckDB and polars) on the county built
+  --daily N       import the next N school days (default 5), each file twice
+  --profile-day   import the next school day with its time split into shares"""
+
+
 def main() -> None:
-    if sys.argv[1:] == ["--measure-only"]:
-        measure_only()
-        return
-    if sys.argv[1:2] == ["--daily"]:
-        daily_imports(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
-        return
-    vendor = setup_django()
-    if vendor != "postgresql":
+    arguments = sys.argv[1:]
+    if arguments and arguments[0] not in ("--build", "--measure-only", "--daily", "--profile-day"):
+        sys.exit(USAGE)
+    if setup_django() != "postgresql":
         sys.exit("The county benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
-    from django.core.management import call_command
-
-    from attune.attendance.models import SessionMark
-    from attune.attendance.selectors import pupil_attendance_page
-    from attune.people.models import Pupil
-    from attune.tenancy import school_scope, scopes_disabled
-
     figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
-    started = time.perf_counter()
-    school_ids = build_people()
-    figures["people_s"] = round(time.perf_counter() - started, 1)
-    log(f"{SCHOOLS} schools, {PUPILS} pupils in {figures['people_s']} s")
-    days = school_days(DAYS + 1)
-    made = generate_marks(school_ids, days[:DAYS])
-    marks = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
-    size = _sql("SELECT pg_total_relation_size('attendance_sessionmark')")[0][0]
-    figures |= {
-        "days_generated": made,
-        "marks": marks,
-        "marks_table_and_indexes_mb": round(size / 2**20),
-        "generation_s": round(time.perf_counter() - started, 1),
-    }
-    date_from, date_to = days[0], days[made - 1]
-
-    figures["week_counts_build_s"] = build_week_counts(school_ids)
-    size = _sql("SELECT pg_total_relation_size('attendance_weekcounts')")[0][0]
-    figures["week_counts_rows"] = _sql("SELECT count(*) FROM attendance_weekcounts")[0][0]
-    figures["week_counts_table_and_indexes_mb"] = round(size / 2**20)
-    log(f"week counts built in {figures['week_counts_build_s']} s")
-    if sys.argv[1:] == ["--build"]:
+    if not arguments or arguments[0] == "--build":
+        school_ids = build(figures)
         _write("county-build-postgresql.json", figures | {"load_average_end": os.getloadavg()})
-        return
-
-    figures["load_average_measuring"] = os.getloadavg()
-    measured, cohorts = measure_cohort_figures(school_ids, date_from, date_to)
-    figures |= measured
-    figures["cohort_figures"] = [
-        (c.label, c.pupils, str(c.attendance_pct), str(c.persistent_absence_pct),
-         str(c.severe_absence_pct))
-        for c in cohorts
-    ]  # fmt: skip
-    median = figures["cohort_figures_median_s"]
-
-    with scopes_disabled():
-        pupil = Pupil.objects.filter(school_id=school_ids[len(school_ids) // 2]).order_by("upn")[7]
-    timings = []
-    with school_scope(pupil.school):
-        for _ in range(21):
-            began = time.perf_counter()
-            pupil_attendance_page(pupil, today=date_to)
-            timings.append(time.perf_counter() - began)
-    figures["pupil_page_first_ms"] = round(timings[0] * 1000, 1)
-    figures["pupil_page_median_ms"] = round(statistics.median(timings[1:]) * 1000, 1)
-    log(f"pupil page: first {timings[0] * 1000:.1f} ms")
-
-    folder = Path(tempfile.mkdtemp(prefix="attune-county-"))
-    duck = duckdb_reference(folder, date_from, date_to)
-    figures |= {f"duckdb_{k}": v for k, v in duck.items() if k != "rows"}
-    figures["duckdb_matches_postgresql"] = sorted(
-        (r[0], r[1], r[2], r[3], r[4], r[5]) for r in duck["rows"]
-    ) == as_rows(cohorts)
-    figures["postgresql_over_duckdb"] = round(median / duck["median_s"], 1)
-    log(f"duckdb: {duck['median_s']:.2f} s")
-
-    day = days[made]
-    path = folder / "day.csv"
-    figures["daily_rows"] = daily_csv(path, day)
-    figures["load_average_daily_import"] = os.getloadavg()
-    began, cpu = time.perf_counter(), time.process_time()
-    call_command("import_attendance", str(path), stdout=io.StringIO())
-    figures["daily_import_s"] = round(time.perf_counter() - began, 1)
-    figures["daily_import_cpu_s"] = round(time.process_time() - cpu, 1)
-    with scopes_disabled():
-        figures["marks_after_daily"] = SessionMark.objects.count()
-    log(f"daily import: {figures['daily_import_s']} s")
-    figures["load_average_end"] = os.getloadavg()
-
-    for name, value in figures.items():
-        print(f"{name:<32}{value!s}")
-    out = Path(__file__).parent / "results" / "county-postgresql.json"
-    payload = {"python": sys.version.split()[0], "figures": figures}
-    out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    else:
+        school_ids = [row[0] for row in _sql("SELECT id FROM people_school ORDER BY urn")]
+    if not arguments or arguments[0] == "--measure-only":
+        _write("county-measure-only-postgresql.json", measure(school_ids))
+    if not arguments or arguments[0] == "--daily":
+        count = int(arguments[1]) if len(arguments) > 1 else 5 if arguments else 1
+        _write("county-daily-postgresql.json", daily_imports(count))
+    if arguments[:1] == ["--profile-day"]:
+        _write("county-import-profile-postgresql.json", profile_next_day())
 
 
 if __name__ == "__main__":
