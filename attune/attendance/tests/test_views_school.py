@@ -443,6 +443,25 @@ def test_the_tag_shows_a_key_adult_only_their_own_children(
     assert "Leo Brennan" not in html
 
 
+def test_the_tag_works_out_a_few_children_and_reads_a_bigger_group_from_the_kept_list(
+    marked: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Membership.objects.filter(user=marked.key_adult_user).update(staff=marked.key_adult)
+    _assign(marked, marked.child)
+    assert "Maya Fletcher" in _render_tag(marked.key_adult_user, marked)  # on the spot
+    with school_scope(marked.school):
+        assert not AttentionRun.objects.exists()  # a handful is not kept
+
+    with school_scope(marked.school):
+        warnings.refresh(date(2026, 12, 4))
+    monkeypatch.setattr(attention, "SMALL_GROUP", 0)  # as if this adult had hundreds
+    monkeypatch.setattr(attention, "_queue_refresh", lambda run, now: None)
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
+    html = _render_tag(marked.key_adult_user, marked)
+    assert "Maya Fletcher" in html
+    assert "Leo Brennan" not in html
+
+
 def test_the_tag_shows_nothing_to_an_adult_without_the_sensitive_record(
     marked: SchoolWorld,
 ) -> None:
