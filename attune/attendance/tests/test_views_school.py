@@ -17,7 +17,7 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from attune import testing
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
-from attune.attendance import attention, imports, views, warnings, week_counts
+from attune.attendance import attention, imports, tasks, views, warnings, week_counts
 from attune.attendance.imports import attendance_csv_import
 from attune.attendance.models import (
     AttendanceConcern,
@@ -259,9 +259,7 @@ def test_an_earlier_days_list_is_shown_with_its_day_while_todays_is_queued(
     with school_scope(marked.school):
         warnings.refresh(friday)
     queued: list[int] = []
-    monkeypatch.setattr(
-        attention.tasks, "refresh_attention", type("Task", (), {"enqueue": queued.append})
-    )
+    monkeypatch.setattr(tasks, "refresh_attention", type("Task", (), {"enqueue": queued.append}))
     monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
     client = signed_in(marked.lead)
 
