@@ -5,12 +5,14 @@ SQLite in a throwaway folder), or with ``DATABASE_URL=postgres://...`` for Postg
 the demo school, gives every pupil 190 school days of register marks from the first day of term
 (weekdays, two sessions a day: 760,000 marks at 2,000 pupils; most pupils attend well, about one
 in six is persistently absent, a few severely, some are often late), then, as the strategic
-attachment lead on the last day of that school year: opens "who needs attention" (the first
-opening of the day works out the whole school and keeps it), imports that day's register for
-every pupil as a CSV (the daily import, which keeps the touched children's warnings up to date),
-opens "who needs attention" again (the first read after an import) and times the school page
-(all pupils, filtered, sorted, later pages of its 100-row pages), the cohort figures and CSV,
-and the list.
+attachment lead on the last day of that school year: opens "who needs attention" for the first
+time ever (nothing kept: the whole school is worked out there and then, once), opens it again
+as the first opening of a day with only the day before's list kept (shown labelled, today's
+queued), works out today's as the worker would, imports that day's register for every pupil as
+a CSV (the daily import, which keeps the touched children's warnings up to date), opens the list
+again (the first read after an import) and times the school page (all pupils, filtered, sorted,
+later pages of its 100-row pages), the cohort figures and CSV, and the list's first page and a
+later one (50 children a page).
 Figures, with the load average, go to stdout and benchmarks/results/.
 """
 
@@ -119,12 +121,18 @@ def main() -> None:
         "cohort figures": urls["cohorts"],
         "cohort figures CSV": urls["cohorts_csv"],
         "who needs attention": urls["attention"],
+        "who needs attention, page 10": f"{urls['attention']}?page=10",
     }
     # The pages read "today" from the clock: stand on the last day of the year of marks.
     with mock.patch("django.utils.timezone.localdate", return_value=YEAR_END):
-        # The first opening of the day works the warnings out and keeps them; later ones read.
+        # The first opening ever works the warnings out and keeps them; later ones read.
+        attention_first_ever_ms = _timed(lambda: client.get(urls["attention"]))
+        print(f"who needs attention, first opening ever: {attention_first_ever_ms} ms")
+        _as_if_kept_the_day_before()
         attention_first_ms = _timed(lambda: client.get(urls["attention"]))
         print(f"who needs attention, first opening of the day: {attention_first_ms} ms")
+        refresh_ms = _timed(_refresh)
+        print(f"today's list worked out in the background: {refresh_ms} ms")
         import_ms = _timed(_daily_import)
         print(f"the day's import, {PUPILS * 2:,} marks, warnings kept up to date: {import_ms} ms")
         after_import_ms = _timed(lambda: client.get(urls["attention"]))
@@ -141,7 +149,9 @@ def main() -> None:
         f"attendance_school_page-{vendor}-{PUPILS}",
         {"pupils": PUPILS, "marks": marks + PUPILS * 2, "database": vendor},
         figures,
+        attention_first_opening_ever_ms=attention_first_ever_ms,
         attention_first_opening_ms=attention_first_ms,
+        attention_background_refresh_ms=refresh_ms,
         daily_import_ms=import_ms,
         attention_first_read_after_import_ms=after_import_ms,
         load_average=load,
@@ -152,6 +162,27 @@ def _timed(run: Callable[[], object]) -> float:
     began = time.perf_counter()
     run()
     return round((time.perf_counter() - began) * 1000, 1)
+
+
+def _as_if_kept_the_day_before() -> None:
+    """The kept list as the night before left it: worked out for yesterday."""
+    from attune.attendance.models import AttentionEntry, AttentionRun
+    from attune.tenancy import scopes_disabled
+
+    with scopes_disabled():
+        AttentionEntry.objects.update(day=YEAR_END - timedelta(days=1))
+        AttentionRun.objects.update(day=YEAR_END - timedelta(days=1))
+
+
+def _refresh() -> None:
+    """What the worker does with the refresh the first opening queued."""
+    from attune.attendance.tasks import refresh_attention
+    from attune.people.models import School
+    from attune.tenancy import scopes_disabled
+
+    with scopes_disabled():
+        school = School.objects.get(urn="100001")
+    refresh_attention.call(school.pk)
 
 
 def _daily_import() -> None:

@@ -247,14 +247,24 @@ class YearCounts(SessionCounts):
 
 
 class AttentionRun(SchoolOwned):
-    """When a school's early warnings for a day were last worked out (see ``AttentionEntry``)."""
+    """Which day a school's kept early warnings are for, and when they were worked out (see
+    ``AttentionEntry``). One a school: it is also the row a whole-school refresh and each
+    import's update lock, so they take turns (``warnings.refresh``, ``keep_up_to_date``)."""
 
     day = models.DateField()
     worked_out_at = models.DateTimeField()
+    version = models.PositiveIntegerField(
+        default=0,
+        help_text="counts each change to the kept rows: a refresh that read the marks before "
+        "a change works them out again",
+    )
+    refresh_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="when someone opening an old list last queued today's"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school", "day"], name="attention_run_one_a_day"),
+            models.UniqueConstraint(fields=["school"], name="attention_run_one_a_school"),
         ]
 
     def __str__(self) -> str:
@@ -273,13 +283,25 @@ class AttentionEntry(SchoolOwned):
     day = models.DateField()
     warnings = models.JSONField(help_text="kind, reason, severity and numbers of each warning")
     summary = models.JSONField(help_text="the year's session counts behind the figures")
+    # What the list's order needs, so a page of it is read in order from the database
+    # (``warnings.URGENCY``): most severe first, then the most warnings, then lowest attendance.
+    rank = models.PositiveSmallIntegerField(help_text="the most severe warning: 3 high, 1 low")
+    weight = models.PositiveSmallIntegerField(help_text="every warning's rank added up")
+    attendance = models.FloatField(
+        help_text="this year's attendance %; 100 with no possible sessions yet, so they come last"
+    )
 
     class Meta:
         verbose_name_plural = "attention entries"
         constraints = [
             models.UniqueConstraint(fields=["pupil", "day"], name="attention_entry_one_a_day"),
         ]
-        indexes = [models.Index(fields=["school", "day"], name="attention_entry_school_day")]
+        indexes = [
+            models.Index(
+                fields=["school", "day", "-rank", "-weight", "attendance"],
+                name="attention_entry_urgency",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{len(self.warnings)} early warnings on {self.day}"

@@ -17,6 +17,7 @@ from attune.access.children import Right, access_pupil, can, pupils_with, requir
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.attendance import school as school_reads
+from attune.attendance.attention import attention_list
 from attune.attendance.forms import (
     SORT_CHOICES,
     ConcernForm,
@@ -30,7 +31,6 @@ from attune.attendance.models import AttendanceConcern, SchoolTerm
 from attune.attendance.selectors import pupil_attendance_page
 from attune.attendance.services import concern_save, term_delete, term_save
 from attune.attendance.uploads import upload_ctf, upload_marks_csv
-from attune.attendance.warnings import children_needing_attention
 from attune.auditlog.context import note_read
 from attune.bad_requests import check_dates
 from attune.errors import AttuneError, show_on_form
@@ -182,15 +182,26 @@ def _page_links(request: SchoolRequest, rows: Page[Any]) -> dict[str, Any] | Non
 # --- who needs attention --------------------------------------------------------------------
 
 
+CHILDREN_PER_PAGE = 50
+
+
 @school_view(Permission.VIEW_ATTENDANCE, Permission.VIEW_ALL_SENSITIVE)
 def attention(request: SchoolRequest, urn: str) -> HttpResponse:
     today = timezone.localdate()
-    children = children_needing_attention(
-        pupils_with(request.membership, SEES_ATTENDANCE), today=today
-    )
-    for shown in children:  # each child's warnings are a read of their record
+    listed = attention_list(pupils_with(request.membership, SEES_ATTENDANCE), today=today)
+    children = Paginator(listed, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    for shown in children:  # each shown child's warnings are a read of their record
         note_read(request.school.pk, shown.pupil.pupil_id)
-    return render(request, "attendance/attention.html", {"children": children, "today": today})
+    return render(
+        request,
+        "attendance/attention.html",
+        {
+            "children": children,
+            "listed": listed,
+            "pages": _page_links(request, children),
+            "today": today,
+        },
+    )
 
 
 # --- cohorts ---------------------------------------------------------------------------------

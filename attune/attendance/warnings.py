@@ -5,12 +5,16 @@ the marks. It reads the year's session marks for every child concerned in one qu
 lesson marks in one more), in pupil order, and hands each child's slice to the rules.
 
 For a whole school that is seconds of work (2,000 pupils: ~6 s), so the day's answer is kept
-(``AttentionEntry``): worked out for the whole school by ``attune refresh_attention`` each night
-(or by the first person to open the list on a day with nothing kept), then kept up to date by
-each import, which works out again only the children whose marks it changed, in its own
-transaction (``keep_up_to_date``). So the list after an import reads kept rows, and nobody
+(``AttentionEntry``, with what the list's order needs so a page of it is read in order):
+worked out for the whole school by ``attune refresh_attention`` each night (or in the
+background when someone opens a list that isn't today's: ``attention.py``), then kept up to
+date by each import, which works out again only the children whose marks it changed, in its
+own transaction (``keep_up_to_date``). So the list after an import reads kept rows, and nobody
 waits. An import on a day with nothing kept yet leaves the whole school to a background task.
-A key adult's handful of children is worked out on the spot when there is nothing fresh to read.
+
+A refresh and an import's update take turns on the school's ``AttentionRun`` row: each import
+counts its change there (``version``), and a refresh that read the marks before a change
+works them out again with the row locked, so it never overwrites an import's newer rows.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from attune.attendance.domain.calculations import AttendanceSummary, summarise
@@ -37,11 +42,10 @@ from attune.attendance.domain.early_warning import (
     WarningKind,
     evaluate,
 )
-from attune.attendance.models import AttendanceImport, AttentionEntry, AttentionRun
+from attune.attendance.models import AttentionEntry, AttentionRun
 from attune.attendance.models import LessonMark as LessonMarkRow
 from attune.attendance.models import SessionMark as SessionMarkRow
 from attune.attendance.school import PUPIL_FIELDS, PupilFigures, pupil_figures, school_year
-from attune.people.models import Pupil
 from attune.tenancy import current_school_id, school_scope
 
 SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
@@ -61,32 +65,8 @@ def _order(warnings: list[EarlyWarning]) -> tuple[EarlyWarning, ...]:
     return tuple(sorted(warnings, key=lambda w: -SEVERITY_RANK[w.severity]))
 
 
-SMALL_GROUP = 60  # up to this many children are quick enough to work out on the spot
-
 # A child's warnings and the year's counts behind them.
 Found = dict[uuid.UUID, tuple[tuple[EarlyWarning, ...], AttendanceSummary]]
-
-
-def children_needing_attention(pupils: QuerySet[Pupil], *, today: date) -> list[ChildWarnings]:
-    """Children among ``pupils`` with at least one warning this school year, most urgent first.
-
-    Most urgent: the highest severity, then the most high and medium warnings, then the lowest
-    attendance. Reads the day's kept warnings when they are fresh; otherwise works them out
-    (and keeps them, when it had to work out the whole school).
-    """
-    rows = {row["id"]: row for row in pupils.values(*PUPIL_FIELDS)}
-    if not rows:
-        return []
-    found = kept_warnings(today)
-    if found is None:
-        found = work_out(list(rows), today) if len(rows) <= SMALL_GROUP else refresh(today)
-    out = [
-        ChildWarnings(pupil_figures(rows[pupil_id], summary), warnings)
-        for pupil_id, (warnings, summary) in found.items()
-        if pupil_id in rows
-    ]
-    out.sort(key=_urgency)
-    return out
 
 
 def work_out(pupil_ids: list[uuid.UUID] | None, today: date) -> Found:
@@ -145,74 +125,103 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def kept_warnings(today: date) -> Found | None:
-    """The open school's kept warnings for ``today``, or ``None`` if there are none or an
-    import has come in since that did not bring them up to date (``keep_up_to_date`` stamps
-    the run with its import's time; a whole-school refresh that started before an import
-    committed is stale)."""
-    run = AttentionRun.objects.filter(day=today).first()
-    if run is None or AttendanceImport.objects.filter(imported_at__gt=run.worked_out_at).exists():
-        return None
-    return {
-        pupil_id: (
-            tuple(_warning(w) for w in warnings),
-            AttendanceSummary(**summary),
-        )
-        for pupil_id, warnings, summary in AttentionEntry.objects.filter(day=today).values_list(
-            "pupil_id", "warnings", "summary"
-        )
-    }
-
-
 def keep_up_to_date(
     school_id: int, pupil_ids: Collection[uuid.UUID], *, today: date, imported_at: datetime
 ) -> bool:
     """After an import changed these pupils' marks, work out their warnings again and replace
     their kept rows, so the school's list for ``today`` stays right without working out the
-    whole school. Call it inside the import's transaction. Returns ``False`` (and does
-    nothing) when the school has no warnings kept for ``today`` to keep up to date.
+    whole school. Call it inside the import's transaction. Returns ``False`` (and changes no
+    warnings) when the school has no warnings kept for ``today`` to keep up to date.
 
-    Queries: the run, terms, session marks, lesson marks, the delete and the inserts; the
-    cost is the touched children's marks, a few milliseconds a child.
+    It locks the school's run, so a whole-school refresh waits for the import to commit, and
+    counts the change, so a refresh that read the marks before it works them out again.
+    Queries: the run, terms, session marks, lesson marks, the delete, the inserts and the run's
+    update; the cost is the touched children's marks, a few milliseconds a child.
     """
     with school_scope(school_id):
-        run = AttentionRun.objects.select_for_update().filter(day=today).first()
+        run = AttentionRun.objects.select_for_update().first()
         if run is None:
+            return False
+        run.version += 1
+        if run.day != today:
+            run.save(update_fields=["version"])
             return False
         ids = list(pupil_ids)
         found = work_out(ids, today) if ids else {}
         AttentionEntry.objects.filter(day=today, pupil_id__in=ids).delete()
         AttentionEntry.objects.bulk_create(_entries(school_id, today, found), batch_size=1000)
-        if run.worked_out_at < imported_at:
-            run.worked_out_at = imported_at  # up to date with this import (``kept_warnings``)
-            run.save(update_fields=["worked_out_at"])
+        run.worked_out_at = max(run.worked_out_at, imported_at)
+        run.save(update_fields=["version", "worked_out_at"])
     return True
 
 
 def refresh(today: date) -> Found:
     """Work out the whole open school's warnings for ``today`` and keep them (earlier days'
-    are dropped: they were only ever a cache of what the marks say)."""
+    are dropped: they were only ever a cache of what the marks say).
+
+    The marks are read without holding anything (seconds of work); then, with the school's
+    run locked, the rows are replaced. If an import kept rows up to date meanwhile, the marks
+    are read again under the lock first, so its newer rows are not overwritten.
+    """
+    school = current_school_id()
+    seen = AttentionRun.objects.values_list("version", flat=True).first() or 0
     started = timezone.now()
     found = work_out(None, today)
-    school = current_school_id()
     with transaction.atomic():
+        run, _ = AttentionRun.objects.select_for_update().get_or_create(
+            school_id=school, defaults={"day": today, "worked_out_at": started}
+        )
+        if run.version != seen:  # an import changed the kept rows since the marks were read
+            started = timezone.now()
+            found = work_out(None, today)
         AttentionEntry.objects.all().delete()
         AttentionEntry.objects.bulk_create(_entries(school, today, found), batch_size=1000)
-        AttentionRun.objects.all().delete()
-        # Stamped with when the work started, so an import that landed meanwhile makes it stale.
-        AttentionRun.objects.create(school_id=school, day=today, worked_out_at=started)
+        run.day, run.worked_out_at, run.version = today, started, run.version + 1
+        run.refresh_queued_at = None
+        run.save()
     return found
 
 
 def _entries(school_id: int, today: date, found: Found) -> Iterator[AttentionEntry]:
     for pupil_id, (warnings, summary) in found.items():
+        pct = summary.attendance_pct
         yield AttentionEntry(
             school_id=school_id,
             pupil_id=pupil_id,
             day=today,
             warnings=[_warning_json(w) for w in warnings],
             summary={f.name: getattr(summary, f.name) for f in fields(summary)},
+            rank=SEVERITY_RANK[warnings[0].severity],
+            weight=_weight(warnings),
+            attendance=100.0 if pct is None else pct,
         )
+
+
+# The list's order in the database, as ``urgency`` orders children worked out on the spot.
+URGENCY = (
+    F("rank").desc(),
+    F("weight").desc(),
+    F("attendance").asc(),
+    Lower("pupil__legal_surname").asc(),
+    Lower("pupil__legal_forename").asc(),
+    F("pupil_id").asc(),
+)
+
+
+def kept_children(entries: QuerySet[AttentionEntry]) -> list[ChildWarnings]:
+    """These kept rows (a page of the list, already ordered) as children with their warnings:
+    one query, the pupils' names joined in."""
+    pupil_fields = [f"pupil__{name}" for name in PUPIL_FIELDS]
+    return [
+        ChildWarnings(
+            pupil_figures(
+                {name: row[f"pupil__{name}"] for name in PUPIL_FIELDS},
+                AttendanceSummary(**row["summary"]),
+            ),
+            tuple(_warning(w) for w in row["warnings"]),
+        )
+        for row in entries.values("warnings", "summary", *pupil_fields)
+    ]
 
 
 def _warning_json(warning: EarlyWarning) -> dict[str, object]:
@@ -230,12 +239,17 @@ def _warning(data: dict[str, Any]) -> EarlyWarning:
     )
 
 
-def _urgency(child: ChildWarnings) -> tuple[int, int, float, str]:
-    weight = sum(SEVERITY_RANK[w.severity] for w in child.warnings)
+def _weight(warnings: tuple[EarlyWarning, ...]) -> int:
+    return sum(SEVERITY_RANK[w.severity] for w in warnings)
+
+
+def urgency(child: ChildWarnings) -> tuple[int, int, float, str]:
+    """Most urgent first: the highest severity, then the most high and medium warnings, then
+    the lowest attendance."""
     pct = child.pupil.summary.attendance_pct
     return (
         -SEVERITY_RANK[child.top_severity],
-        -weight,
+        -_weight(child.warnings),
         100.0 if pct is None else pct,
         child.pupil.sort_name,
     )

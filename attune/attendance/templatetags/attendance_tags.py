@@ -10,7 +10,7 @@ from django.utils import timezone
 from attune.access.children import my_key_children
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission
-from attune.attendance.warnings import children_needing_attention
+from attune.attendance.attention import children_needing_attention
 from attune.auditlog.context import note_read
 from attune.people.models import Staff
 

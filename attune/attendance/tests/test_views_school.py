@@ -17,7 +17,7 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from attune import testing
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
-from attune.attendance import imports, warnings, week_counts
+from attune.attendance import attention, imports, tasks, views, warnings, week_counts
 from attune.attendance.imports import attendance_csv_import
 from attune.attendance.models import (
     AttendanceConcern,
@@ -198,12 +198,18 @@ def test_roles_without_permission_are_refused(
 # --- who needs attention ----------------------------------------------------------------------
 
 
+def _keep_todays_list(world: SchoolWorld) -> None:
+    with school_scope(world.school):
+        warnings.refresh(timezone.localdate())
+
+
 def test_the_attention_list_gives_each_warning_with_its_reason(
     marked: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
+    _keep_todays_list(marked)
     client = signed_in(marked.lead)
-    # 12 to read the warnings, and 6 to log a read of each child shown (one insert for all).
-    with django_assert_max_num_queries(18):
+    # 10 for the page and the kept list (run, counts, one page), 6 to log the reads.
+    with django_assert_max_num_queries(16):
         page = client.get(url(marked, "attention"))
 
     assert page.status_code == 200
@@ -211,6 +217,8 @@ def test_the_attention_list_gives_each_warning_with_its_reason(
     assert [c.pupil.name for c in children] == ["Maya Fletcher", "Leo Brennan"]
     assert "Missed 12 of 20 sessions this school year (60.0%)" in page.text
     assert "severe absence" in page.text
+    assert "2 children with early warnings: 1 high, 1 medium and 0 low" in page.text
+    assert 'data-testid="attention-pages"' not in page.text
     assert all(c.warnings[0].severity == c.top_severity for c in children)
 
 
@@ -221,6 +229,48 @@ def test_the_attention_list_logs_a_read_of_each_child_it_shows(
 
     read = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).values_list("pupil_id", flat=True)
     assert set(read) == {marked.child.pk, marked.looked_after_child.pk}
+
+
+def test_the_attention_list_is_paged_and_reads_only_the_children_shown(
+    marked: SchoolWorld, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 1)
+    _keep_todays_list(marked)
+    client = signed_in(marked.lead)
+
+    page = client.get(url(marked, "attention") + "?page=2")
+
+    assert [c.pupil.name for c in page.context["children"]] == ["Leo Brennan"]
+    assert "2 children with early warnings: 1 high, 1 medium and 0 low" in page.text
+    assert "Showing 2 to 2." in page.text
+    assert 'aria-label="Pages of children"' in page.text
+    assert 'href="?page=1" rel="prev"' in page.text
+    read = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).values_list("pupil_id", flat=True)
+    assert list(read) == [marked.looked_after_child.pk]
+
+
+def test_an_earlier_days_list_is_shown_with_its_day_while_todays_is_queued(
+    marked: SchoolWorld,
+    signed_in: SignedIn,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    friday = date(2026, 12, 4)
+    with school_scope(marked.school):
+        warnings.refresh(friday)
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "refresh_attention", type("Task", (), {"enqueue": queued.append}))
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
+    client = signed_in(marked.lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(url(marked, "attention"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url(marked, "attention"))  # queued already: not queued again
+
+    assert "Worked out on Friday 4 December; today's list is being worked out." in page.text
+    assert [c.pupil.name for c in page.context["children"]] == ["Maya Fletcher", "Leo Brennan"]
+    assert queued == [marked.school.pk]
 
 
 def test_a_school_with_good_attendance_has_nobody_on_the_list(
@@ -245,16 +295,15 @@ def test_a_big_schools_list_is_worked_out_once_then_kept_up_to_date_by_each_impo
     monkeypatch: pytest.MonkeyPatch,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    monkeypatch.setattr(warnings, "SMALL_GROUP", 1)  # as if the school had thousands
     client = signed_in(marked.lead)
-    first = client.get(url(marked, "attention"))
+    first = client.get(url(marked, "attention"))  # never kept before: worked out there and then
     with school_scope(marked.school):
         run = AttentionRun.objects.get()
         kept = dict(AttentionEntry.objects.values_list("pupil_id", "pk"))
     assert run.day == timezone.localdate()
     assert set(kept) == {marked.child.pk, marked.looked_after_child.pk}
 
-    with django_assert_max_num_queries(18):  # the kept rows, not a year of marks; the reads
+    with django_assert_max_num_queries(16):  # the kept rows, not a year of marks; the reads
         again = client.get(url(marked, "attention"))
     names = [c.pupil.name for c in again.context["children"]]
     assert names == [c.pupil.name for c in first.context["children"]]
@@ -279,7 +328,7 @@ def test_a_big_schools_list_is_worked_out_once_then_kept_up_to_date_by_each_impo
     assert worked_out == [[marked.child.pk]]
 
     # Straight after it the list is right, read from the kept rows: no school-wide work.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         after = client.get(url(marked, "attention"))
     assert [c.pupil.name for c in after.context["children"]] == ["Leo Brennan"]
     assert worked_out == [[marked.child.pk]]
@@ -306,6 +355,37 @@ def test_an_import_on_a_day_with_nothing_kept_leaves_the_school_to_the_backgroun
             today=timezone.localdate(),
         )
     assert queued == [[marked.school.pk]]
+
+
+def test_a_refresh_that_read_the_marks_before_an_import_never_overwrites_its_rows(
+    marked: SchoolWorld, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = timezone.localdate()
+    _keep_todays_list(marked)
+    real_work_out = warnings.work_out
+    imported: list[bool] = []
+
+    def import_lands_meanwhile(ids: list[uuid.UUID] | None, day: date) -> warnings.Found:
+        found = real_work_out(ids, day)  # the whole school's marks, read before the import
+        if ids is None and not imported:
+            imported.append(True)  # Maya is back every day, and her row is kept up to date
+            attendance_csv_import(
+                stream=io.StringIO(_back_every_day_csv(marked, marked.child)),
+                file_name="new.csv",
+                today=today,
+            )
+        return found
+
+    monkeypatch.setattr(warnings, "work_out", import_lands_meanwhile)
+    with school_scope(marked.school):
+        warnings.refresh(today)
+        kept = set(AttentionEntry.objects.values_list("pupil_id", flat=True))
+    assert imported
+    assert kept == {marked.looked_after_child.pk}  # not Maya's warnings from before the import
+
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
+    page = signed_in(marked.lead).get(url(marked, "attention"))
+    assert [c.pupil.name for c in page.context["children"]] == ["Leo Brennan"]
 
 
 def test_the_nightly_command_and_the_import_task_keep_the_days_warnings(
@@ -358,6 +438,25 @@ def test_the_tag_shows_a_key_adult_only_their_own_children(
 
     assert "Maya Fletcher" in html
     assert "Missed 12 of 20 sessions" in html
+    assert "Leo Brennan" not in html
+
+
+def test_the_tag_works_out_a_few_children_and_reads_a_bigger_group_from_the_kept_list(
+    marked: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Membership.objects.filter(user=marked.key_adult_user).update(staff=marked.key_adult)
+    _assign(marked, marked.child)
+    assert "Maya Fletcher" in _render_tag(marked.key_adult_user, marked)  # on the spot
+    with school_scope(marked.school):
+        assert not AttentionRun.objects.exists()  # a handful is not kept
+
+    with school_scope(marked.school):
+        warnings.refresh(date(2026, 12, 4))
+    monkeypatch.setattr(attention, "SMALL_GROUP", 0)  # as if this adult had hundreds
+    monkeypatch.setattr(attention, "_queue_refresh", lambda run, now: None)
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
+    html = _render_tag(marked.key_adult_user, marked)
+    assert "Maya Fletcher" in html
     assert "Leo Brennan" not in html
 
 
