@@ -133,11 +133,15 @@ class Figure:
 
 def save_results(name: str, facts: Mapping[str, Any], figures: Sequence[Any], **after: Any) -> None:
     """Write ``results/<name>.json``: the run's facts, the Python and machine it ran on, the
-    figures (dataclasses or plain dicts), then anything ``after`` them."""
+    load average at the end of the run (1, 5 and 15 minutes, with the number of CPUs: a time
+    cannot be compared with another without it), the figures (dataclasses or plain dicts), then
+    anything ``after`` them."""
     payload = {
         **facts,
         "python": sys.version.split()[0],
         "machine": platform.machine(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+        "cpus": os.cpu_count(),
         "figures": [asdict(f) if is_dataclass(f) else f for f in figures],  # type: ignore[arg-type]
         **after,
     }
