@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -40,6 +41,28 @@ def _plans(log_text: str) -> Iterator[tuple[float, dict[str, Any]]]:
         duration = float(log_text[log_text.rfind("duration:", 0, found) + 9 : found].split()[0])
         plan, position = decoder.raw_decode(log_text, start)
         yield duration, plan
+
+
+STATEMENTS = {  # what a logged statement's text starts with: its share
+    "COPY attune_incoming": "copy_batches",
+    "COPY auditlog_": "copy_audit_events",
+    "ANALYZE": "analyze",
+    "COMMIT": "commit",
+}
+
+
+def _statements(log_text: str) -> dict[str, float]:
+    """Seconds of the statements of 50 ms or more, by ``STATEMENTS`` (the rest "other")."""
+    found: dict[str, float] = defaultdict(float)
+    for match in re.finditer(
+        r"duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.{0,60})", log_text
+    ):
+        text = match.group(2).lstrip()
+        if "WITH differing" in text or text.startswith("{"):
+            continue  # the comparison, counted from its plan
+        share = next((v for k, v in STATEMENTS.items() if text.startswith(k)), "other")
+        found[share] += float(match.group(1)) / 1000
+    return dict(found)
 
 
 def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -106,10 +129,12 @@ def _explain_on(on: bool) -> None:
                 ("auto_explain.log_nested_statements", "on"),
                 ("auto_explain.log_format", "json"),
                 ("auto_explain.log_level", "log"),
+                ("log_min_duration_statement", "50"),
             ):
                 cursor.execute(f"SET {setting} = '{value}'")
         else:
             cursor.execute("SET auto_explain.log_min_duration = -1")
+            cursor.execute("SET log_min_duration_statement = -1")
 
 
 def bare_insert_ms(day: date) -> float:
@@ -151,7 +176,8 @@ def profile_day(path: Path, day: date) -> dict[str, Any]:
         _explain_on(False)
     with log.open(encoding="utf-8", errors="replace") as handle:
         handle.seek(offset)
-        plans = list(_plans(handle.read()))
+        text = handle.read()
+    plans = list(_plans(text))
     shares = {k: round(v / 1000, 2) for k, v in shares_of_compare(plans).items()}
     heap = bare_insert_ms(day) / 1000
     added = shares.get("marks_added_or_updated", 0.0)
@@ -166,5 +192,6 @@ def profile_day(path: Path, day: date) -> dict[str, Any]:
     # What is neither Python nor the comparison: the COPYs (the batches and the audit events),
     # looking pupils up, the commit. The CSV is read in a second thread while the database
     # works, so Python and the database overlap and the shares can add up to more than the wall.
+    figures |= {f"statements_{k}_s": round(v, 2) for k, v in _statements(text).items()}
     figures["rest_s"] = round(max(0.0, wall - python - shares.get("comparison_statements", 0.0)), 1)
     return figures
