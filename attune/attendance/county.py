@@ -89,8 +89,7 @@ _MEMBERS = CohortMembership._meta.db_table
 # by the (school, date) index. A pupil whose marks all lie outside adds up to no possible
 # session and is left out. Cohort membership overlapping the range counts. Each pupil's sums
 # are whole numbers (``::int``): PostgreSQL adds bigints as numerics, several times slower.
-_SQL = """
-WITH per_pupil AS MATERIALIZED (
+_PER_PUPIL = """
     SELECT {key}, sum(possible)::int AS possible, sum(absent)::int AS absent
     FROM (
         SELECT school_id, pupil_id, possible,
@@ -119,6 +118,17 @@ WITH per_pupil AS MATERIALIZED (
                OR date BETWEEN %(edge2_from)s AND %(edge2_to)s)
     ) parts
     GROUP BY {key} HAVING sum(possible) > 0
+"""
+# A range read from one school year's counts alone (the usual "this school year") is one row
+# a pupil already: a pupil has one row a year (a unique constraint), so nothing to add up.
+_PER_PUPIL_ONE_YEAR = """
+    SELECT {key}, possible, authorised_absence + unauthorised_absence AS absent
+    FROM {years}
+    WHERE school_id = ANY(%(schools)s) AND year = ANY(%(years)s) AND possible > 0
+"""
+_SQL = """
+WITH per_pupil AS MATERIALIZED (
+{per_pupil}
 ), flagged AS (
     SELECT {key}, possible, absent,
            (absent * 10 >= possible)::int AS persistent,
@@ -138,30 +148,55 @@ SELECT {group} m.cohort, count(*), sum(c.possible), sum(c.absent), sum(c.persist
 FROM flagged c JOIN members m USING ({key})
 GROUP BY {group} m.cohort
 """
-_COUNTY_SQL = _SQL.format(
-    years=_YEARS,
-    weeks=_WEEKS,
-    marks=_MARKS,
-    members=_MEMBERS,
-    key="pupil_id",
-    group="",
-    group_by_school="",
-)
+
+
+def _statement(key: str, group: str, group_by_school: str, per_pupil: str) -> str:
+    tables = {"years": _YEARS, "weeks": _WEEKS, "marks": _MARKS, "members": _MEMBERS}
+    return _SQL.format(
+        per_pupil=per_pupil.format(key=key, **tables).strip("\n"),
+        key=key,
+        group=group,
+        group_by_school=group_by_school,
+        **tables,
+    )
+
+
+# Keyed by whether the range is one school year's counts alone.
+_COUNTY_SQL = {
+    one_year: _statement("pupil_id", "", "", _PER_PUPIL_ONE_YEAR if one_year else _PER_PUPIL)
+    for one_year in (False, True)
+}
 # A pupil who moved school in the range counts at each school, with that school's marks.
-_BY_SCHOOL_SQL = _SQL.format(
-    years=_YEARS,
-    weeks=_WEEKS,
-    marks=_MARKS,
-    members=_MEMBERS,
-    key="school_id, pupil_id",
-    group="school_id,",
-    group_by_school="GROUP BY school_id",
-)
+_BY_SCHOOL_SQL = {
+    one_year: _statement(
+        "school_id, pupil_id",
+        "school_id,",
+        "GROUP BY school_id",
+        _PER_PUPIL_ONE_YEAR if one_year else _PER_PUPIL,
+    )
+    for one_year in (False, True)
+}
+
+
+def county_statement(
+    schools: list[int], date_from: date, date_to: date, *, by_school: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The statement ``cohort_figures`` runs for the range, and its parameters."""
+    params = _params(schools, date_from, date_to)
+    statements = _BY_SCHOOL_SQL if by_school else _COUNTY_SQL
+    return statements[params.pop("one_year")], params
 
 
 def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any]:
     with scopes_disabled():
         split = reading_split(date_from, date_to, schools)
+        # Years with no counts at these schools add nothing (a range widened over the summer
+        # reaches into the year before); leaving them out can make the range one year alone.
+        years = [
+            year
+            for year in split.years
+            if YearCounts.objects.filter(school_id__in=schools, year=year).exists()
+        ]
     none: tuple[None, None] = (None, None)
     weeks = [*split.weeks, none, none]
     less = [*split.less_weeks, none, none]
@@ -170,7 +205,8 @@ def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any
         "schools": schools,
         "date_from": date_from,
         "date_to": date_to,
-        "years": list(split.years),
+        "years": years,
+        "one_year": len(years) == 1 and not (split.weeks or split.less_weeks or split.edges),
         "weeks1_from": weeks[0][0],
         "weeks1_to": weeks[0][1],
         "weeks2_from": weeks[1][0],
@@ -205,7 +241,7 @@ def cohort_figures(
     schools = list(school_ids)
     if connection.vendor != "postgresql":  # SQLite has no arrays: per-pupil sums, then here
         return _ordered(_portable(schools, date_from, date_to, by_school=False)[0])
-    rows = _run(_COUNTY_SQL, _params(schools, date_from, date_to))
+    rows = _run(*county_statement(schools, date_from, date_to))
     return _ordered(CohortFigures(*row) for row in rows)
 
 
@@ -225,7 +261,7 @@ def cohort_figures_by_school(
             for school, figures in _portable(schools, date_from, date_to, by_school=True).items()
         }
     by_school: dict[int, list[CohortFigures]] = defaultdict(list)
-    for school_id, *row in _run(_BY_SCHOOL_SQL, _params(schools, date_from, date_to)):
+    for school_id, *row in _run(*county_statement(schools, date_from, date_to, by_school=True)):
         by_school[school_id].append(CohortFigures(*row))
     return {school: _ordered(figures) for school, figures in by_school.items()}
 

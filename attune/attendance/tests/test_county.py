@@ -10,7 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from attune.attendance import week_counts
-from attune.attendance.county import ALL_PUPILS, cohort_figures
+from attune.attendance.county import (
+    ALL_PUPILS,
+    _ordered,
+    _portable,
+    cohort_figures,
+    cohort_figures_by_school,
+    county_statement,
+)
 from attune.attendance.models import SessionMark
 from attune.people.models import Cohort, Pupil, School
 from attune.tenancy import school_scope
@@ -90,3 +97,35 @@ def test_the_figures_are_one_query_on_postgresql(world: SchoolWorld) -> None:
     assert len([s for s in sql if "per_pupil" in s]) == 1
     checks = [s for s in sql if "per_pupil" not in s and "attendance_sessionmark" in s]
     assert len(checks) <= 2 and all(s.startswith("SELECT 1 AS") for s in checks)
+
+
+def test_a_whole_school_year_is_read_as_one_row_a_pupil(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-year statement is PostgreSQL's")
+    marks(world.school, world.child, "/\\/\\/\\/\\/N")
+    marks(world.school, world.looked_after_child, "/\\/\\/IIIIN")
+    not_counted = pupil(world.school, forename="Kit", surname="Moss")
+    marks(world.school, not_counted, "XXXX")  # no possible session: left out
+    elsewhere = pupil(other_world.school, forename="Ada", surname="Lee")
+    marks(other_world.school, elsewhere, "/\\/\\/\\/\\/X")
+    schools = [world.school.pk, other_world.school.pk]
+    # From 1 August (in a week the year before owns, with no counts there) to the summer.
+    year = {"date_from": date(2026, 8, 1), "date_to": date(2027, 7, 31)}
+
+    statement, params = county_statement(schools, **year)
+    assert "sum(possible)" not in statement.split("flagged AS")[0]
+    assert params["years"] == [2026]
+    figures = cohort_figures(school_ids=schools, **year)
+    assert figures == _ordered(_portable(schools, by_school=False, **year)[0])
+    assert (figures[0].pupils, figures[0].possible_sessions, figures[0].absent_sessions) == (
+        3,
+        29,
+        6,
+    )
+    by_school = cohort_figures_by_school(school_ids=schools, **year)
+    assert by_school == {
+        school: _ordered(rows)
+        for school, rows in _portable(schools, by_school=True, **year).items()
+    }
