@@ -75,10 +75,10 @@ def test_reading_only_the_newest_gives_the_start_of_the_whole_list(world: School
             assert start == everything[: len(start)], newest
         since = today - timedelta(days=400)
         recent = chronology_for(world.child, kinds=None, since=since, until=None, notes=TEAM_NOTES)
-        newest = chronology_for(
+        first = chronology_for(
             world.child, kinds=None, since=since, until=None, notes=TEAM_NOTES, newest=30
         )
-        assert 30 <= len(newest) < len(recent) and newest == recent[: len(newest)]
+        assert 30 <= len(first) < len(recent) and first == recent[: len(first)]
         kinds = chronology_kinds(None, incidents=False, interventions=False)
         counted = chronology_total(
             world.child, kinds=kinds, since=None, until=None, notes=TEAM_NOTES
