@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from attune.access.children import visible_pupils
@@ -154,6 +155,20 @@ def chronology_entries(
         )
         for pk, pupil_id, at, place, minutes in rows
     ]
+
+
+def chronology_dates(
+    pupil_id: uuid.UUID, *, since: date | None = None, until: date | None = None
+) -> QuerySet[Incident, tuple[date]]:
+    """The day of each of the child's incidents that ``chronology_entries`` would give, as
+    rows of one ``on`` column, for counting the chronology and finding where a page reaches
+    back to without reading the incidents. The same check as there comes first."""
+    incidents = Incident.objects.filter(pupil_id=pupil_id)
+    if since is not None:
+        incidents = incidents.filter(occurred_at__date__gte=since)
+    if until is not None:
+        incidents = incidents.filter(occurred_at__date__lte=until)
+    return incidents.order_by().annotate(on=TruncDate("occurred_at")).values_list("on")
 
 
 def pupil_options(membership: Membership) -> list[tuple[uuid.UUID, str]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from attune.interventions.domain.impact import Impact, MeasurePair, impact
 from attune.interventions.models import Allocation, Intervention, Measure
@@ -83,6 +83,29 @@ def catalogue(*, today: date) -> list[CatalogueRow]:
         current = sum(1 for a in mine if a.ended_on is None or a.ended_on >= today)
         rows.append(CatalogueRow(intervention, current, impact_by_measure(mine)))
     return rows
+
+
+def chronology_dates(
+    pupil_id: uuid.UUID, *, since: date | None = None, until: date | None = None
+) -> list[QuerySet[Allocation, tuple[date]]]:
+    """The days of the child's intervention starts and ends that ``chronology_entries`` would
+    give, as querysets of one ``on`` column, for counting and paging the chronology."""
+    allocations = Allocation.objects.filter(pupil_id=pupil_id).order_by()
+    starts = allocations.filter(**_range("started_on", since, until))
+    ends = allocations.filter(ended_on__isnull=False, **_range("ended_on", since, until))
+    return [
+        starts.annotate(on=F("started_on")).values_list("on"),
+        ends.annotate(on=F("ended_on")).values_list("on"),
+    ]
+
+
+def _range(field: str, since: date | None, until: date | None) -> dict[str, date]:
+    bounds = {}
+    if since is not None:
+        bounds[f"{field}__gte"] = since
+    if until is not None:
+        bounds[f"{field}__lte"] = until
+    return bounds
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ from attune.checkins.models import Checkin
 from attune.incidents.selectors import chronology_entries as incident_entries
 from attune.interventions.selectors import chronology_entries as intervention_entries
 from attune.people.models import CohortMembership, Pupil, PupilNeed
+from attune.plans import chronology_dates
+from attune.plans.chronology_dates import POSSIBLE
 from attune.plans.domain.chronology import KINDS, Entry, absence_runs, checkin_weeks, chronology
 from attune.plans.domain.handover import RECIPIENTS, sections_for
 from attune.plans.models import (
@@ -279,17 +281,42 @@ def _either_in_range(start: str, end: str, since: date | None, until: date | Non
     return Q(**_range(start, since, until)) | Q(**_range(end, since, until))
 
 
-def _checkin_entries(pupil: Pupil, since: date | None, until: date | None) -> list[Entry]:
+def _checkin_entries(
+    pupil: Pupil, since: date | None, until: date | None, reach: date | None
+) -> list[Entry]:
+    """Weeks of check-ins. From a page's ``reach``, the whole of its week is read, so the
+    week's line says what it would say on the page of every entry (and is dated the same)."""
+    if reach is not None:
+        monday = reach - timedelta(days=reach.weekday())
+        since = monday if since is None else max(since, monday)
     rows = Checkin.objects.filter(pupil=pupil, **_range("on", since, until)).order_by()
     return checkin_weeks(rows.values_list("on", "outcome", "mood"))
 
 
-def _attendance_entries(pupil: Pupil, since: date | None, until: date | None) -> list[Entry]:
+def _attendance_entries(
+    pupil: Pupil, since: date | None, until: date | None, reach: date | None
+) -> list[Entry]:
     """Runs of absence from the register, and marks changed (grouped by the import that
-    changed them): two queries whatever the years of register."""
+    changed them): two queries whatever the years of register.
+
+    From a page's ``reach`` (three queries): the marks from then on, led by the last possible
+    session before it, so a run already going at the reach starts before it (and is left for
+    a later page) rather than seeming to start there; and the whole of each import that
+    changed a mark from then on."""
     marks = SessionMark.objects.filter(pupil=pupil, **_range("date", since, until))
-    entries = absence_runs(marks.order_by("date", "session").values_list("date", "session", "code"))
     changes = MarkChange.objects.filter(pupil=pupil, **_range("changed_at__date", since, until))
+    if reach is not None:
+        before = marks.filter(date__lt=reach, code__in=POSSIBLE).order_by("-date", "-session")
+        marks = marks.filter(date__gte=reach)
+        since_reach = changes.filter(changed_at__date__gte=reach)
+        changes = changes.filter(
+            Q(changed_at__date__gte=reach)
+            | Q(source_id__in=since_reach.filter(source__isnull=False).values("source_id"))
+        )
+    register = list(marks.order_by("date", "session").values_list("date", "session", "code"))
+    if reach is not None:
+        register[:0] = before.values_list("date", "session", "code")[:1]
+    entries = absence_runs(register)
     by_import: dict[object, list[tuple[Any, ...]]] = {}
     for row in changes.order_by("changed_at", "pk").values_list(
         "source_id", "source__file_name", "changed_at", "date", "session", "old_code", "new_code"
@@ -356,6 +383,26 @@ def _no_link(key: uuid.UUID) -> str:
     return ""
 
 
+def chronology_kinds(
+    kinds: Iterable[str] | None, *, incidents: bool, interventions: bool
+) -> set[str]:
+    """The kinds of entry asked for that the reader may see: incidents and interventions only
+    when the caller has checked that they may (incidents have their own, narrower rule)."""
+    wanted = set(kinds) if kinds else set(KINDS)
+    if not incidents:
+        wanted.discard("incident")
+    if not interventions:
+        wanted.discard("intervention")
+    return wanted
+
+
+def chronology_total(
+    pupil: Pupil, *, kinds: set[str], since: date | None, until: date | None, notes: Q
+) -> int:
+    """How many entries ``chronology_for`` gives for these choices, counted in the database."""
+    return chronology_dates.total(pupil, kinds, since, until, notes)
+
+
 def chronology_for(
     pupil: Pupil,
     *,
@@ -369,35 +416,45 @@ def chronology_for(
     you_said_link: Link = _no_link,
     incident_link: Link | None = None,
     interventions_link: str | None = None,
+    newest: int | None = None,
 ) -> list[Entry]:
     """Every event about the child, newest first: a fixed number of queries for each kind
     asked for (one, or two for the team and for attendance), however long the history.
 
+    With ``newest``, only as far back as takes in the newest ``newest`` entries (one more
+    query, three for attendance): the list is then the start of the whole one, exactly, at
+    least that long if there are that many, and a page of it costs the same however long
+    the history.
+
     Incidents and interventions come in only when the caller passes their link, having
     checked that the reader may see them (incidents have their own, narrower rule). Meetings
     and contacts are cut by ``notes``: the reader's ``attune.access.children.notes_filter``."""
-    wanted = set(kinds) if kinds else set(KINDS)
-    if incident_link is None:
-        wanted.discard("incident")
-    if interventions_link is None:
-        wanted.discard("intervention")
+    wanted = chronology_kinds(
+        kinds, incidents=incident_link is not None, interventions=interventions_link is not None
+    )
+    reach = None
+    if newest is not None:
+        reach = chronology_dates.reach(
+            chronology_dates.dated_entries(pupil, wanted, since, until, notes), newest
+        )
+    start = since if reach is None else reach if since is None else max(since, reach)
     sources: dict[str, Callable[[], list[Entry]]] = {
-        "key_adult": lambda: _key_adult_entries(pupil, since, until),
-        "team": lambda: _team_entries(pupil, since, until),
-        "plan": lambda: _plan_entries(pupil, since, until, link),
-        "review": lambda: _review_entries(pupil, since, until, link),
-        "meeting": lambda: _meeting_entries(pupil, since, until, meeting_link, notes),
-        "contact": lambda: _contact_entries(pupil, since, until, contacts_link, notes),
-        "checkin": lambda: _checkin_entries(pupil, since, until),
-        "attendance": lambda: _attendance_entries(pupil, since, until),
-        "you_said": lambda: _you_said_entries(pupil, since, until, you_said_link),
-        "incident": lambda: _incident_entries(pupil, since, until, incident_link or _no_link),
+        "key_adult": lambda: _key_adult_entries(pupil, start, until),
+        "team": lambda: _team_entries(pupil, start, until),
+        "plan": lambda: _plan_entries(pupil, start, until, link),
+        "review": lambda: _review_entries(pupil, start, until, link),
+        "meeting": lambda: _meeting_entries(pupil, start, until, meeting_link, notes),
+        "contact": lambda: _contact_entries(pupil, start, until, contacts_link, notes),
+        "checkin": lambda: _checkin_entries(pupil, since, until, reach),
+        "attendance": lambda: _attendance_entries(pupil, since, until, reach),
+        "you_said": lambda: _you_said_entries(pupil, start, until, you_said_link),
+        "incident": lambda: _incident_entries(pupil, start, until, incident_link or _no_link),
         "intervention": lambda: _intervention_entries(
-            pupil, since, until, interventions_link or ""
+            pupil, start, until, interventions_link or ""
         ),
     }
     found = [e for kind, source in sources.items() if kind in wanted for e in source()]
-    return chronology(found, kinds=wanted, since=since, until=until)
+    return chronology(found, kinds=wanted, since=start, until=until)
 
 
 def meetings_for(pupil: Pupil, membership: Membership) -> QuerySet[Meeting]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,6 +66,8 @@ from attune.plans.pdf import handover_pdf
 from attune.plans.selectors import (
     actions_owned,
     chronology_for,
+    chronology_kinds,
+    chronology_total,
     contacts_for,
     handover_pack,
     meeting_actions,
@@ -404,31 +407,40 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
     form = ChronologyFilterForm(request.GET or None)
     check_dates(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    notes = notes_filter(request.membership, child)
+    incidents = can(request.membership, child, Right.SEE_ALL_INCIDENTS)
     # One reverse each, then string formatting: thousands of entries need no URL resolving.
-    entries = chronology_for(
+    read = partial(
+        chronology_for,
         child,
         kinds=data.get("kind"),
         since=data.get("since"),
         until=data.get("until"),
-        notes=notes_filter(request.membership, child),
+        notes=notes,
         link=_link_maker("plans:plan", urn, "plan_id"),
         meeting_link=_link_maker("plans:meeting", urn, "meeting_id"),
         contacts_link=reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk}),
         you_said_link=_link_maker("plans:you_said", urn, "item_id"),
         incident_link=(
-            _link_maker("incidents:incident", urn, "incident_id")
-            if can(request.membership, child, Right.SEE_ALL_INCIDENTS)
-            else None
+            _link_maker("incidents:incident", urn, "incident_id") if incidents else None
         ),
         # Interventions go with the sensitive record, which this page already needs.
         interventions_link=reverse(
             "interventions:pupil", kwargs={"urn": urn, "pupil_id": child.pk}
         ),
     )
-    shown = _entries_page(request, entries)
+    if request.GET.get("page") == "all":  # every entry on one page, to print
+        entries = read()
+        shown = Paginator(entries, max(len(entries), 1)).get_page(1)
+    else:
+        kinds = chronology_kinds(data.get("kind"), incidents=incidents, interventions=True)
+        total = chronology_total(
+            child, kinds=kinds, since=data.get("since"), until=data.get("until"), notes=notes
+        )
+        shown = _entries_page(request.GET.get("page"), total, read)
     context = {
         "pupil": child,
-        "entries": entries,
+        "total": shown.paginator.count,
         "shown": shown,
         "rows": _rows(shown.object_list),
         "pages": _chronology_links(request, shown),
@@ -440,10 +452,19 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
 ENTRIES_PER_PAGE = 200  # newest first; five years of history is 2,000 entries
 
 
-def _entries_page(request: SchoolRequest, entries: list[Entry]) -> Page[Entry]:
-    """One page of entries, or every entry with ``?page=all`` (to print the whole history)."""
-    per_page = max(len(entries), 1) if request.GET.get("page") == "all" else ENTRIES_PER_PAGE
-    return Paginator(entries, per_page).get_page(request.GET.get("page"))
+def _entries_page(asked: str | None, total: int, read: Callable[..., list[Entry]]) -> Page[Entry]:
+    """The page asked for (the first if the number makes no sense, the last if it is past the
+    end), reading only the entries up to the end of it: ``total`` is counted, not read."""
+    pages = Paginator(range(total), ENTRIES_PER_PAGE)
+    try:
+        number = pages.validate_number(asked or 1)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = pages.num_pages
+    top = number * ENTRIES_PER_PAGE
+    newest = read(newest=top) if total > top else read()  # the last page: read to the start
+    return Page(newest[top - ENTRIES_PER_PAGE : top], number, pages)  # type: ignore[arg-type]
 
 
 def _chronology_links(request: SchoolRequest, shown: Page[Entry]) -> dict[str, str] | None:
