@@ -305,7 +305,7 @@ def measure(school_ids: list[int], *, check_scan: bool = True) -> dict[str, Any]
     scan of every mark in PostgreSQL, the first version's query) is checked against
     ``cohort_figures``.
     """
-    from attune.attendance.county import _COUNTY_SQL, _params, cohort_figures
+    from attune.attendance.county import cohort_figures, county_statement
 
     # COUNTY_PARQUET names a folder already exported (by an earlier run on the same marks).
     kept = os.environ.get("COUNTY_PARQUET")
@@ -337,7 +337,7 @@ def measure(school_ids: list[int], *, check_scan: bool = True) -> dict[str, Any]
             )
             measured["postgresql_mark_scan_s"] = round(time.perf_counter() - began, 2)
         measured |= county_references.compare(
-            references, _COUNTY_SQL, _params(school_ids, date_from, date_to), rows
+            references, *county_statement(school_ids, date_from, date_to), rows
         )
         for reference in ("duckdb_same_input", "duckdb_every_mark", "polars_same_input"):
             measured[f"postgresql_over_{reference}"] = round(

@@ -5,7 +5,7 @@ same machine, at the same load as PostgreSQL's figures. The county's tables are 
 once to Parquet (through PostgreSQL's ``COPY`` to CSV, then DuckDB), and then, for each
 range measured, three references answer the same question as ``county.cohort_figures``:
 
-- **DuckDB, same input**: the very query PostgreSQL runs (``county._COUNTY_SQL``, with the
+- **DuckDB, same input**: the very query PostgreSQL runs (``county.county_statement``, with the
   same parameters: which school years, which weeks, which odd days), over the same yearly
   counts, weekly counts, marks and cohort memberships, as Parquet;
 - **DuckDB, every mark**: counting every mark in the range, as an analyst with only the marks
