@@ -211,8 +211,8 @@ def test_the_writer_never_touches_another_schools_mark(
     world: SchoolWorld, other_world: SchoolWorld
 ) -> None:
     """Pupil ids come from the school's own roll, so this cannot happen through an import; if
-    it ever did, the other school's mark stays as it was (SQLite refuses the duplicate row,
-    PostgreSQL leaves the mark out)."""
+    it ever did, the other school's mark stays as it was (the unique index refuses the row,
+    or on PostgreSQL, on a day the school has marks for already, the mark is left out)."""
     run(csv_file(f"100009,{other_world.child.upn},2026-09-07,AM,/,"))
     stolen: dict[Any, list[imports.Mark]] = {
         other_world.child.pk: [(date(2026, 9, 7), "AM", "N", "N", None)]
