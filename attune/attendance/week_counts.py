@@ -358,21 +358,31 @@ def widen(date_from: date, date_to: date, school_ids: Sequence[int] | None) -> t
 
     A range from 1 September (or any day before the first mark of the school year) to the
     latest marks (today, say: registers are never marked ahead) gives the same figures as the
-    whole school year, and a whole year is one row a pupil. Checked, not assumed: a mark in a
-    stretched part keeps that end as it is. At most two small index reads.
+    whole school year, and a whole year is one row a pupil. An end that cannot reach its
+    school year's may still reach its week's (a term ending on a Friday, a range starting on a
+    Sunday), so the weekly counts answer that week and not its marks. Checked, not assumed: a
+    mark in a stretched part keeps that end as it is. At most four small index reads.
     """
     marks = SessionMark.objects.all()
     if school_ids is not None:
         marks = SessionMark.objects.filter(school_id__in=list(school_ids))
     year_start = weeks_of_year(year_of_week(week_of(date_from)))[0]
+    monday = week_of(date_from)
     if (
         year_start < date_from
-        and not marks.filter(date__range=(year_start, date_from)).exclude(date=date_from).exists()
+        and not marks.filter(date__gte=year_start, date__lt=date_from).exists()
     ):
         date_from = year_start
+    elif monday < date_from and not marks.filter(date__gte=monday, date__lt=date_from).exists():
+        date_from = monday
     year_end = weeks_of_year(year_of_week(week_of(date_to)))[1] + timedelta(days=6)
+    sunday = week_of(date_to) + timedelta(days=6)
     if date_to < year_end and not marks.filter(date__gt=date_to, date__lte=year_end).exists():
         date_to = year_end
+    elif date_to < sunday and not marks.filter(date__gt=date_to, date__lte=sunday).exists():
+        # A term ending on a Friday is whole weeks (no weekend marks): its last week is read
+        # from the weekly counts, not from a week of marks.
+        date_to = sunday
     return date_from, date_to
 
 
