@@ -28,7 +28,13 @@ from attune.attendance.models import (
     ConcernFactor,
     SchoolTerm,
 )
-from attune.attendance.week_counts import NO_MARKS, pupil_summaries
+from attune.attendance.week_counts import (
+    NO_MARKS,
+    as_uuid,
+    pupil_summaries,
+    stored_rows,
+    summaries_by_stored_id,
+)
 from attune.people.models import YEAR_GROUP_LABELS, Cohort, CohortMembership, Pupil
 
 PUPIL_FIELDS = (
@@ -168,7 +174,7 @@ class PupilList(Sequence[PupilFigures]):
 
 @dataclass(slots=True)
 class _Row:
-    """One pupil as read (``PUPIL_FIELDS`` in order) with their summary and its flags."""
+    """One pupil as stored (``PUPIL_FIELDS`` in order) with their summary and its flags."""
 
     pupil: tuple[Any, ...]
     summary: AttendanceSummary
@@ -177,7 +183,9 @@ class _Row:
     severe: bool | None
 
     def figures(self) -> PupilFigures:
-        return pupil_figures(dict(zip(PUPIL_FIELDS, self.pupil, strict=True)), self.summary)
+        row = dict(zip(PUPIL_FIELDS, self.pupil, strict=True))
+        row["id"] = as_uuid(row["id"])
+        return pupil_figures(row, self.summary)
 
     @property
     def sort_name(self) -> str:  # as ``PupilFigures.sort_name``
@@ -236,13 +244,13 @@ def school_attendance_page(filters: SchoolFilters) -> SchoolAttendance:
     pupils drawn become ``PupilFigures`` (``PupilList``).
     """
     pupils = filtered_pupils(filters)
-    summaries = pupil_summaries(
+    summaries = summaries_by_stored_id(
         date_from=filters.date_from,
         date_to=filters.date_to,
         pupils=pupils if filters.narrows_pupils else None,
     )
     rows = []
-    for pupil in pupils.values_list(*PUPIL_FIELDS):
+    for pupil in stored_rows(pupils.values_list(*PUPIL_FIELDS)):
         summary = summaries.get(pupil[0], NO_MARKS)
         rows.append(
             _Row(
