@@ -455,6 +455,8 @@ def summaries_by_stored_id(
         # each row into Python objects was most of a school page's time.
         sums = rows.order_by().values("pupil_id").annotate(**{f"{f}_sum": Sum(f) for f in FIELDS})
         summed = stored_rows(sums.values_list("pupil_id", *(f"{f}_sum" for f in FIELDS)))
+        if len(counted) == 1 and not split.edges and sign == 1:  # the usual whole school year
+            return {pupil_id: AttendanceSummary(*counts) for pupil_id, *counts in summed}
         if sign == 1:
             for pupil_id, *counts in summed:
                 parts[pupil_id].append(AttendanceSummary(*counts))
