@@ -31,7 +31,6 @@ from attune.attendance.models import (
 from attune.attendance.week_counts import (
     NO_MARKS,
     as_uuid,
-    pupil_summaries,
     stored_rows,
     summaries_by_stored_id,
 )
@@ -325,23 +324,25 @@ def cohort_figures(date_from: date, date_to: date) -> list[CohortFigures]:
     A pupil counts in a cohort if they belonged to it at any time in the range; a concern's
     factors count if the concern was open at any time in the range.
     """
-    counted = pupil_summaries(date_from=date_from, date_to=date_to)
+    # Pupils are matched by their ids as stored (``stored_rows``): making a UUID of each of
+    # thousands of ids, three times, was a third of the page.
+    counted = summaries_by_stored_id(date_from=date_from, date_to=date_to)
     summaries = {
         pupil_id: counted.get(pupil_id, NO_MARKS)
-        for pupil_id in Pupil.objects.values_list("id", flat=True)
+        for (pupil_id,) in stored_rows(Pupil.objects.values_list("id"))
     }
-    members: dict[str, set[uuid.UUID]] = defaultdict(set)
+    members: dict[str, set[Any]] = defaultdict(set)
     memberships = CohortMembership.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=date_from), start_date__lte=date_to
     ).values_list("cohort", "pupil_id")
-    for cohort, pupil_id in memberships:
+    for cohort, pupil_id in stored_rows(memberships):
         members[cohort].add(pupil_id)
-    factors: dict[uuid.UUID, set[str]] = defaultdict(set)
+    factors: dict[Any, set[str]] = defaultdict(set)
     concern_factors = ConcernFactor.objects.filter(
         Q(concern__closed_on__isnull=True) | Q(concern__closed_on__gte=date_from),
         concern__opened_on__lte=date_to,
     ).values_list("concern__pupil_id", "factor")
-    for pupil_id, factor in concern_factors:
+    for pupil_id, factor in stored_rows(concern_factors):
         factors[pupil_id].add(factor)
     groups = [("", "All pupils", set(summaries))] + [
         (choice.value, choice.label, members[choice.value]) for choice in Cohort
