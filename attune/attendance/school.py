@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, overload
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -27,7 +28,12 @@ from attune.attendance.models import (
     ConcernFactor,
     SchoolTerm,
 )
-from attune.attendance.week_counts import NO_MARKS, pupil_summaries
+from attune.attendance.week_counts import (
+    NO_MARKS,
+    as_uuid,
+    stored_rows,
+    summaries_by_stored_id,
+)
 from attune.people.models import YEAR_GROUP_LABELS, Cohort, CohortMembership, Pupil
 
 PUPIL_FIELDS = (
@@ -138,22 +144,69 @@ def filtered_pupils(filters: SchoolFilters) -> QuerySet[Pupil]:
     return pupils
 
 
-SORTS = {
-    "name": lambda p: (p.sort_name,),
-    "year": lambda p: (p.year_group, p.registration_group, p.sort_name),
-    "group": lambda p: (p.registration_group, p.sort_name),
-    "attendance": lambda p: (p.summary.attendance_pct or 0.0,),
-    "possible": lambda p: (p.summary.possible,),
-    "authorised": lambda p: (p.summary.authorised_absence,),
-    "unauthorised": lambda p: (p.summary.unauthorised_absence,),
+class PupilList(Sequence[PupilFigures]):
+    """Pupils in order, each made into ``PupilFigures`` only when drawn.
+
+    A page draws a hundred rows and two short lists of a school's thousands; making every
+    pupil's figures for each request was much of a big school's page (issue 22).
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> PupilFigures: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PupilFigures]: ...
+
+    def __getitem__(self, index: int | slice) -> PupilFigures | list[PupilFigures]:
+        if isinstance(index, slice):
+            return [row.figures() for row in self._rows[index]]
+        return self._rows[index].figures()
+
+
+@dataclass(slots=True)
+class _Row:
+    """One pupil as stored (``PUPIL_FIELDS`` in order) with their summary and its flags."""
+
+    pupil: tuple[Any, ...]
+    summary: AttendanceSummary
+    pct: float | None
+    persistent: bool | None
+    severe: bool | None
+
+    def figures(self) -> PupilFigures:
+        row = dict(zip(PUPIL_FIELDS, self.pupil, strict=True))
+        row["id"] = as_uuid(row["id"])
+        return pupil_figures(row, self.summary)
+
+    @property
+    def sort_name(self) -> str:  # as ``PupilFigures.sort_name``
+        return f"{self.pupil[3]} {self.pupil[2]}".casefold()
+
+
+SORTS: dict[str, Callable[[_Row], tuple[Any, ...]]] = {
+    "name": lambda r: (r.sort_name,),
+    "year": lambda r: (r.pupil[5], r.pupil[6], r.sort_name),
+    "group": lambda r: (r.pupil[6], r.sort_name),
+    "attendance": lambda r: (r.pct or 0.0,),
+    "possible": lambda r: (r.summary.possible,),
+    "authorised": lambda r: (r.summary.authorised_absence,),
+    "unauthorised": lambda r: (r.summary.unauthorised_absence,),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class SchoolAttendance:
-    pupils: tuple[PupilFigures, ...]  # after every filter, sorted
-    persistent: tuple[PupilFigures, ...]  # of those, lowest attendance first
-    severe: tuple[PupilFigures, ...]
+    pupils: Sequence[PupilFigures]  # after every filter, sorted
+    persistent: Sequence[PupilFigures]  # of those, lowest attendance first
+    severe: Sequence[PupilFigures]
     cohort: CohortSummary
     bands: tuple[tuple[str, int], ...]  # pupils by attendance band, for the chart
 
@@ -167,16 +220,16 @@ BANDS = (
 )
 
 
-def _bands(pupils: Iterable[PupilFigures]) -> tuple[tuple[str, int], ...]:
+def _bands(pupils: Iterable[_Row]) -> tuple[tuple[str, int], ...]:
     tally: Counter[str] = Counter()
     for pupil in pupils:
-        pct = pupil.summary.attendance_pct
+        pct = pupil.pct
         if pct is None:
             continue
         # The PA and SA lines are exact (calculations.py); the other bands are for display.
-        if pupil.summary.severe_absence:
+        if pupil.severe:
             tally[BANDS[4][0]] += 1
-        elif pupil.summary.persistent_absence:
+        elif pupil.persistent:
             tally[BANDS[3][0]] += 1
         else:
             tally[next(label for label, floor in BANDS if pct >= floor)] += 1
@@ -184,31 +237,41 @@ def _bands(pupils: Iterable[PupilFigures]) -> tuple[tuple[str, int], ...]:
 
 
 def school_attendance_page(filters: SchoolFilters) -> SchoolAttendance:
-    """Every pupil matching the filters, with their figures (two queries)."""
+    """Every pupil matching the filters, with their figures (two queries).
+
+    Each pupil's flags are the pure rules' (``AttendanceSummary``), worked out once; only the
+    pupils drawn become ``PupilFigures`` (``PupilList``).
+    """
     pupils = filtered_pupils(filters)
-    summaries = pupil_summaries(
+    summaries = summaries_by_stored_id(
         date_from=filters.date_from,
         date_to=filters.date_to,
         pupils=pupils if filters.narrows_pupils else None,
     )
-    rows = [
-        pupil_figures(row, summaries.get(row["id"], NO_MARKS))
-        for row in pupils.values(*PUPIL_FIELDS)
-    ]
-    by_attendance = sorted(
-        (r for r in rows if r.summary.persistent_absence), key=SORTS["attendance"]
-    )
+    rows = []
+    for pupil in stored_rows(pupils.values_list(*PUPIL_FIELDS)):
+        summary = summaries.get(pupil[0], NO_MARKS)
+        rows.append(
+            _Row(
+                pupil,
+                summary,
+                summary.attendance_pct,
+                summary.persistent_absence,
+                summary.severe_absence,
+            )
+        )
+    by_attendance = sorted((r for r in rows if r.persistent), key=SORTS["attendance"])
     if filters.only == "pa":
-        rows = [r for r in rows if r.summary.persistent_absence]
+        rows = [r for r in rows if r.persistent]
     elif filters.only == "sa":
-        rows = [r for r in rows if r.summary.severe_absence]
+        rows = [r for r in rows if r.severe]
     rows.sort(key=SORTS.get(filters.sort, SORTS["name"]), reverse=filters.descending)
     if filters.sort == "attendance":  # pupils with no figure last, whichever the direction
         rows = [r for r in rows if r.summary.possible] + [r for r in rows if not r.summary.possible]
     return SchoolAttendance(
-        pupils=tuple(rows),
-        persistent=tuple(by_attendance),
-        severe=tuple(r for r in by_attendance if r.summary.severe_absence),
+        pupils=PupilList(rows),
+        persistent=PupilList(by_attendance),
+        severe=PupilList([r for r in by_attendance if r.severe]),
         cohort=summarise_cohort(r.summary for r in rows),
         bands=_bands(rows),
     )
@@ -261,23 +324,25 @@ def cohort_figures(date_from: date, date_to: date) -> list[CohortFigures]:
     A pupil counts in a cohort if they belonged to it at any time in the range; a concern's
     factors count if the concern was open at any time in the range.
     """
-    counted = pupil_summaries(date_from=date_from, date_to=date_to)
+    # Pupils are matched by their ids as stored (``stored_rows``): making a UUID of each of
+    # thousands of ids, three times, was a third of the page.
+    counted = summaries_by_stored_id(date_from=date_from, date_to=date_to)
     summaries = {
         pupil_id: counted.get(pupil_id, NO_MARKS)
-        for pupil_id in Pupil.objects.values_list("id", flat=True)
+        for (pupil_id,) in stored_rows(Pupil.objects.values_list("id"))
     }
-    members: dict[str, set[uuid.UUID]] = defaultdict(set)
+    members: dict[str, set[Any]] = defaultdict(set)
     memberships = CohortMembership.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=date_from), start_date__lte=date_to
     ).values_list("cohort", "pupil_id")
-    for cohort, pupil_id in memberships:
+    for cohort, pupil_id in stored_rows(memberships):
         members[cohort].add(pupil_id)
-    factors: dict[uuid.UUID, set[str]] = defaultdict(set)
+    factors: dict[Any, set[str]] = defaultdict(set)
     concern_factors = ConcernFactor.objects.filter(
         Q(concern__closed_on__isnull=True) | Q(concern__closed_on__gte=date_from),
         concern__opened_on__lte=date_to,
     ).values_list("concern__pupil_id", "factor")
-    for pupil_id, factor in concern_factors:
+    for pupil_id, factor in stored_rows(concern_factors):
         factors[pupil_id].add(factor)
     groups = [("", "All pupils", set(summaries))] + [
         (choice.value, choice.label, members[choice.value]) for choice in Cohort

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -125,7 +126,7 @@ LISTED = 20  # pupils drawn in each of the PA and SA lists; the rest are a link 
 
 
 def _short_list(
-    request: SchoolRequest, pupils: tuple[school_reads.PupilFigures, ...], only: str
+    request: SchoolRequest, pupils: Sequence[school_reads.PupilFigures], only: str
 ) -> dict[str, Any]:
     """The lowest ``LISTED`` of a PA or SA list, and a link to all of them (the pupils table
     narrowed to that list, lowest attendance first, keeping the other filters)."""
