@@ -55,7 +55,7 @@ def _statements(log_text: str) -> dict[str, float]:
     """Seconds of the statements of 50 ms or more, by ``STATEMENTS`` (the rest "other")."""
     found: dict[str, float] = defaultdict(float)
     for match in re.finditer(
-        r"duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.{0,60})", log_text
+        r"duration: ([0-9.]+) ms  (?:statement|execute [^:]*):\s*(.{0,60})", log_text
     ):
         text = match.group(2).lstrip()
         if "WITH differing" in text or text.startswith("{"):
