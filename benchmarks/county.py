@@ -428,7 +428,8 @@ def profile_next_day() -> dict[str, Any]:
     day = next(day for day in school_days(DAYS + 120) if day > last)
     folder = Path(tempfile.mkdtemp(prefix="attune-county-profile-"))
     path = folder / f"{day.isoformat()}.csv"
-    figures: dict[str, Any] = {"day": f"{day:%a %d %b %Y}", "rows": daily_csv(path, day)}
+    figures: dict[str, Any] = {"day": f"{day:%a %d %b %Y}", "date": day.isoformat()}
+    figures["rows"] = daily_csv(path, day)
     figures["marks_before"] = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
     figures["load_average_before"] = os.getloadavg()
     figures |= county_import_profile.profile_day(path, day)
@@ -493,7 +494,8 @@ def main() -> None:
         count = int(arguments[1]) if len(arguments) > 1 else 5 if arguments else 1
         _write("county-daily-postgresql.json", daily_imports(count))
     if arguments[:1] == ["--profile-day"]:
-        _write("county-import-profile-postgresql.json", profile_next_day())
+        figures = profile_next_day()  # a file a day: days differ (a checkpoint, the cache)
+        _write(f"county-import-profile-postgresql-{figures['date']}.json", figures)
 
 
 if __name__ == "__main__":
