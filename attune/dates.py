@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["EARLIEST", "latest", "out_of_range"]
+__all__ = ["EARLIEST", "latest", "out_of_range", "within"]
 
 EARLIEST = date(1990, 1, 1)
 
@@ -36,3 +36,14 @@ def out_of_range(day: date, today: date) -> str | None:
     if day > latest(today):
         return f"{day.isoformat()} is more than a year from today, so it is probably a typo."
     return None
+
+
+def within(field: str, since: date | None, until: date | None) -> dict[str, date]:
+    """Lookups keeping ``field`` between ``since`` and ``until`` (each end optional, both
+    included), to spread into a query's ``filter``."""
+    found = {}
+    if since is not None:
+        found[f"{field}__gte"] = since
+    if until is not None:
+        found[f"{field}__lte"] = until
+    return found

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import F, QuerySet
 
+from attune.dates import within
 from attune.interventions.domain.impact import Impact, MeasurePair, impact
 from attune.interventions.models import Allocation, Intervention, Measure
 from attune.people.models import Pupil
@@ -91,21 +92,12 @@ def chronology_dates(
     """The days of the child's intervention starts and ends that ``chronology_entries`` would
     give, as querysets of one ``on`` column, for counting and paging the chronology."""
     allocations = Allocation.objects.filter(pupil_id=pupil_id).order_by()
-    starts = allocations.filter(**_range("started_on", since, until))
-    ends = allocations.filter(ended_on__isnull=False, **_range("ended_on", since, until))
+    starts = allocations.filter(**within("started_on", since, until))
+    ends = allocations.filter(ended_on__isnull=False, **within("ended_on", since, until))
     return [
         starts.annotate(on=F("started_on")).values_list("on"),
         ends.annotate(on=F("ended_on")).values_list("on"),
     ]
-
-
-def _range(field: str, since: date | None, until: date | None) -> dict[str, date]:
-    bounds = {}
-    if since is not None:
-        bounds[f"{field}__gte"] = since
-    if until is not None:
-        bounds[f"{field}__lte"] = until
-    return bounds
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncWeek
 from attune.attendance.domain.codes import ALL_CODES
 from attune.attendance.models import MarkChange, SessionMark
 from attune.checkins.models import Checkin
+from attune.dates import within
 from attune.incidents.selectors import chronology_dates as incident_dates
 from attune.interventions.selectors import chronology_dates as intervention_dates
 from attune.people.models import Pupil
@@ -35,18 +36,9 @@ POSSIBLE = sorted(code for code, known in ALL_CODES.items() if known.possible)
 ABSENT = sorted(code for code, known in ALL_CODES.items() if known.possible and known.is_absence)
 
 
-def bounds(field: str, since: date | None, until: date | None) -> dict[str, date]:
-    found = {}
-    if since is not None:
-        found[f"{field}__gte"] = since
-    if until is not None:
-        found[f"{field}__lte"] = until
-    return found
-
-
 def _dated(rows: QuerySet[Any], field: str, since: date | None, until: date | None) -> Dates:
     """One entry per row with ``field`` set and in range, as a column named ``on``."""
-    kept = rows.filter(**{f"{field}__isnull": False}, **bounds(field, since, until))
+    kept = rows.filter(**{f"{field}__isnull": False}, **within(field, since, until))
     dates: Dates = kept.order_by().annotate(on=F(field)).values_list("on")
     return dates
 
@@ -107,10 +99,10 @@ def total(
     kinds = set(wanted)
     counts = [_count(part, Count("*")) for part in dated_entries(pupil, kinds, since, until, notes)]
     if "checkin" in kinds:
-        checkins = Checkin.objects.filter(pupil=pupil, **bounds("on", since, until))
+        checkins = Checkin.objects.filter(pupil=pupil, **within("on", since, until))
         counts.append(_count(checkins, Count(TruncWeek("on"), distinct=True)))
     if "attendance" in kinds:
-        changes = MarkChange.objects.filter(pupil=pupil, **bounds("changed_at__date", since, until))
+        changes = MarkChange.objects.filter(pupil=pupil, **within("changed_at__date", since, until))
         by_hand = Count("changed_at", distinct=True, filter=Q(source__isnull=True))
         counts.append(_count(changes, Count("source_id", distinct=True) + by_hand))
     found = 0
@@ -134,7 +126,7 @@ def absence_run_count(pupil: Pupil, since: date | None, until: date | None) -> i
     the database: possible sessions in register order, absences numbered apart from the rest,
     so each unbroken run of absences shares one difference of row numbers."""
     possible = SessionMark.objects.filter(
-        pupil=pupil, code__in=POSSIBLE, **bounds("date", since, until)
+        pupil=pupil, code__in=POSSIBLE, **within("date", since, until)
     ).order_by()
     marks = possible.annotate(
         absent=Case(When(code__in=ABSENT, then=Value(1)), default=Value(0))

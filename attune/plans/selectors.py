@@ -22,6 +22,7 @@ from attune.access.rules import Level, Right
 from attune.access.standing import standings
 from attune.attendance.models import MarkChange, SessionMark
 from attune.checkins.models import Checkin
+from attune.dates import within
 from attune.incidents.selectors import chronology_entries as incident_entries
 from attune.interventions.selectors import chronology_entries as intervention_entries
 from attune.people.models import CohortMembership, Pupil, PupilNeed
@@ -203,7 +204,7 @@ def _review_entries(
     pupil: Pupil, since: date | None, until: date | None, link: Link
 ) -> list[Entry]:
     reviews = PlanReview.objects.filter(
-        plan__pupil=pupil, **_range("held_on", since, until)
+        plan__pupil=pupil, **within("held_on", since, until)
     ).values_list(
         "held_on",
         "plan__public_id",
@@ -230,7 +231,7 @@ MEETING_LABELS = dict(MeetingKind.choices)
 def _meeting_entries(
     pupil: Pupil, since: date | None, until: date | None, link: Link, notes: Q
 ) -> list[Entry]:
-    meetings = Meeting.objects.filter(notes, pupil=pupil, **_range("held_on", since, until))
+    meetings = Meeting.objects.filter(notes, pupil=pupil, **within("held_on", since, until))
     return [
         Entry(held_on, "meeting", MEETING_LABELS.get(kind, kind), decisions, link(pk), order=4)
         for pk, held_on, kind, decisions in meetings.values_list(
@@ -243,7 +244,7 @@ def _contact_entries(
     pupil: Pupil, since: date | None, until: date | None, link: str, notes: Q
 ) -> list[Entry]:
     contacts = ContactLogEntry.objects.filter(
-        notes, pupil=pupil, **_range("contacted_on", since, until)
+        notes, pupil=pupil, **within("contacted_on", since, until)
     )
     methods = dict(ContactMethod.choices)
     return [
@@ -267,18 +268,9 @@ def contacts_for(pupil: Pupil, membership: Membership) -> QuerySet[ContactLogEnt
     return contacts.order_by("-contacted_on", "-pk")
 
 
-def _range(field: str, since: date | None, until: date | None) -> dict[str, date]:
-    bounds = {}
-    if since is not None:
-        bounds[f"{field}__gte"] = since
-    if until is not None:
-        bounds[f"{field}__lte"] = until
-    return bounds
-
-
 def _either_in_range(start: str, end: str, since: date | None, until: date | None) -> Q:
     """Rows whose start or end falls in the range (each makes its own entry)."""
-    return Q(**_range(start, since, until)) | Q(**_range(end, since, until))
+    return Q(**within(start, since, until)) | Q(**within(end, since, until))
 
 
 def _checkin_entries(
@@ -289,7 +281,7 @@ def _checkin_entries(
     if reach is not None:
         monday = reach - timedelta(days=reach.weekday())
         since = monday if since is None else max(since, monday)
-    rows = Checkin.objects.filter(pupil=pupil, **_range("on", since, until)).order_by()
+    rows = Checkin.objects.filter(pupil=pupil, **within("on", since, until)).order_by()
     return checkin_weeks(rows.values_list("on", "outcome", "mood"))
 
 
@@ -303,8 +295,8 @@ def _attendance_entries(
     session before it, so a run already going at the reach starts before it (and is left for
     a later page) rather than seeming to start there; and the whole of each import that
     changed a mark from then on."""
-    marks = SessionMark.objects.filter(pupil=pupil, **_range("date", since, until))
-    changes = MarkChange.objects.filter(pupil=pupil, **_range("changed_at__date", since, until))
+    marks = SessionMark.objects.filter(pupil=pupil, **within("date", since, until))
+    changes = MarkChange.objects.filter(pupil=pupil, **within("changed_at__date", since, until))
     if reach is not None:
         before = marks.filter(date__lt=reach, code__in=POSSIBLE).order_by("-date", "-session")
         marks = marks.filter(date__gte=reach)
