@@ -145,6 +145,7 @@ def main() -> None:
         attention_first_ever_ms = _timed(lambda: client.get(urls["attention"]))
         print(f"who needs attention, first opening ever: {attention_first_ever_ms} ms")
         _as_if_kept_the_day_before()
+        _as_autovacuum_leaves_it(vendor)  # a night passes between the refresh and the opening
         attention_first_ms = _timed(lambda: client.get(urls["attention"]))
         print(f"who needs attention, first opening of the day: {attention_first_ms} ms")
         refresh_ms = _timed(_refresh)
@@ -183,7 +184,10 @@ def _timed(run: Callable[[], object]) -> float:
 
 
 def _as_if_kept_the_day_before() -> None:
-    """The kept list as the night before left it: worked out for yesterday."""
+    """The kept list as the night before left it: worked out for yesterday. (Moving the rows
+    to yesterday rewrites every one; on PostgreSQL the vacuum after it stands for the hours
+    between a nightly refresh and the first opening, so the opening does not pay for the
+    rewrite, which no real morning has.)"""
     from attune.attendance.models import AttentionEntry, AttentionRun
     from attune.tenancy import scopes_disabled
 
