@@ -192,6 +192,13 @@ class References:
                 pl.col("code").is_in(params["possible"]).cast(pl.Int64).alias("possible"),
                 pl.col("code").is_in(params["absence"]).cast(pl.Int64).alias("absent"),
             ),
+            scan("attendance_sessionmark")
+            .filter(between("date", pairs("less_edge")))
+            .select(
+                "pupil_id",
+                (-pl.col("code").is_in(params["possible"]).cast(pl.Int64)).alias("possible"),
+                (-pl.col("code").is_in(params["absence"]).cast(pl.Int64)).alias("absent"),
+            ),
         ]
         return self._polars_figures(pl.concat(parts), params)
 

@@ -86,7 +86,8 @@ _MEMBERS = CohortMembership._meta.db_table
 # Per pupil (and school): possible and absent sessions in the range. Whole school years come
 # from the yearly counts, less any weeks outside the range (``reading_split``); other whole
 # weeks from the weekly counts (a few rows a pupil); the odd days at either end from the marks,
-# by the (school, date) index. A pupil whose marks all lie outside adds up to no possible
+# by the (school, date) index, or their weeks less the days outside the range
+# (``weeks_less_days``). A pupil whose marks all lie outside adds up to no possible
 # session and is left out. Cohort membership overlapping the range counts. Each pupil's sums
 # are whole numbers (``::int``): PostgreSQL adds bigints as numerics, several times slower.
 _PER_PUPIL = """
@@ -111,11 +112,20 @@ _PER_PUPIL = """
           AND (week BETWEEN %(less1_from)s AND %(less1_to)s
                OR week BETWEEN %(less2_from)s AND %(less2_to)s)
         UNION ALL
-        SELECT school_id, pupil_id, (code = ANY(%(possible)s))::int, (code = ANY(%(absence)s))::int
-        FROM {marks}
-        WHERE school_id = ANY(%(schools)s)
-          AND (date BETWEEN %(edge1_from)s AND %(edge1_to)s
-               OR date BETWEEN %(edge2_from)s AND %(edge2_to)s)
+        SELECT school_id, pupil_id, sign * (code = ANY(%(possible)s))::int,
+               sign * (code = ANY(%(absence)s))::int
+        FROM (
+            SELECT school_id, pupil_id, code,
+                   CASE WHEN date BETWEEN %(less_edge1_from)s AND %(less_edge1_to)s
+                          OR date BETWEEN %(less_edge2_from)s AND %(less_edge2_to)s
+                        THEN -1 ELSE 1 END AS sign
+            FROM {marks}
+            WHERE school_id = ANY(%(schools)s)
+              AND (date BETWEEN %(edge1_from)s AND %(edge1_to)s
+                   OR date BETWEEN %(edge2_from)s AND %(edge2_to)s
+                   OR date BETWEEN %(less_edge1_from)s AND %(less_edge1_to)s
+                   OR date BETWEEN %(less_edge2_from)s AND %(less_edge2_to)s)
+        ) odd_days
     ) parts
     GROUP BY {key} HAVING sum(possible) > 0
 """
@@ -201,12 +211,14 @@ def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any
     weeks = [*split.weeks, none, none]
     less = [*split.less_weeks, none, none]
     edges = [*split.edges, none, none]
+    less_edges = [*split.less_edges, none, none]
     return {
         "schools": schools,
         "date_from": date_from,
         "date_to": date_to,
         "years": years,
-        "one_year": len(years) == 1 and not (split.weeks or split.less_weeks or split.edges),
+        "one_year": len(years) == 1
+        and not (split.weeks or split.less_weeks or split.edges or split.less_edges),
         "weeks1_from": weeks[0][0],
         "weeks1_to": weeks[0][1],
         "weeks2_from": weeks[1][0],
@@ -219,6 +231,10 @@ def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any
         "edge1_to": edges[0][1],
         "edge2_from": edges[1][0],
         "edge2_to": edges[1][1],
+        "less_edge1_from": less_edges[0][0],
+        "less_edge1_to": less_edges[0][1],
+        "less_edge2_from": less_edges[1][0],
+        "less_edge2_to": less_edges[1][1],
         "possible": list(POSSIBLE_CODES),
         "absence": list(ABSENCE_CODES),
     }

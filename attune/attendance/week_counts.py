@@ -39,6 +39,7 @@ from attune.attendance.domain.calculations import (
     split_range,
     summarise_counts,
     week_of,
+    weeks_less_days,
     weeks_of_year,
     year_of_week,
     years_less_weeks,
@@ -455,7 +456,8 @@ def summaries_by_stored_id(
         # each row into Python objects was most of a school page's time.
         sums = rows.order_by().values("pupil_id").annotate(**{f"{f}_sum": Sum(f) for f in FIELDS})
         summed = stored_rows(sums.values_list("pupil_id", *(f"{f}_sum" for f in FIELDS)))
-        if len(counted) == 1 and not split.edges and sign == 1:  # the usual whole school year
+        if len(counted) == 1 and sign == 1 and not (split.edges or split.less_edges):
+            # One read and nothing to add (the usual whole school year).
             return {pupil_id: AttendanceSummary(*counts) for pupil_id, *counts in summed}
         if sign == 1:
             for pupil_id, *counts in summed:
@@ -463,20 +465,22 @@ def summaries_by_stored_id(
         else:
             for pupil_id, *counts in summed:
                 parts[pupil_id].append(AttendanceSummary(*(-n for n in counts)))
-    for start, end in split.edges:
+    for stretches, sign in ((split.edges, 1), (split.less_edges, -1)):
+        if not stretches:
+            continue
         by_code: dict[Any, dict[str, int]] = defaultdict(dict)
+        days = Q()
+        for start, end in stretches:
+            days |= Q(date__range=(start, end))
         found = (
-            marks.filter(date__range=(start, end))
-            .order_by()
-            .values_list("pupil_id", "code")
-            .annotate(n=Count("id"))
+            marks.filter(days).order_by().values_list("pupil_id", "code").annotate(n=Count("id"))
         )
         for pupil_id, code, n in stored_rows(found):
-            by_code[pupil_id][code] = n
+            by_code[pupil_id][code] = sign * n
         for pupil_id, counts_by_code in by_code.items():
             parts[pupil_id].append(summarise_counts(counts_by_code))
     summaries = {pupil_id: combine(found) for pupil_id, found in parts.items()}
-    if split.less_weeks:  # a pupil whose marks all lie outside the range adds up to nothing
+    if split.less_weeks or split.less_edges:  # marks all outside the range add up to nothing
         return {pupil_id: s for pupil_id, s in summaries.items() if s != NO_MARKS}
     return summaries
 
@@ -486,9 +490,10 @@ NO_MARKS = AttendanceSummary()  # a pupil with no marks in the range
 
 def reading_split(date_from: date, date_to: date, school_ids: Sequence[int] | None) -> RangeSplit:
     """How to read a range's figures from the counts: widened (``widen``), split into years,
-    weeks and odd days (``split_range``), and a run of weeks read as its year less the other
-    weeks where fewer rows lie that way (``years_less_weeks``)."""
-    split = split_range(*widen(date_from, date_to, school_ids))
+    weeks and odd days (``split_range``), an odd stretch read as its week less the other days
+    (``weeks_less_days``) and a run of weeks as its year less the other weeks
+    (``years_less_weeks``), wherever fewer rows lie that way."""
+    split = weeks_less_days(split_range(*widen(date_from, date_to, school_ids)))
     if split.weeks:
         marked = marked_days(school_ids)
         if marked is not None:

@@ -33,8 +33,10 @@ __all__ = [
     "summarise_cohort",
     "summarise_counts",
     "week_of",
+    "weeks_less_days",
     "weeks_of_year",
     "year_of_week",
+    "years_less_weeks",
 ]
 
 PERSISTENT_ABSENCE = Fraction(1, 10)  # 10% or more of possible sessions missed
@@ -178,6 +180,8 @@ class RangeSplit:
     edges: tuple[tuple[date, date], ...]  # inclusive day ranges, from the marks
     # Runs of whole weeks to take away from ``years`` (see ``years_less_weeks``).
     less_weeks: tuple[tuple[date, date], ...] = ()
+    # Day ranges to take away from ``weeks`` (see ``weeks_less_days``), from the marks.
+    less_edges: tuple[tuple[date, date], ...] = ()
 
 
 def split_range(date_from: date, date_to: date) -> RangeSplit:
@@ -244,9 +248,76 @@ def years_less_weeks(split: RangeSplit, marked_from: date, marked_to: date) -> R
             else:
                 weeks.append((first, end))
             first = end + _WEEK
-    return RangeSplit(tuple(sorted(years)), tuple(weeks), split.edges, tuple(less))
+    return RangeSplit(
+        tuple(sorted(years)), tuple(weeks), split.edges, tuple(less), split.less_edges
+    )
 
 
+def weeks_less_days(split: RangeSplit) -> RangeSplit:
+    """The same range, with an odd stretch read as its week less the days outside it where
+    fewer school days lie outside.
+
+    From a Wednesday to a Wednesday, the first stretch is Wednesday to Friday and the last
+    Monday to Wednesday: six school days of marks. Read as two weeks less Monday and Tuesday
+    and less Thursday and Friday, it is four days of marks and two rows a pupil. The week
+    joins the runs of whole weeks beside it (``years_less_weeks`` can then read a run as its
+    year less other weeks). Which way is chosen never changes the figures, only the rows read.
+    """
+    weeks = list(split.weeks)
+    edges: list[tuple[date, date]] = []
+    less: list[tuple[date, date]] = []
+    for start, end in _within_weeks(split.edges):
+        monday = week_of(start)
+        outside = [
+            (a, b) for a, b in ((monday, start - _DAY), (end + _DAY, monday + _SUNDAY)) if a <= b
+        ]
+        if week_of(end) != monday or _school_days(outside) >= _school_days([(start, end)]):
+            edges.append((start, end))
+            continue
+        less += outside
+        weeks = _with_week(weeks, monday, split.years)
+    if not less:
+        return split
+    return RangeSplit(split.years, tuple(weeks), tuple(edges), split.less_weeks, tuple(less))
+
+
+def _within_weeks(edges: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Odd stretches cut at the weekend: a range with no whole week inside (a Tuesday to the
+    next Thursday) is one stretch from ``split_range``, across two weeks."""
+    cut = []
+    for start, end in edges:
+        sunday = week_of(start) + _SUNDAY
+        if sunday + _WEEK >= end > sunday:
+            cut += [(start, sunday), (sunday + _DAY, end)]
+        else:
+            cut.append((start, end))
+    return cut
+
+
+def _with_week(
+    runs: list[tuple[date, date]], monday: date, years: tuple[int, ...]
+) -> list[tuple[date, date]]:
+    """Runs of whole weeks with one more week, joined to the run beside it, if any (a run
+    stays inside one school year, as ``split_range`` makes them)."""
+    for n, (first, last) in enumerate(runs):
+        if first - _WEEK == monday and year_of_week(monday) == year_of_week(first):
+            return [*runs[:n], (monday, last), *runs[n + 1 :]]
+        if last + _WEEK == monday and year_of_week(monday) == year_of_week(last):
+            return [*runs[:n], (first, monday), *runs[n + 1 :]]
+    return sorted([*runs, (monday, monday)])
+
+
+def _school_days(stretches: Iterable[tuple[date, date]]) -> int:
+    """Monday to Friday days in the stretches (weekend marks are rare: a guide, not a rule)."""
+    return sum(
+        1
+        for a, b in stretches
+        for n in range((b - a).days + 1)
+        if (a + timedelta(days=n)).weekday() < 5
+    )
+
+
+_DAY, _SUNDAY = timedelta(days=1), timedelta(days=6)
 _WEEK = timedelta(days=7)
 
 

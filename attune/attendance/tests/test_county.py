@@ -20,7 +20,7 @@ from attune.attendance.county import (
 )
 from attune.attendance.models import SessionMark
 from attune.people.models import Cohort, Pupil, School
-from attune.tenancy import school_scope
+from attune.tenancy import school_scope, scopes_disabled
 from attune.testing import SchoolWorld, pupil
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,31 @@ def test_a_whole_school_year_is_read_as_one_row_a_pupil(
         school: _ordered(rows)
         for school, rows in _portable(schools, by_school=True, **year).items()
     }
+
+
+def test_an_odd_stretch_read_as_its_week_less_the_other_days(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    # Two school weeks (the weekend between closed, "#"). Maya is absent on the first Monday
+    # morning and Friday afternoon, then every session of the second week; Leo is absent on
+    # the first Monday and Friday.
+    marks(world.school, world.child, "N/\\/\\/\\/\\N" + "####" + "NN" * 5)
+    marks(world.school, world.looked_after_child, "II" + "/\\" * 3 + "II" + "####" + "/\\" * 5)
+    schools = [world.school.pk, other_world.school.pk]
+    # Tuesday to Thursday, then Tuesday to the next Thursday: each odd stretch has fewer school
+    # days outside it than in, so its week is read less Monday (or Friday).
+    for date_from, date_to, possible, absent in (
+        (MONDAY + timedelta(1), MONDAY + timedelta(3), 12, 0),
+        (MONDAY + timedelta(1), MONDAY + timedelta(10), 32, 11),
+    ):
+        with scopes_disabled():
+            split = week_counts.reading_split(date_from, date_to, schools)
+        assert split.less_edges and not split.edges
+        figures = cohort_figures(school_ids=schools, date_from=date_from, date_to=date_to)
+        every = figures[0]
+        assert (every.pupils, every.possible_sessions, every.absent_sessions) == (
+            2,
+            possible,
+            absent,
+        )
+        assert figures == _ordered(_portable(schools, date_from, date_to, by_school=False)[0])

@@ -18,6 +18,7 @@ from attune.attendance.domain.calculations import (
     summarise,
     summarise_cohort,
     week_of,
+    weeks_less_days,
     weeks_of_year,
     year_of_week,
     years_less_weeks,
@@ -291,6 +292,67 @@ def test_a_year_less_its_other_weeks_counts_the_same_as_the_weeks(
     for first, last in (*cheaper.weeks, *cheaper.less_weeks):
         assert first.weekday() == 0 and last.weekday() == 0
         assert year_of_week(first) == year_of_week(last)  # each run inside one school year
+
+
+def _days_counted(split: RangeSplit) -> dict[date, int]:
+    """How many times each day is counted: added by years, weeks and edges, taken away by the
+    weeks and days taken away."""
+    counted: dict[date, int] = {}
+
+    def add(first: date, last: date, sign: int) -> None:
+        for n in range((last - first).days + 1):
+            day = first + timedelta(days=n)
+            counted[day] = counted.get(day, 0) + sign
+
+    for year in split.years:
+        first, last = weeks_of_year(year)
+        add(first, last + timedelta(days=6), 1)
+    for runs, sign in ((split.weeks, 1), (split.less_weeks, -1)):
+        for first, last in runs:
+            add(first, last + timedelta(days=6), sign)
+    for stretches, sign in ((split.edges, 1), (split.less_edges, -1)):
+        for first, last in stretches:
+            assert first <= last
+            add(first, last, sign)
+    return {day: n for day, n in counted.items() if n}
+
+
+@given(_days, st.integers(min_value=-3, max_value=900), _days, st.integers(0, 600))
+def test_an_odd_stretch_read_as_its_week_less_other_days_counts_each_day_once(
+    start: date, length: int, marked_from: date, marked_length: int
+) -> None:
+    end = start + timedelta(days=length)
+    wanted = {start + timedelta(days=n): 1 for n in range(max(length + 1, 0))}
+    split = weeks_less_days(split_range(start, end))
+    assert _days_counted(split) == wanted
+    assert len(split.weeks) <= 2 and len(split.edges) + len(split.less_edges) <= 4
+    assert all(first.weekday() == 0 and last.weekday() == 0 for first, last in split.weeks)
+    # And then a run of weeks as its year less other weeks (which leaves out weeks without
+    # marks): still each day with marks once.
+    marked_to = marked_from + timedelta(days=marked_length)
+    low, high = week_of(marked_from), week_of(marked_to) + timedelta(days=6)
+
+    def marked(days: dict[date, int]) -> dict[date, int]:
+        return {day: n for day, n in days.items() if low <= day <= high}
+
+    cheaper = years_less_weeks(split, marked_from, marked_to)
+    assert marked(_days_counted(cheaper)) == marked(wanted)
+    assert cheaper.less_edges == split.less_edges
+
+
+def test_wednesday_to_wednesday_reads_two_weeks_less_four_days() -> None:
+    split = weeks_less_days(split_range(date(2026, 11, 4), date(2026, 12, 2)))
+    # Wednesday to Friday is three school days, Monday and Tuesday two; Monday to Wednesday
+    # three, Thursday and Friday two: both odd stretches become their weeks less the rest.
+    assert split.weeks == ((date(2026, 11, 2), date(2026, 11, 30)),)
+    assert split.edges == ()
+    assert split.less_edges == (
+        (date(2026, 11, 2), date(2026, 11, 3)),
+        (date(2026, 12, 3), date(2026, 12, 6)),
+    )
+    # Thursday to Monday: Thursday and Friday, then Monday alone, are fewer than the rest.
+    kept = split_range(date(2026, 11, 5), date(2026, 11, 16))
+    assert weeks_less_days(kept) == kept
 
 
 def test_from_september_to_last_week_is_the_year_less_a_week_or_two() -> None:

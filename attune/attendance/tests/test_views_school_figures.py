@@ -180,7 +180,8 @@ def test_a_range_ending_on_a_friday_reads_its_last_week_from_the_counts(
         marks = SessionMark.objects.filter(pupil=world.child, date__range=(monday, friday))
         assert split.edges == ()  # no marks read
         assert got[world.child.pk] == summarise(marks.values_list("code", flat=True))
-        # A mark at the weekend keeps the Friday as the end: the Saturday is not in the range.
+        # A mark at the weekend keeps the Friday as the end: the Saturday is not in the range,
+        # so the week is read less its weekend's marks, and the figures stay the same.
         SessionMark.objects.create(
             school=world.school,
             pupil=world.child,
@@ -189,4 +190,9 @@ def test_a_range_ending_on_a_friday_reads_its_last_week_from_the_counts(
             code="N",
             original_code="N",
         )
-        assert week_counts.reading_split(monday, friday, None).edges == ((monday, friday),)
+        week_counts.refresh(world.school.pk, [(world.child.pk, friday + timedelta(days=1))])
+        split = week_counts.reading_split(monday, friday, None)
+        assert split.edges == ()
+        assert split.less_edges == ((friday + timedelta(days=1), friday + timedelta(days=2)),)
+        got = week_counts.pupil_summaries(date_from=monday, date_to=friday)
+        assert got[world.child.pk] == summarise(marks.values_list("code", flat=True))
