@@ -218,7 +218,7 @@ def test_the_attention_list_gives_each_warning_with_its_reason(
     assert "Missed 12 of 20 sessions this school year (60.0%)" in page.text
     assert "severe absence" in page.text
     assert "2 children with early warnings: 1 high, 1 medium and 0 low" in page.text
-    assert 'data-testid="attention-pages"' not in page.text
+    assert 'data-testid="attention-pages' not in page.text  # one page: no links above or after
     assert all(c.warnings[0].severity == c.top_severity for c in children)
 
 
@@ -245,6 +245,10 @@ def test_the_attention_list_is_paged_and_reads_only_the_children_shown(
     assert "Showing 2 to 2." in page.text
     assert 'aria-label="Pages of children"' in page.text
     assert 'href="?page=1" rel="prev"' in page.text
+    # On a phone the list is long: the pages are linked above it as well as after it.
+    top, _, rest = page.text.partition('data-testid="attention-pages-top"')
+    assert 'data-testid="attention-list"' not in top and 'data-testid="attention-list"' in rest
+    assert 'data-testid="attention-pages"' in rest.split('data-testid="attention-list"')[1]
     read = AuditEvent.objects.filter(action=Action.RECORD_VIEWED).values_list("pupil_id", flat=True)
     assert list(read) == [marked.looked_after_child.pk]
 
