@@ -46,6 +46,7 @@ from attune.attendance.models import AttentionEntry, AttentionRun
 from attune.attendance.models import LessonMark as LessonMarkRow
 from attune.attendance.models import SessionMark as SessionMarkRow
 from attune.attendance.school import PUPIL_FIELDS, PupilFigures, pupil_figures, school_year
+from attune.bulk import analyse_if_mostly_new
 from attune.tenancy import current_school_id, school_scope
 
 SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
@@ -176,6 +177,10 @@ def refresh(today: date) -> Found:
             found = work_out(None, today)
         AttentionEntry.objects.all().delete()
         AttentionEntry.objects.bulk_create(_entries(school, today, found), batch_size=1000)
+        # Every row now has a new day: planning on statistics from before, the first read
+        # after it (or after the next import) expected one row and read them all (see
+        # ``analyse_if_mostly_new``).
+        analyse_if_mostly_new(AttentionEntry._meta.db_table, len(found), len(found))
         run.day, run.worked_out_at, run.version = today, started, run.version + 1
         run.refresh_queued_at = None
         run.save()

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,8 @@ from attune import testing
 from attune.accounts.models import Membership, User
 from attune.accounts.roles import Role
 from attune.attendance import attention, imports, tasks, views, warnings, week_counts
+from attune.attendance.domain.calculations import AttendanceSummary
+from attune.attendance.domain.early_warning import EarlyWarning, Severity, WarningKind
 from attune.attendance.imports import attendance_csv_import
 from attune.attendance.models import (
     AttendanceConcern,
@@ -390,6 +393,37 @@ def test_a_refresh_that_read_the_marks_before_an_import_never_overwrites_its_row
     monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
     page = signed_in(marked.lead).get(url(marked, "attention"))
     assert [c.pupil.name for c in page.context["children"]] == ["Leo Brennan"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner is PostgreSQL's")
+def test_a_refresh_leaves_the_planner_knowing_the_new_days_rows(
+    world: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every kept row moves to a new day: planning on statistics from before, the first read
+    after it expected one row and read the whole list twice over (14 ms, not 0.3, at 2,000)."""
+    with school_scope(world.school):
+        pupils = Pupil.objects.bulk_create(
+            Pupil(
+                school=world.school,
+                upn=f"X{n:012d}",
+                legal_forename="Sam",
+                legal_surname=f"Pupil {n}",
+                date_of_birth=date(2017, 3, 14),
+                year_group=4,
+            )
+            for n in range(1_000)
+        )
+    warning = EarlyWarning(WarningKind.FALLING_TREND, "falling", Severity.HIGH)
+    found = {p.pk: ((warning,), AttendanceSummary(possible=10, present=8)) for p in pupils}
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: found)
+    with school_scope(world.school):
+        warnings.refresh(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [AttentionEntry._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == 1_000
 
 
 def test_the_nightly_command_and_the_import_task_keep_the_days_warnings(
