@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from itertools import batched
 
 _DONE = object()
@@ -62,3 +62,27 @@ def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[li
     finally:
         stop.set()
         reader.join()
+
+
+class Later[T]:
+    """``work()`` run in a second thread from now; ``result()`` waits for it (and raises what
+    it raised). Like ``read_ahead``, the work must not touch the database."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="attune-later", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as error:  # handed to whoever waits for the result
+            self._error = error
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
