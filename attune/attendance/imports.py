@@ -476,12 +476,7 @@ class MarksWriter:
             source.marks_added = result.added
             source.marks_replaced = result.replaced
             source.marks_unchanged = result.unchanged
-        with scopes_disabled():
-            AttendanceImport.objects.bulk_update(
-                list(self.sources.values()),
-                ["marks_added", "marks_replaced", "marks_unchanged"],
-                batch_size=1_000,
-            )
+        _save_figures(list(self.sources.values()))
         self._keep_attention_up_to_date()
         return list(self.results.values())
 
@@ -499,6 +494,34 @@ class MarksWriter:
         ]
         if whole:
             transaction.on_commit(lambda: _enqueue_attention(whole))
+
+
+def _save_figures(sources: list[AttendanceImport], batch: int = 500) -> None:
+    """Each import's three figures, with one ``UPDATE … FROM (VALUES …)`` for ``batch`` of
+    them: ``bulk_update`` built a ``CASE`` per field per import in Python, a third of a second
+    for a county's 600 schools, with the database idle (as ``chain.save_heads``)."""
+    table = connection.ops.quote_name(AttendanceImport._meta.db_table)
+    for start in range(0, len(sources), batch):
+        chunk = sources[start : start + batch]
+        rows = ", ".join(["(CAST(%s AS BIGINT), %s, %s, %s)"] * len(chunk))
+        params = [
+            value
+            for source in chunk
+            for value in (
+                source.pk,
+                source.marks_added,
+                source.marks_replaced,
+                source.marks_unchanged,
+            )
+        ]
+        sql = f"""
+            WITH figures (id, added, replaced, unchanged) AS (VALUES {rows})
+            UPDATE {table} SET marks_added = figures.added, marks_replaced = figures.replaced,
+                marks_unchanged = figures.unchanged
+            FROM figures WHERE {table}.id = figures.id
+        """  # noqa: S608 (the table name is our own; every value is a parameter)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 # (school id, pupil id, marks added, marks replaced): what a comparison changed.
