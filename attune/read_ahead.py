@@ -21,8 +21,13 @@ class _Failed:
         self.error = error
 
 
-def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[list[T]]:
+def read_ahead[T](
+    items: Iterable[T], size: int, depth: int = 2, *, meanwhile: Callable[[], object] | None = None
+) -> Generator[list[T]]:
     """``items`` in lists of ``size``, in order, with up to ``depth`` lists read ahead.
+
+    ``meanwhile``, if given, is called (in the caller's thread) whenever the next list is not
+    ready yet, before waiting for it: work that can be done while the reading catches up.
 
     An error raised while reading is raised here, at the point it was reached. Closing the
     generator early (a ``break``, or an error in the caller) stops the reading thread and waits
@@ -53,6 +58,8 @@ def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[li
     reader.start()
     try:
         while True:
+            if meanwhile is not None and ready.empty():
+                meanwhile()
             item = ready.get()
             if item is _DONE:
                 return

@@ -12,7 +12,7 @@ half a million marks imports in seconds (``benchmarks/attendance_import.py``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import batched
@@ -130,7 +130,9 @@ def attendance_csv_import(
     # are the ids that exist (SessionMark has no database foreign key; see models.py).
     with transaction.atomic():
         writer = MarksWriter(ImportKind.CSV, file_name, actor)
-        for [batch] in read_ahead(_batches(iter_marks(stream, today=today), CSV_BATCH), 1):
+        # While the next batch is still being read, the database compares the last one.
+        batches = _batches(iter_marks(stream, today=today), CSV_BATCH)
+        for [batch] in read_ahead(batches, 1, meanwhile=writer.flush):
             errors += batch.errors
             by_school = batch.marks
             new_urns = [urn for urn in by_school if urn not in schools]
@@ -331,7 +333,7 @@ class MarksWriter:
         """Write some pupils' marks (school id -> pupil id -> marks) for schools already
         added; call as often as needed, then ``finish``."""
         self.write_soon(marks)
-        self._flush()
+        self.flush()
 
     def write_soon(self, marks: dict[int, dict[Any, list[Mark]]]) -> None:
         """``write``, except that on PostgreSQL the marks are compared at the next call (or
@@ -358,10 +360,10 @@ class MarksWriter:
             cursor.execute(LAST_DAYS_SQL, [list(marks)])
             last_days: dict[int, date | None] = dict(cursor.fetchall())
         text = Later(lambda: "".join(_incoming_lines(marks, sources, last_days)))
-        self._flush()
+        self.flush()
         self._pending = (marks, text)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         """Compare the marks ``write_soon`` left waiting, if any."""
         if self._pending is None:
             return
@@ -461,15 +463,11 @@ class MarksWriter:
     def finish(self) -> list[MarksImport]:
         """Save each school's figures on its import and audit each child whose marks changed;
         returns what happened, school by school."""
-        self._flush()
+        self.flush()
         shares = []
         for school_id, by_pupil in self.changed.items():
             source = self.sources[school_id]
-            changes = {
-                pupil_id: {"added": new, "replaced": changed, "import": source.pk}
-                for pupil_id, (new, changed) in by_pupil.items()
-            }
-            shares.append(PupilChanges(school_id, source, changes))
+            shares.append(PupilChanges(school_id, source, _Changes(by_pupil, source.pk)))
         record_per_pupil_across(Action.MARKS_IMPORTED, actor=self.actor, shares=shares)
         for school_id, source in self.sources.items():
             result = self.results[school_id]
@@ -494,6 +492,24 @@ class MarksWriter:
         ]
         if whole:
             transaction.on_commit(lambda: _enqueue_attention(whole))
+
+
+class _Changes(Mapping[Any, dict[str, Any]]):
+    """Each child's changes, as their audit event records them, made as the event is hashed:
+    a county's 250,000, all made first, kept the database waiting."""
+
+    def __init__(self, counts: dict[Any, list[int]], source_id: int) -> None:
+        self.counts, self.source_id = counts, source_id
+
+    def __getitem__(self, pupil_id: Any) -> dict[str, Any]:
+        new, changed = self.counts[pupil_id]
+        return {"added": new, "replaced": changed, "import": self.source_id}
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
 
 
 def _save_figures(sources: list[AttendanceImport], batch: int = 500) -> None:
