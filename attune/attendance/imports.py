@@ -118,8 +118,11 @@ def attendance_csv_import(
     """Import a session-marks CSV, or raise ``AttendanceImportRejected`` having saved nothing.
 
     The file is checked and written a batch at a time, in one transaction, while the next
-    batch is read in the background (``read_ahead``): a county's day is half a million rows,
-    and reading them first took a sixth of the import. After the first problem nothing more is
+    batch is read and grouped by school and pupil in the background (``read_ahead``): a
+    county's day is half a million rows, and reading them first took a sixth of the import.
+    Each batch's pupils are looked up, and its COPY text made, before the batch ahead of it
+    is compared (``MarksWriter.write_soon``), so Python and PostgreSQL work at the same time
+    on a machine's two cores. After the first problem nothing more is
     written, but the rest of the file is still checked so that every bad row is named; then
     the transaction is rolled back, taking the batches already written with it.
     """
@@ -280,6 +283,8 @@ class MarksWriter:
     is copied into a temporary table that carries each mark's school and import, then one
     statement finds the marks that differ, updates them and writes their history, adds the
     new ones and adds the differences to the weekly and yearly counts (``COMPARE_SQL``).
+    ``write_soon`` leaves the comparison of a batch until the next is ready to be copied, so
+    that Python makes one batch's COPY text while PostgreSQL compares the one before.
     Elsewhere (SQLite, for development and tests) each school's stored marks are read into
     Python and compared there, and the touched weeks counted again; both give the same rows
     and counts (the import tests run on both).
@@ -612,7 +617,8 @@ PLAN_BY_INDEX_SQL = (
 )
 PLAN_AS_USUAL_SQL = "RESET enable_hashjoin; RESET enable_mergejoin; RESET jit"
 # Each school's last marked day, by its (school, date) index: a mark after it is new without
-# looking (a school's stored marks all lie on or before it), so a day's register, which is all
+# looking (a school's stored marks all lie on or before it, but for the same file's, which are
+# of other pupils, dates or sessions: see ``write_soon``), so a day's register, which is all
 # new marks, is written without 500,000 probes of the unique index (a fifth of a county's
 # import). A pupil id with marks at another school would still break the unique index, as it
 # does on SQLite; pupil ids come from the school's own roll, so an import cannot make one.

@@ -258,7 +258,8 @@ def record_per_pupil_across(
     Each school's events join its own chain, exactly as ``record_many`` would write them,
     but built as plain rows and, on PostgreSQL, written with one COPY: a county's daily import
     touches 250,000 children, and building a model instance for each was half the import's
-    time (``docs/county-scale.md``). Returns the number of events written.
+    time (``docs/county-scale.md``). The events are hashed as the COPY takes them, so the
+    server stores each chunk while the next is hashed. Returns the number of events written.
     """
     shares = [share for share in shares if share.changes_by_pupil]
     if not shares:
