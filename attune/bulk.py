@@ -16,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, models
+from psycopg.copy import QueuedLibpqWriter
 
 BATCH = 5_000
 
@@ -43,15 +44,18 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def copy_lines(table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """PostgreSQL only: COPY lines already in COPY's text format (see ``copy_text``)."""
+    """PostgreSQL only: COPY lines already in COPY's text format (see ``copy_text``).
+
+    psycopg sends them from a thread of its own, so lines made as they are taken (an import's
+    audit events, hashed one by one) are made while the server stores the ones before.
+    """
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     iterator = iter(lines)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        while batch := "".join(islice(iterator, BATCH)):
-            copy.write(batch)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+            while batch := "".join(islice(iterator, BATCH)):
+                copy.write(batch)
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

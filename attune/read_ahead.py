@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from itertools import batched
 
 _DONE = object()
@@ -21,8 +21,13 @@ class _Failed:
         self.error = error
 
 
-def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[list[T]]:
+def read_ahead[T](
+    items: Iterable[T], size: int, depth: int = 2, *, meanwhile: Callable[[], object] | None = None
+) -> Generator[list[T]]:
     """``items`` in lists of ``size``, in order, with up to ``depth`` lists read ahead.
+
+    ``meanwhile``, if given, is called (in the caller's thread) whenever the next list is not
+    ready yet, before waiting for it: work that can be done while the reading catches up.
 
     An error raised while reading is raised here, at the point it was reached. Closing the
     generator early (a ``break``, or an error in the caller) stops the reading thread and waits
@@ -53,6 +58,8 @@ def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[li
     reader.start()
     try:
         while True:
+            if meanwhile is not None and ready.empty():
+                meanwhile()
             item = ready.get()
             if item is _DONE:
                 return
@@ -62,3 +69,27 @@ def read_ahead[T](items: Iterable[T], size: int, depth: int = 2) -> Generator[li
     finally:
         stop.set()
         reader.join()
+
+
+class Later[T]:
+    """``work()`` run in a second thread from now; ``result()`` waits for it (and raises what
+    it raised). Like ``read_ahead``, the work must not touch the database."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="attune-later", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as error:  # handed to whoever waits for the result
+            self._error = error
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -152,14 +152,14 @@ def chain_per_pupil(
     common: dict[str, Any],
     changes_by_pupil: Mapping[uuid.UUID, dict[str, Any]],
     masked_json: Any,
-) -> list[Chained]:
-    """Each child's event hashed onto the chain, in order; moves the head to the last one
-    (and signs it again).
+) -> Iterator[Chained]:
+    """Each child's event hashed onto the chain, in order, as they are taken; once the last
+    is taken, moves the head to it (and signs it again).
 
-    ``masked_json(changes)`` writes one child's changes as they are stored.
+    Lazily, so that an import's events are written to the database while the next are
+    hashed. ``masked_json(changes)`` writes one child's changes as they are stored.
     """
     previous = head.last_hash
-    rows: list[Chained] = []
     per_pupil = PerPupilPayload(common)
     secret = chain_key()
     keyed = hmac.new(secret, digestmod=hashlib.sha256)
@@ -175,10 +175,9 @@ def chain_per_pupil(
         mac = keyed.copy()
         mac.update(f"{previous}|{per_pupil(pupil_id, text)}".encode())
         entry = mac.hexdigest()
-        rows.append((pupil_id, text, previous, entry))
+        yield pupil_id, text, previous, entry
         previous = entry
-    advance(head, previous, len(rows), secret)
-    return rows
+    advance(head, previous, len(changes_by_pupil), secret)
 
 
 def locked_heads(chains: list[str]) -> dict[str, AuditChainHead]:

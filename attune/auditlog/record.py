@@ -258,7 +258,8 @@ def record_per_pupil_across(
     Each school's events join its own chain, exactly as ``record_many`` would write them,
     but built as plain rows and, on PostgreSQL, written with one COPY: a county's daily import
     touches 250,000 children, and building a model instance for each was half the import's
-    time (``docs/county-scale.md``). Returns the number of events written.
+    time (``docs/county-scale.md``). The events are hashed as the COPY takes them, so the
+    server stores each chunk while the next is hashed. Returns the number of events written.
     """
     shares = [share for share in shares if share.changes_by_pupil]
     if not shares:
@@ -282,10 +283,11 @@ def record_per_pupil_across(
                 "ip_address": address,
                 "at": at.isoformat(),
             }
+            # Hashed as they are written, and each head moved once its last event is.
             rows = chain_per_pupil(
                 head, common, share.changes_by_pupil, lambda c: _json(_masked(c))
             )
-            written += len(rows)
+            written += len(share.changes_by_pupil)
             if connection.vendor == "postgresql":
                 lines.append(_copy_lines(common, at, rows))
             else:
@@ -318,7 +320,7 @@ def _shared(common: dict[str, Any], at: datetime) -> tuple[Any, ...]:
     return (*(common[c] for c in _EVENT_COLUMNS[:7]), at)
 
 
-def _copy_lines(common: dict[str, Any], at: datetime, rows: list[Chained]) -> Iterator[str]:
+def _copy_lines(common: dict[str, Any], at: datetime, rows: Iterable[Chained]) -> Iterator[str]:
     """COPY text lines: the columns every event shares are written once."""
     prefix = "".join(f"{copy_text(value)}\t" for value in _shared(common, at))
     escaped: dict[str, str] = {}
@@ -327,7 +329,7 @@ def _copy_lines(common: dict[str, Any], at: datetime, rows: list[Chained]) -> It
         yield f"{prefix}{pupil_id}\t{text}\t{previous_hash}\t{entry_hash}\n"
 
 
-def _events(common: dict[str, Any], at: datetime, rows: list[Chained]) -> Iterator[AuditEvent]:
+def _events(common: dict[str, Any], at: datetime, rows: Iterable[Chained]) -> Iterator[AuditEvent]:
     fixed = dict(zip(_EVENT_COLUMNS[:8], _shared(common, at), strict=True))
     for pupil_id, changes, previous_hash, entry_hash in rows:
         yield AuditEvent(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attune.read_ahead import read_ahead
+from attune.read_ahead import Later, read_ahead
 
 
 @given(items=st.lists(st.integers(), max_size=60), size=st.integers(1, 7), depth=st.integers(1, 3))
@@ -57,3 +57,32 @@ def test_the_reading_happens_in_another_thread() -> None:
 
     assert list(read_ahead(items(), 2)) == [[0, 1], [2, 3]]
     assert threads and threading.get_ident() not in threads
+
+
+def test_meanwhile_runs_in_the_callers_thread_while_the_next_batch_is_not_ready() -> None:
+    """An import compares the batch it has while the next is still being read."""
+    called = threading.Event()
+    threads = set()
+
+    def items() -> Iterator[int]:
+        yield 0
+        assert called.wait(timeout=10)  # the next item only comes once meanwhile has run
+        yield 1
+
+    def meanwhile() -> None:
+        threads.add(threading.get_ident())
+        called.set()
+
+    assert list(read_ahead(items(), 1, meanwhile=meanwhile)) == [[0], [1]]
+    assert threads == {threading.get_ident()}
+
+
+def test_later_gives_the_work_done_in_another_thread_or_its_error() -> None:
+    done = Later(threading.get_ident)
+    assert done.result() != threading.get_ident()
+
+    def fails() -> int:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        Later(fails).result()
