@@ -10,7 +10,7 @@ dates and UUIDs for SQLite, which stores them as text.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from itertools import islice
 from typing import Any
@@ -125,3 +125,33 @@ def analyse_if_mostly_new(table: str, added: int, touched: int) -> None:
         (known,) = cursor.fetchone()
         if known < 0 or added > known / 10:  # never analysed (-1), or mostly new
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def update_rows(
+    model: type[models.Model],
+    key: str,
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    casts: Mapping[str, str] | None = None,
+    batch: int = 200,
+) -> None:
+    """Set ``fields`` on many rows, each given as (key, *fields) in ``rows``, with one
+    ``UPDATE … FROM (VALUES …)`` a ``batch``. ``bulk_update`` builds a ``CASE`` per field per
+    row in Python: for an import's 600 schools (its audit heads, its figures) that took a
+    third of a second of CPU with the database idle. ``casts`` names a column's SQL type where
+    the first row's values would not say it (a bigint id). PostgreSQL, and SQLite 3.33 or
+    later."""
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), [key, *fields]
+    row = ", ".join(f"CAST(%s AS {casts[c]})" if casts and c in casts else "%s" for c in columns)
+    names = ", ".join(quote(c) for c in columns)
+    sets = ", ".join(f"{quote(f)} = changed.{quote(f)}" for f in fields)
+    match = f"{table}.{quote(key)} = changed.{quote(key)}"
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        values = ", ".join([f"({row})"] * len(chunk))
+        # Names are our own models'; every value is a parameter.
+        sql = f"WITH changed ({names}) AS (VALUES {values}) UPDATE {table} SET {sets} FROM changed WHERE {match}"  # noqa: E501, S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for one in chunk for value in one])

@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection
 
 from attune.auditlog.models import AuditChainHead
+from attune.bulk import update_rows
 
 if TYPE_CHECKING:
     from attune.auditlog.models import AuditEvent
@@ -206,20 +206,11 @@ def save_heads(heads: list[AuditChainHead], batch: int = 200) -> None:
     county import's CPU, and most of a second of its wall time (PostgreSQL and SQLite 3.33+
     both take this form).
     """
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    for start in range(0, len(heads), batch):
-        chunk = heads[start : start + batch]
-        rows = ", ".join(["(%s, %s, CAST(%s AS BIGINT), %s)"] * len(chunk))
-        params = [
-            value
-            for head in chunk
-            for value in (head.chain, head.last_hash, head.event_count, head.signature)
-        ]
-        sql = f"""
-            WITH moved (chain, last_hash, event_count, signature) AS (VALUES {rows})
-            UPDATE {table} SET last_hash = moved.last_hash, event_count = moved.event_count,
-                signature = moved.signature
-            FROM moved WHERE {table}.chain = moved.chain
-        """  # noqa: S608 (the table name is our own; every value is a parameter)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    update_rows(
+        AuditChainHead,
+        "chain",
+        ["last_hash", "event_count", "signature"],
+        [(head.chain, head.last_hash, head.event_count, head.signature) for head in heads],
+        casts={"event_count": "BIGINT"},
+        batch=batch,
+    )

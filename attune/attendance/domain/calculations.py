@@ -275,7 +275,7 @@ def weeks_less_days(split: RangeSplit) -> RangeSplit:
             edges.append((start, end))
             continue
         less += outside
-        weeks = _with_week(weeks, monday, split.years)
+        weeks = _with_week(weeks, monday)
     if not less:
         return split
     return RangeSplit(split.years, tuple(weeks), tuple(edges), split.less_weeks, tuple(less))
@@ -294,9 +294,7 @@ def _within_weeks(edges: Iterable[tuple[date, date]]) -> list[tuple[date, date]]
     return cut
 
 
-def _with_week(
-    runs: list[tuple[date, date]], monday: date, years: tuple[int, ...]
-) -> list[tuple[date, date]]:
+def _with_week(runs: list[tuple[date, date]], monday: date) -> list[tuple[date, date]]:
     """Runs of whole weeks with one more week, joined to the run beside it, if any (a run
     stays inside one school year, as ``split_range`` makes them)."""
     for n, (first, last) in enumerate(runs):
