@@ -67,35 +67,21 @@ def _first_opening(run: dict[str, Any]) -> str:
     return figure if "attention_first_opening_ever_ms" in run else f"{figure} (worked out)"
 
 
-def _other_rows(name: str) -> list[str]:
-    rows = [
-        "| database | load | case | queries | median ms | p90 ms |",
-        "|---|---|---|---|---|---|",
-    ]
+def _other_rows(name: str, *, entries: bool = False) -> list[str]:
+    """A row per case, database by database; with ``entries``, the size of the history each
+    figure was taken at (the chronology)."""
+    header = ["database", *(["entries"] if entries else []), "load", "case", "queries"]
+    header += ["median ms", "p90 ms"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for database in DATABASES:
         run = _load(f"{name}-{database}")
         if run is None:
             continue
         for f in run["figures"]:
-            cells = [database, _load_text(run), f["case"], str(f["queries"])]
-            cells += [str(f["median_ms"]), str(f["p90_ms"])]
-            rows.append("| " + " | ".join(cells) + " |")
-    return rows
-
-
-def _chronology_rows() -> list[str]:
-    """Like ``_other_rows``, with the size of the history each figure was taken at."""
-    rows = [
-        "| database | entries | load | case | queries | median ms | p90 ms |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for database in DATABASES:
-        run = _load(f"chronology-{database}")
-        if run is None:
-            continue
-        for f in run["figures"]:
-            entries = f.get("entries", run["entries"])
-            cells = [database, f"{entries:,}", _load_text(run), f["case"], str(f["queries"])]
+            cells = [database]
+            if entries:
+                cells.append(f"{f.get('entries', run.get('entries')):,}")
+            cells += [_load_text(run), f["case"], str(f["queries"])]
             cells += [str(f["median_ms"]), str(f["p90_ms"])]
             rows.append("| " + " | ".join(cells) + " |")
     return rows
@@ -119,7 +105,7 @@ def main() -> None:
         "",
         "A page of 200 should cost the same at either size; printing every entry grows.",
         "",
-        *_chronology_rows(),
+        *_other_rows("chronology", entries=True),
         "",
         "## Early years day (120 children)",
         "",

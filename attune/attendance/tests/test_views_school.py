@@ -52,22 +52,28 @@ def school_days(count: int, end: date | None = None) -> list[date]:
     return days[::-1]
 
 
-def give_marks(pupil: Pupil, absent_days: int, days: int = 10) -> None:
-    """``days`` school days up to today; the last ``absent_days`` of them missed (N)."""
-    with school_scope(pupil.school_id):
+def register(child: Pupil, codes: list[str], days: int = 10) -> None:
+    """One code a session, AM then PM, over ``days`` school days up to today (fewer codes
+    leave the last sessions unmarked), with the weekly counts kept as an import keeps them."""
+    sessions = [(day, s) for day in school_days(days) for s in ("AM", "PM")]
+    with school_scope(child.school_id):
         SessionMark.objects.bulk_create(
             SessionMark(
-                school_id=pupil.school_id,
-                pupil=pupil,
+                school_id=child.school_id,
+                pupil=child,
                 date=day,
                 session=session,
-                code="N" if n >= days - absent_days else "/",
-                original_code="N" if n >= days - absent_days else "/",
+                code=code,
+                original_code=code,
             )
-            for n, day in enumerate(school_days(days))
-            for session in ("AM", "PM")
+            for (day, session), code in zip(sessions, codes, strict=False)
         )
-        week_counts.refresh(pupil.school_id, [(pupil.pk, day) for day in school_days(days)])
+        week_counts.refresh(child.school_id, [(child.pk, day) for day, _ in sessions])
+
+
+def give_marks(pupil: Pupil, absent_days: int, days: int = 10) -> None:
+    """``days`` school days up to today; the last ``absent_days`` of them missed (N)."""
+    register(pupil, ["/"] * 2 * (days - absent_days) + ["N"] * 2 * absent_days, days)
 
 
 @pytest.fixture

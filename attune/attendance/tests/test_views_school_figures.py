@@ -21,7 +21,7 @@ from attune.attendance import views, week_counts
 from attune.attendance.domain.calculations import AttendanceSummary, summarise, week_of
 from attune.attendance.models import SessionMark
 from attune.attendance.school import BANDS
-from attune.attendance.tests.test_views_school import school_days, url
+from attune.attendance.tests.test_views_school import register, url
 from attune.people.models import Pupil
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, SignedIn
@@ -40,23 +40,6 @@ REGISTERS = {
     ("Hal", "Hunt"): ["N"] * 1 + ["X"] * 9 + ["/"] * 10,  # 1 of 11: 9.1%, not persistent
     ("Ivy", "Irwin"): ["I"] * 1 + ["N"] * 1 + ["L"] * 3 + ["/"] * 15,  # 10%, half authorised
 }
-
-
-def register(child: Pupil, codes: list[str]) -> None:
-    sessions = [(day, s) for day in school_days(10) for s in ("AM", "PM")]
-    with school_scope(child.school_id):
-        SessionMark.objects.bulk_create(
-            SessionMark(
-                school_id=child.school_id,
-                pupil=child,
-                date=day,
-                session=session,
-                code=code,
-                original_code=code,
-            )
-            for (day, session), code in zip(sessions, codes, strict=False)
-        )
-        week_counts.refresh(child.school_id, [(child.pk, day) for day, _ in sessions])
 
 
 SORT_NAMES: dict[str, str] = {}  # each pupil's name as shown, to their name as sorted
