@@ -185,9 +185,24 @@ class SessionCounts(SchoolOwned):
     (``week_counts.CHANGES_SQL``), and PostgreSQL checks a column's constraints on the row it
     proposes to insert before finding the row it then updates, where a difference can be
     negative. The counts themselves never are (the tests hold them to a rebuild).
+
+    Like the marks they are counted from, the two foreign keys have no database constraint:
+    a county's Monday adds 250,000 weekly rows, and checking them took PostgreSQL 2.6 s at
+    commit (``docs/county-scale.md``). The rows are only written from marks of pupils the same
+    transaction has just read, and Django still applies ``on_delete``. Nor has the school an
+    index of its own: each table's (school, week or year) index serves the school alone too.
     """
 
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
+    school = models.ForeignKey(
+        "people.School",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     possible = models.SmallIntegerField(default=0)
     present = models.SmallIntegerField(default=0)
     approved_activity = models.SmallIntegerField(default=0)
