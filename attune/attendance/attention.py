@@ -54,6 +54,7 @@ class AttentionList:
     day: date  # the day it was worked out for
     worked_out_at: datetime
     is_today: bool
+    marks_waiting_since: datetime | None  # a big import's marks, not yet worked in
     counts: SeverityCounts
     entries: QuerySet[AttentionEntry]  # in order
 
@@ -93,6 +94,7 @@ def attention_list(pupils: QuerySet[Pupil], *, today: date) -> AttentionList:
         day=run.day,
         worked_out_at=run.worked_out_at,
         is_today=run.day == today,
+        marks_waiting_since=run.marks_waiting_since,
         counts=SeverityCounts(**counts),
         entries=entries.order_by(*warnings.URGENCY),
     )

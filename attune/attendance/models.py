@@ -276,6 +276,12 @@ class AttentionRun(SchoolOwned):
     refresh_queued_at = models.DateTimeField(
         null=True, blank=True, help_text="when someone opening an old list last queued today's"
     )
+    marks_waiting_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="when an import too big to work in at once left its changed marks to the "
+        "background refresh, until that refresh has worked them in",
+    )
 
     class Meta:
         constraints = [

@@ -10,7 +10,10 @@ worked out for the whole school by ``attune refresh_attention`` each night (or i
 background when someone opens a list that isn't today's: ``attention.py``), then kept up to
 date by each import, which works out again only the children whose marks it changed, in its
 own transaction (``keep_up_to_date``). So the list after an import reads kept rows, and nobody
-waits. An import on a day with nothing kept yet leaves the whole school to a background task.
+waits. An import on a day with nothing kept yet leaves the whole school to a background task,
+and so does a file too big to work in within its own transaction (a county's day: minutes of
+work), whose schools' lists say they are catching up until the task has run
+(``leave_to_background``).
 
 A refresh and an import's update take turns on the school's ``AttentionRun`` row: each import
 counts its change there (``version``), and a refresh that read the marks before a change
@@ -28,8 +31,8 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from attune.attendance.domain.calculations import AttendanceSummary, summarise
@@ -47,7 +50,7 @@ from attune.attendance.models import LessonMark as LessonMarkRow
 from attune.attendance.models import SessionMark as SessionMarkRow
 from attune.attendance.school import PUPIL_FIELDS, PupilFigures, pupil_figures, school_year
 from attune.bulk import analyse_if_mostly_new
-from attune.tenancy import current_school_id, school_scope
+from attune.tenancy import current_school_id, school_scope, scopes_disabled
 
 SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
@@ -156,6 +159,18 @@ def keep_up_to_date(
     return True
 
 
+def leave_to_background(school_ids: Collection[int], *, imported_at: datetime) -> None:
+    """After an import too big to work in itself changed marks at these schools: count the
+    change on each school's run, so a refresh that read the marks before it works them out
+    again, and note since when marks have waited, so the list says it is catching up. The
+    caller queues each school's refresh once the import commits."""
+    with scopes_disabled():
+        AttentionRun.objects.filter(school_id__in=school_ids).update(
+            version=F("version") + 1,
+            marks_waiting_since=Coalesce("marks_waiting_since", Value(imported_at)),
+        )
+
+
 def refresh(today: date) -> Found:
     """Work out the whole open school's warnings for ``today`` and keep them (earlier days'
     are dropped: they were only ever a cache of what the marks say).
@@ -182,7 +197,7 @@ def refresh(today: date) -> Found:
         # ``analyse_if_mostly_new``).
         analyse_if_mostly_new(AttentionEntry._meta.db_table, len(found), len(found))
         run.day, run.worked_out_at, run.version = today, started, run.version + 1
-        run.refresh_queued_at = None
+        run.refresh_queued_at = run.marks_waiting_since = None
         run.save()
     return found
 

@@ -370,6 +370,54 @@ def test_an_import_on_a_day_with_nothing_kept_leaves_the_school_to_the_backgroun
     assert queued == [[marked.school.pk]]
 
 
+def test_a_file_too_big_to_work_in_leaves_each_list_to_the_background_and_says_so(
+    marked: SchoolWorld,
+    signed_in: SignedIn,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    """A county's day changes 250,000 children: worked in within the import, minutes."""
+    _keep_todays_list(marked)
+    elsewhere = testing.school(urn="100002", name="Elsewhere Primary")
+    with school_scope(elsewhere):
+        warnings.refresh(timezone.localdate())
+        untouched = AttentionRun.objects.get()
+    with school_scope(marked.school):
+        before = AttentionRun.objects.get()
+    monkeypatch.setattr(imports, "KEEP_IN_IMPORT_UP_TO", 0)
+    queued: list[list[int]] = []
+    monkeypatch.setattr(imports, "_enqueue_attention", queued.append)
+    real_work_out = warnings.work_out
+    monkeypatch.setattr(warnings, "work_out", lambda ids, today: pytest.fail("worked out"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_csv_import(
+            stream=io.StringIO(_back_every_day_csv(marked, marked.child)),
+            file_name="county.csv",
+            today=timezone.localdate(),
+        )
+
+    assert queued == [[marked.school.pk]]
+    with school_scope(marked.school):
+        run = AttentionRun.objects.get()
+    assert run.version == before.version + 1 and run.marks_waiting_since is not None
+    with school_scope(elsewhere):
+        assert AttentionRun.objects.get() == untouched
+        assert AttentionRun.objects.get().marks_waiting_since is None
+    client = signed_in(marked.lead)
+    page = client.get(url(marked, "attention"))
+    assert 'data-testid="attention-catching-up"' in page.text
+    assert "is still being worked in" in page.text
+    names = [c.pupil.name for c in page.context["children"]]
+    assert names == ["Maya Fletcher", "Leo Brennan"]  # as before the import, and said so
+
+    monkeypatch.setattr(warnings, "work_out", real_work_out)
+    refresh_attention.call(marked.school.pk)  # the queued refresh works the marks in
+    page = client.get(url(marked, "attention"))
+    assert 'data-testid="attention-catching-up"' not in page.text
+    assert [c.pupil.name for c in page.context["children"]] == ["Leo Brennan"]
+
+
 def test_a_refresh_that_read_the_marks_before_an_import_never_overwrites_its_rows(
     marked: SchoolWorld, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
