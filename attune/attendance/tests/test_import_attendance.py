@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from django.db import IntegrityError, transaction
 
 from attune.attendance import imports
+from attune.attendance.domain.marks_csv import MarkRow
 from attune.attendance.imports import AttendanceImportRejected, attendance_csv_import
 from attune.attendance.models import AttendanceImport, MarkChange, SessionMark, WeekCounts
 from attune.auditlog.actions import Action
@@ -291,6 +292,23 @@ def test_in_small_batches_each_child_gets_one_event_with_all_their_marks(
     )
     assert counts(world)[:3] == (5, 0, 1) and counts(other_world)[:3] == (1, 0, 1)
     assert audit_chain_verify() is None
+
+
+def test_the_first_batches_are_small_and_double_so_the_database_starts_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(imports, "FIRST_CSV_BATCH", 2)
+    rows = [
+        MarkRow(n, "100001", f"UPN{n % 3}", date(2026, 9, 7), "AM", "/", "/", None)
+        for n in range(1, 21)
+    ]
+
+    batches = list(imports._batches(rows, 8))
+
+    sizes = [sum(len(rows) for rows in batch.rows["100001"].values()) for batch in batches]
+    assert sizes == [2, 4, 8, 6]
+    numbers = [n for b in batches for rows in b.rows["100001"].values() for n in rows]
+    assert sorted(numbers) == list(range(1, 21))
 
 
 def test_a_bad_row_in_a_later_batch_undoes_the_batches_already_written(
