@@ -5,8 +5,8 @@ pupils, how many pupils had marks, their overall attendance, and the share persi
 more of possible sessions missed) and severely (50% or more) absent. The database adds up each
 pupil's yearly and weekly counts (``week_counts``: a row a pupil for a whole school year, a row
 a week otherwise, never every mark) plus the marks of any odd days at the ends of the range;
-the cohorts are joined to those per-pupil sums, so a county's year is one query over one row
-a pupil.
+each pupil's cohorts become one number, and the pupils are added up by that number, so a
+county's year is one query over one row a pupil.
 
 Which codes are possible sessions and which are absences comes from the pure codes module, so
 the SQL counts what ``calculations.summarise`` counts.
@@ -136,27 +136,37 @@ _PER_PUPIL_ONE_YEAR = """
     FROM {years}
     WHERE school_id = ANY(%(schools)s) AND year = ANY(%(years)s) AND possible > 0
 """
+# Each pupil's cohorts as one number, a bit a cohort (``_COHORT_BITS``): the pupils are then
+# added up once, by their set of cohorts (a county has a few dozen), and each cohort's row is
+# the sum of the sets that hold it. Joining every pupil to each of their memberships and
+# adding up by cohort took half as long again (0.50 s against 0.33 s for a county's year).
+_COHORT_BITS = ", ".join(f"('{cohort}', {1 << n})" for n, cohort in enumerate(Cohort.values))
 _SQL = """
-WITH per_pupil AS MATERIALIZED (
+WITH per_pupil AS (
 {per_pupil}
-), flagged AS (
-    SELECT {key}, possible, absent,
-           (absent * 10 >= possible)::int AS persistent,
-           (absent * 2 >= possible)::int AS severe
-    FROM per_pupil
-), members AS (
-    SELECT DISTINCT {key}, cohort FROM {members}
-    WHERE school_id = ANY(%(schools)s)
-      AND start_date <= %(date_to)s AND (end_date IS NULL OR end_date >= %(date_from)s)
+), masks AS (
+    SELECT {key}, bit_or(b.bit) AS mask
+    FROM {members} m JOIN (VALUES {bits}) AS b (cohort, bit) ON m.cohort = b.cohort
+    WHERE m.school_id = ANY(%(schools)s)
+      AND m.start_date <= %(date_to)s AND (m.end_date IS NULL OR m.end_date >= %(date_from)s)
+    GROUP BY {key}
+), by_cohorts AS (
+    SELECT {group} coalesce(k.mask, 0) AS mask, count(*) AS pupils,
+           sum(c.possible) AS possible, sum(c.absent) AS absent,
+           sum((c.absent * 10 >= c.possible)::int) AS persistent,
+           sum((c.absent * 2 >= c.possible)::int) AS severe
+    FROM per_pupil c LEFT JOIN masks k USING ({key})
+    GROUP BY {group} coalesce(k.mask, 0)
 )
-SELECT {group} '' AS cohort, count(*), coalesce(sum(possible), 0), coalesce(sum(absent), 0),
-       coalesce(sum(persistent), 0), coalesce(sum(severe), 0)
-FROM flagged {group_by_school}
+SELECT {group} '' AS cohort, coalesce(sum(pupils), 0)::bigint,
+       coalesce(sum(possible), 0)::bigint, coalesce(sum(absent), 0)::bigint,
+       coalesce(sum(persistent), 0)::bigint, coalesce(sum(severe), 0)::bigint
+FROM by_cohorts {group_by_school}
 UNION ALL
-SELECT {group} m.cohort, count(*), sum(c.possible), sum(c.absent), sum(c.persistent),
-       sum(c.severe)
-FROM flagged c JOIN members m USING ({key})
-GROUP BY {group} m.cohort
+SELECT {group} b.cohort, sum(pupils)::bigint, sum(possible)::bigint, sum(absent)::bigint,
+       sum(persistent)::bigint, sum(severe)::bigint
+FROM by_cohorts JOIN (VALUES {bits}) AS b (cohort, bit) ON by_cohorts.mask & b.bit <> 0
+GROUP BY {group} b.cohort
 """
 
 
@@ -167,6 +177,7 @@ def _statement(key: str, group: str, group_by_school: str, per_pupil: str) -> st
         key=key,
         group=group,
         group_by_school=group_by_school,
+        bits=_COHORT_BITS,
         **tables,
     )
 

@@ -115,7 +115,7 @@ def test_a_whole_school_year_is_read_as_one_row_a_pupil(
     year = {"date_from": date(2026, 8, 1), "date_to": date(2027, 7, 31)}
 
     statement, params = county_statement(schools, year["date_from"], year["date_to"])
-    assert "sum(possible)" not in statement.split("flagged AS")[0]
+    assert "sum(possible)" not in statement.split("masks AS")[0]
     assert params["years"] == [2026]
     figures = cohort_figures(school_ids=schools, **year)
     assert figures == _ordered(_portable(schools, by_school=False, **year)[0])
