@@ -9,7 +9,7 @@ mark (and keeping the old one) a plain row operation.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +51,19 @@ class AttendanceImport(SchoolOwned):
         return f"{self.get_kind_display()} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
 
 
+def _school_unchecked() -> models.ForeignKey[Any, Any]:
+    """The school of a row written in bulk by the importer: no database constraint (a check
+    per row at commit) and no index of its own (each table's composite indexes start with it).
+    Django still applies ``PROTECT``."""
+    return models.ForeignKey(
+        "people.School",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class SessionMark(SchoolOwned):
     """The current register mark for one pupil, date and session.
 
@@ -62,13 +75,7 @@ class SessionMark(SchoolOwned):
     every read.
     """
 
-    school = models.ForeignKey(
-        "people.School",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    school = _school_unchecked()
     pupil = models.ForeignKey(
         Pupil,
         on_delete=models.CASCADE,
@@ -193,13 +200,7 @@ class SessionCounts(SchoolOwned):
     index of its own: each table's (school, week or year) index serves the school alone too.
     """
 
-    school = models.ForeignKey(
-        "people.School",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    school = _school_unchecked()
     pupil = models.ForeignKey(
         Pupil, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
