@@ -218,37 +218,28 @@ def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any
             for year in split.years
             if YearCounts.objects.filter(school_id__in=schools, year=year).exists()
         ]
-    none: tuple[None, None] = (None, None)
-    weeks = [*split.weeks, none, none]
-    less = [*split.less_weeks, none, none]
-    edges = [*split.edges, none, none]
-    less_edges = [*split.less_edges, none, none]
-    return {
+    params: dict[str, Any] = {
         "schools": schools,
         "date_from": date_from,
         "date_to": date_to,
         "years": years,
         "one_year": len(years) == 1
         and not (split.weeks or split.less_weeks or split.edges or split.less_edges),
-        "weeks1_from": weeks[0][0],
-        "weeks1_to": weeks[0][1],
-        "weeks2_from": weeks[1][0],
-        "weeks2_to": weeks[1][1],
-        "less1_from": less[0][0],
-        "less1_to": less[0][1],
-        "less2_from": less[1][0],
-        "less2_to": less[1][1],
-        "edge1_from": edges[0][0],
-        "edge1_to": edges[0][1],
-        "edge2_from": edges[1][0],
-        "edge2_to": edges[1][1],
-        "less_edge1_from": less_edges[0][0],
-        "less_edge1_to": less_edges[0][1],
-        "less_edge2_from": less_edges[1][0],
-        "less_edge2_to": less_edges[1][1],
         "possible": list(POSSIBLE_CODES),
         "absence": list(ABSENCE_CODES),
     }
+    # The statement has room for two stretches of each kind (``split_range`` makes no more);
+    # one not used is (NULL, NULL), which no BETWEEN matches.
+    for name, stretches in (
+        ("weeks", split.weeks),
+        ("less", split.less_weeks),
+        ("edge", split.edges),
+        ("less_edge", split.less_edges),
+    ):
+        padded = [*stretches, (None, None), (None, None)]
+        for n, (first, last) in enumerate(padded[:2], start=1):
+            params[f"{name}{n}_from"], params[f"{name}{n}_to"] = first, last
+    return params
 
 
 def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
