@@ -8,6 +8,7 @@ with a fixed seed: synthetic, never real children.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -207,3 +208,13 @@ class SchoolUrls:
 def field_message(field_id: str, message: str) -> str:
     """A message as it sits beside its field, after "Error:" for screen readers only."""
     return f'id="{field_id}_error"><span class="visually-hidden">Error:</span> {message}'
+
+
+def names_in(text: str, *names: str) -> list[str]:
+    """The ``names`` that appear in ``text`` as whole words.
+
+    A leak check must not trip on chance: every signed-in page carries two CSRF tokens of 64
+    random letters and digits, and a short name such as "Leo" turns up inside one about once
+    in 1,900 pages. A token is one long word, so a name found only as a whole word was
+    written by the page."""
+    return [n for n in names if re.search(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])", text)]

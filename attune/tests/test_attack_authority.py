@@ -108,7 +108,7 @@ def check(
     for name, url in pairs:
         for method, response in (("GET", client.get(url)), ("POST", client.post(url, {}))):
             body = response.content.decode(errors="replace")
-            leaked = [s for s in secrets_of(records) if s in body]
+            leaked = testing.names_in(body, *secrets_of(records))
             status = response.status_code
             refused = status == 404 or (method == "GET" and status == 405)
             sent_to_sign_in = status == 302 and "/accounts/" in response["Location"]

@@ -86,7 +86,7 @@ def user_in(world: SchoolWorld, role: Role) -> User:
 
 def leaks(response: object, target: Target) -> list[str]:
     body = response.content.decode(errors="replace")  # type: ignore[attr-defined]
-    return [secret for secret in target.secrets if secret in body]
+    return testing.names_in(body, *target.secrets)
 
 
 def attempts(client: Client, url: str) -> list[tuple[str, object]]:

@@ -115,7 +115,7 @@ def test_the_county_shows_each_schools_peps_and_the_total(
     # The school's page repeats its row; no child's name is on the county page.
     oak_rows = rows(csv_of(client, school_url(oak)), reports.PEP_SCHOOL_CAPTION)
     assert oak_rows == [HEADERS, ["Oak Tree Primary", "21", "6", "7", "8"]]
-    assert "Leo" not in page.text
+    assert not testing.names_in(page.text, "Leo")
 
 
 def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_totals(
