@@ -3,6 +3,7 @@ no thread left behind."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from itertools import batched
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attune.read_ahead import Later, read_ahead
+from attune.read_ahead import HANDOVER_SECONDS, Later, quick_handover, read_ahead
 
 
 @given(items=st.lists(st.integers(), max_size=60), size=st.integers(1, 7), depth=st.integers(1, 3))
@@ -86,3 +87,21 @@ def test_later_gives_the_work_done_in_another_thread_or_its_error() -> None:
 
     with pytest.raises(ValueError, match="no"):
         Later(fails).result()
+
+
+def test_the_lock_changes_hands_quickly_while_reading_and_as_before_after() -> None:
+    before = sys.getswitchinterval()
+    seen = [sys.getswitchinterval() for _ in read_ahead(range(4), 2)]
+    assert seen == [HANDOVER_SECONDS, HANDOVER_SECONDS]
+    assert sys.getswitchinterval() == before
+
+
+def test_the_interval_comes_back_when_the_last_of_two_readers_stops() -> None:
+    before = sys.getswitchinterval()
+    first = read_ahead(range(4), 1)
+    next(first)
+    with quick_handover():
+        assert sys.getswitchinterval() == HANDOVER_SECONDS
+    assert sys.getswitchinterval() == HANDOVER_SECONDS  # the first is still reading
+    first.close()
+    assert sys.getswitchinterval() == before
