@@ -496,7 +496,30 @@ def build(figures: dict[str, Any]) -> list[int]:
     size = _sql("SELECT pg_total_relation_size('attendance_weekcounts')")[0][0]
     figures["week_counts_table_and_indexes_mb"] = round(size / 2**20)
     log(f"week counts built in {figures['week_counts_build_s']} s")
+    mb, seconds = figures["read_into_memory_mb"], figures["read_into_memory_s"] = read_into_memory()
+    log(f"{mb} MB read into memory in {seconds} s")
     return school_ids
+
+
+# What every daily import touches (each pupil's place in the marks' unique index, and their
+# weekly and yearly counts), which a year of daily imports would have left in PostgreSQL's
+# memory. The build writes its indexes around that memory (CREATE INDEX), so without this the
+# first day measured reading them in: 2.3 GB and 7.1 s of 30.0 s on 6 December 2026.
+HOT_RELATIONS = (
+    "session_mark_one_per_session",
+    "week_counts_one_per_week",
+    "attendance_yearcounts",
+    "year_counts_one_per_year",
+    "year_counts_school_year",
+)
+
+
+def read_into_memory() -> tuple[int, float]:
+    """``HOT_RELATIONS`` read into shared buffers (``pg_prewarm``); MB read and seconds."""
+    _sql("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+    started = time.perf_counter()
+    blocks = sum(_sql("SELECT pg_prewarm(%s)", [name])[0][0] for name in HOT_RELATIONS)
+    return round(blocks * 8 / 1024), round(time.perf_counter() - started, 1)
 
 
 def _write(name: str, figures: dict[str, Any]) -> None:
