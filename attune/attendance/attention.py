@@ -114,10 +114,12 @@ def _queue_refresh(run: AttentionRun, now: datetime) -> None:
 
 def children_needing_attention(pupils: QuerySet[Pupil], *, today: date) -> list[ChildWarnings]:
     """Children among ``pupils`` with at least one warning this school year, most urgent first
-    (a key adult's own children: a handful). Reads today's kept rows for them when there are
-    some; otherwise works out up to ``SMALL_GROUP`` children on the spot, and a bigger group
-    reads the latest kept list (``attention_list``)."""
-    if AttentionRun.objects.filter(day=today).exists():
+    (a key adult's own children: a handful). Reads today's kept rows for them when they are up
+    to date; otherwise (nothing kept for today, or a big import's marks not yet worked in)
+    works out up to ``SMALL_GROUP`` children on the spot, and a bigger group reads the latest
+    kept list (``attention_list``)."""
+    run = AttentionRun.objects.filter(day=today).only("marks_waiting_since").first()
+    if run is not None and run.marks_waiting_since is None:
         entries = AttentionEntry.objects.filter(day=today, pupil__in=pupils.values("pk"))
         return kept_children(entries.order_by(*warnings.URGENCY))
     rows = {row["id"]: row for row in pupils.values(*PUPIL_FIELDS)[: SMALL_GROUP + 1]}

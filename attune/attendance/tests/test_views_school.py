@@ -552,6 +552,30 @@ def test_the_tag_works_out_a_few_children_and_reads_a_bigger_group_from_the_kept
     assert "Leo Brennan" not in html
 
 
+def test_the_tag_works_out_a_few_children_while_a_big_imports_marks_are_still_waiting(
+    marked: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The school's list says it is catching up; a key adult's handful is simply right."""
+    Membership.objects.filter(user=marked.key_adult_user).update(staff=marked.key_adult)
+    _assign(marked, marked.child)
+    _keep_todays_list(marked)
+    assert "Maya Fletcher" in _render_tag(marked.key_adult_user, marked)  # from the kept rows
+    monkeypatch.setattr(imports, "KEEP_IN_IMPORT_UP_TO", 0)
+    monkeypatch.setattr(imports, "_enqueue_attention", lambda school_ids: None)
+    attendance_csv_import(
+        stream=io.StringIO(_back_every_day_csv(marked, marked.child)),
+        file_name="county.csv",
+        today=timezone.localdate(),
+    )
+    with school_scope(marked.school):
+        assert AttentionRun.objects.get().marks_waiting_since is not None
+
+    html = _render_tag(marked.key_adult_user, marked)
+
+    assert "Maya Fletcher" not in html  # back every day now, worked out on the spot
+    assert "None of your key children" in html
+
+
 def test_the_tag_shows_nothing_to_an_adult_without_the_sensitive_record(
     marked: SchoolWorld,
 ) -> None:
