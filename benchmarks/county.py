@@ -148,56 +148,47 @@ def build_people() -> list[int]:
     return school_ids
 
 
-def generate_marks(school_ids: list[int], days: list[date]) -> int:
+def generate_marks(school_ids: list[int], days: list[date], *, as_restored: bool) -> int:
     """Marks for every pupil, one day at a time, until the time cap; returns days made.
 
     Each pupil has an absence propensity (most pupils rarely absent, a long tail often
     absent), raised for the cohorts in ``COHORTS``. Indexes are dropped while loading and
-    rebuilt after, as a bulk load would.
+    rebuilt after, as a bulk load would; unless ``as_restored``, each pupil's last few days
+    are held back and added after, as daily imports add them (``TAIL_DAYS``).
     """
     multipliers = " * ".join(
         f"(CASE WHEN EXISTS (SELECT 1 FROM people_cohortmembership c WHERE c.pupil_id = p.id "
         f"AND c.cohort = '{cohort}') THEN {factor} ELSE 1 END)"
         for cohort, (_, factor) in COHORTS.items()
     )
+    tail = [] if as_restored else days[-TAIL_DAYS:]
     _sql(
         f"""
         CREATE UNLOGGED TABLE bench_rate AS
         SELECT p.id AS pupil_id, p.school_id,
-               least(0.95, (0.01 + 0.25 * power(random(), 4)) * {multipliers}) AS rate
-        FROM people_pupil p WHERE p.school_id = ANY(%s)
+               least(0.95, (0.01 + 0.25 * power(random(), 4)) * {multipliers}) AS rate,
+               coalesce((%(tail)s::date[])[1 + floor(random() * %(n)s)::int], %(last)s)
+                   AS held_after
+        FROM people_pupil p WHERE p.school_id = ANY(%(schools)s)
         """,
-        [school_ids],
+        {"tail": tail, "n": len(tail), "last": days[-1], "schools": school_ids},
     )
+    _sql(f"CREATE UNLOGGED TABLE bench_held_back AS SELECT {GENERATED} FROM {MARKS} WITH NO DATA")
     _sql("ALTER TABLE attendance_sessionmark DROP CONSTRAINT session_mark_one_per_session")
     _sql("DROP INDEX session_mark_school_day")
     started = time.perf_counter()
     made = 0
     for day in days:
-        _sql(
-            r"""
-            INSERT INTO attendance_sessionmark
-                (school_id, pupil_id, date, session, code, original_code, minutes_late)
-            SELECT r.school_id, r.pupil_id, %(day)s, s.session, c.code, c.code, NULL
-            FROM bench_rate r
-            CROSS JOIN (VALUES ('AM'), ('PM')) AS s (session)
-            CROSS JOIN LATERAL (
-                SELECT CASE
-                    WHEN random() < r.rate THEN
-                        (ARRAY['I','I','I','I','N','O','G','M','C','U','E','R'])
-                        [1 + floor(random() * 12)::int]
-                    WHEN random() < 0.02 THEN 'L'
-                    WHEN s.session = 'AM' THEN '/' ELSE '\' END AS code
-            ) c
-            """,
-            {"day": day},
-        )
+        holding_back = bool(tail) and day > tail[0]
+        _sql(GENERATE_HOLDING_BACK_SQL if holding_back else GENERATE_SQL, {"day": day})
         made += 1
         if made % 10 == 0:
             log(f"  {made} days, {time.perf_counter() - started:.0f} s")
         if time.perf_counter() - started > GEN_SECONDS:
             break
-    log(f"generated {made} days in {time.perf_counter() - started:.0f} s; building indexes")
+    held = _sql("SELECT count(*) FROM bench_held_back")[0][0]
+    log(f"generated {made} days in {time.perf_counter() - started:.0f} s ({held} marks held "
+        "back); building indexes")  # fmt: skip
     started = time.perf_counter()
     _sql("SET maintenance_work_mem = '256MB'")
     _sql(
@@ -205,9 +196,47 @@ def generate_marks(school_ids: list[int], days: list[date]) -> int:
         "UNIQUE (pupil_id, date, session)"
     )
     _sql("CREATE INDEX session_mark_school_day ON attendance_sessionmark (school_id, date)")
+    _sql(f"INSERT INTO {MARKS} ({GENERATED}) SELECT * FROM bench_held_back ORDER BY date")
+    _sql("DROP TABLE bench_held_back")
     _sql("VACUUM ANALYZE attendance_sessionmark")
     log(f"indexes and VACUUM ANALYZE in {time.perf_counter() - started:.0f} s")
     return made
+
+
+# Each pupil's newest page of the marks' unique index takes two entries a school day. A year of
+# daily imports leaves those pages anywhere from just split to full, so a few split each day;
+# CREATE INDEX writes every page 90% full, so all of them run out together, about twelve days
+# after a build (or a restore, or a REINDEX): on 6 December 2026 that day's import took 40-64 s
+# where the others took 16-19 s, splitting some 250,000 pages. So each pupil's marks after a
+# random one of the last TAIL_DAYS days are held back (in ``bench_held_back``) and added once
+# the index is built, leaving the pages filled to different levels, as a grown index has them.
+# ``--build --as-restored`` builds the index without this, to measure the days after a restore.
+TAIL_DAYS = 13
+MARKS = "attendance_sessionmark"
+GENERATED = "school_id, pupil_id, date, session, code, original_code, minutes_late"
+# One day's marks for every pupil (with the day after which that pupil's are held back).
+_DAY = r"""
+    SELECT r.school_id, r.pupil_id, %(day)s::date AS date, s.session, c.code,
+           c.code AS original_code, NULL::integer AS minutes_late, r.held_after
+    FROM bench_rate r
+    CROSS JOIN (VALUES ('AM'), ('PM')) AS s (session)
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN random() < r.rate THEN
+                (ARRAY['I','I','I','I','N','O','G','M','C','U','E','R'])
+                [1 + floor(random() * 12)::int]
+            WHEN random() < 0.02 THEN 'L'
+            WHEN s.session = 'AM' THEN '/' ELSE '\' END AS code
+    ) c
+"""
+GENERATE_SQL = f"INSERT INTO {MARKS} ({GENERATED}) SELECT {GENERATED} FROM ({_DAY}) day"
+GENERATE_HOLDING_BACK_SQL = f"""
+    WITH day AS MATERIALIZED ({_DAY}), kept AS (
+        INSERT INTO {MARKS} ({GENERATED})
+        SELECT {GENERATED} FROM day WHERE date <= held_after
+    )
+    INSERT INTO bench_held_back SELECT {GENERATED} FROM day WHERE date > held_after
+"""
 
 
 def daily_csv(path: Path, day: date) -> int:
@@ -486,14 +515,17 @@ def profile_next_day() -> dict[str, Any]:
     return figures
 
 
-def build(figures: dict[str, Any]) -> list[int]:
+def build(figures: dict[str, Any], *, as_restored: bool = False) -> list[int]:
     """The county: schools and pupils, the marks, and their weekly and yearly counts."""
     started = time.perf_counter()
     school_ids = build_people()
     figures["people_s"] = round(time.perf_counter() - started, 1)
     log(f"{SCHOOLS} schools, {PUPILS} pupils in {figures['people_s']} s")
     started = time.perf_counter()
-    figures["days_generated"] = generate_marks(school_ids, school_days(DAYS))
+    figures["as_restored"] = as_restored
+    figures["days_generated"] = generate_marks(
+        school_ids, school_days(DAYS), as_restored=as_restored
+    )
     figures["marks"] = _sql("SELECT count(*) FROM attendance_sessionmark")[0][0]
     size = _sql("SELECT pg_total_relation_size('attendance_sessionmark')")[0][0]
     figures["marks_table_and_indexes_mb"] = round(size / 2**20)
@@ -505,6 +537,12 @@ def build(figures: dict[str, Any]) -> list[int]:
     log(f"week counts built in {figures['week_counts_build_s']} s")
     mb, seconds = figures["read_into_memory_mb"], figures["read_into_memory_s"] = read_into_memory()
     log(f"{mb} MB read into memory in {seconds} s")
+    # The build leaves gigabytes of changed pages in memory; without writing them out now, the
+    # checkpoint that does so ran through the first days' imports (22.7 s against 17-19 s).
+    started = time.perf_counter()
+    _sql("CHECKPOINT")
+    figures["checkpoint_s"] = round(time.perf_counter() - started, 1)
+    log(f"checkpoint in {figures['checkpoint_s']} s")
     return school_ids
 
 
@@ -538,10 +576,11 @@ def _write(name: str, figures: dict[str, Any]) -> None:
     )
 
 
-USAGE = """python -m benchmarks.county [--build | --measure-only | --daily N]
+USAGE = """python -m benchmarks.county [--build [--as-restored] | --measure-only | --daily N]
 
   (nothing)       build the county, measure, then import the next school day
-  --build         build the county and stop
+  --build         build the county and stop (--as-restored: the marks' unique index as a
+                  restore leaves it, every page 90% full)
   --measure-only  measure the cohort figures (with DuckDB and polars) on the county built
   --daily N       import the next N school days (default 5), each file twice
   --profile-day   import the next school day with its time split into shares"""
@@ -555,7 +594,7 @@ def main() -> None:
         sys.exit("The county benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     figures: dict[str, Any] = {"load_average_start": os.getloadavg()}
     if not arguments or arguments[0] == "--build":
-        school_ids = build(figures)
+        school_ids = build(figures, as_restored="--as-restored" in arguments)
         _write("county-build-postgresql.json", figures | {"load_average_end": os.getloadavg()})
     else:
         school_ids = [row[0] for row in _sql("SELECT id FROM people_school ORDER BY urn")]
