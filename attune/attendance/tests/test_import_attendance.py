@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from attune.attendance import imports
 from attune.attendance.domain.marks_csv import MarkRow
@@ -206,6 +206,69 @@ def test_a_pupil_of_another_school_is_unknown_here(
     [error] = caught.value.errors
     assert error.code == "upn.unknown"
     assert "Hollybrook Primary School has no pupil with UPN" in error.message
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pupils are looked up in SQL on PostgreSQL only"
+)
+
+
+@on_postgresql
+def test_a_clean_file_has_its_pupils_looked_up_in_the_comparison(
+    world: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "_pupil_ids_across", lambda upns: pytest.fail("looked up"))
+
+    run(good(world))
+
+    assert len(marks(world)) == 5
+
+
+@on_postgresql
+def test_the_comparison_finds_a_upn_on_no_roll_and_the_file_is_read_again_to_name_it(
+    world: SchoolWorld, other_world: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts: list[bool] = []
+    real = imports._csv_import
+
+    def counted(*args: Any, pupils_in_sql: bool) -> list[imports.MarksImport]:
+        attempts.append(pupils_in_sql)
+        return real(*args, pupils_in_sql=pupils_in_sql)
+
+    monkeypatch.setattr(imports, "_csv_import", counted)
+
+    with pytest.raises(AttendanceImportRejected) as caught:
+        run(
+            csv_file(
+                f"100001,{world.child.upn},2026-09-07,AM,/,",
+                f"100001,{other_world.child.upn},2026-09-07,AM,/,",
+            )
+        )
+
+    assert attempts == [True, False]  # found by the comparison, named by the second reading
+    [error] = caught.value.errors
+    assert error.code == "upn.unknown" and other_world.child.upn in error.message
+    assert counts(world) == (0, 0, 0, 0)
+
+
+class _OneWay(io.StringIO):
+    def seekable(self) -> bool:
+        return False
+
+
+def test_a_file_that_cannot_be_read_again_has_its_pupils_checked_first(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    attendance_csv_import(stream=_OneWay(good(world)), file_name="marks.csv", today=TODAY)
+    assert len(marks(world)) == 5
+
+    with pytest.raises(AttendanceImportRejected) as caught:
+        attendance_csv_import(
+            stream=_OneWay(csv_file(f"100001,{other_world.child.upn},2026-09-07,PM,/,")),
+            file_name="marks.csv",
+            today=TODAY,
+        )
+    assert [error.code for error in caught.value.errors] == ["upn.unknown"]
 
 
 def test_the_writer_never_touches_another_schools_mark(
