@@ -58,7 +58,7 @@ def _statements(log_text: str) -> dict[str, float]:
         r"duration: ([0-9.]+) ms  (?:statement|execute [^:]*):\s*(.{0,60})", log_text
     ):
         text = match.group(2).lstrip()
-        if "WITH differing" in text or text.startswith("{"):
+        if text.startswith(("WITH resolved", "WITH differing", "{")):
             continue  # the comparison, counted from its plan
         share = next((v for k, v in STATEMENTS.items() if text.startswith(k)), "other")
         found[share] += float(match.group(1)) / 1000
@@ -87,7 +87,7 @@ def shares_of_compare(plans: list[tuple[float, dict[str, Any]]]) -> dict[str, fl
     shares: dict[str, float] = defaultdict(float)
     for duration, plan in plans:
         text = plan.get("Query Text", "")
-        if "WITH differing AS MATERIALIZED" not in text:
+        if "differing AS MATERIALIZED" not in text:
             continue
         shares["comparison_statements"] += duration
         for node in _nodes(plan["Plan"]):
@@ -102,6 +102,9 @@ def shares_of_compare(plans: list[tuple[float, dict[str, Any]]]) -> dict[str, fl
                 shares[key] += _own_ms(node)
             elif node.get("Subplan Name", "").startswith("CTE week_differences"):
                 shares["weekly_differences_grouping"] += _own_ms(node)
+            elif node.get("Subplan Name", "").startswith("CTE resolved"):
+                # Each mark's pupil found on its school's roll, by the (school, UPN) index.
+                shares["finding_pupils"] += node["Actual Total Time"]
             elif node.get("Subplan Name", "").startswith("CTE differing"):
                 # The join of the batch with the stored marks, by the unique index.
                 shares["finding_stored_marks"] += node["Actual Total Time"]
@@ -189,9 +192,10 @@ def profile_day(path: Path, day: date) -> dict[str, Any]:
         "index_upkeep_s": round(max(0.0, added - heap), 2),
         "counts_s": round(sum(shares.get(k, 0.0) for k in COUNTS), 2),
     }
-    # What is neither Python nor the comparison: the COPYs (the batches and the audit events),
-    # looking pupils up, the commit. The CSV is read in a second thread while the database
-    # works, so Python and the database overlap and the shares can add up to more than the wall.
+    # What is neither Python nor the comparison (which now finds the pupils too): the COPYs
+    # (the batches and the audit events), the commit. The CSV is read in a second thread while
+    # the database works, so Python and the database overlap and the shares can add up to more
+    # than the wall.
     figures |= {f"statements_{k}_s": round(v, 2) for k, v in _statements(text).items()}
     figures["rest_s"] = round(max(0.0, wall - python - shares.get("comparison_statements", 0.0)), 1)
     return figures
