@@ -186,37 +186,33 @@ def _csv_import(
             known = {urn: school for urn in by_school if (school := schools[urn]) is not None}
             if pupils_in_sql:
                 if errors or len(known) < len(by_school):
-                    raise _NotClean
-                writer.add_schools(known.values())
-                writer.write_soon(
-                    {school.pk: by_school[urn] for urn, school in known.items()}, by_upn=True
+                    raise _NotClean  # read again the checking way, to name every bad row
+                to_write = {school.pk: by_school[urn] for urn, school in known.items()}
+            else:
+                # A pupil's marks often span batches (a school's year is six): look each up once.
+                found_now = _pupil_ids_across(
+                    {
+                        school.pk: _not_in(by_school[urn], pupil_ids[school.pk])
+                        for urn, school in known.items()
+                    }
                 )
-                continue
-            # A pupil's marks often span batches (a school's year is six): look each up once.
-            found_now = _pupil_ids_across(
-                {
-                    school.pk: _not_in(by_school[urn], pupil_ids[school.pk])
-                    for urn, school in known.items()
-                }
-            )
-            for school_id, by_upn in found_now.items():
-                pupil_ids[school_id] |= by_upn
-            for urn, rows in batch.rows.items():
-                if urn not in known:
-                    errors += _unknown_school_errors(urn, rows)
-                else:
-                    errors += _unknown_pupil_errors(known[urn], rows, pupil_ids[known[urn].pk])
-            if errors:
-                continue  # check the rest, write nothing more
-            # In the file's order, so the summaries read in the order the schools appear.
-            writer.add_schools(known.values())
-            # Written while the next batch is looked up (``write_soon``).
-            writer.write_soon(
-                {
+                for school_id, by_upn in found_now.items():
+                    pupil_ids[school_id] |= by_upn
+                for urn, rows in batch.rows.items():
+                    if urn not in known:
+                        errors += _unknown_school_errors(urn, rows)
+                    else:
+                        errors += _unknown_pupil_errors(known[urn], rows, pupil_ids[known[urn].pk])
+                if errors:
+                    continue  # check the rest, write nothing more
+                to_write = {
                     school.pk: _by_pupil_id(by_school[urn], pupil_ids[school.pk])
                     for urn, school in known.items()
                 }
-            )
+            # In the file's order, so the summaries read in the order the schools appear.
+            writer.add_schools(known.values())
+            # Written while the next batch is looked up (``write_soon``).
+            writer.write_soon(to_write, by_upn=pupils_in_sql)
         if errors:
             raise AttendanceImportRejected(errors)
         return writer.finish()
