@@ -6,7 +6,8 @@ roughly national shares), then generates register marks in SQL (``generate_serie
 school day at a time for every pupil, as a year of daily imports would lay them on disk. The
 full year is 190 days (95 million marks); ``COUNTY_GEN_SECONDS`` (default 600) caps the time
 spent generating, and the figures say how many days were made, so the scan figures can be
-scaled to the year (they grow with the rows read; see ``docs/county-scale.md``).
+scaled to the year (they grow with the rows read; see ``docs/county-scale.md``). Each
+generated day also gets the audit events its import would have written (``county_audit``).
 
 Then it measures:
 
@@ -46,7 +47,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from benchmarks import county_import_profile, county_references
+from benchmarks import county_audit, county_import_profile, county_references
 from benchmarks.attendance_storage import school_days
 from benchmarks.common import setup_django
 
@@ -387,6 +388,7 @@ def measure(school_ids: list[int], *, check_scan: bool = True) -> dict[str, Any]
     if not kept:
         shutil.rmtree(folder)
     figures |= measure_by_school_and_pupil(school_ids, *cases(school_ids)["school_year"])
+    figures["audit_trail"] = county_audit.measure_reads(school_ids[len(school_ids) // 2])
     figures["load_average_end"] = os.getloadavg()
     return figures
 
@@ -516,7 +518,8 @@ def profile_next_day() -> dict[str, Any]:
 
 
 def build(figures: dict[str, Any], *, as_restored: bool = False) -> list[int]:
-    """The county: schools and pupils, the marks, and their weekly and yearly counts."""
+    """The county: schools and pupils, the marks, their weekly and yearly counts, and the
+    audit events their daily imports would have written (``county_audit``)."""
     started = time.perf_counter()
     school_ids = build_people()
     figures["people_s"] = round(time.perf_counter() - started, 1)
@@ -535,6 +538,8 @@ def build(figures: dict[str, Any], *, as_restored: bool = False) -> list[int]:
     size = _sql("SELECT pg_total_relation_size('attendance_weekcounts')")[0][0]
     figures["week_counts_table_and_indexes_mb"] = round(size / 2**20)
     log(f"week counts built in {figures['week_counts_build_s']} s")
+    figures |= county_audit.add_year(_sql, log, county_audit.days_not_imported(_sql))
+    log(f"{figures['audit_events']} audit events in {figures['audit_load_s']} s")
     mb, seconds = figures["read_into_memory_mb"], figures["read_into_memory_s"] = read_into_memory()
     log(f"{mb} MB read into memory in {seconds} s")
     # The build leaves gigabytes of changed pages in memory; without writing them out now, the
@@ -576,19 +581,23 @@ def _write(name: str, figures: dict[str, Any]) -> None:
     )
 
 
-USAGE = """python -m benchmarks.county [--build [--as-restored] | --measure-only | --daily N]
+USAGE = """python -m benchmarks.county [--build [--as-restored] | --measure-only | --daily N |
+                                        --profile-day | --audit-year]
 
   (nothing)       build the county, measure, then import the next school day
   --build         build the county and stop (--as-restored: the marks' unique index as a
                   restore leaves it, every page 90% full)
   --measure-only  measure the cohort figures (with DuckDB and polars) on the county built
   --daily N       import the next N school days (default 5), each file twice
-  --profile-day   import the next school day with its time split into shares"""
+  --profile-day   import the next school day with its time split into shares
+  --audit-year    add the audit events of the generated days to a county built before the
+                  build wrote them (7 December 2026)"""
 
 
 def main() -> None:
     arguments = sys.argv[1:]
-    if arguments and arguments[0] not in ("--build", "--measure-only", "--daily", "--profile-day"):
+    commands = ("--build", "--measure-only", "--daily", "--profile-day", "--audit-year")
+    if arguments and arguments[0] not in commands:
         sys.exit(USAGE)
     if setup_django() != "postgresql":
         sys.exit("The county benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -606,6 +615,9 @@ def main() -> None:
     if arguments[:1] == ["--profile-day"]:
         figures = profile_next_day()  # a file a day: days differ (a checkpoint, the cache)
         _write(f"county-import-profile-postgresql-{figures['date']}.json", figures)
+    if arguments[:1] == ["--audit-year"]:
+        figures |= county_audit.add_year(_sql, log, county_audit.days_not_imported(_sql))
+        _write("county-audit-year-postgresql.json", figures | {"load_average_end": os.getloadavg()})
 
 
 if __name__ == "__main__":
