@@ -27,8 +27,9 @@ from django.db import connection
 
 from attune.auditlog.actions import Action
 from attune.auditlog.chain import HASHED_COLUMNS, chain_name, payload
+from attune.auditlog.context import ReadNote
 from attune.auditlog.models import AuditChainHead, AuditEvent
-from attune.auditlog.record import record
+from attune.auditlog.record import record, record_reads
 from attune.auditlog.verify import audit_chain_verify, moment
 from attune.testing import SchoolWorld
 
@@ -363,3 +364,36 @@ def test_the_command_exits_non_zero_from_the_shell(
     failed = shell()
     assert failed.returncode == 1 and failed.stdout == ""
     assert f"Event {events[1].pk} (" in failed.stderr
+
+
+def test_a_pages_reads_across_schools_verify_among_the_events_around_them(
+    world: SchoolWorld, other_world: SchoolWorld, checkpoint_dir: Path
+) -> None:
+    # On PostgreSQL a page's reads go in by COPY rather than as model instances: they must
+    # hash exactly as the events written around them do.
+    steps(world, 1)
+    reads = [
+        ReadNote(world.school.pk, world.child.pk),
+        ReadNote(other_world.school.pk, other_world.child.pk),
+        ReadNote(world.school.pk, world.looked_after_child.pk),
+    ]
+    record_reads(actor=world.teacher, reads=reads, path="/register/")
+    steps(world, 1)
+
+    run = audit_verify()
+
+    assert run.code == 0, run.err
+    assert "2 chains, 5 events" in run.out
+    read = AuditEvent.objects.get(school=other_world.school)
+    assert (read.action, read.object_type, read.object_id, read.pupil_id) == (
+        Action.RECORD_VIEWED.value,
+        "Pupil",
+        str(other_world.child.pk),
+        other_world.child.pk,
+    )
+    assert (read.actor_id, read.actor_label, read.changes) == (
+        world.teacher.pk,
+        str(world.teacher),
+        {"page": "/register/"},
+    )
+    assert head_of(world).event_count == 4
