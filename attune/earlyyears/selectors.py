@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -227,15 +229,31 @@ class RoomPanel:
 
 
 def room_panels(
-    day: date, now: time, *, rooms: QuerySet[Room] | None = None, provision: Provision
+    day: date,
+    now: time,
+    *,
+    rooms: QuerySet[Room] | None = None,
+    provision: Provision,
+    known: Mapping[uuid.UUID, Pupil] | None = None,
 ) -> list[RoomPanel]:
-    """Who is in each room now, and whether the room is in ratio."""
+    """Who is in each room now, and whether the room is in ratio.
+
+    ``known``: children the caller has already loaded, by id (the register has every child
+    of the setting), so that only a child it lacks is loaded again.
+    """
     chosen = list(rooms if rooms is not None else Room.objects.all())
+    present = list(
+        ChildVisit.objects.filter(on=day, signed_out_at__isnull=True, room__in=chosen).values_list(
+            "room_id", "pupil_id"
+        )
+    )
+    loaded = dict(known or {})
+    missing = {pupil_id for _, pupil_id in present} - loaded.keys()
+    if missing:
+        loaded |= Pupil.objects.in_bulk(missing)
     children: dict[object, list[Pupil]] = defaultdict(list)
-    for visit in ChildVisit.objects.filter(
-        on=day, signed_out_at__isnull=True, room__in=chosen
-    ).select_related("pupil"):
-        children[visit.room_id].append(visit.pupil)
+    for room_id, pupil_id in present:
+        children[room_id].append(loaded[pupil_id])
     staff: dict[object, list[StaffVisit]] = defaultdict(list)
     for staff_visit in StaffVisit.objects.filter(
         on=day, signed_out_at__isnull=True, room__in=chosen

@@ -178,7 +178,8 @@ def register(request: SchoolRequest, urn: str) -> HttpResponse:
         row.error, typed = errors.get(row.pupil.pk, (None, {}))
         row.posted = blank | {k: v for k, v in typed.items() if k in blank}
     _note_reads([r for r in rows if r.visits])
-    panels = selectors.room_panels(today, now, provision=_provision(request))
+    known = {row.pupil.pk: row.pupil for row in rows}
+    panels = selectors.room_panels(today, now, provision=_provision(request), known=known)
     context = {
         "today": today,
         "today_iso": today.isoformat(),
