@@ -262,7 +262,17 @@ def test_the_attention_list_is_paged_and_reads_only_the_children_shown(
     assert list(read) == [marked.looked_after_child.pk]
 
 
+@pytest.fixture
+def sunday_6_december(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Today is Sunday 6 December 2026, so the marks end on Friday 4 December, the day whose
+    list these tests keep (on a Monday the marks would run on past it)."""
+    day = date(2026, 12, 6)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+    return day
+
+
 def test_an_earlier_days_list_is_shown_with_its_day_while_todays_is_queued(
+    sunday_6_december: date,
     marked: SchoolWorld,
     signed_in: SignedIn,
     monkeypatch: pytest.MonkeyPatch,
@@ -534,7 +544,7 @@ def test_the_tag_shows_a_key_adult_only_their_own_children(
 
 
 def test_the_tag_works_out_a_few_children_and_reads_a_bigger_group_from_the_kept_list(
-    marked: SchoolWorld, monkeypatch: pytest.MonkeyPatch
+    sunday_6_december: date, marked: SchoolWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Membership.objects.filter(user=marked.key_adult_user).update(staff=marked.key_adult)
     _assign(marked, marked.child)

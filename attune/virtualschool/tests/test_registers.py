@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -61,6 +61,14 @@ def kieran_pct(ours: OurChildren) -> float | None:
     return row.attendance_pct
 
 
+def two_days_of_one_week() -> list[date]:
+    """The last two school days that share a week (the page shows one week): on a Monday,
+    the Thursday and Friday before."""
+    recent = school_days(6)
+    *_, before, last = [d for d in recent if d.isocalendar()[:2] == recent[-2].isocalendar()[:2]]
+    return [before, last]
+
+
 def box(ours: OurChildren, day: object, session: str) -> str:
     return f"m-{ours.not_on_attune.pk}-{day}-{session}"
 
@@ -70,7 +78,7 @@ def test_marks_entered_through_the_schools_link_count_in_the_childs_figures(
 ) -> None:
     url = make_link(ours, signed_in)
     public = Client()
-    days = school_days(2)
+    days = two_days_of_one_week()
     week = days[-1] - timedelta(days=days[-1].weekday())
     page = public.get(f"{url}?week={week}")
     assert page.status_code == 200
