@@ -34,7 +34,8 @@ def unfold_later(row: Locator) -> None:
     """Open the row's folded "later today" check-ins, if the clock has folded any."""
     later = row.locator("details.later")
     if later.count() and later.get_attribute("open") is None:
-        later.locator("summary").click()
+        # Its own summary: the folded check-ins have summaries too ("Add a note").
+        later.locator("xpath=./summary").click()
 
 
 def seemed(row: Locator, who: str, how: str, slot: str = "start of day") -> Locator:
