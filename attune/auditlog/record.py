@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from attune.auditlog.actions import Action
 from attune.auditlog.chain import (
+    HASHED_COLUMNS,
     Chained,
     advance,
     chain_key,
@@ -233,17 +234,10 @@ def record_reads(*, actor: User | None, reads: Sequence[ReadNote], path: str) ->
         _save(heads)
 
 
-# An event's columns as ``_chained_rows`` gives them (the actor apart: an instance or an id).
+# An event's columns as ``_chained_rows`` gives them: the hashed ones in their order, but for
+# the actor (an instance or an id, as the caller writes it), then the two hashes.
 _ROW_COLUMNS = (
-    "school_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "pupil_id",
-    "changes",
-    "ip_address",
-    "at",
+    *(column for column in HASHED_COLUMNS if column != "actor_id"),
     "previous_hash",
     "entry_hash",
 )
