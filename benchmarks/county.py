@@ -423,14 +423,19 @@ def measure_by_school_and_pupil(
     return figures
 
 
+def next_school_days(count: int) -> list[date]:
+    """The ``count`` school days after the county's last marks: the days a daily file adds."""
+    last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
+    return [day for day in school_days(DAYS + 120) if day > last][:count]
+
+
 def daily_imports(count: int) -> dict[str, Any]:
     """Import the next ``count`` school days, one file a day, then each file again; the
     figures vary from day to day (Mondays add weeks, and a checkpoint can land in any of them),
     so a run of several says more than one."""
     from django.core.management import call_command
 
-    last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
-    days = [day for day in school_days(DAYS + 120) if day > last][:count]
+    days = next_school_days(count)
     folder = Path(tempfile.mkdtemp(prefix="attune-county-days-"))
     runs = []
     # Counted once: a count before each day read all 8 GB of marks again, which can push the
@@ -502,8 +507,7 @@ def _reads_from_outside_shared_buffers() -> tuple[int, float]:
 
 def profile_next_day() -> dict[str, Any]:
     """The next school day's import, its time split into shares (``county_import_profile``)."""
-    last = _sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
-    day = next(day for day in school_days(DAYS + 120) if day > last)
+    [day] = next_school_days(1)
     folder = Path(tempfile.mkdtemp(prefix="attune-county-profile-"))
     path = folder / f"{day.isoformat()}.csv"
     figures: dict[str, Any] = {"day": f"{day:%a %d %b %Y}", "date": day.isoformat()}

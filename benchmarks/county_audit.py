@@ -165,13 +165,11 @@ def compare_indexes(rounds: int) -> dict[str, Any]:
 
     from attune.attendance.imports import attendance_csv_import
     from benchmarks import county
-    from benchmarks.attendance_storage import school_days
 
     sql = county._sql
     for name, columns in (OLD_INDEXES | NEW_INDEXES).items():
         sql(f"CREATE INDEX IF NOT EXISTS {name} ON {EVENTS} {columns}")
-    last = sql("SELECT max(date) FROM attendance_sessionmark")[0][0]
-    day = next(d for d in school_days(county.DAYS + 120) if d > last)
+    [day] = county.next_school_days(1)
     path = Path(mkdtemp(prefix="attune-county-audit-")) / f"{day.isoformat()}.csv"
     county.daily_csv(path, day)
     figures: dict[str, Any] = {
@@ -231,19 +229,16 @@ def _write_only(sql: Callable[..., list[tuple[Any, ...]]], indexes: dict[str, st
 
 
 def main() -> None:
-    import json
     import sys
-    from pathlib import Path
 
+    from benchmarks import county
     from benchmarks.common import setup_django
 
     if sys.argv[1:2] != ["--compare-indexes"] or setup_django() != "postgresql":
         sys.exit("python -m benchmarks.county_audit --compare-indexes [ROUNDS]  (on the county)")
     figures = compare_indexes(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
     name = f"county-audit-indexes-postgresql-fpw-{figures['full_page_writes']}.json"
-    payload = {"python": sys.version.split()[0], "figures": figures}
-    (Path(__file__).parent / "results" / name).write_text(json.dumps(payload, indent=2) + "\n")
-    print(json.dumps(figures, indent=2))
+    county._write(name, figures)
 
 
 if __name__ == "__main__":
