@@ -41,6 +41,7 @@ from attune.auditlog.context import note_read
 from attune.bad_requests import check_dates
 from attune.errors import saved_from_form
 from attune.http import SchoolRequest
+from attune.links import id_link
 from attune.people.models import Pupil
 from attune.people.selectors import active_staff
 from attune.plans.domain.chronology import Entry
@@ -417,12 +418,12 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
         since=data.get("since"),
         until=data.get("until"),
         notes=notes,
-        link=_link_maker("plans:plan", urn, "plan_id"),
-        meeting_link=_link_maker("plans:meeting", urn, "meeting_id"),
+        link=id_link("plans:plan", "plan_id", urn=urn),
+        meeting_link=id_link("plans:meeting", "meeting_id", urn=urn),
         contacts_link=reverse("plans:contacts", kwargs={"urn": urn, "pupil_id": child.pk}),
-        you_said_link=_link_maker("plans:you_said", urn, "item_id"),
+        you_said_link=id_link("plans:you_said", "item_id", urn=urn),
         incident_link=(
-            _link_maker("incidents:incident", urn, "incident_id") if incidents else None
+            id_link("incidents:incident", "incident_id", urn=urn) if incidents else None
         ),
         # Interventions go with the sensitive record, which this page already needs.
         interventions_link=reverse(
@@ -482,14 +483,6 @@ def _chronology_links(request: SchoolRequest, shown: Page[Entry]) -> dict[str, s
         "older": query(shown.next_page_number()) if shown.has_next() else "",
         "all": query("all"),
     }
-
-
-_BLANK = uuid.UUID(int=0)
-
-
-def _link_maker(name: str, urn: str, argument: str) -> Callable[[uuid.UUID], str]:
-    pattern = reverse(name, kwargs={"urn": urn, argument: _BLANK}).replace(str(_BLANK), "{}")
-    return pattern.format
 
 
 def _rows(entries: Iterable[Entry]) -> SafeString:

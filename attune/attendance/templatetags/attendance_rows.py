@@ -8,26 +8,23 @@ with the pupil's id put in.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
+
+from attune.links import id_link
 
 register = template.Library()
 
-_STAND_IN = uuid.UUID(int=0)
-
 
 @lru_cache(maxsize=256)
-def _around_id(urn: str, script_prefix: str) -> tuple[str, str]:
-    """What comes before and after the pupil id in the link (``script_prefix`` as a key only:
-    ``reverse`` reads it)."""
-    link = reverse("attendance:pupil", kwargs={"urn": urn, "pupil_id": _STAND_IN})
-    before, after = link.rsplit(str(_STAND_IN), 1)
-    return before, after
+def _link(urn: str, script_prefix: str) -> Callable[[uuid.UUID], str]:
+    """The school's pupil link (``script_prefix`` as a key only: ``reverse`` reads it)."""
+    return id_link("attendance:pupil", "pupil_id", urn=urn)
 
 
 @register.filter
 def pupil_attendance_url(pupil_id: uuid.UUID, urn: str) -> str:
-    before, after = _around_id(str(urn), get_script_prefix())
-    return f"{before}{pupil_id}{after}"  # as the pattern's uuid converter writes it
+    return _link(str(urn), get_script_prefix())(pupil_id)
