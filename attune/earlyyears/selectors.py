@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from attune.access.children import visible_pupils
 from attune.accounts.models import Membership
@@ -94,7 +94,7 @@ NURSERY_YEARS = (-3, -2, -1)  # under threes, nursery 1 and 2; reception is not 
 
 def setting_pupils(membership: Membership) -> QuerySet[Pupil]:
     """The children on the early years register: all of a setting's, or a school's nursery."""
-    pupils = visible_pupils(membership).select_related("ey_placement__room")
+    pupils = visible_pupils(membership).select_related("ey_placement")
     if not membership.school.is_early_years:
         pupils = pupils.filter(year_group__in=NURSERY_YEARS)
     return pupils
@@ -141,17 +141,20 @@ def unassigned_children(membership: Membership) -> QuerySet[Pupil]:
 
 
 def _visit_lines(visits: QuerySet[ChildVisit]) -> dict[object, list[VisitLine]]:
+    amended: dict[object, list[VisitAmendment]] = defaultdict(list)
+    # One query, grouped here: a prefetch builds a queryset for each of a hundred visits.
+    for amendment in (
+        VisitAmendment.objects.filter(visit__in=visits.values("pk"))
+        .select_related("amended_by")
+        .order_by("amended_at")
+    ):
+        amended[amendment.visit_id].append(amendment)
     lines: dict[object, list[VisitLine]] = defaultdict(list)
     users = ("signed_in_by__full_name", "signed_out_by__full_name")
     columns = [f.name for f in ChildVisit._meta.concrete_fields] + ["room__name", *users]
     chosen = visits.select_related("signed_in_by", "signed_out_by", "room").only(*columns)
-    for visit in chosen.prefetch_related(
-        Prefetch(
-            "amendments",
-            queryset=VisitAmendment.objects.select_related("amended_by").order_by("amended_at"),
-        )
-    ):
-        lines[visit.pupil_id].append(VisitLine(visit, list(visit.amendments.all())))
+    for visit in chosen:
+        lines[visit.pupil_id].append(VisitLine(visit, amended.get(visit.pk, [])))
     return lines
 
 
@@ -194,7 +197,7 @@ def day_record(
 
 
 def child_day(pupil: Pupil, day: date, *, today: date, now: time) -> ChildDay:
-    pupils = Pupil.objects.filter(pk=pupil.pk).select_related("ey_placement__room")
+    pupils = Pupil.objects.filter(pk=pupil.pk).select_related("ey_placement")
     [row] = day_record(pupils, day, today=today, now=now, present_only=False)
     return row
 

@@ -3,6 +3,11 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
+from django.utils.safestring import SafeString
+
+from attune.earlyyears.selectors import ChildDay
+from attune.earlyyears.tiles import TilePage, tiles
+from attune.links import id_link
 
 register = template.Library()
 
@@ -13,3 +18,15 @@ def age_on(born: date, on: date) -> str:
     months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
     years, months = divmod(max(months, 0), 12)
     return f"{years} y {months} m" if years else f"{months} m"
+
+
+@register.simple_tag(takes_context=True)
+def register_tiles(context: template.Context, rows: list[ChildDay]) -> SafeString:
+    """``{% register_tiles g.rows %}``: a room's children on the register (``tiles.py``)."""
+    urn = context["school"].urn
+    page = TilePage(
+        post_to=context["register_url"],
+        csrf_token=str(context.get("csrf_token", "")),
+        day_link=id_link("earlyyears:child_day", "pupil_id", urn=urn, day=context["today_iso"]),
+    )
+    return tiles(rows, page)

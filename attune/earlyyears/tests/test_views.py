@@ -109,6 +109,23 @@ def test_a_bad_time_is_a_field_message(setting: Setting, signed_in: SignedIn) ->
     assert visits(setting.world) == []
 
 
+def test_a_refused_time_marks_its_field_and_keeps_what_was_typed(
+    setting: Setting, signed_in: SignedIn
+) -> None:
+    world = setting.world
+    odd = testing.pupil(world.school, forename="<b>Bo</b>", surname="O'Hara & Co", year_group=-1)
+    client = signed_in(world.key_adult_user)
+    data = {"action": "sign_in", "pupil": str(odd.pk), "signed_in_at": "25:99", "brought_by": "<i>"}
+    page = client.post(url(world, "register"), data).content.decode()
+    tile = page.split(f'id="row-{odd.pk}"')[1].split("</li>")[0]
+    assert "<b>" not in page and "&lt;b&gt;Bo&lt;/b&gt; O&#x27;Hara &amp; Co" in tile
+    assert f'id="in-{odd.pk}" name="signed_in_at" value="25:99" aria-invalid="true"' in tile
+    assert f'aria-describedby="err-{odd.pk}"' in tile and "<details open>" in tile
+    assert 'name="brought_by" value="&lt;i&gt;"' in tile
+    others = page.split(f'id="row-{world.child.pk}"')[1].split("</li>")[0]
+    assert "aria-invalid" not in others and "<details>" in others
+
+
 def sign_out(client: Client, setting: Setting, at: str, who: str = "Mum") -> Any:
     [visit] = visits(setting.world)
     data = {"action": "sign_out", "visit": str(visit.pk), "signed_out_at": at, "collected_by": who}
