@@ -88,7 +88,7 @@ def tiles(rows: Iterable[ChildDay], page: TilePage) -> SafeString:
         format_html(_FORM, post_to=page.post_to, novalidate=novalidate, csrf=csrf)
         for novalidate in (_NOTHING, mark_safe(" novalidate"))
     )
-    return format_html_join("\n", "{}", ((_tile(row, page, tap, detailed),) for row in rows))
+    return format_html_join("", "{}", ((_tile(row, page, tap, detailed),) for row in rows))
 
 
 def _tile(row: ChildDay, page: TilePage, tap: SafeString, detailed: SafeString) -> SafeString:
