@@ -12,6 +12,7 @@ entries out only moves the reach further back, never past an entry the page need
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -94,24 +95,67 @@ def reach(parts: list[Dates], newest: int) -> date | None:
 def total(
     pupil: Pupil, wanted: Iterable[str], since: date | None, until: date | None, notes: Q
 ) -> int:
-    """How many entries the chronology holds for these choices, counted, not read: one query
-    for every source, and one more for runs of absence."""
+    """How many entries the chronology holds for these choices, counted, not read."""
+    return locate(pupil, wanted, since, until, notes).total
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a page stands in the chronology."""
+
+    total: int  # entries in all
+    reach: date | None  # as ``reach`` gives it for the newest asked for; None if fewer
+
+
+def locate(
+    pupil: Pupil,
+    wanted: Iterable[str],
+    since: date | None,
+    until: date | None,
+    notes: Q,
+    newest: int = 0,
+) -> Place:
+    """The entries counted and, with ``newest``, how far back they reach, in one query.
+
+    A page needs both. Asked apart, the dates of every one-entry-a-row source were read
+    twice, once to count and once to sort (``reach``); here the database reads them once
+    and does both, and adds the sources counted by aggregate and the runs of absence."""
     kinds = set(wanted)
-    counts = [_count(part, Count("*")) for part in dated_entries(pupil, kinds, since, until, notes)]
+    parts = dated_entries(pupil, kinds, since, until, notes)
+    counted: list[tuple[str, list[Any]]] = []
     if "checkin" in kinds:
         checkins = Checkin.objects.filter(pupil=pupil, **within("on", since, until))
-        counts.append(_count(checkins, Count(TruncWeek("on"), distinct=True)))
+        counted.append(_sql(_count(checkins, Count(TruncWeek("on"), distinct=True))))
     if "attendance" in kinds:
         changes = MarkChange.objects.filter(pupil=pupil, **within("changed_at__date", since, until))
         by_hand = Count("changed_at", distinct=True, filter=Q(source__isnull=True))
-        counts.append(_count(changes, Count("source_id", distinct=True) + by_hand))
-    found = 0
-    if counts:
-        first, *rest = counts
-        found = sum(n for (n,) in (first.union(*rest, all=True).order_by() if rest else first))
-    if "attendance" in kinds:
-        found += absence_run_count(pupil, since, until)
-    return found
+        counted.append(_sql(_count(changes, Count("source_id", distinct=True) + by_hand)))
+        counted.append(_absence_runs_sql(pupil, since, until))
+    dated: tuple[str, list[Any]] = ("SELECT NULL WHERE 1 = 0", [])
+    if parts:
+        first, *rest = parts
+        dated = _sql((first.union(*rest, all=True) if rest else first).order_by())
+    # An aggregate over no rows is no row at all here (it is grouped), so each counts 0 then.
+    sums = " + ".join(
+        ["(SELECT COUNT(*) FROM dated)", *(f"COALESCE(({sql}), 0)" for sql, _ in counted)]
+    )
+    # ``dated``'s one column is named by its first part ("on"); it is read by position here.
+    statement = (
+        f"WITH dated (on_) AS ({dated[0]}) SELECT {sums}, "  # noqa: S608 (Django's own SQL)
+        "(SELECT on_ FROM dated ORDER BY on_ DESC LIMIT 1 OFFSET %s)"
+    )
+    params = [*dated[1], *(p for _, ps in counted for p in ps), max(newest - 1, 0)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found, reached = cursor.fetchone()
+    if isinstance(reached, str):  # SQLite hands a date back as text
+        reached = date.fromisoformat(reached)
+    return Place(int(found), reached if newest >= 1 else None)
+
+
+def _sql(rows: QuerySet[Any]) -> tuple[str, list[Any]]:
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
 def _count(rows: QuerySet[Any], counted: Any) -> Dates:
@@ -123,15 +167,26 @@ def _count(rows: QuerySet[Any], counted: Any) -> Dates:
 
 def absence_run_count(pupil: Pupil, since: date | None, until: date | None) -> int:
     """How many entries ``domain.chronology.absence_runs`` makes from the register, counted in
-    the database: possible sessions in register order, absences numbered apart from the rest,
-    so each unbroken run of absences shares one difference of row numbers."""
+    the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_absence_runs_sql(pupil, since, until))
+        (found,) = cursor.fetchone()
+    return int(found)
+
+
+def _absence_runs_sql(
+    pupil: Pupil, since: date | None, until: date | None
+) -> tuple[str, list[Any]]:
+    """The count of runs of absence as SQL: possible sessions in register order, absences
+    numbered apart from the rest, so each unbroken run of absences shares one difference of
+    row numbers."""
     possible = SessionMark.objects.filter(
         pupil=pupil, code__in=POSSIBLE, **within("date", since, until)
     ).order_by()
     marks = possible.annotate(
         absent=Case(When(code__in=ABSENT, then=Value(1)), default=Value(0))
     ).values("date", "session", "absent")
-    inner, params = marks.query.sql_with_params()
+    inner, params = _sql(marks)
     order = 'ORDER BY m."date", m."session"'
     # The inner query is Django's own, its values passed as parameters.
     sql = (
@@ -140,7 +195,4 @@ def absence_run_count(pupil: Pupil, since: date | None, until: date | None) -> i
         f" - ROW_NUMBER() OVER (PARTITION BY m.absent {order}) AS r FROM ({inner}) m"
         ") w WHERE w.absent = 1 GROUP BY w.r HAVING COUNT(*) >= %s) runs"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, RUN_SESSIONS))
-        (found,) = cursor.fetchone()
-    return int(found)
+    return sql, [*params, RUN_SESSIONS]

@@ -395,6 +395,20 @@ def chronology_total(
     return chronology_dates.total(pupil, kinds, since, until, notes)
 
 
+def chronology_place(
+    pupil: Pupil,
+    *,
+    kinds: set[str],
+    since: date | None,
+    until: date | None,
+    notes: Q,
+    newest: int,
+) -> chronology_dates.Place:
+    """``chronology_total``, and how far back the newest ``newest`` entries reach (to pass
+    to ``chronology_for`` as ``reached``), in one query."""
+    return chronology_dates.locate(pupil, kinds, since, until, notes, newest)
+
+
 def chronology_for(
     pupil: Pupil,
     *,
@@ -409,6 +423,7 @@ def chronology_for(
     incident_link: Link | None = None,
     interventions_link: str | None = None,
     newest: int | None = None,
+    reached: date | None = None,
 ) -> list[Entry]:
     """Every event about the child, newest first: a fixed number of queries for each kind
     asked for (one, or two for the team and for attendance), however long the history.
@@ -416,7 +431,7 @@ def chronology_for(
     With ``newest``, only as far back as takes in the newest ``newest`` entries (one more
     query, three for attendance): the list is then the start of the whole one, exactly, at
     least that long if there are that many, and a page of it costs the same however long
-    the history.
+    the history. ``reached`` is that reach found already (``chronology_place``).
 
     Incidents and interventions come in only when the caller passes their link, having
     checked that the reader may see them (incidents have their own, narrower rule). Meetings
@@ -424,8 +439,8 @@ def chronology_for(
     wanted = chronology_kinds(
         kinds, incidents=incident_link is not None, interventions=interventions_link is not None
     )
-    reach = None
-    if newest is not None:
+    reach = reached
+    if newest is not None and reached is None:
         reach = chronology_dates.reach(
             chronology_dates.dated_entries(pupil, wanted, since, until, notes), newest
         )

@@ -44,6 +44,7 @@ from attune.http import SchoolRequest
 from attune.links import id_link
 from attune.people.models import Pupil
 from attune.people.selectors import active_staff
+from attune.plans.chronology_dates import Place
 from attune.plans.domain.chronology import Entry
 from attune.plans.domain.prompts import PROMPTS
 from attune.plans.domain.rules import progress_share, review_state
@@ -68,7 +69,7 @@ from attune.plans.selectors import (
     actions_owned,
     chronology_for,
     chronology_kinds,
-    chronology_total,
+    chronology_place,
     contacts_for,
     handover_pack,
     meeting_actions,
@@ -435,10 +436,15 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
         shown = Paginator(entries, max(len(entries), 1)).get_page(1)
     else:
         kinds = chronology_kinds(data.get("kind"), incidents=incidents, interventions=True)
-        total = chronology_total(
-            child, kinds=kinds, since=data.get("since"), until=data.get("until"), notes=notes
+        place = partial(
+            chronology_place,
+            child,
+            kinds=kinds,
+            since=data.get("since"),
+            until=data.get("until"),
+            notes=notes,
         )
-        shown = _entries_page(request.GET.get("page"), total, read)
+        shown = _entries_page(request.GET.get("page"), place, read)
     context = {
         "pupil": child,
         "total": shown.paginator.count,
@@ -453,10 +459,18 @@ def chronology(request: SchoolRequest, urn: str, pupil_id: uuid.UUID) -> HttpRes
 ENTRIES_PER_PAGE = 200  # newest first; five years of history is 2,000 entries
 
 
-def _entries_page(asked: str | None, total: int, read: Callable[..., list[Entry]]) -> Page[Entry]:
+def _entries_page(
+    asked: str | None, place: Callable[..., Place], read: Callable[..., list[Entry]]
+) -> Page[Entry]:
     """The page asked for (the first if the number makes no sense, the last if it is past the
-    end), reading only the entries up to the end of it: ``total`` is counted, not read."""
-    pages = Paginator(range(total), ENTRIES_PER_PAGE)
+    end), reading only the entries up to the end of it: the total is counted, not read, in
+    the query that finds how far back the page reaches."""
+    try:
+        hoped = max(int(asked or 1), 1)
+    except ValueError:
+        hoped = 1
+    found = place(newest=hoped * ENTRIES_PER_PAGE)
+    pages = Paginator(range(found.total), ENTRIES_PER_PAGE)
     try:
         number = pages.validate_number(asked or 1)
     except PageNotAnInteger:
@@ -464,7 +478,11 @@ def _entries_page(asked: str | None, total: int, read: Callable[..., list[Entry]
     except EmptyPage:
         number = pages.num_pages
     top = number * ENTRIES_PER_PAGE
-    newest = read(newest=top) if total > top else read()  # the last page: read to the start
+    # Past the end, the last page is shown, and it is read to the start.
+    if found.total > top and top == hoped * ENTRIES_PER_PAGE:
+        newest = read(reached=found.reach)
+    else:
+        newest = read()
     return Page(newest[top - ENTRIES_PER_PAGE : top], number, pages)  # type: ignore[arg-type]
 
 

@@ -120,3 +120,20 @@ def test_a_page_is_full_and_holds_nothing_for_the_dsl_only(
     testing.make_dsl(world.head)
     head = signed_in(world.head).get(url(world))
     assert head.context["total"] == 360 and "police" in head.text
+
+
+def test_each_kind_alone_is_counted_and_paged_as_it_is_read(
+    world: SchoolWorld, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query counts the entries and finds a page's reach: it holds for a kind with no
+    dated rows of its own (check-ins, attendance) as for the rest."""
+    monkeypatch.setattr(plan_views, "ENTRIES_PER_PAGE", 30)
+    build(world, 200)
+    client = signed_in(world.lead)
+    kinds = chronology_kinds(None, incidents=True, interventions=True)
+    for kind in sorted(kinds):
+        every = list(client.get(url(world), {"kind": kind, "page": "all"}).context["shown"])
+        assert {e.kind for e in every} <= {kind}, kind
+        second = client.get(url(world), {"kind": kind, "page": 2}).context
+        assert second["total"] == len(every), kind
+        assert list(second["shown"]) == every[30:60] or (len(every) <= 30), kind
