@@ -165,21 +165,12 @@ def _count(rows: QuerySet[Any], counted: Any) -> Dates:
     return counts
 
 
-def absence_run_count(pupil: Pupil, since: date | None, until: date | None) -> int:
-    """How many entries ``domain.chronology.absence_runs`` makes from the register, counted in
-    the database."""
-    with connection.cursor() as cursor:
-        cursor.execute(*_absence_runs_sql(pupil, since, until))
-        (found,) = cursor.fetchone()
-    return int(found)
-
-
 def _absence_runs_sql(
     pupil: Pupil, since: date | None, until: date | None
 ) -> tuple[str, list[Any]]:
-    """The count of runs of absence as SQL: possible sessions in register order, absences
-    numbered apart from the rest, so each unbroken run of absences shares one difference of
-    row numbers."""
+    """How many entries ``domain.chronology.absence_runs`` makes from the register, as SQL:
+    possible sessions in register order, absences numbered apart from the rest, so each
+    unbroken run of absences shares one difference of row numbers."""
     possible = SessionMark.objects.filter(
         pupil=pupil, code__in=POSSIBLE, **within("date", since, until)
     ).order_by()

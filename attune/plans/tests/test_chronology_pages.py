@@ -134,6 +134,6 @@ def test_each_kind_alone_is_counted_and_paged_as_it_is_read(
     for kind in sorted(kinds):
         every = list(client.get(url(world), {"kind": kind, "page": "all"}).context["shown"])
         assert {e.kind for e in every} <= {kind}, kind
-        second = client.get(url(world), {"kind": kind, "page": 2}).context
+        second = client.get(url(world), {"kind": kind, "page": "2"}).context
         assert second["total"] == len(every), kind
         assert list(second["shown"]) == every[30:60] or (len(every) <= 30), kind
