@@ -1,9 +1,9 @@
 """The register's tiles, one for each child: sign in with one tap, sign out in two.
 
 Written here rather than as a template loop. A nursery of 120 children redraws the whole
-register after every tap of a busy morning; the template drew the tiles in 20-25 ms, a quarter
-of the page, and this draws them in about 2 ms. Every value goes through ``format_html``, so it
-is escaped as a template would escape it.
+register after every tap of a busy morning. Side by side in one process, the template drew
+the 120 tiles in about 18 ms, this in about 5 ms, with the same markup. Every value goes
+through ``format_html``, so it is escaped as a template would escape it.
 """
 
 from __future__ import annotations
