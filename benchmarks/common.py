@@ -131,16 +131,33 @@ class Figure:
         )
 
 
+def machine_speed() -> float:
+    """Seconds this process takes for a fixed piece of pure Python (five million additions),
+    the median of five tries. On a shared virtual machine the same work can take half as long
+    again from one hour to the next while the load average stays near 1, so each results file
+    says how quick the machine was: 0.33 s on the development machine's quick spells."""
+    tries = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for n in range(5_000_000):
+            total += n
+        tries.append(time.perf_counter() - started)
+    return round(statistics.median(tries), 3)
+
+
 def save_results(name: str, facts: Mapping[str, Any], figures: Sequence[Any], **after: Any) -> None:
     """Write ``results/<name>.json``: the run's facts, the Python and machine it ran on, the
     load average at the end of the run (1, 5 and 15 minutes, with the number of CPUs: a time
-    cannot be compared with another without it), the figures (dataclasses or plain dicts), then
-    anything ``after`` them."""
+    cannot be compared with another without it) and how quick the machine was then
+    (``machine_speed``), the figures (dataclasses or plain dicts), then anything ``after``
+    them."""
     payload = {
         **facts,
         "python": sys.version.split()[0],
         "machine": platform.machine(),
         "load_average": [round(load, 2) for load in os.getloadavg()],
+        "machine_speed_s": machine_speed(),
         "cpus": os.cpu_count(),
         "figures": [asdict(f) if is_dataclass(f) else f for f in figures],  # type: ignore[arg-type]
         **after,

@@ -30,6 +30,11 @@ def _load(name: str) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _speed_text(run: dict[str, Any]) -> str:
+    speed = run.get("machine_speed_s")
+    return "-" if speed is None else f"{speed:.2f}"
+
+
 def _load_text(run: dict[str, Any]) -> str:
     load = run.get("load_average")
     if isinstance(load, list):
@@ -38,7 +43,7 @@ def _load_text(run: dict[str, Any]) -> str:
 
 
 def _school_rows() -> list[str]:
-    head = ["database", "pupils", "load", *PAGE_CASES]
+    head = ["database", "pupils", "load", "speed", *PAGE_CASES]
     head += ["attention, first opening ever (ms)", "attention, first opening of the day (ms)"]
     head += ["daily import (ms)", "attention, first read after the import (ms)"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -48,7 +53,7 @@ def _school_rows() -> list[str]:
             if run is None:
                 continue
             by_case = {f["case"]: f for f in run["figures"]}
-            cells = [database, f"{size:,}", _load_text(run)]
+            cells = [database, f"{size:,}", _load_text(run), _speed_text(run)]
             cells += [str(by_case[c]["median_ms"]) if c in by_case else "-" for c in PAGE_CASES]
             cells += [
                 str(run.get("attention_first_opening_ever_ms", "-")),
@@ -70,7 +75,7 @@ def _first_opening(run: dict[str, Any]) -> str:
 def _other_rows(name: str, *, entries: bool = False) -> list[str]:
     """A row per case, database by database; with ``entries``, the size of the history each
     figure was taken at (the chronology)."""
-    header = ["database", *(["entries"] if entries else []), "load", "case", "queries"]
+    header = ["database", *(["entries"] if entries else []), "load", "speed", "case", "queries"]
     header += ["median ms", "p90 ms"]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for database in DATABASES:
@@ -81,7 +86,7 @@ def _other_rows(name: str, *, entries: bool = False) -> list[str]:
             cells = [database]
             if entries:
                 cells.append(f"{f.get('entries', run.get('entries')):,}")
-            cells += [_load_text(run), f["case"], str(f["queries"])]
+            cells += [_load_text(run), _speed_text(run), f["case"], str(f["queries"])]
             cells += [str(f["median_ms"]), str(f["p90_ms"])]
             rows.append("| " + " | ".join(cells) + " |")
     return rows
@@ -96,6 +101,9 @@ def main() -> None:
         "load average when the run ended, on a 2-core machine shared with other work. At a",
         "load above 2 a figure is an upper bound on what the code costs, not what it does on a",
         "quiet machine; compare figures only at like loads (the aim is under 100 ms a page).",
+        '"speed" is how many seconds the machine took, as the run ended, for a fixed piece of',
+        "Python (`common.machine_speed`): 0.33 on its quick spells, up to 0.7 on its slow ones,",
+        "at the same load. A run at 0.5 took about half as long again as it would at 0.33.",
         "",
         "## School attendance page, cohort figures, who needs attention",
         "",
