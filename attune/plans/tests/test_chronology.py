@@ -117,17 +117,17 @@ def test_a_page_takes_the_same_queries_whatever_the_length_of_the_history(
 
     assert response.context["total"] == 1_200 and len(response.context["shown"]) == 200
     assert len(shorter) == len(later) == len(longer) <= QUERIES
-    with django_assert_max_num_queries(QUERIES - 14):  # one kind asked for: one source read
+    with django_assert_max_num_queries(QUERIES - 13):  # one kind asked for: one source read
         client.get(other, {"kind": "review"})
 
 
 # Session, user, second factor, membership, the pupil and the reader's ties to them; the
-# entries counted (one query for all the sources, one for runs of absence) and how far back
-# the page reaches (one); then one query per source: key adults, close team, wider team,
+# entries counted and how far back the page reaches (one query for both, runs of absence
+# included); then one query per source: key adults, close team, wider team,
 # plans, reviews, meetings, contacts, check-ins, register marks (and the session before the
 # reach), mark changes, "you said" items, incidents and interventions; then the read, logged
 # after the page (one savepoint and its release, the chain head read and moved, the event).
-QUERIES = 28
+QUERIES = 26
 
 
 def test_other_school_and_roles(
