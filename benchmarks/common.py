@@ -135,7 +135,7 @@ def machine_speed() -> float:
     """Seconds this process takes for a fixed piece of pure Python (five million additions),
     the median of five tries. On a shared virtual machine the same work can take half as long
     again from one hour to the next while the load average stays near 1, so each results file
-    says how quick the machine was: 0.33 s on the development machine's quick spells."""
+    says how quick the machine was (0.20-0.37 s across the runs of 7 December 2026)."""
     tries = []
     for _ in range(5):
         started = time.perf_counter()
