@@ -465,8 +465,8 @@ def _entries_page(
     """The page asked for (the first if the number makes no sense, the last if it is past the
     end), reading only the entries up to the end of it: the total is counted, not read, in
     the query that finds how far back the page reaches."""
-    try:
-        hoped = max(int(asked or 1), 1)
+    try:  # a number the database can take as an offset; past the end is read whole anyway
+        hoped = min(max(int(asked or 1), 1), 1_000_000)
     except ValueError:
         hoped = 1
     found = place(newest=hoped * ENTRIES_PER_PAGE)

@@ -49,6 +49,10 @@ def test_every_page_is_its_slice_of_the_whole_chronology(
         assert page["total"] == len(every)
     past_the_end = client.get(url(world), {"page": 99}).context["shown"]
     assert list(past_the_end) == every[320:]
+    far_past = client.get(url(world), {"page": "9" * 30}).context["shown"]  # no offset holds it
+    assert list(far_past) == every[320:]
+    for nonsense in ("0", "-3", "two", ""):
+        assert client.get(url(world), {"page": nonsense}).status_code == 200, nonsense
 
 
 def test_reading_only_the_newest_gives_the_start_of_the_whole_list(world: SchoolWorld) -> None:
