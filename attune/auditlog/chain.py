@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -128,11 +129,15 @@ class PerPupilPayload:
     character (a test holds it to ``_json``), so verification still agrees.
     """
 
-    _PUPIL, _CHANGES = "\x00pupil\x00", "\x00changes\x00"
-
     def __init__(self, common: dict[str, Any]) -> None:
-        text = _json({**common, "pupil_id": self._PUPIL, "changes": self._CHANGES})
-        pupil, changes = _json(self._PUPIL), _json(self._CHANGES)
+        # Stand-ins for the two values, marked so that no other value in the text is one of
+        # them (a common value equal to a fixed stand-in once cut the text in the wrong place).
+        for n in itertools.count():
+            stand_ins = {"pupil_id": f"\x00pupil{n}\x00", "changes": f"\x00changes{n}\x00"}
+            text = _json({**common, **stand_ins})
+            pupil, changes = _json(stand_ins["pupil_id"]), _json(stand_ins["changes"])
+            if text.count(pupil) == text.count(changes) == 1:
+                break
         # Keys sort "changes" before "pupil_id", so the template reads a C b P c.
         self.before, rest = text.split(changes)
         self.between, self.after = rest.split(pupil)
