@@ -81,17 +81,6 @@ def dated_entries(
     return parts
 
 
-def reach(parts: list[Dates], newest: int) -> date | None:
-    """The date of the ``newest``-th newest of these entries, or None if there are fewer:
-    every entry on or after it takes in at least the newest ``newest`` of the chronology."""
-    if not parts or newest < 1:
-        return None
-    first, *rest = parts
-    dates = first.union(*rest, all=True) if rest else first
-    found = list(dates.order_by("-on")[newest - 1 : newest])
-    return found[0][0] if found else None
-
-
 def total(
     pupil: Pupil, wanted: Iterable[str], since: date | None, until: date | None, notes: Q
 ) -> int:
@@ -104,7 +93,9 @@ class Place:
     """Where a page stands in the chronology."""
 
     total: int  # entries in all
-    reach: date | None  # as ``reach`` gives it for the newest asked for; None if fewer
+    # The date of the ``newest``-th newest one-entry-a-row entry asked for, None if there are
+    # fewer: every entry on or after it takes in at least the newest ``newest``.
+    reach: date | None
 
 
 def locate(
@@ -118,8 +109,8 @@ def locate(
     """The entries counted and, with ``newest``, how far back they reach, in one query.
 
     A page needs both. Asked apart, the dates of every one-entry-a-row source were read
-    twice, once to count and once to sort (``reach``); here the database reads them once
-    and does both, and adds the sources counted by aggregate and the runs of absence."""
+    twice, once to count and once to sort; here the database reads them once and does both,
+    and adds the sources counted by aggregate and the runs of absence."""
     kinds = set(wanted)
     parts = dated_entries(pupil, kinds, since, until, notes)
     counted: list[tuple[str, list[Any]]] = []

@@ -441,9 +441,7 @@ def chronology_for(
     )
     reach = reached
     if newest is not None and reached is None:
-        reach = chronology_dates.reach(
-            chronology_dates.dated_entries(pupil, wanted, since, until, notes), newest
-        )
+        reach = chronology_dates.locate(pupil, wanted, since, until, notes, newest).reach
     start = since if reach is None else reach if since is None else max(since, reach)
     sources: dict[str, Callable[[], list[Entry]]] = {
         "key_adult": lambda: _key_adult_entries(pupil, start, until),
