@@ -104,7 +104,13 @@ def refresh(school_id: int, touched: Iterable[tuple[Any, date]]) -> int:
 
 
 def rebuild(school_id: int) -> int:
-    """Count every week of one school again from its marks; returns the weeks written."""
+    """Count every week of one school again from its marks; returns the weeks written.
+
+    The rows are written a week at a time, as daily imports lay them down (each Monday adds
+    every pupil's new week). A range of weeks is then a few runs of pages: written pupil by
+    pupil, a term's weeks for a school of 2,000 were spread over every page of its year, and
+    SQLite took 67 ms to add them up against 29 ms (``attendance_school_page``'s autumn term).
+    """
     lock_schools([school_id])
     with scopes_disabled():
         WeekCounts.objects.filter(school_id=school_id).delete()
@@ -149,6 +155,7 @@ SELECT %(school)s, m.pupil_id, date_trunc('week', m.date)::date,
            {_COUNTS}
 FROM {_MARKS} m WHERE m.school_id = %(school)s
 GROUP BY 1, 2, 3
+ORDER BY 3, 2
 """  # noqa: S608 (the table names are our own)
 _YEARS = YearCounts._meta.db_table
 _SUMS = ", ".join(f"sum(w.{name})" for name in FIELDS)
@@ -348,6 +355,7 @@ def _refresh_portable(school_id: int, pairs: Sequence[tuple[Any, date]]) -> None
                 rows.append(
                     (school_id, pupil_id, week, *(getattr(summary, name) for name in FIELDS))
                 )
+        rows.sort(key=lambda row: (row[2], row[1]))  # a week's rows together (``rebuild``)
         insert_rows(WeekCounts, ("school_id", "pupil_id", "week", *FIELDS), rows)
 
 

@@ -103,6 +103,18 @@ def test_the_counts_are_what_a_rebuild_from_the_marks_gives(world: SchoolWorld) 
     assert kept_rows(world) == kept
 
 
+def test_a_rebuild_writes_a_week_at_a_time_as_imports_do(world: SchoolWorld) -> None:
+    """A range of weeks is then a few runs of the table, not a row on every page."""
+    load(register(world, seed=5, days=20))
+    call_command("rebuild_attendance_counts", school=world.school.urn, stdout=io.StringIO())
+
+    with scopes_disabled():
+        in_order = WeekCounts.objects.filter(school=world.school).order_by("id")
+        written = list(in_order.values_list("week", "pupil_id"))
+    assert len({pupil for _, pupil in written}) == 2 and len({w for w, _ in written}) > 3
+    assert written == sorted(written)
+
+
 def kept_rows(world: SchoolWorld) -> list[tuple[object, ...]]:
     with scopes_disabled():
         weeks = WeekCounts.objects.filter(school=world.school).order_by("pupil_id", "week")
