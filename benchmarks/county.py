@@ -49,7 +49,7 @@ from unittest import mock
 
 from benchmarks import county_audit, county_import_profile, county_references
 from benchmarks.attendance_storage import school_days
-from benchmarks.common import setup_django
+from benchmarks.common import machine_speed, setup_django
 
 SCHOOLS = int(os.environ.get("COUNTY_SCHOOLS", "600"))
 PUPILS = int(os.environ.get("COUNTY_PUPILS", "250000"))
@@ -579,7 +579,13 @@ def read_into_memory() -> tuple[int, float]:
 def _write(name: str, figures: dict[str, Any]) -> None:
     for key, value in figures.items():
         print(f"{key:<32}{value!s}")
-    payload = {"python": sys.version.split()[0], "figures": figures}
+    # How quick the machine was as the run ended: one run's seconds can be half as long
+    # again as another's on this shared machine at the same load (``common.machine_speed``).
+    payload = {
+        "python": sys.version.split()[0],
+        "machine_speed_s": machine_speed(),
+        "figures": figures,
+    }
     (Path(__file__).parent / "results" / name).write_text(
         json.dumps(payload, indent=2, default=str) + "\n"
     )

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import setup_django
+from benchmarks.common import machine_speed, setup_django
 
 
 def main() -> None:
@@ -92,7 +92,8 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{name:<28}{value!s}")
     out = Path(__file__).parent / "results" / "virtual_school-postgresql.json"
-    out.write_text(json.dumps({"figures": figures}, indent=2, default=str) + "\n")
+    payload = {"machine_speed_s": machine_speed(), "figures": figures}
+    out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":
