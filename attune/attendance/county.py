@@ -147,7 +147,7 @@ WITH per_pupil AS (
 ), masks AS (
     SELECT {key}, bit_or(b.bit) AS mask
     FROM {members} m JOIN (VALUES {bits}) AS b (cohort, bit) ON m.cohort = b.cohort
-    WHERE m.school_id = ANY(%(schools)s)
+    WHERE m.school_id = ANY(%(schools)s){which_cohorts}
       AND m.start_date <= %(date_to)s AND (m.end_date IS NULL OR m.end_date >= %(date_from)s)
     GROUP BY {key}
 ), by_cohorts AS (
@@ -170,7 +170,9 @@ GROUP BY {group} b.cohort
 """
 
 
-def _statement(key: str, group: str, group_by_school: str, per_pupil: str) -> str:
+def _statement(
+    key: str, group: str, group_by_school: str, per_pupil: str, *, some_cohorts: bool
+) -> str:
     tables = {"years": _YEARS, "weeks": _WEEKS, "marks": _MARKS, "members": _MEMBERS}
     return _SQL.format(
         per_pupil=per_pupil.format(key=key, **tables).strip("\n"),
@@ -178,34 +180,52 @@ def _statement(key: str, group: str, group_by_school: str, per_pupil: str) -> st
         group=group,
         group_by_school=group_by_school,
         bits=_COHORT_BITS,
+        which_cohorts=" AND m.cohort = ANY(%(cohorts)s)" if some_cohorts else "",
         **tables,
     )
 
 
-# Keyed by whether the range is one school year's counts alone.
+# Keyed by whether the range is one school year's counts alone, and whether only some
+# cohorts are asked for (the Virtual School's page wants its 6 of 11: a county's year took
+# 0.19 s rather than 0.45 s with only their 12,000 memberships to make sets of).
+_SHAPES = [(one_year, some) for one_year in (False, True) for some in (False, True)]
 _COUNTY_SQL = {
-    one_year: _statement("pupil_id", "", "", _PER_PUPIL_ONE_YEAR if one_year else _PER_PUPIL)
-    for one_year in (False, True)
+    (one_year, some): _statement(
+        "pupil_id",
+        "",
+        "",
+        _PER_PUPIL_ONE_YEAR if one_year else _PER_PUPIL,
+        some_cohorts=some,
+    )
+    for one_year, some in _SHAPES
 }
 # A pupil who moved school in the range counts at each school, with that school's marks.
 _BY_SCHOOL_SQL = {
-    one_year: _statement(
+    (one_year, some): _statement(
         "school_id, pupil_id",
         "school_id,",
         "GROUP BY school_id",
         _PER_PUPIL_ONE_YEAR if one_year else _PER_PUPIL,
+        some_cohorts=some,
     )
-    for one_year in (False, True)
+    for one_year, some in _SHAPES
 }
 
 
 def county_statement(
-    schools: list[int], date_from: date, date_to: date, *, by_school: bool = False
+    schools: list[int],
+    date_from: date,
+    date_to: date,
+    *,
+    by_school: bool = False,
+    cohorts: Iterable[str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The statement ``cohort_figures`` runs for the range, and its parameters."""
     params = _params(schools, date_from, date_to)
+    if cohorts is not None:
+        params["cohorts"] = list(cohorts)
     statements = _BY_SCHOOL_SQL if by_school else _COUNTY_SQL
-    return statements[params.pop("one_year")], params
+    return statements[params.pop("one_year"), cohorts is not None], params
 
 
 def _params(schools: list[int], date_from: date, date_to: date) -> dict[str, Any]:
@@ -253,18 +273,29 @@ def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def cohort_figures(
-    *, school_ids: Iterable[int], date_from: date, date_to: date
+    *,
+    school_ids: Iterable[int],
+    date_from: date,
+    date_to: date,
+    cohorts: Iterable[str] | None = None,
 ) -> list[CohortFigures]:
-    """All pupils first, then every cohort with pupils, in ``Cohort`` order (one query)."""
+    """All pupils first, then every cohort with pupils, in ``Cohort`` order (one query).
+
+    ``cohorts`` (``Cohort`` values) leaves out every other cohort's row, and its work."""
     schools = list(school_ids)
+    wanted = None if cohorts is None else tuple(cohorts)
     if connection.vendor != "postgresql":  # SQLite has no arrays: per-pupil sums, then here
-        return _ordered(_portable(schools, date_from, date_to, by_school=False)[0])
-    rows = _run(*county_statement(schools, date_from, date_to))
+        return _ordered(_portable(schools, date_from, date_to, by_school=False, cohorts=wanted)[0])
+    rows = _run(*county_statement(schools, date_from, date_to, cohorts=wanted))
     return _ordered(CohortFigures(*row) for row in rows)
 
 
 def cohort_figures_by_school(
-    *, school_ids: Iterable[int], date_from: date, date_to: date
+    *,
+    school_ids: Iterable[int],
+    date_from: date,
+    date_to: date,
+    cohorts: Iterable[str] | None = None,
 ) -> dict[int, list[CohortFigures]]:
     """``cohort_figures`` for each school (one query): schools with no pupils are left out.
 
@@ -273,13 +304,13 @@ def cohort_figures_by_school(
     be suppressed consistently.
     """
     schools = list(school_ids)
+    wanted = None if cohorts is None else tuple(cohorts)
     if connection.vendor != "postgresql":
-        return {
-            school: _ordered(figures)
-            for school, figures in _portable(schools, date_from, date_to, by_school=True).items()
-        }
+        found = _portable(schools, date_from, date_to, by_school=True, cohorts=wanted)
+        return {school: _ordered(figures) for school, figures in found.items()}
     by_school: dict[int, list[CohortFigures]] = defaultdict(list)
-    for school_id, *row in _run(*county_statement(schools, date_from, date_to, by_school=True)):
+    statement = county_statement(schools, date_from, date_to, by_school=True, cohorts=wanted)
+    for school_id, *row in _run(*statement):
         by_school[school_id].append(CohortFigures(*row))
     return {school: _ordered(figures) for school, figures in by_school.items()}
 
@@ -290,7 +321,12 @@ def _ordered(figures: Iterable[CohortFigures]) -> list[CohortFigures]:
 
 
 def _portable(
-    schools: list[int], date_from: date, date_to: date, *, by_school: bool
+    schools: list[int],
+    date_from: date,
+    date_to: date,
+    *,
+    by_school: bool,
+    cohorts: tuple[str, ...] | None = None,
 ) -> dict[int, list[CohortFigures]]:
     """The same sums for SQLite (development, tests): per-pupil counts, cohorts here.
 
@@ -300,14 +336,15 @@ def _portable(
         summaries = pupil_summaries(date_from=date_from, date_to=date_to, school_ids=schools)
         counted = {k: v for k, v in summaries.items() if v.possible}
         homes = dict(Pupil.objects.filter(pk__in=list(counted)).values_list("id", "school_id"))
-        members = set(
-            CohortMembership.objects.filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=date_from),
-                school_id__in=schools,
-                start_date__lte=date_to,
-                pupil_id__in=list(counted),
-            ).values_list("pupil_id", "cohort")
+        memberships = CohortMembership.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=date_from),
+            school_id__in=schools,
+            start_date__lte=date_to,
+            pupil_id__in=list(counted),
         )
+        if cohorts is not None:
+            memberships = memberships.filter(cohort__in=cohorts)
+        members = set(memberships.values_list("pupil_id", "cohort"))
     groups: dict[int, dict[str, list[AttendanceSummary]]] = defaultdict(lambda: defaultdict(list))
     if not by_school:  # the area's "all pupils" row is there even with no pupils, as in SQL
         groups[0][ALL_PUPILS] = []

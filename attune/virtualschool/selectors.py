@@ -155,12 +155,13 @@ def school_counts(school_ids: list[int], span: DateRange, today: date) -> dict[i
 
 def attendance_by_cohort(school_ids: list[int], span: DateRange) -> list[CohortFigures]:
     """All pupils, then each Virtual School cohort (zeros where a cohort has no pupils)."""
-    figures = {
-        f.cohort: f
-        for f in cohort_figures(
-            school_ids=school_ids, date_from=span.date_from, date_to=span.date_to
-        )
-    }
+    found = cohort_figures(
+        school_ids=school_ids,
+        date_from=span.date_from,
+        date_to=span.date_to,
+        cohorts=VIRTUAL_SCHOOL_COHORT_VALUES,
+    )
+    figures = {f.cohort: f for f in found}
     keys = ("", *VIRTUAL_SCHOOL_COHORT_VALUES)
     return [figures.get(key) or CohortFigures(key, 0, 0, 0, 0, 0) for key in keys]
 

@@ -19,7 +19,7 @@ from attune.attendance.county import (
     county_statement,
 )
 from attune.attendance.models import SessionMark
-from attune.people.models import Cohort, Pupil, School
+from attune.people.models import Cohort, CohortMembership, Pupil, School
 from attune.tenancy import school_scope, scopes_disabled
 from attune.testing import SchoolWorld, pupil
 
@@ -69,6 +69,31 @@ def test_cohorts_against_all_pupils_across_schools(
     assert looked_after.label == "Looked after"
 
 
+def test_asking_for_some_cohorts_gives_their_rows_as_asking_for_all(
+    world: SchoolWorld, other_world: SchoolWorld
+) -> None:
+    marks(world.school, world.child, "/\\/\\/\\/\\/N")
+    marks(world.school, world.looked_after_child, "/\\/\\/IIIIN")
+    with school_scope(world.school):  # both children in a cohort the page does not ask for
+        for child in (world.child, world.looked_after_child):
+            CohortMembership.objects.create(
+                school=world.school, pupil=child, cohort=Cohort.FSM, start_date=MONDAY
+            )
+    schools = [world.school.pk, other_world.school.pk]
+    first, last = MONDAY, MONDAY + timedelta(9)
+    wanted = (Cohort.LOOKED_AFTER, Cohort.CHILD_IN_NEED)
+
+    every = cohort_figures(school_ids=schools, date_from=first, date_to=last)
+    some = cohort_figures(school_ids=schools, date_from=first, date_to=last, cohorts=wanted)
+    by_school = cohort_figures_by_school(
+        school_ids=schools, date_from=first, date_to=last, cohorts=wanted
+    )
+
+    assert [f.cohort for f in every] == [ALL_PUPILS, Cohort.LOOKED_AFTER, Cohort.FSM]
+    assert some == every[:2]  # all pupils, then only the cohorts asked for
+    assert by_school == {world.school.pk: some}
+
+
 def test_only_the_given_schools_and_dates_count(
     world: SchoolWorld, other_world: SchoolWorld
 ) -> None:
@@ -112,22 +137,22 @@ def test_a_whole_school_year_is_read_as_one_row_a_pupil(
     marks(other_world.school, elsewhere, "/\\/\\/\\/\\/X")
     schools = [world.school.pk, other_world.school.pk]
     # From 1 August (in a week the year before owns, with no counts there) to the summer.
-    year = {"date_from": date(2026, 8, 1), "date_to": date(2027, 7, 31)}
+    first, last = date(2026, 8, 1), date(2027, 7, 31)
 
-    statement, params = county_statement(schools, year["date_from"], year["date_to"])
+    statement, params = county_statement(schools, first, last)
     assert "sum(possible)" not in statement.split("masks AS")[0]
     assert params["years"] == [2026]
-    figures = cohort_figures(school_ids=schools, **year)
-    assert figures == _ordered(_portable(schools, by_school=False, **year)[0])
+    figures = cohort_figures(school_ids=schools, date_from=first, date_to=last)
+    assert figures == _ordered(_portable(schools, first, last, by_school=False)[0])
     assert (figures[0].pupils, figures[0].possible_sessions, figures[0].absent_sessions) == (
         3,
         29,
         6,
     )
-    by_school = cohort_figures_by_school(school_ids=schools, **year)
+    by_school = cohort_figures_by_school(school_ids=schools, date_from=first, date_to=last)
     assert by_school == {
         school: _ordered(rows)
-        for school, rows in _portable(schools, by_school=True, **year).items()
+        for school, rows in _portable(schools, first, last, by_school=True).items()
     }
 
 
