@@ -135,7 +135,8 @@ def machine_speed() -> float:
     """Seconds this process takes for a fixed piece of pure Python (five million additions),
     the median of five tries. On a shared virtual machine the same work can take half as long
     again from one hour to the next while the load average stays near 1, so each results file
-    says how quick the machine was (0.20-0.37 s across the runs of 7 December 2026)."""
+    says how quick the machine was (0.20-0.37 s across the runs of the night of 6 to 7 December
+    2026, 0.27-0.59 s on the slower machine of the next morning)."""
     tries = []
     for _ in range(5):
         started = time.perf_counter()
