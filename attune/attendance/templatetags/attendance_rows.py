@@ -1,4 +1,4 @@
-"""The school page's pupil rows: ``{% pupil_rows rows %}``, and one pupil's link.
+"""The school page's pupil rows: ``{% pupil_rows rows %}``.
 
 The school page draws up to 140 pupils (a page of 100 and the lowest 20 of the persistently
 and severely absent lists). ``{% url %}`` for each one resolved the same pattern every time,
@@ -34,11 +34,6 @@ def _link(urn: str, script_prefix: str) -> Callable[[uuid.UUID], str]:
     return id_link("attendance:pupil", "pupil_id", urn=urn)
 
 
-@register.filter
-def pupil_attendance_url(pupil_id: uuid.UUID, urn: str) -> str:
-    return _link(str(urn), get_script_prefix())(pupil_id)
-
-
 _ROW = (
     '<tr><td><a href="{link}">{name}</a></td><td>{year}</td><td>{group}</td>'
     "<td>{attendance}</td><td>{possible}</td><td>{authorised}</td><td>{unauthorised}</td></tr>\n"
@@ -65,7 +60,7 @@ def _attendance(p: PupilFigures) -> SafeString:
     return format_html("{}%{}", one_place(summary.attendance_pct or 0.0), tag)
 
 
-def pupil_row_html(p: PupilFigures, link: Callable[[uuid.UUID], str]) -> SafeString:
+def _row(p: PupilFigures, link: Callable[[uuid.UUID], str]) -> SafeString:
     summary = p.summary
     return format_html(
         _ROW,
@@ -84,4 +79,4 @@ def pupil_row_html(p: PupilFigures, link: Callable[[uuid.UUID], str]) -> SafeStr
 def pupil_rows(context: template.Context, rows: Iterable[PupilFigures]) -> SafeString:
     """``{% pupil_rows rows %}``: each pupil's row of the school page's tables."""
     link = _link(str(context["school"].urn), get_script_prefix())
-    return mark_safe("".join(pupil_row_html(p, link) for p in rows))  # noqa: S308 (escaped above)
+    return mark_safe("".join(_row(p, link) for p in rows))  # noqa: S308 (escaped above)
