@@ -185,6 +185,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form templates, but drop-down lists written in Python (a tenth of the nursery register).
+FORM_RENDERER = "attune.forms_render.QuickSelects"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

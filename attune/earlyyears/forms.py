@@ -71,6 +71,14 @@ class AwayForm(forms.Form):
         self.fields["staff"].queryset = Staff.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
 
+def one_staff_list(*shown: StaffSignInForm | AwayForm) -> None:
+    """The active staff read once for every form on a page that lists them (the register
+    shows two): each list would otherwise query them again as it is drawn."""
+    choices = list(shown[0].fields["staff"].choices)  # type: ignore[attr-defined]
+    for form in shown:
+        form.fields["staff"].widget.choices = choices
+
+
 class CareForm(forms.Form):
     kind = forms.ChoiceField(label="What", choices=CareKind.choices)
     at = forms.TimeField(label="Time (for a sleep, when they went down)", widget=TIME)

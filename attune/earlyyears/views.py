@@ -40,6 +40,7 @@ from attune.earlyyears.forms import (
     SleepCheckForm,
     StaffSignInForm,
     WokeForm,
+    one_staff_list,
 )
 from attune.earlyyears.models import (
     CareEntry,
@@ -180,6 +181,7 @@ def register(request: SchoolRequest, urn: str) -> HttpResponse:
     _note_reads([r for r in rows if r.visits])
     known = {row.pupil.pk: row.pupil for row in rows}
     panels = selectors.room_panels(today, now, provision=_provision(request), known=known)
+    one_staff_list(staff_form, away_form)
     context = {
         "today": today,
         "today_iso": today.isoformat(),
