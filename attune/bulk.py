@@ -38,6 +38,8 @@ def copy_text(value: Any) -> str:
 def _sqlite_value(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return value.hex
+    if isinstance(value, datetime):  # as Django writes it: in UTC, a space before the time
+        return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -41,7 +41,7 @@ from attune.auditlog.chain import entry_hash as hashed_after
 from attune.auditlog.chain import payload as hashed_payload
 from attune.auditlog.context import ReadNote, client_address
 from attune.auditlog.models import AuditChainHead, AuditEvent
-from attune.bulk import copy_lines, copy_rows, copy_text
+from attune.bulk import copy_lines, copy_text, insert_rows
 
 if TYPE_CHECKING:
     from attune.accounts.models import User
@@ -201,8 +201,9 @@ def record_reads(*, actor: User | None, reads: Sequence[ReadNote], path: str) ->
     chain; a read reached only through break glass is recorded against the grant.
 
     Every page that shows children writes these, a hundred or more on a register or a list.
-    On PostgreSQL they go in by COPY, as an import's events do: a nursery register's hundred
-    reads took 12 ms as model instances and take 7 ms this way (``docs/early-years.md``).
+    They go in as plain rows (COPY on PostgreSQL, as an import's events do; one batched insert
+    on SQLite), not model instances: a nursery register's hundred reads took 12 ms as model
+    instances and take 7 ms this way on PostgreSQL (``docs/early-years.md``).
     """
     by_school: dict[int | None, list[Entry]] = {}
     for note in reads:
@@ -213,18 +214,15 @@ def record_reads(*, actor: User | None, reads: Sequence[ReadNote], path: str) ->
             child = Ref(note.object_type, note.pupil_id)
             entry = Entry(Action.RECORD_VIEWED, child, note.pupil_id, {"page": path})
         by_school.setdefault(note.school_id, []).append(entry)
-    if connection.vendor != "postgresql":
-        record_across(actor=actor, entries=by_school)
-        return
     chains = _chains(by_school)
     if not chains:
         return
     with transaction.atomic():
         heads = locked_heads(sorted(chains))
         actor_id = actor.pk if actor else None
-        changes = _ROW_COLUMNS.index("changes")  # stored as JSON text, as COPY takes it
-        copy_rows(
-            AuditEvent._meta.db_table,
+        changes = _ROW_COLUMNS.index("changes")  # stored as JSON text, as JSONField does
+        insert_rows(
+            AuditEvent,
             ("actor_id", *_ROW_COLUMNS),
             (
                 (actor_id, *row[:changes], _json(row[changes]), *row[changes + 1 :])
