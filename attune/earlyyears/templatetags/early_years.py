@@ -5,6 +5,7 @@ from datetime import date
 from django import template
 from django.utils.safestring import SafeString
 
+from attune.earlyyears.day_rows import record_rows
 from attune.earlyyears.selectors import ChildDay
 from attune.earlyyears.tiles import TilePage, tiles
 from attune.links import id_link
@@ -30,3 +31,9 @@ def register_tiles(context: template.Context, rows: list[ChildDay]) -> SafeStrin
         day_link=id_link("earlyyears:child_day", "pupil_id", urn=urn, day=context["today_iso"]),
     )
     return tiles(rows, page)
+
+
+@register.simple_tag(takes_context=True)
+def day_record_rows(context: template.Context, rows: list[ChildDay], on: date) -> SafeString:
+    """``{% day_record_rows rows on %}``: the day's record table's rows (``day_rows.py``)."""
+    return record_rows(rows, urn=context["school"].urn, on=on)
