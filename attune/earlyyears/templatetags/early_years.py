@@ -9,6 +9,7 @@ from attune.earlyyears.day_rows import record_rows
 from attune.earlyyears.selectors import ChildDay
 from attune.earlyyears.tiles import TilePage, tiles
 from attune.links import id_link
+from attune.people.models import Pupil
 
 register = template.Library()
 
@@ -19,6 +20,13 @@ def age_on(born: date, on: date) -> str:
     months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
     years, months = divmod(max(months, 0), 12)
     return f"{years} y {months} m" if years else f"{months} m"
+
+
+@register.filter
+def ages_on(children: list[Pupil], on: date) -> str:
+    """``Maya 2 y 3 m, Sam 11 m``: a room's children with their ages, in one filter rather
+    than a loop of two lookups and a filter for each of a room's children."""
+    return ", ".join(f"{c.known_as} {age_on(c.date_of_birth, on)}" for c in children)
 
 
 @register.simple_tag(takes_context=True)
