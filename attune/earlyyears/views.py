@@ -172,7 +172,9 @@ def register(request: SchoolRequest, urn: str) -> HttpResponse:
         if isinstance(outcome, StaffVisit):
             confirm_out = outcome.pk
     pupils = selectors.setting_pupils(request.membership)
-    rows = selectors.day_record(pupils, today, today=today, now=now, present_only=False)
+    rows = selectors.day_record(
+        pupils, today, today=today, now=now, present_only=False, people=False
+    )
     blank = {"signed_in_at": f"{now:%H:%M}", "brought_by": "", "collected_by": ""}
     blank["signed_out_at"] = blank["signed_in_at"]
     for row in rows:

@@ -289,6 +289,7 @@ def test_register_query_count_does_not_grow_with_children(
                 room=setting.room,
                 on=timezone.localdate(),
                 signed_in_at=time(8, 0),
+                signed_in_by=world.key_adult_user,  # a lazy read of who would show here
             )
     # The reads of the children signed in are logged together, in one insert.
     with django_assert_max_num_queries(29):
