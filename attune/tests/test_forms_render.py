@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django import forms
@@ -78,7 +79,12 @@ def test_the_renderer_writes_lists_itself_and_leaves_the_rest_to_templates(
     expected = widget.render("n", "1", renderer=TEMPLATES)
     used: list[str] = []
     template = QUICK.get_template
-    monkeypatch.setattr(QUICK, "get_template", lambda name: used.append(name) or template(name))
+
+    def noted(name: str) -> Any:
+        used.append(name)
+        return template(name)
+
+    monkeypatch.setattr(QUICK, "get_template", noted)
     assert widget.render("n", "1", renderer=QUICK) == expected
     assert used == []
     forms.TextInput().render("n", "1", renderer=QUICK)
