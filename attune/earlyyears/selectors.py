@@ -177,7 +177,7 @@ def day_record(
     """Each child's day: visits as recorded and amended, hours, key person and cover.
 
     ``people``: each visit's room and the adults who signed it in and out, loaded with it.
-    The register shows none of them, and loading them was a sixth of its time."""
+    The register shows none of them: without, it builds three fewer model instances a visit."""
     visits = _visit_lines(ChildVisit.objects.filter(on=day, pupil__in=pupils), people=people)
     keys = key_relationships_on(day)
     away = away_on(day)
