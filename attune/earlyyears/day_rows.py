@@ -45,19 +45,19 @@ def record_rows(rows: Iterable[ChildDay], *, urn: str, on: date) -> SafeString:
             name=row.pupil.display_name,
             signed_in=_signed_in(line),
             signed_out=_signed_out(line),
-            hours=row.hours if first else "",
+            hours=row.hours if i == 0 else "",  # a child's hours and gaps on their first row
             key=_key(row),
             amendments=_amendments(line),
             problems=format_html_join(
                 "", '<p class="warn">{}</p>\n', ((p.message,) for p in row.problems)
             )
-            if first
+            if i == 0
             else "",
             amend_link=amend_link(line.visit.pk),
             at=_hm(line.signed_in_at),
         )
         for row in rows
-        for first, line in ((i == 0, line) for i, line in enumerate(row.visits))
+        for i, line in enumerate(row.visits)
     ]
     return mark_safe("".join(drawn)) if drawn else _NOBODY  # noqa: S308 (each row escaped)
 
