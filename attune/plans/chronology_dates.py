@@ -1,12 +1,12 @@
-"""The chronology as dates only: how many entries there are, and how far back a page reaches.
+"""The chronology as dates only: how many entries there are, and which dates a page spans.
 
-A page of the chronology needs the newest entries, not all of them. Each source of entries
-that makes one entry per row (or per start and per end) is read here as one column of dates,
-cut exactly as the source is cut (the dates asked for, and the reader's note filter for
-meetings and contacts), so a hidden meeting is neither counted nor pushes a page short. The
-sources that make entries from groups of rows (a week of check-ins, a run of absence, the
-marks one import changed) are counted here by aggregate, and left out of the reach: leaving
-entries out only moves the reach further back, never past an entry the page needs.
+A page of the chronology needs its own entries, not all of them. Every entry is read here as
+one date in one column, cut exactly as its source is cut (the dates asked for, and the
+reader's note filter for meetings and contacts), so a hidden meeting is neither counted nor
+moves a page. A source that makes one entry per row (or per start and per end) gives a date
+a row; one that makes an entry from a group of rows gives the date that entry carries: a
+week of check-ins its first check-in, a run of absence its first absent session, the marks
+one import changed (or one change by hand) the day of its first change.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, F, Min, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate, TruncWeek
 
 from attune.attendance.domain.codes import ALL_CODES
 from attune.attendance.models import MarkChange, SessionMark
@@ -35,6 +35,7 @@ Dates = QuerySet[Any, Any]  # one column, ``on``, or one count
 
 POSSIBLE = sorted(code for code, known in ALL_CODES.items() if known.possible)
 ABSENT = sorted(code for code, known in ALL_CODES.items() if known.possible and known.is_absence)
+PRESENT = sorted(set(POSSIBLE) - set(ABSENT))  # a possible session not missed ends a run
 
 
 def _dated(rows: QuerySet[Any], field: str, since: date | None, until: date | None) -> Dates:
@@ -81,6 +82,26 @@ def dated_entries(
     return parts
 
 
+def _checkin_weeks(pupil: Pupil, since: date | None, until: date | None) -> Dates:
+    """A week of check-ins is one entry, dated its first check-in in the range."""
+    checkins = Checkin.objects.filter(pupil=pupil, **within("on", since, until)).order_by()
+    weeks = checkins.values(week=TruncWeek("on")).annotate(first=Min("on"))
+    dates: Dates = weeks.values_list("first")
+    return dates
+
+
+def _imports(pupil: Pupil, since: date | None, until: date | None) -> list[Dates]:
+    """The marks one import changed are one entry, and so is each change by hand (one
+    moment); each is dated the day, here, of its first change in the range."""
+    changes = MarkChange.objects.filter(
+        pupil=pupil, **within("changed_at__date", since, until)
+    ).order_by()
+    first = Min(TruncDate("changed_at"))
+    by_import = changes.filter(source__isnull=False).values("source_id").annotate(first=first)
+    by_hand = changes.filter(source__isnull=True).values("changed_at").annotate(first=first)
+    return [by_import.values_list("first"), by_hand.values_list("first")]
+
+
 def total(
     pupil: Pupil, wanted: Iterable[str], since: date | None, until: date | None, notes: Q
 ) -> int:
@@ -90,12 +111,14 @@ def total(
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a page stands in the chronology."""
+    """Where a page stands in the chronology: every entry at or after the ``skip``-th newest
+    and before the ``newest``-th is dated from ``reach`` to ``ceiling``, and ``newer`` of
+    them come before it, dated after ``ceiling``."""
 
     total: int  # entries in all
-    # The date of the ``newest``-th newest one-entry-a-row entry asked for, None if there are
-    # fewer: every entry on or after it takes in at least the newest ``newest``.
-    reach: date | None
+    reach: date | None  # the ``newest``-th newest entry's date; None if there are fewer
+    ceiling: date | None = None  # the date of the entry after the ``skip`` newest, if any
+    newer: int = 0  # entries dated after ``ceiling``: the page starts this far into its dates
 
 
 def locate(
@@ -105,43 +128,47 @@ def locate(
     until: date | None,
     notes: Q,
     newest: int = 0,
+    skip: int = 0,
 ) -> Place:
-    """The entries counted and, with ``newest``, how far back they reach, in one query.
-
-    A page needs both. Asked apart, the dates of every one-entry-a-row source were read
-    twice, once to count and once to sort; here the database reads them once and does both,
-    and adds the sources counted by aggregate and the runs of absence."""
+    """The entries counted and the dates a page spans (from the entry after the ``skip``
+    newest back to the ``newest``-th newest), in one query: the database reads every
+    source's dates once, numbers them newest first, and picks out both ends."""
     kinds = set(wanted)
-    parts = dated_entries(pupil, kinds, since, until, notes)
-    counted: list[tuple[str, list[Any]]] = []
+    parts = [_sql(dates) for dates in dated_entries(pupil, kinds, since, until, notes)]
     if "checkin" in kinds:
-        checkins = Checkin.objects.filter(pupil=pupil, **within("on", since, until))
-        counted.append(_sql(_count(checkins, Count(TruncWeek("on"), distinct=True))))
+        parts.append(_sql(_checkin_weeks(pupil, since, until)))
     if "attendance" in kinds:
-        changes = MarkChange.objects.filter(pupil=pupil, **within("changed_at__date", since, until))
-        by_hand = Count("changed_at", distinct=True, filter=Q(source__isnull=True))
-        counted.append(_sql(_count(changes, Count("source_id", distinct=True) + by_hand)))
-        counted.append(_absence_runs_sql(pupil, since, until))
-    dated: tuple[str, list[Any]] = ("SELECT NULL WHERE 1 = 0", [])
-    if parts:
-        first, *rest = parts
-        dated = _sql((first.union(*rest, all=True) if rest else first).order_by())
-    # An aggregate over no rows is no row at all here (it is grouped), so each counts 0 then.
-    sums = " + ".join(
-        ["(SELECT COUNT(*) FROM dated)", *(f"COALESCE(({sql}), 0)" for sql, _ in counted)]
+        parts += [_sql(dates) for dates in _imports(pupil, since, until)]
+        parts.append(_absence_runs_sql(pupil, since, until))
+    if not parts:
+        return Place(0, None)
+    # Each part's one column is read by position; wrapped, a part may group or order. The
+    # parts are Django's own SQL, their values passed as parameters.
+    dated = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) part{n}"  # noqa: S608
+        for n, (sql, _) in enumerate(parts)
     )
-    # ``dated``'s one column is named by its first part ("on"); it is read by position here.
+    newest_first = "ORDER BY on_ DESC"
     statement = (
-        f"WITH dated (on_) AS ({dated[0]}) SELECT {sums}, "  # noqa: S608 (Django's own SQL)
-        "(SELECT on_ FROM dated ORDER BY on_ DESC LIMIT 1 OFFSET %s)"
+        f"WITH dated (on_) AS ({dated}) "  # noqa: S608
+        "SELECT COUNT(*), MAX(CASE WHEN n = %s THEN on_ END),"
+        " MAX(CASE WHEN n = %s THEN on_ END), MAX(CASE WHEN n = %s THEN r END)"
+        f" FROM (SELECT on_, ROW_NUMBER() OVER ({newest_first}) AS n,"
+        f" RANK() OVER ({newest_first}) AS r FROM dated) numbered"
     )
-    params = [*dated[1], *(p for _, ps in counted for p in ps), max(newest - 1, 0)]
+    params = [*(p for _, ps in parts for p in ps), newest, skip + 1, skip + 1]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        found, reached = cursor.fetchone()
-    if isinstance(reached, str):  # SQLite hands a date back as text
-        reached = date.fromisoformat(reached)
-    return Place(int(found), reached if newest >= 1 else None)
+        found, reached, ceiling, rank = cursor.fetchone()
+    if ceiling is None or skip < 1:
+        return Place(int(found), _day(reached))
+    return Place(int(found), _day(reached), _day(ceiling), int(rank) - 1)
+
+
+def _day(found: date | str | None) -> date | None:
+    if isinstance(found, str):  # SQLite hands a date back as text
+        return date.fromisoformat(found)
+    return found
 
 
 def _sql(rows: QuerySet[Any]) -> tuple[str, list[Any]]:
@@ -149,19 +176,13 @@ def _sql(rows: QuerySet[Any]) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def _count(rows: QuerySet[Any], counted: Any) -> Dates:
-    """One row, one column: ``counted`` over all of ``rows`` (ready to join a union)."""
-    whole = rows.order_by().annotate(whole=Value(1)).values("whole")
-    counts: Dates = whole.annotate(n=counted).order_by().values_list("n")
-    return counts
-
-
 def _absence_runs_sql(
     pupil: Pupil, since: date | None, until: date | None
 ) -> tuple[str, list[Any]]:
-    """How many entries ``domain.chronology.absence_runs`` makes from the register, as SQL:
-    possible sessions in register order, absences numbered apart from the rest, so each
-    unbroken run of absences shares one difference of row numbers."""
+    """The dates of the entries ``domain.chronology.absence_runs`` makes from the register,
+    as SQL: possible sessions in register order, absences numbered apart from the rest, so
+    each unbroken run of absences shares one difference of row numbers, and is dated its
+    first."""
     possible = SessionMark.objects.filter(
         pupil=pupil, code__in=POSSIBLE, **within("date", since, until)
     ).order_by()
@@ -172,9 +193,9 @@ def _absence_runs_sql(
     order = 'ORDER BY m."date", m."session"'
     # The inner query is Django's own, its values passed as parameters.
     sql = (
-        "SELECT COUNT(*) FROM (SELECT r FROM ("  # noqa: S608
-        f"SELECT m.absent, ROW_NUMBER() OVER ({order})"
+        'SELECT MIN(w."date") FROM ('  # noqa: S608
+        f'SELECT m."date", m.absent, ROW_NUMBER() OVER ({order})'
         f" - ROW_NUMBER() OVER (PARTITION BY m.absent {order}) AS r FROM ({inner}) m"
-        ") w WHERE w.absent = 1 GROUP BY w.r HAVING COUNT(*) >= %s) runs"
+        ") w WHERE w.absent = 1 GROUP BY w.r HAVING COUNT(*) >= %s"
     )
     return sql, [*params, RUN_SESSIONS]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from attune.incidents.selectors import chronology_entries as incident_entries
 from attune.interventions.selectors import chronology_entries as intervention_entries
 from attune.people.models import CohortMembership, Pupil, PupilNeed
 from attune.plans import chronology_dates
-from attune.plans.chronology_dates import POSSIBLE
+from attune.plans.chronology_dates import POSSIBLE, PRESENT
 from attune.plans.domain.chronology import KINDS, Entry, absence_runs, checkin_weeks, chronology
 from attune.plans.domain.handover import RECIPIENTS, sections_for
 from attune.plans.models import (
@@ -274,19 +275,23 @@ def _either_in_range(start: str, end: str, since: date | None, until: date | Non
 
 
 def _checkin_entries(
-    pupil: Pupil, since: date | None, until: date | None, reach: date | None
+    pupil: Pupil, since: date | None, until: date | None, reach: date | None, ceiling: date | None
 ) -> list[Entry]:
-    """Weeks of check-ins. From a page's ``reach``, the whole of its week is read, so the
-    week's line says what it would say on the page of every entry (and is dated the same)."""
+    """Weeks of check-ins. From a page's ``reach``, and up to its ``ceiling``, the whole of
+    each end's week is read, so the week's line says what it would say on the page of every
+    entry (and is dated the same)."""
     if reach is not None:
         monday = reach - timedelta(days=reach.weekday())
         since = monday if since is None else max(since, monday)
+    if ceiling is not None:
+        sunday = ceiling + timedelta(days=6 - ceiling.weekday())
+        until = sunday if until is None else min(until, sunday)
     rows = Checkin.objects.filter(pupil=pupil, **within("on", since, until)).order_by()
     return checkin_weeks(rows.values_list("on", "outcome", "mood"))
 
 
 def _attendance_entries(
-    pupil: Pupil, since: date | None, until: date | None, reach: date | None
+    pupil: Pupil, since: date | None, until: date | None, reach: date | None, ceiling: date | None
 ) -> list[Entry]:
     """Runs of absence from the register, and marks changed (grouped by the import that
     changed them): two queries whatever the years of register.
@@ -294,16 +299,24 @@ def _attendance_entries(
     From a page's ``reach`` (three queries): the marks from then on, led by the last possible
     session before it, so a run already going at the reach starts before it (and is left for
     a later page) rather than seeming to start there; and the whole of each import that
-    changed a mark from then on."""
+    changed a mark from then on. Up to a page's ``ceiling``: the marks to the first session
+    after it that ends a run, so a run going at the ceiling is read to its end; and the whole
+    of each import that changed a mark up to then."""
     marks = SessionMark.objects.filter(pupil=pupil, **within("date", since, until))
     changes = MarkChange.objects.filter(pupil=pupil, **within("changed_at__date", since, until))
     if reach is not None:
         before = marks.filter(date__lt=reach, code__in=POSSIBLE).order_by("-date", "-session")
         marks = marks.filter(date__gte=reach)
-        since_reach = changes.filter(changed_at__date__gte=reach)
+    if ceiling is not None:
+        present = marks.filter(date__gt=ceiling, code__in=PRESENT).order_by("date")
+        last = Value(date.max, output_field=DateField())  # absent to this day: read them all
+        end = Coalesce(Subquery(present.values("date")[:1]), last)
+        marks = marks.filter(date__lte=end)
+    if reach is not None or ceiling is not None:
+        touched = changes.filter(**within("changed_at__date", reach, ceiling))
         changes = changes.filter(
-            Q(changed_at__date__gte=reach)
-            | Q(source_id__in=since_reach.filter(source__isnull=False).values("source_id"))
+            Q(**within("changed_at__date", reach, ceiling))
+            | Q(source_id__in=touched.filter(source__isnull=False).values("source_id"))
         )
     register = list(marks.order_by("date", "session").values_list("date", "session", "code"))
     if reach is not None:
@@ -403,10 +416,12 @@ def chronology_place(
     until: date | None,
     notes: Q,
     newest: int,
+    skip: int = 0,
 ) -> chronology_dates.Place:
-    """``chronology_total``, and how far back the newest ``newest`` entries reach (to pass
-    to ``chronology_for`` as ``reached``), in one query."""
-    return chronology_dates.locate(pupil, kinds, since, until, notes, newest)
+    """``chronology_total``, and the dates the entries after the ``skip`` newest and up to the
+    ``newest``-th span (to pass to ``chronology_for`` as ``reached`` and ``ceiling``), in one
+    query."""
+    return chronology_dates.locate(pupil, kinds, since, until, notes, newest, skip)
 
 
 def chronology_for(
@@ -424,6 +439,7 @@ def chronology_for(
     interventions_link: str | None = None,
     newest: int | None = None,
     reached: date | None = None,
+    ceiling: date | None = None,
 ) -> list[Entry]:
     """Every event about the child, newest first: a fixed number of queries for each kind
     asked for (one, or two for the team and for attendance), however long the history.
@@ -431,7 +447,9 @@ def chronology_for(
     With ``newest``, only as far back as takes in the newest ``newest`` entries (one more
     query, three for attendance): the list is then the start of the whole one, exactly, at
     least that long if there are that many, and a page of it costs the same however long
-    the history. ``reached`` is that reach found already (``chronology_place``).
+    the history. ``reached`` is that reach found already (``chronology_place``); with a
+    ``ceiling`` from there too, only the entries dated up to it, exactly as they stand in
+    the whole list, so a later page costs what the first does.
 
     Incidents and interventions come in only when the caller passes their link, having
     checked that the reader may see them (incidents have their own, narrower rule). Meetings
@@ -443,23 +461,22 @@ def chronology_for(
     if newest is not None and reached is None:
         reach = chronology_dates.locate(pupil, wanted, since, until, notes, newest).reach
     start = since if reach is None else reach if since is None else max(since, reach)
+    end = until if ceiling is None else ceiling if until is None else min(until, ceiling)
     sources: dict[str, Callable[[], list[Entry]]] = {
-        "key_adult": lambda: _key_adult_entries(pupil, start, until),
-        "team": lambda: _team_entries(pupil, start, until),
-        "plan": lambda: _plan_entries(pupil, start, until, link),
-        "review": lambda: _review_entries(pupil, start, until, link),
-        "meeting": lambda: _meeting_entries(pupil, start, until, meeting_link, notes),
-        "contact": lambda: _contact_entries(pupil, start, until, contacts_link, notes),
-        "checkin": lambda: _checkin_entries(pupil, since, until, reach),
-        "attendance": lambda: _attendance_entries(pupil, since, until, reach),
-        "you_said": lambda: _you_said_entries(pupil, start, until, you_said_link),
-        "incident": lambda: _incident_entries(pupil, start, until, incident_link or _no_link),
-        "intervention": lambda: _intervention_entries(
-            pupil, start, until, interventions_link or ""
-        ),
+        "key_adult": lambda: _key_adult_entries(pupil, start, end),
+        "team": lambda: _team_entries(pupil, start, end),
+        "plan": lambda: _plan_entries(pupil, start, end, link),
+        "review": lambda: _review_entries(pupil, start, end, link),
+        "meeting": lambda: _meeting_entries(pupil, start, end, meeting_link, notes),
+        "contact": lambda: _contact_entries(pupil, start, end, contacts_link, notes),
+        "checkin": lambda: _checkin_entries(pupil, since, until, reach, ceiling),
+        "attendance": lambda: _attendance_entries(pupil, since, until, reach, ceiling),
+        "you_said": lambda: _you_said_entries(pupil, start, end, you_said_link),
+        "incident": lambda: _incident_entries(pupil, start, end, incident_link or _no_link),
+        "intervention": lambda: _intervention_entries(pupil, start, end, interventions_link or ""),
     }
     found = [e for kind, source in sources.items() if kind in wanted for e in source()]
-    return chronology(found, kinds=wanted, since=start, until=until)
+    return chronology(found, kinds=wanted, since=start, until=end)
 
 
 def meetings_for(pupil: Pupil, membership: Membership) -> QuerySet[Meeting]:

@@ -463,13 +463,14 @@ def _entries_page(
     asked: str | None, place: Callable[..., Place], read: Callable[..., list[Entry]]
 ) -> Page[Entry]:
     """The page asked for (the first if the number makes no sense, the last if it is past the
-    end), reading only the entries up to the end of it: the total is counted, not read, in
-    the query that finds how far back the page reaches."""
+    end), reading only the entries dated within it: the total is counted, not read, in the
+    query that finds the dates the page spans."""
     try:  # a number the database can take as an offset; past the end is read whole anyway
         hoped = min(max(int(asked or 1), 1), 1_000_000)
     except ValueError:
         hoped = 1
-    found = place(newest=hoped * ENTRIES_PER_PAGE)
+    skip = (hoped - 1) * ENTRIES_PER_PAGE
+    found = place(newest=hoped * ENTRIES_PER_PAGE, skip=skip)
     pages = Paginator(range(found.total), ENTRIES_PER_PAGE)
     try:
         number = pages.validate_number(asked or 1)
@@ -477,13 +478,13 @@ def _entries_page(
         number = 1
     except EmptyPage:
         number = pages.num_pages
-    top = number * ENTRIES_PER_PAGE
-    # Past the end, the last page is shown, and it is read to the start.
-    if found.total > top and top == hoped * ENTRIES_PER_PAGE:
-        newest = read(reached=found.reach)
-    else:
-        newest = read()
-    return Page(newest[top - ENTRIES_PER_PAGE : top], number, pages)  # type: ignore[arg-type]
+    if number != hoped:  # past the end: the last page is shown, read from the start
+        top = number * ENTRIES_PER_PAGE
+        return Page(read()[top - ENTRIES_PER_PAGE : top], number, pages)  # type: ignore[arg-type]
+    # The page's dates hold it whole; ``newer`` of them belong to the pages before.
+    dated = read(reached=found.reach, ceiling=found.ceiling)
+    first = skip - found.newer
+    return Page(dated[first : first + ENTRIES_PER_PAGE], number, pages)  # type: ignore[arg-type]
 
 
 def _chronology_links(request: SchoolRequest, shown: Page[Entry]) -> dict[str, str] | None:

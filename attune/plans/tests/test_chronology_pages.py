@@ -3,7 +3,7 @@ the whole chronology: same entries, same order (ties on a day included), nothing
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db.models import Q
@@ -12,10 +12,16 @@ from django.utils import timezone
 
 from attune import testing
 from attune.access.rules import Level
+from attune.attendance.models import AttendanceImport, MarkChange
 from attune.plans import testing as plan_testing
 from attune.plans import views as plan_views
 from attune.plans.models import Meeting
-from attune.plans.selectors import chronology_for, chronology_kinds, chronology_total
+from attune.plans.selectors import (
+    chronology_for,
+    chronology_kinds,
+    chronology_place,
+    chronology_total,
+)
 from attune.tenancy import school_scope
 from attune.testing import SchoolWorld, SignedIn
 
@@ -92,6 +98,69 @@ def test_reading_only_the_newest_gives_the_start_of_the_whole_list(world: School
             world.child, kinds=kinds, since=since, until=None, notes=TEAM_NOTES
         )
         assert counted == len(recent)
+
+
+def test_a_later_page_reads_only_its_own_dates_and_holds_its_slice(world: SchoolWorld) -> None:
+    """A page's ceiling can fall inside a run of absence, a week of check-ins or an import
+    that changed marks over two days: each is still read whole and dated as in the full list,
+    and the page is exactly its slice, whichever entry it starts at."""
+    build(world, 330)
+    with school_scope(world.school):
+        everything = chronology_for(
+            world.child, kinds=None, since=None, until=None, notes=TEAM_NOTES
+        )
+        grouped = [e for e in everything if e.kind in ("attendance", "checkin")]
+        runs = [e for e in grouped if e.title.startswith("Absent from")]
+        weeks = [e for e in grouped if e.kind == "checkin"]
+        source = AttendanceImport.objects.create(
+            school=world.school, kind="csv", file_name="late.csv", imported_at=timezone.now()
+        )
+        two_days = [runs[1].on, runs[1].on + timedelta(days=2)]
+        MarkChange.objects.bulk_create(
+            MarkChange(
+                school=world.school,
+                pupil=world.child,
+                date=on,
+                session="PM",
+                old_code="O",
+                new_code="I",
+                changed_at=timezone.make_aware(datetime.combine(on, time(12))),
+                source=source,
+            )
+            for on in two_days
+        )
+        # Entries inside each, so a page can start there.
+        for on in (runs[0].on + timedelta(days=1), weeks[1].on + timedelta(days=2), *two_days):
+            plan_testing.meeting(world, Level.TEAM, held_on=on + timedelta(days=1))
+        everything = chronology_for(
+            world.child, kinds=None, since=None, until=None, notes=TEAM_NOTES
+        )
+        kinds = chronology_kinds(None, incidents=False, interventions=False)
+        straddled = [runs[0].on, weeks[1].on, *two_days]
+        near = {i for i, e in enumerate(everything) for on in straddled if abs(e.on - on).days < 4}
+        for skip in sorted({n for i in near for n in (i - 1, i, i + 1) if n >= 1}):
+            place = chronology_place(
+                world.child,
+                kinds=kinds,
+                since=None,
+                until=None,
+                notes=TEAM_NOTES,
+                newest=skip + 3,
+                skip=skip,
+            )
+            assert place.total == len(everything) and place.ceiling is not None, skip
+            dated = chronology_for(
+                world.child,
+                kinds=None,
+                since=None,
+                until=None,
+                notes=TEAM_NOTES,
+                reached=place.reach,
+                ceiling=place.ceiling,
+            )
+            first = skip - place.newer
+            assert first >= 0 and dated[first : first + 3] == everything[skip : skip + 3], skip
+            assert len(dated) < len(everything) / 2, skip  # only the page's own dates
 
 
 def test_a_page_is_full_and_holds_nothing_for_the_dsl_only(
