@@ -92,7 +92,7 @@ def _checkin_weeks(pupil: Pupil, since: date | None, until: date | None) -> Date
 
 def _imports(pupil: Pupil, since: date | None, until: date | None) -> list[Dates]:
     """The marks one import changed are one entry, and so is each change by hand (one
-    moment); each is dated the day, here, of its first change in the range."""
+    moment); each is dated the local day of its first change in the range."""
     changes = MarkChange.objects.filter(
         pupil=pupil, **within("changed_at__date", since, until)
     ).order_by()
@@ -111,14 +111,15 @@ def total(
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a page stands in the chronology: every entry at or after the ``skip``-th newest
-    and before the ``newest``-th is dated from ``reach`` to ``ceiling``, and ``newer`` of
-    them come before it, dated after ``ceiling``."""
+    """Where a page stands in the chronology. The entries after the ``skip`` newest, up to
+    the ``newest``-th, are all dated from ``reach`` to ``ceiling``; ``newer`` entries are
+    dated after ``ceiling``, so the page starts ``skip - newer`` entries into those dated up
+    to it."""
 
     total: int  # entries in all
     reach: date | None  # the ``newest``-th newest entry's date; None if there are fewer
     ceiling: date | None = None  # the date of the entry after the ``skip`` newest, if any
-    newer: int = 0  # entries dated after ``ceiling``: the page starts this far into its dates
+    newer: int = 0  # entries dated after ``ceiling``
 
 
 def locate(

@@ -483,7 +483,7 @@ def _entries_page(
         return Page(read()[top - ENTRIES_PER_PAGE : top], number, pages)  # type: ignore[arg-type]
     # The page's dates hold it whole; ``newer`` of them belong to the pages before.
     dated = read(reached=found.reach, ceiling=found.ceiling)
-    first = skip - found.newer
+    first = max(skip - found.newer, 0)  # never past the start, should a write land between
     return Page(dated[first : first + ENTRIES_PER_PAGE], number, pages)  # type: ignore[arg-type]
 
 
