@@ -16,7 +16,15 @@ from attune.attendance.tests.test_views_school import give_marks
 from attune.earlyyears.models import ChildVisit
 from attune.earlyyears.tests.conftest import Setting, setting
 from attune.tenancy import school_scope
-from attune.tests.test_browser import assert_accessible, browser, page, phone, sign_in, tablet
+from attune.tests.test_browser import (
+    PHONE,
+    assert_accessible,
+    browser,
+    page,
+    phone,
+    sign_in,
+    tablet,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,3 +123,35 @@ def test_the_nursery_manager_sees_a_breach_and_signs_a_child_in_with_one_tap(
     tablet.get_by_role("button", name="Sign in Leo Brennan").tap()
     expect(tablet.locator("#register-status")).to_contain_text("signed in at")
     assert_accessible(tablet)
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_its_own_named_box(
+    live_server: Any, phone: Page
+) -> None:
+    """The attendance list is wider than a phone: the page keeps the phone's width, and the
+    table's box is a region named by its caption that the keyboard reaches and scrolls."""
+    world = testing.school_world()
+    give_marks(world.child, 6)
+    sign_in(phone, live_server.url, world.office)
+    phone.goto(f"{live_server.url}/s/{world.school.urn}/attendance/")
+    pupils = phone.get_by_test_id("pupils-table")
+    expect(pupils).to_be_visible()
+    box = phone.locator(".table-scroll", has=pupils)
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_attribute("tabindex", "0")
+    name = pupils.locator("caption").text_content() or ""
+    expect(phone.get_by_role("region", name=name.strip())).to_have_count(1)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+    assert_accessible(phone)
+
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function(
+        "() => document.querySelector('.table-scroll:focus').scrollLeft > 0", timeout=2000
+    )
+
+    # Narrow tables stay plain: the bands table fits, so its box is not a stop for Tab.
+    bands = phone.locator(".table-scroll", has=phone.get_by_test_id("bands-table"))
+    if bands.evaluate("b => b.scrollWidth <= b.clientWidth + 1"):
+        expect(bands).not_to_have_attribute("tabindex", "0")
