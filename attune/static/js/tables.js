@@ -78,25 +78,46 @@
     }
   }
 
+  // A box is fitted again whenever it or its table changes size: the screen turns, a folded
+  // section holding the table opens, rows arrive. Browsers without ResizeObserver refit on
+  // resizing the window.
+  var watcher = window.ResizeObserver
+    ? new window.ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var box = entry.target.closest(".table-scroll");
+          if (box) {
+            fit(box);
+          }
+        });
+      })
+    : null;
+
   function fitAll(root) {
     var tables = Array.prototype.slice.call(root.querySelectorAll("table.table"));
     if (root.matches && root.matches("table.table")) {
       tables.push(root);
     }
     tables.forEach(function (table) {
-      fit(boxFor(table));
+      var box = boxFor(table);
+      fit(box);
+      if (watcher && box.hasAttribute("data-fitted")) {
+        watcher.observe(box);
+        watcher.observe(table);
+      }
     });
   }
 
   function start() {
     fitAll(document);
-    var waiting = null;
-    window.addEventListener("resize", function () {
-      window.clearTimeout(waiting);
-      waiting = window.setTimeout(function () {
-        document.querySelectorAll(".table-scroll").forEach(fit);
-      }, 150);
-    });
+    if (!watcher) {
+      var waiting = null;
+      window.addEventListener("resize", function () {
+        window.clearTimeout(waiting);
+        waiting = window.setTimeout(function () {
+          document.querySelectorAll(".table-scroll").forEach(fit);
+        }, 150);
+      });
+    }
     // Tables that arrive later (a filter, a page of results) are fitted as they land.
     document.body.addEventListener("htmx:afterSettle", function (event) {
       fitAll(event.target);
