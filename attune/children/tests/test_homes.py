@@ -55,6 +55,16 @@ def test_a_key_adult_is_sent_to_today(world: SchoolWorld, signed_in: SignedIn) -
     page = signed_in(world.key_adult_user).get(home(world)).content.decode()
     assert reverse("checkins:today", kwargs={"urn": world.school.urn}) in page
     assert "waiting for a key adult" not in page  # not theirs to choose
+    assert "signed in as key adult." in page
+
+
+def test_in_a_nursery_the_key_adult_is_greeted_as_a_key_person(
+    setting: Setting, signed_in: SignedIn
+) -> None:
+    world = setting.world
+    page = signed_in(world.key_adult_user).get(home(world)).content.decode()
+    assert "signed in as key person." in page
+    assert "signed in as key adult" not in page
 
 
 def test_the_head_sees_charts_each_with_its_table(
