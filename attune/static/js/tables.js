@@ -1,7 +1,8 @@
 // A table wider than the screen scrolls sideways in its own box, so the page around it keeps
 // the width of a phone and its text stays on screen. While the table needs scrolling, its box
 // is a region named by the table's caption (or the heading above it) that the Tab key reaches,
-// so a keyboard can scroll it too (WCAG 2.2, 1.4.10 and 2.1.1). Without script the whole page scrolls instead.
+// so a keyboard can scroll it too (WCAG 2.2, 1.4.10 and 2.1.1). Without script the whole page
+// scrolls instead.
 // Boxes written in a template (class "table-scroll", with their own name) are left as they are.
 (function () {
   "use strict";
@@ -48,17 +49,19 @@
   // The box is named as the table is: its caption, its own name, or else the heading above it.
   function name(box, table) {
     var caption = table.querySelector("caption");
-    var heading = headingBefore(box);
     if (caption) {
       labelled(box, caption);
     } else if (table.hasAttribute("aria-label")) {
       box.setAttribute("aria-label", table.getAttribute("aria-label"));
     } else if (table.hasAttribute("aria-labelledby")) {
       box.setAttribute("aria-labelledby", table.getAttribute("aria-labelledby"));
-    } else if (heading) {
-      labelled(box, heading);
     } else {
-      box.setAttribute("aria-label", "Table");
+      var heading = headingBefore(box);
+      if (heading) {
+        labelled(box, heading);
+      } else {
+        box.setAttribute("aria-label", "Table");
+      }
     }
   }
 
@@ -66,11 +69,12 @@
     if (!box.hasAttribute("data-fitted")) {
       return;
     }
-    var wide = box.scrollWidth > box.clientWidth + 1;
+    var table = box.querySelector("table");
+    var wide = table !== null && box.scrollWidth > box.clientWidth + 1;
     if (wide && !box.hasAttribute("tabindex")) {
       box.setAttribute("role", "region");
       box.setAttribute("tabindex", "0");
-      name(box, box.querySelector("table"));
+      name(box, table);
     } else if (!wide && box.hasAttribute("tabindex")) {
       ["role", "tabindex", "aria-labelledby", "aria-label"].forEach(function (attribute) {
         box.removeAttribute(attribute);
