@@ -7,21 +7,21 @@ read. A role's home is one function below, chosen by ``home_for``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from attune.access.children import Right, pupils_with, visible_pupils
 from attune.accounts.models import Membership
 from attune.accounts.roles import Permission, Role
 from attune.attendance import school as attendance_reads
-from attune.attendance.domain.calculations import summarise_counts
-from attune.attendance.models import SessionMark
+from attune.attendance.domain.calculations import summarise_counts, week_of
+from attune.attendance.models import SessionMark, WeekCounts
 from attune.auditlog.context import note_read
 from attune.checkins.domain.arrival import Arrival
 from attune.checkins.domain.warnings import WarningKind
@@ -310,23 +310,50 @@ LAST_YEAR = timedelta(days=364)  # 52 weeks: the same weekday a year earlier
 
 
 def _weekly_attendance(since: date, until: date) -> dict[int, float | None]:
-    """Attendance % in each week from ``since`` (week 1 holds ``since``), in one query."""
-    first_monday = since - timedelta(days=since.weekday())
-    counts: dict[int, dict[str, int]] = {}
-    rows = (
-        SessionMark.objects.filter(date__range=(since, until))
-        .annotate(week=TruncWeek("date"))
-        .values_list("week", "code")
-        .annotate(n=Count("pk"))
+    """Attendance % in each week from ``since`` (week 1 holds ``since``), to ``until``.
+
+    Whole weeks come from the weekly counts (a row a pupil a week) and a part week at either
+    end from its marks, so the chart adds up thousands of rows rather than a year of marks
+    (760,000 at 2,000 pupils: 1.5 s on SQLite to group by week). The same weekday a year
+    earlier still cuts last year's week where this year's ends.
+    """
+    first_monday = week_of(since)
+    possible: dict[date, int] = defaultdict(int)
+    present: dict[date, int] = defaultdict(int)
+    whole_from = first_monday if since == first_monday else first_monday + timedelta(days=7)
+    whole_to = week_of(until) if until.weekday() == 6 else week_of(until) - timedelta(days=7)
+    weeks = (
+        WeekCounts.objects.filter(week__range=(whole_from, whole_to))
+        .values_list("week")
+        .annotate(possible=Sum("possible"), present=Sum("present"))
     )
-    for week, code, n in rows:
-        number = (_as_date(week) - first_monday).days // 7 + 1
-        counts.setdefault(number, {})[code] = n
-    out: dict[int, float | None] = {}
-    for number, by_code in counts.items():
-        summary = summarise_counts(by_code)
-        out[number] = _pct(summary.present * 100 / summary.possible) if summary.possible else None
-    return out
+    for week, week_possible, week_present in weeks:
+        possible[week] += week_possible
+        present[week] += week_present
+    odd_days = [(since, until)]  # within one week: no whole week at all
+    if whole_from <= whole_to:
+        ends = ((since, whole_from - timedelta(days=1)), (whole_to + timedelta(days=7), until))
+        odd_days = [(start, end) for start, end in ends if start <= end]
+    if odd_days:
+        counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        where = Q()
+        for start, end in odd_days:
+            where |= Q(date__range=(start, end))
+        marks = (
+            SessionMark.objects.filter(where).values_list("date", "code").annotate(n=Count("pk"))
+        )
+        for day, code, n in marks:
+            counts[week_of(_as_date(day))][code] += n
+        for week, by_code in counts.items():
+            summary = summarise_counts(by_code)
+            possible[week] += summary.possible
+            present[week] += summary.present
+    return {
+        (week - first_monday).days // 7 + 1: (
+            _pct(present[week] * 100 / possible[week]) if possible[week] else None
+        )
+        for week in possible
+    }
 
 
 def _as_date(value: date | datetime) -> date:

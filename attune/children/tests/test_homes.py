@@ -12,8 +12,10 @@ from pytest_django import DjangoAssertNumQueries
 
 from attune import testing
 from attune.accounts.roles import Role
+from attune.attendance.domain.calculations import summarise_counts, week_of
 from attune.attendance.models import SessionMark
-from attune.children.homes import LAST_YEAR, head_home
+from attune.attendance.tests.test_views_school import register
+from attune.children.homes import LAST_YEAR, _weekly_attendance, head_home
 from attune.earlyyears.models import ChildVisit
 from attune.earlyyears.tests.conftest import Setting, setting
 from attune.tenancy import school_scope
@@ -164,3 +166,45 @@ def test_the_head_s_new_charts_carry_their_figures_in_tables(world: SchoolWorld)
     audit = charts["chart-audit"]
     assert audit.rows == [("2 Dec 2026", 10, 0, 30)] and audit.stacked
     assert "chart-completion" in charts
+
+
+def _weeks_from_every_mark(since: date, until: date) -> dict[int, float | None]:
+    """The head's weekly chart as it was first worked out: every mark in the range, by week."""
+    counts: dict[date, dict[str, int]] = {}
+    for day, code in SessionMark.objects.filter(date__range=(since, until)).values_list(
+        "date", "code"
+    ):
+        by_code = counts.setdefault(week_of(day), {})
+        by_code[code] = by_code.get(code, 0) + 1
+    shown: dict[int, float | None] = {}
+    for week, by_code in counts.items():
+        summary = summarise_counts(by_code)
+        number = (week - week_of(since)).days // 7 + 1
+        shown[number] = (
+            round(summary.present * 100 / summary.possible, 1) if summary.possible else None
+        )
+    return shown
+
+
+def test_the_weekly_attendance_chart_adds_up_what_every_mark_says_for_any_range(
+    world: SchoolWorld,
+) -> None:
+    """Whole weeks from the weekly counts and part weeks from their marks give what adding up
+    every mark gives, wherever the range starts and ends: mid-week, on a Monday or a Sunday,
+    within one week, or where there are no marks."""
+    codes = ["/", "\\", "N", "/", "L", "C", "#", "/", "B", "O"] * 5  # present, absent, closed
+    register(world.child, codes, days=25)
+    register(world.looked_after_child, list(reversed(codes)), days=22)
+    today = timezone.localdate()
+    with school_scope(world.school):
+        first = SessionMark.objects.order_by("date").values_list("date", flat=True)[0]
+        starts = [first - timedelta(days=3), *(first + timedelta(days=n) for n in range(9))]
+        ends = [today - timedelta(days=n) for n in (0, 1, 2, 3, 5, 8, 12, 30)]
+        for since in starts:
+            for until in [*ends, since, since + timedelta(days=2), since + timedelta(days=6)]:
+                if until < since:
+                    continue
+                assert _weekly_attendance(since, until) == _weeks_from_every_mark(since, until), (
+                    since,
+                    until,
+                )
