@@ -109,8 +109,8 @@ def delete_ids(model: type[models.Model], ids: Sequence[int]) -> None:
 
 
 def analyse_if_mostly_new(table: str, added: int, touched: int) -> None:
-    """PostgreSQL: refresh the planner's statistics on ``table`` when this transaction's rows
-    are a large share of it (or it has never had any).
+    """Refresh the planner's statistics on ``table`` when this transaction's rows are a large
+    share of it (or it has never had any), on PostgreSQL and on SQLite.
 
     Without statistics (a new database's first school, say) PostgreSQL guessed that the
     (school, day) index finds one pupil's week as well as the (pupil, day, session) one does,
@@ -119,13 +119,34 @@ def analyse_if_mostly_new(table: str, added: int, touched: int) -> None:
     fixed number of pages, so it costs well under a second even on a county's marks; a
     county's daily import, a small share of its marks, never runs it. ``touched`` is how many
     rows the caller is about to look up again: below a thousand any plan is quick.
+
+    SQLite keeps no statistics until asked, and without them it chose the (school, day) index
+    for one key adult's seven children's year of marks: 135 ms against 1 ms, at 2,000 pupils.
+    Its ``ANALYZE`` of that school's 500,000 marks took 75 ms (``attune/sqlite_stats.py``).
     """
-    if connection.vendor != "postgresql" or touched < 1_000:
+    if touched < 1_000:
+        return
+    if connection.vendor == "sqlite":
+        _analyse_sqlite(table, added)
+        return
+    if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         (known,) = cursor.fetchone()
         if known < 0 or added > known / 10:  # never analysed (-1), or mostly new
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _analyse_sqlite(table: str, added: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        known = None
+        if cursor.fetchone():
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            row = cursor.fetchone()
+            known = int(row[0].split()[0]) if row else None
+        if known is None or added > known / 10:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from attune.attendance import week_counts
 from attune.attendance.models import SessionMark
 from attune.attendance.school import school_year
-from attune.bulk import insert_rows
+from attune.bulk import analyse_if_mostly_new, insert_rows
 from attune.people.models import Pupil, School
 from attune.tenancy import school_scope
 
@@ -50,6 +50,7 @@ def build_register(school: School, rng: random.Random, today: date) -> int:
         ]
         last = random.Random(f"last-year-{school.urn}")  # noqa: S311 - synthetic demo data
         written += insert_rows(SessionMark, COLUMNS, _rows(last, school.pk, pupils, earlier, today))
+        analyse_if_mostly_new(SessionMark._meta.db_table, written, len(pupils) * len(days))
         week_counts.rebuild(school.pk)
         return written
 
