@@ -500,9 +500,11 @@ def _completion(
 ) -> Completion:
     logged = {(c.on, c.slot): c.outcome for c in checkins.get(relationship.pk, [])}
     done = Completion()
+    usual = cover_for(relationship, set())  # most days nobody is away
     day = max(since, relationship.started_on)
     while day <= until:
-        cover = cover_for(relationship, absences.get(day, set()))
+        away = absences.get(day)
+        cover = cover_for(relationship, away) if away else usual
         for due in schedule.due_on(day, plan, calendar, cover).due:
             done.due += 1
             outcome = logged.get((day, slot_key(due.slot)))
