@@ -27,3 +27,4 @@ fi
 for n in "${sizes[@]}"; do run attendance_school_page "$n"; done
 run chronology
 run early_years_day
+run home_pages

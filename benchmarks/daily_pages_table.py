@@ -92,6 +92,23 @@ def _other_rows(name: str, *, entries: bool = False) -> list[str]:
     return rows
 
 
+def _home_rows() -> list[str]:
+    """Each sign-in's home and daily pages: the first request, then the warm runs."""
+    header = ["database", "load", "speed", "who", "page", "first ms", "queries", "median ms"]
+    header += ["p90 ms"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for database in DATABASES:
+        run = _load(f"home_pages-{database}")
+        if run is None:
+            continue
+        for f in run["figures"]:
+            cells = [database, _load_text(run), _speed_text(run), f["who"], f"`{f['case']}`"]
+            cells += [str(f["first_ms"]), str(f["queries"]), str(f["median_ms"])]
+            cells += [str(f["p90_ms"])]
+            rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
 def main() -> None:
     lines = [
         "# The daily pages: latest figures",
@@ -104,9 +121,11 @@ def main() -> None:
         '"speed" is how many seconds the machine took, as the run ended, for a fixed piece of',
         "Python (`common.machine_speed`), which varies at the same load and from machine to",
         "machine: from 0.20 to 0.37 on the night of 6 to 7 December 2026, and from 0.23 to 0.59",
-        "on the slower machine of 7 December (0.23 to 0.27 during the run below, 10:36 to 10:46",
-        "that morning). Compare figures taken at like speeds, or scale them by the ratio; even",
-        "then, the same code's pages took up to twice as long in one run as in another that day.",
+        "on the slower machine of 7 December (0.23 to 0.27 during the PostgreSQL runs below,",
+        "10:36 to 10:46 that morning), and from 0.17 to 0.20 on the machine of that afternoon",
+        "(the SQLite runs, 12:19 to 12:32, and both runs of the home pages, 12:33 to 12:36).",
+        "Compare figures taken at like speeds, or scale them by the ratio; even then, the same",
+        "code's pages took up to twice as long in one run as in another that day.",
         "",
         "## School attendance page, cohort figures, who needs attention",
         "",
@@ -121,6 +140,14 @@ def main() -> None:
         "## Early years day (120 children)",
         "",
         *_other_rows("early_years_day"),
+        "",
+        "## Each person's home, and the pages it leads to (2,000 pupils)",
+        "",
+        "The demo at 2,000 pupils (the nursery at its own size), each demo sign-in's home and",
+        "the daily pages it leads to (`benchmarks/home_pages.py`). The first request finds",
+        "nothing kept from before, as after a restart.",
+        "",
+        *_home_rows(),
         "",
     ]
     OUT.write_text("\n".join(lines))
