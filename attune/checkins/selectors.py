@@ -400,7 +400,16 @@ class AcrossSchool:
     children: list[ChildRow]
     adults: list[AdultRow]
     without_plan: list[KeyAdultRelationship]
-    caseloads: list[Staff]
+
+    def caseloads(self) -> list[Staff]:
+        """Staff with key children or cover: only the page itself shows them (the homes
+        that share these figures would pay a fifth of their time for a table they never
+        draw), so they are read when the page asks."""
+        return [
+            s
+            for s in staff_with_caseloads()
+            if s.caseload or s.covering  # type: ignore[attr-defined]
+        ]
 
 
 def checkins_across_school(
@@ -411,19 +420,9 @@ def checkins_across_school(
 ) -> AcrossSchool:
     """Warnings, completion per child and per key adult, caseloads and plans still to agree."""
     since, until = today - timedelta(days=COMPLETION_DAYS), today - timedelta(days=1)
-    relationships = list(
-        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
-        .select_related("pupil", "key_adult", "co_worker")
-        .prefetch_related("checkin_plans")
-        .order_by("pupil__legal_surname", "pupil__legal_forename")
-    )
+    relationships = _current_relationships()
     checkins = _checkins_by_relationship(since, today)
-    last_seen = dict(
-        Checkin.objects.filter(outcome__in=SEEN)
-        .values("pupil_id")
-        .annotate(last=Max("on"))
-        .values_list("pupil_id", "last")
-    )
+    last_seen = _last_seen()
     calendar = calendar_between(today - timedelta(days=366), today)
     absences = _absences_by_day(since, today)
     raised: list[RaisedWarning] = []
@@ -451,11 +450,41 @@ def checkins_across_school(
         children=children,
         adults=_by_adult(children),
         without_plan=[r for r in relationships if plan_of(r) is None],
-        caseloads=[
-            s
-            for s in staff_with_caseloads()
-            if s.caseload or s.covering  # type: ignore[attr-defined]
-        ],
+    )
+
+
+def children_not_seen(
+    today: date, *, threshold: int = warnings.DEFAULT_NOT_SEEN_SCHOOL_DAYS
+) -> list[RaisedWarning]:
+    """The "not seen lately" warnings of ``checkins_across_school``, in its order, without
+    its four weeks of check-ins and completion: all the lead's home shows of it."""
+    last_seen = _last_seen()
+    calendar = calendar_between(today - timedelta(days=366), today)
+    found = []
+    for r in _current_relationships():
+        plan = plan_of(r)
+        if plan is not None:
+            warning = _not_seen(r, plan, last_seen.get(r.pupil_id), today, calendar, threshold)
+            found += [RaisedWarning(r, warning)] if warning else []
+    return found
+
+
+def _current_relationships() -> list[KeyAdultRelationship]:
+    return list(
+        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
+        .select_related("pupil", "key_adult", "co_worker")
+        .prefetch_related("checkin_plans")
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+
+
+def _last_seen() -> dict[object, date]:
+    """Each child's latest check-in that happened, by pupil."""
+    return dict(
+        Checkin.objects.filter(outcome__in=SEEN)
+        .values("pupil_id")
+        .annotate(last=Max("on"))
+        .values_list("pupil_id", "last")
     )
 
 
@@ -529,15 +558,26 @@ def _relationship_warnings(
     ]
     found = [
         warnings.missed_in_a_row(records, threshold=thresholds[0]),
-        warnings.not_seen(
-            last_seen=last_seen,
-            known_since=max(plan.starts_on, relationship.started_on),
-            today=today,
-            calendar=calendar,
-            threshold=thresholds[1],
-        ),
+        _not_seen(relationship, plan, last_seen, today, calendar, thresholds[1]),
     ]
     return [RaisedWarning(relationship, w) for w in found if w is not None]
+
+
+def _not_seen(
+    relationship: KeyAdultRelationship,
+    plan: CheckinPlan,
+    last_seen: date | None,
+    today: date,
+    calendar: schedule.SchoolCalendar,
+    threshold: int,
+) -> warnings.CheckinWarning | None:
+    return warnings.not_seen(
+        last_seen=last_seen,
+        known_since=max(plan.starts_on, relationship.started_on),
+        today=today,
+        calendar=calendar,
+        threshold=threshold,
+    )
 
 
 def _slot_order(key: str) -> int:

@@ -26,7 +26,12 @@ from attune.auditlog.context import note_read
 from attune.checkins.domain.arrival import Arrival
 from attune.checkins.domain.warnings import WarningKind
 from attune.checkins.models import KeepInTouchContact, KeepInTouchRoutine
-from attune.checkins.selectors import arrivals_on, checkins_across_school, today_for
+from attune.checkins.selectors import (
+    arrivals_on,
+    checkins_across_school,
+    children_not_seen,
+    today_for,
+)
 from attune.children.selectors import needing_key_adult
 from attune.earlyyears import selectors as early_years
 from attune.earlyyears.domain.ratios import Provision
@@ -266,8 +271,10 @@ def lead_home(membership: Membership, today: date, now: datetime) -> Home:
 
 def _unseen_need(membership: Membership, today: date, across: Any = None) -> Need:
     urn = membership.school.urn
-    across = across or checkins_across_school(today)
-    unseen = [w for w in across.warnings if w.warning.kind is WarningKind.NOT_SEEN]
+    if across is None:  # the lead's home: only these warnings, not the rest of the figures
+        unseen = children_not_seen(today)
+    else:
+        unseen = [w for w in across.warnings if w.warning.kind is WarningKind.NOT_SEEN]
     for w in unseen[:NAMED]:
         note_read(w.relationship.school_id, w.relationship.pupil_id)
     return Need(

@@ -13,6 +13,8 @@ from django.utils import timezone
 from attune import testing
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
+from attune.checkins import selectors
+from attune.checkins.domain.warnings import WarningKind
 from attune.checkins.models import Checkin, CheckinPlan, SchoolClosure, StaffAbsence
 from attune.checkins.services import AbsenceError, staff_absence_record
 from attune.checkins.tests.conftest import make_plan, make_relationship
@@ -234,3 +236,36 @@ def test_one_absence_service_names_the_field_its_caller_shows_errors_beside(
     assert event.object_id == str(absence.pk)
     # Why someone is away can be about their health: the trail keeps a digest only.
     assert event.changes["staff"] == "Priya Shah" and "Dentist" not in str(event.changes)
+
+
+def test_the_page_lists_each_key_adult_s_caseload_and_cover(
+    world: SchoolWorld, plan: CheckinPlan, signed_in: SignedIn
+) -> None:
+    page = signed_in(world.lead).get(across_school_url(world)).text
+    caseloads = page[page.index('id="caseload-heading"') :]
+    row = caseloads[caseloads.index(world.key_adult.full_name) :].split("</tr>")[0]
+    cover = caseloads[caseloads.index(world.other_adult.full_name) :].split("</tr>")[0]
+    assert row.endswith("</td><td>1</td><td>0</td>")  # one key child, covering none
+    assert cover.endswith("</td><td>0</td><td>1</td>")  # covering that child as co-worker
+
+
+def test_children_not_seen_are_those_the_whole_picture_warns_of_in_its_order(
+    world: SchoolWorld, plan: CheckinPlan
+) -> None:
+    """The lead's home asks only for these; they must be the page's own, child for child."""
+    today = timezone.localdate()
+    days = school_days_before(today, 8)
+    leo = make_relationship(world, pupil=world.looked_after_child, reason="Leo chose her.")
+    make_plan(leo)
+    log(plan, days[0], "happened")  # Maya: seen long ago, so warned of
+    for day in days[1:5]:
+        log(plan, day, "missed")
+    with school_scope(world.school):
+        everything = selectors.checkins_across_school(today)
+        wanted = [w for w in everything.warnings if w.warning.kind is WarningKind.NOT_SEEN]
+        found = selectors.children_not_seen(today)
+    assert [w.relationship.pupil_id for w in wanted] == [
+        world.looked_after_child.pk,
+        world.child.pk,
+    ]
+    assert found == wanted
