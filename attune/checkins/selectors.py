@@ -105,9 +105,16 @@ def cover_for(relationship: KeyAdultRelationship, away: set[object]) -> schedule
 
 
 def plan_of(relationship: KeyAdultRelationship) -> CheckinPlan | None:
-    """The plan, from a prefetch when the caller made one."""
-    plans = relationship.checkin_plans.all()
+    """The plan, from a prefetch when the caller made one (``PLANS_READ``, or the manager's)."""
+    plans = getattr(relationship, PLANS_READ, None)
+    if plans is None:
+        plans = relationship.checkin_plans.all()
     return plans[0] if plans else None  # at most one, by constraint
+
+
+# Prefetched as a plain list: a prefetch kept in the manager makes a queryset for each of a
+# school's 267 relationships (27 ms at 2,000 pupils) that nobody uses but ``plan_of``.
+PLANS_READ = "plans_read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +384,7 @@ class ChildRow:
     relationship: KeyAdultRelationship
     completion: Completion
     last_seen: date | None
+    plan: CheckinPlan
 
 
 @dataclass
@@ -433,7 +441,7 @@ def checkins_across_school(
         if plan is None:
             continue
         done = _completion(r, domain_plan(plan), calendar, absences, checkins, since, until)
-        children.append(ChildRow(r, done, last_seen.get(r.pupil_id)))
+        children.append(ChildRow(r, done, last_seen.get(r.pupil_id), plan))
         raised += _relationship_warnings(
             r,
             plan,
@@ -461,7 +469,7 @@ def children_not_seen(
     last_seen = _last_seen()
     calendar = calendar_between(today - timedelta(days=366), today)
     found = []
-    for r in _current_relationships():
+    for r in _current_relationships(with_adults=False):
         plan = plan_of(r)
         if plan is not None:
             warning = _not_seen(r, plan, last_seen.get(r.pupil_id), today, calendar, threshold)
@@ -469,11 +477,14 @@ def children_not_seen(
     return found
 
 
-def _current_relationships() -> list[KeyAdultRelationship]:
+def _current_relationships(*, with_adults: bool = True) -> list[KeyAdultRelationship]:
+    """Each current relationship with its child and plan (and its two adults, unless the
+    caller names none of them: a third of the work, at 2,000 pupils)."""
+    adults = ("key_adult", "co_worker") if with_adults else ()
     return list(
         KeyAdultRelationship.objects.filter(ended_on__isnull=True)
-        .select_related("pupil", "key_adult", "co_worker")
-        .prefetch_related("checkin_plans")
+        .select_related("pupil", *adults)
+        .prefetch_related(Prefetch("checkin_plans", to_attr=PLANS_READ))
         .order_by("pupil__legal_surname", "pupil__legal_forename")
     )
 

@@ -269,3 +269,12 @@ def test_children_not_seen_are_those_the_whole_picture_warns_of_in_its_order(
         world.child.pk,
     ]
     assert found == wanted
+
+
+def test_each_child_s_row_shows_when_their_plan_is_reviewed(
+    world: SchoolWorld, plan: CheckinPlan, signed_in: SignedIn
+) -> None:
+    page = signed_in(world.lead).get(across_school_url(world)).text
+    children = page[page.index('<th scope="col">Review</th>') :]
+    row = children[children.index(world.child.display_name) :].split("</tr>")[0]
+    assert row.endswith(f"<td>{plan.review_on:%-d %b %Y}</td>")
