@@ -123,7 +123,7 @@ def main() -> None:
         "machine: from 0.20 to 0.37 on the night of 6 to 7 December 2026, and from 0.23 to 0.59",
         "on the slower machine of 7 December (0.23 to 0.27 during the PostgreSQL runs below,",
         "10:36 to 10:46 that morning), and from 0.17 to 0.20 on the machine of that afternoon",
-        "(the SQLite runs, 12:19 to 12:42, and the home pages on PostgreSQL, 12:33).",
+        "(the SQLite runs, 12:19 to 12:32, and the home pages, 12:59 to 13:03).",
         "Compare figures taken at like speeds, or scale them by the ratio; even then, the same",
         "code's pages took up to twice as long in one run as in another that day.",
         "",
