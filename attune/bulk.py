@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, models
 from psycopg.copy import QueuedLibpqWriter
 
+from attune.sqlite_stats import known_rows
+
 BATCH = 5_000
 
 
@@ -140,12 +142,7 @@ def analyse_if_mostly_new(table: str, added: int, touched: int) -> None:
 
 def _analyse_sqlite(table: str, added: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        known = None
-        if cursor.fetchone():
-            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
-            row = cursor.fetchone()
-            known = int(row[0].split()[0]) if row else None
+        known = known_rows(cursor).get(table)
         if known is None or added > known / 10:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 

@@ -44,17 +44,26 @@ def keep_statistics(**_: Any) -> None:
         return
 
 
+def known_rows(cursor: Any) -> dict[str, int]:
+    """Each analysed table's rows, as its statistics last counted them (the most any of its
+    indexes holds: a partial index holds fewer)."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if cursor.fetchone() is None:  # nothing analysed yet, ever
+        return {}
+    cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+    rows: dict[str, int] = {}
+    for table, stat in cursor.fetchall():
+        rows[table] = max(rows.get(table, 0), int(stat.split()[0]))
+    return rows
+
+
 def _unanalysed(cursor: Any) -> list[str]:
     """The tables with rows and no statistics (an empty table never has any)."""
     cursor.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )
     tables = [row[0] for row in cursor.fetchall()]
-    analysed: set[str] = set()
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-    if cursor.fetchone():
-        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
-        analysed = {row[0] for row in cursor.fetchall()}
+    analysed = known_rows(cursor)
     found = []
     for table in tables:
         if table not in analysed:

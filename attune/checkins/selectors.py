@@ -104,17 +104,17 @@ def cover_for(relationship: KeyAdultRelationship, away: set[object]) -> schedule
     )
 
 
+# Prefetched as a plain list: a prefetch kept in the manager makes a queryset for each of a
+# school's 267 relationships (27 ms at 2,000 pupils) that nobody uses but ``plan_of``.
+PLANS_READ = "plans_read"
+
+
 def plan_of(relationship: KeyAdultRelationship) -> CheckinPlan | None:
     """The plan, from a prefetch when the caller made one (``PLANS_READ``, or the manager's)."""
     plans = getattr(relationship, PLANS_READ, None)
     if plans is None:
         plans = relationship.checkin_plans.all()
     return plans[0] if plans else None  # at most one, by constraint
-
-
-# Prefetched as a plain list: a prefetch kept in the manager makes a queryset for each of a
-# school's 267 relationships (27 ms at 2,000 pupils) that nobody uses but ``plan_of``.
-PLANS_READ = "plans_read"
 
 
 @dataclass(frozen=True, slots=True)
