@@ -12,7 +12,7 @@ can, the check-in is still due but has nobody to do it; ``warnings.py`` raises t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
@@ -205,6 +205,29 @@ def due_on(
         return DayCheckins(day, (), NoneDue.NO_SLOT_TODAY)
     done_by, staff = who_does_it(cover)
     return DayCheckins(day, tuple(DueCheckin(s, done_by, staff) for s in slots))
+
+
+def due_between(
+    start: date, end: date, plan: CheckinPlan, calendar: SchoolCalendar
+) -> Iterator[tuple[date, Slot]]:
+    """Each check-in due from ``start`` to ``end`` (both included), day by day, earliest
+    first: what ``due_on`` lists for every day of the range for a child in school.
+
+    Who is around does not change what is due (only who does it), so no cover is asked for.
+    Counting weeks of check-ins for a whole school (hundreds of plans, four weeks each), this
+    sorts each plan's slots once per weekday rather than once per day.
+    """
+    first = max(start, plan.starts_on)
+    last = end if plan.ends_on is None else min(end, plan.ends_on)
+    by_weekday = [
+        sorted((s for s in plan.slots if weekday in s.weekdays), key=Slot.sort_key)
+        for weekday in range(7)
+    ]
+    for day in _days(first, last):
+        slots = by_weekday[day.weekday()]
+        if slots and calendar.is_school_day(day):
+            for slot in slots:
+                yield day, slot
 
 
 def school_days_between(

@@ -19,6 +19,7 @@ from attune.checkins.domain.schedule import (
     SchoolCalendar,
     Slot,
     Term,
+    due_between,
     due_on,
     school_days_between,
 )
@@ -162,3 +163,50 @@ def test_something_is_due_exactly_on_open_weekdays(day: date) -> None:
     plan = CheckinPlan((START,), starts_on=date(2024, 1, 1))
     result = due_on(day, plan, CALENDAR, HERE)
     assert bool(result.due) == (MONDAY <= day.weekday() <= FRIDAY)
+
+
+_DAYS = st.dates(date(2025, 8, 25), date(2025, 10, 31))
+_SLOTS = st.builds(
+    Slot,
+    st.sampled_from([Moment.START_OF_DAY, Moment.END_OF_DAY, time(9, 15), time(12, 30)]),
+    weekdays=st.frozensets(st.integers(MONDAY, 6), min_size=1),
+)
+
+
+@st.composite
+def _plans(draw: st.DrawFn) -> CheckinPlan:
+    starts = draw(_DAYS)
+    ends = draw(st.none() | st.dates(starts, date(2025, 11, 30)))
+    return CheckinPlan(tuple(draw(st.lists(_SLOTS, min_size=1, max_size=3))), starts, ends)
+
+
+@st.composite
+def _calendars(draw: st.DrawFn) -> SchoolCalendar:
+    terms = draw(st.lists(st.tuples(_DAYS, st.integers(0, 40)), max_size=2))
+    return SchoolCalendar(
+        closures=draw(st.frozensets(_DAYS, max_size=8)),
+        terms=tuple(Term(t, t + timedelta(days=n)) for t, n in terms),
+    )
+
+
+@given(_DAYS, st.integers(0, 45), _plans(), _calendars(), st.booleans(), st.booleans())
+def test_due_between_lists_what_due_on_lists_day_by_day_whoever_is_away(
+    start: date,
+    days: int,
+    plan: CheckinPlan,
+    calendar: SchoolCalendar,
+    key_adult_away: bool,
+    co_worker_away: bool,
+) -> None:
+    end = start + timedelta(days=days)
+    cover = Cover("ka", key_adult_away, "cw", co_worker_away)
+    expected = [
+        (start + timedelta(days=n), due.slot)
+        for n in range(days + 1)
+        for due in due_on(start + timedelta(days=n), plan, calendar, cover).due
+    ]
+    assert list(due_between(start, end, plan, calendar)) == expected
+
+
+def test_due_between_is_empty_when_the_range_ends_before_it_starts() -> None:
+    assert list(due_between(TUE, MON, PLAN, CALENDAR)) == []
