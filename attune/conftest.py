@@ -6,6 +6,7 @@ Django at all (``pytest -p no:django attune/*/tests/test_domain_*.py``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,18 @@ def _fast_passwords(request: pytest.FixtureRequest) -> None:
     if request.config.pluginmanager.has_plugin("django"):
         settings = request.getfixturevalue("settings")
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_statistics_after_requests(request: pytest.FixtureRequest) -> None:
+    """SQLite's planner statistics are gathered after a request, once in ten minutes a
+    process (``attune/sqlite_stats.py``): in a test worker the first request would do it,
+    a hundred queries inside whichever test counts that request's queries. Tests of small
+    rows need no statistics; ``test_sqlite_stats.py`` turns it back on for itself."""
+    if request.config.pluginmanager.has_plugin("django"):
+        from attune import sqlite_stats
+
+        sqlite_stats.next_run = math.inf
 
 
 @pytest.fixture(autouse=True)

@@ -235,7 +235,7 @@ def _end_date(form: TeamEndForm) -> date:
 @school_view(Permission.VIEW_STAFF)
 def staff(request: SchoolRequest, urn: str) -> HttpResponse:
     context = {
-        "staff_list": staff_with_caseloads(),
+        "staff_list": staff_with_caseloads(with_days=True),
         "show_caseloads": request.membership.can(Permission.VIEW_CASELOADS),
         "limit": request.school.caseload_limit,
     }

@@ -112,9 +112,12 @@ def test_staff_with_caseloads_has_a_fixed_query_count(
         relate(testing.pupil(world.school), testing.staff(world.school), since=10)
 
     with django_assert_num_queries(2):  # staff with counts, then their working days
-        days = [len(s.working_days.all()) for s in staff_with_caseloads()]
+        days = [len(s.working_days.all()) for s in staff_with_caseloads(with_days=True)]
 
     assert days == [5] * 7
+    with django_assert_num_queries(1):  # the homes count caseloads and never show the days
+        loads = [s.caseload for s in staff_with_caseloads()]  # type: ignore[attr-defined]
+    assert sorted(loads) == [0, 0, 1, 1, 1, 1, 1]
 
 
 def names(candidates: list[Candidate]) -> list[str]:
