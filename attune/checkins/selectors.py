@@ -1,4 +1,5 @@
-"""Reads for the key adult's day and the lead's school-wide page, joined to avoid a query a row."""
+"""Reads for the key adult's day, joined to avoid a query a row (the lead's school-wide page
+is ``across_school.py``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+from typing import Protocol
 
-from django.db.models import CharField, Max, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, Q, QuerySet
 
 from attune.attendance.models import SessionMark, SessionName
-from attune.checkins.domain import attunement, schedule, warnings
+from attune.checkins.domain import attunement, schedule
 from attune.checkins.domain.arrival import ARRIVAL_TEXT, NOON, Arrival, arrival, mark_to_read
 from attune.checkins.domain.today import STATE_TEXT, SlotState, slot_key, slot_state
 from attune.checkins.models import (
@@ -30,11 +31,8 @@ from attune.checkins.models import (
 )
 from attune.people.models import Pupil, Staff
 from attune.relationships.models import KeyAdultRelationship
-from attune.relationships.selectors import staff_with_caseloads
 
 SEEN = (Outcome.HAPPENED, Outcome.COVERED)
-NOT_HAPPENING = (Outcome.MISSED, Outcome.DECLINED)
-COMPLETION_DAYS = 28  # completion is counted over the last four weeks
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,7 +95,16 @@ def staff_away_on(day: date) -> set[object]:
     return set(StaffAbsence.objects.filter(on=day).values_list("staff_id", flat=True))
 
 
-def cover_for(relationship: KeyAdultRelationship, away: set[object]) -> schedule.Cover:
+class HasAdults(Protocol):
+    """A relationship, or a row standing for one: its key adult and co-worker."""
+
+    @property
+    def key_adult_id(self) -> uuid.UUID: ...
+    @property
+    def co_worker_id(self) -> uuid.UUID | None: ...
+
+
+def cover_for(relationship: HasAdults, away: set[object]) -> schedule.Cover:
     return schedule.Cover(
         key_adult=str(relationship.key_adult_id),
         key_adult_away=relationship.key_adult_id in away,
@@ -106,16 +113,9 @@ def cover_for(relationship: KeyAdultRelationship, away: set[object]) -> schedule
     )
 
 
-# Prefetched as a plain list: a prefetch kept in the manager makes a queryset for each of a
-# school's 267 relationships (27 ms at 2,000 pupils) that nobody uses but ``plan_of``.
-PLANS_READ = "plans_read"
-
-
 def plan_of(relationship: KeyAdultRelationship) -> CheckinPlan | None:
-    """The plan, from a prefetch when the caller made one (``PLANS_READ``, or the manager's)."""
-    plans = getattr(relationship, PLANS_READ, None)
-    if plans is None:
-        plans = relationship.checkin_plans.all()
+    """The plan, from the caller's prefetch of ``checkin_plans`` if it made one."""
+    plans = relationship.checkin_plans.all()
     return plans[0] if plans else None  # at most one, by constraint
 
 
@@ -355,258 +355,6 @@ def _child_day(
     return ChildDay(
         relationship, plan, covering, key_adult_away, rows, due.reason_text, where, noticed
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Check-ins across the school
-
-
-@dataclass
-class Completion:
-    due: int = 0
-    happened: int = 0
-    not_happening: int = 0  # missed or declined
-
-    @property
-    def not_logged(self) -> int:
-        return max(self.due - self.happened - self.not_happening, 0)
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.happened / self.due) if self.due else None
-
-    def add(self, other: Completion) -> None:
-        self.due += other.due
-        self.happened += other.happened
-        self.not_happening += other.not_happening
-
-
-@dataclass
-class ChildRow:
-    relationship: KeyAdultRelationship
-    completion: Completion
-    last_seen: date | None
-    plan: CheckinPlan
-
-
-@dataclass
-class AdultRow:
-    staff: Staff
-    completion: Completion
-    children: int
-
-
-@dataclass(frozen=True, slots=True)
-class RaisedWarning:
-    relationship: KeyAdultRelationship
-    warning: warnings.CheckinWarning
-
-
-@dataclass
-class AcrossSchool:
-    since: date
-    until: date
-    warnings: list[RaisedWarning]
-    children: list[ChildRow]
-    adults: list[AdultRow]
-    without_plan: list[KeyAdultRelationship]
-
-    def caseloads(self) -> list[Staff]:
-        """Staff with key children or cover: only the page itself shows them (the homes
-        that share these figures would pay a fifth of their time for a table they never
-        draw), so they are read when the page asks."""
-        return [
-            s
-            for s in staff_with_caseloads()
-            if s.caseload or s.covering  # type: ignore[attr-defined]
-        ]
-
-
-def checkins_across_school(
-    today: date,
-    *,
-    missed_threshold: int = warnings.DEFAULT_MISSED_IN_A_ROW,
-    not_seen_threshold: int = warnings.DEFAULT_NOT_SEEN_SCHOOL_DAYS,
-) -> AcrossSchool:
-    """Warnings, completion per child and per key adult, caseloads and plans still to agree."""
-    since, until = today - timedelta(days=COMPLETION_DAYS), today - timedelta(days=1)
-    relationships = _current_relationships()
-    checkins = _checkins_by_relationship(since, today)
-    last_seen = _last_seen()
-    calendar = calendar_between(today - timedelta(days=366), today)
-    away = staff_away_on(today)
-    raised: list[RaisedWarning] = []
-    children: list[ChildRow] = []
-    for r in relationships:
-        plan = plan_of(r)
-        raised += _no_cover(r, away, today)
-        if plan is None:
-            continue
-        done = _completion(r, domain_plan(plan), calendar, checkins, since, until)
-        children.append(ChildRow(r, done, last_seen.get(r.pupil_id), plan))
-        raised += _relationship_warnings(
-            r,
-            plan,
-            checkins.get(r.pk.hex, []),
-            last_seen.get(r.pupil_id),
-            today,
-            calendar,
-            (missed_threshold, not_seen_threshold),
-        )
-    return AcrossSchool(
-        since=since,
-        until=until,
-        warnings=raised,
-        children=children,
-        adults=_by_adult(children),
-        without_plan=[r for r in relationships if plan_of(r) is None],
-    )
-
-
-def children_not_seen(
-    today: date, *, threshold: int = warnings.DEFAULT_NOT_SEEN_SCHOOL_DAYS
-) -> list[RaisedWarning]:
-    """The "not seen lately" warnings of ``checkins_across_school``, in its order, without
-    its four weeks of check-ins and completion: all the lead's home shows of it."""
-    last_seen = _last_seen()
-    calendar = calendar_between(today - timedelta(days=366), today)
-    found = []
-    for r in _current_relationships(with_adults=False):
-        plan = plan_of(r)
-        if plan is not None:
-            warning = _not_seen(r, plan, last_seen.get(r.pupil_id), today, calendar, threshold)
-            found += [RaisedWarning(r, warning)] if warning else []
-    return found
-
-
-def _current_relationships(*, with_adults: bool = True) -> list[KeyAdultRelationship]:
-    """Each current relationship with its child and plan (and its two adults, unless the
-    caller names none of them: a third of the work, at 2,000 pupils)."""
-    adults = ("key_adult", "co_worker") if with_adults else ()
-    return list(
-        KeyAdultRelationship.objects.filter(ended_on__isnull=True)
-        .select_related("pupil", *adults)
-        .prefetch_related(Prefetch("checkin_plans", to_attr=PLANS_READ))
-        .order_by("pupil__legal_surname", "pupil__legal_forename")
-    )
-
-
-def _last_seen() -> dict[object, date]:
-    """Each child's latest check-in that happened, by pupil."""
-    return dict(
-        Checkin.objects.filter(outcome__in=SEEN)
-        .values("pupil_id")
-        .annotate(last=Max("on"))
-        .values_list("pupil_id", "last")
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Logged:
-    """What completion and the warnings need of a check-in: a school's four weeks of them
-    (thousands at 2,000 pupils) read as plain rows rather than model instances."""
-
-    on: date
-    slot: str
-    outcome: str
-
-
-def _checkins_by_relationship(since: date, until: date) -> dict[str, list[_Logged]]:
-    """A school's check-ins from ``since`` to ``until``, by relationship id as hex (``.hex``).
-
-    The id is read as text: turning nine thousand of them into UUIDs was half of reading
-    them at 2,000 pupils. SQLite keeps it as hex already and PostgreSQL writes the dashes.
-    """
-    found: dict[str, list[_Logged]] = defaultdict(list)
-    rows = (
-        Checkin.objects.filter(on__range=(since, until))
-        .order_by("on", "slot")
-        .values_list(Cast("relationship_id", CharField()), "on", "slot", "outcome")
-    )
-    for relationship_id, on, slot, outcome in rows:
-        found[relationship_id.replace("-", "")].append(_Logged(on, slot, outcome))
-    return found
-
-
-def _completion(
-    relationship: KeyAdultRelationship,
-    plan: schedule.CheckinPlan,
-    calendar: schedule.SchoolCalendar,
-    checkins: dict[str, list[_Logged]],
-    since: date,
-    until: date,
-) -> Completion:
-    """What was due from ``since`` to ``until`` under the plan, and how each went. Who was
-    away changes who does a check-in, never whether it is due, so absences don't count."""
-    logged = {(c.on, c.slot): c.outcome for c in checkins.get(relationship.pk.hex, ())}
-    keys: dict[schedule.Slot, str] = {}
-    done = Completion()
-    start = max(since, relationship.started_on)
-    for day, slot in schedule.due_between(start, until, plan, calendar):
-        key = keys.get(slot) or keys.setdefault(slot, slot_key(slot))
-        outcome = logged.get((day, key))
-        done.due += 1
-        done.happened += outcome in SEEN
-        done.not_happening += outcome in NOT_HAPPENING
-    return done
-
-
-def _relationship_warnings(
-    relationship: KeyAdultRelationship,
-    plan: CheckinPlan,
-    checkins: Iterable[_Logged],
-    last_seen: date | None,
-    today: date,
-    calendar: schedule.SchoolCalendar,
-    thresholds: tuple[int, int],
-) -> list[RaisedWarning]:
-    records = [
-        warnings.CheckinRecord(c.on, warnings.Outcome(c.outcome), order=_slot_order(c.slot))
-        for c in checkins
-    ]
-    found = [
-        warnings.missed_in_a_row(records, threshold=thresholds[0]),
-        _not_seen(relationship, plan, last_seen, today, calendar, thresholds[1]),
-    ]
-    return [RaisedWarning(relationship, w) for w in found if w is not None]
-
-
-def _not_seen(
-    relationship: KeyAdultRelationship,
-    plan: CheckinPlan,
-    last_seen: date | None,
-    today: date,
-    calendar: schedule.SchoolCalendar,
-    threshold: int,
-) -> warnings.CheckinWarning | None:
-    return warnings.not_seen(
-        last_seen=last_seen,
-        known_since=max(plan.starts_on, relationship.started_on),
-        today=today,
-        calendar=calendar,
-        threshold=threshold,
-    )
-
-
-def _slot_order(key: str) -> int:
-    return 0 if key == "start" else 2 if key == "end" else 1
-
-
-def _no_cover(
-    relationship: KeyAdultRelationship, away: set[object], today: date
-) -> list[RaisedWarning]:
-    found = warnings.no_cover(cover_for(relationship, away), today=today)
-    return [RaisedWarning(relationship, found)] if found else []
-
-
-def _by_adult(children: list[ChildRow]) -> list[AdultRow]:
-    adults: dict[object, AdultRow] = {}
-    for row in children:
-        staff = row.relationship.key_adult
-        entry = adults.setdefault(staff.pk, AdultRow(staff, Completion(), 0))
-        entry.completion.add(row.completion)
-        entry.children += 1
-    return sorted(adults.values(), key=lambda a: (a.staff.last_name, a.staff.first_name))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
 from attune.bad_requests import day_from_address
+from attune.checkins.across_school import checkins_across_school
 from attune.checkins.domain.attunement import CITATION, SOURCE_NOTE, Principle
 from attune.checkins.forms import (
     AbsenceForm,
@@ -53,7 +54,6 @@ from attune.checkins.models import (
 from attune.checkins.selectors import (
     attunement_history,
     attunement_progress,
-    checkins_across_school,
     child_day_for,
     current_relationship_of,
     current_relationships_of,

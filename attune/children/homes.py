@@ -23,15 +23,11 @@ from attune.attendance import school as attendance_reads
 from attune.attendance.domain.calculations import summarise_counts, week_of
 from attune.attendance.models import SessionMark, WeekCounts
 from attune.auditlog.context import note_read
+from attune.checkins.across_school import ChildName, checkins_across_school, children_not_seen
 from attune.checkins.domain.arrival import Arrival
 from attune.checkins.domain.warnings import WarningKind
 from attune.checkins.models import KeepInTouchContact, KeepInTouchRoutine
-from attune.checkins.selectors import (
-    arrivals_on,
-    checkins_across_school,
-    children_not_seen,
-    today_for,
-)
+from attune.checkins.selectors import arrivals_on, today_for
 from attune.children.selectors import needing_key_adult
 from attune.earlyyears import selectors as early_years
 from attune.earlyyears.domain.ratios import Provision
@@ -139,7 +135,7 @@ def _url(name: str, urn: str, **kwargs: object) -> str:
     return reverse(name, kwargs={"urn": urn, **kwargs})
 
 
-def _child(pupil: Pupil, urn: str, detail: str = "") -> Named:
+def _child(pupil: Pupil | ChildName, urn: str, detail: str = "") -> Named:
     return Named(pupil.display_name, _url("children:pupil", urn, pupil_id=pupil.pk), detail)
 
 
@@ -276,7 +272,7 @@ def _unseen_need(membership: Membership, today: date, across: Any = None) -> Nee
     else:
         unseen = [w for w in across.warnings if w.warning.kind is WarningKind.NOT_SEEN]
     for w in unseen[:NAMED]:
-        note_read(w.relationship.school_id, w.relationship.pupil_id)
+        note_read(membership.school_id, w.relationship.pupil_id)
     return Need(
         count=len(unseen),
         text="children not seen by their adults lately",

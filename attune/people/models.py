@@ -110,6 +110,11 @@ YEAR_GROUP_LABELS: dict[int, str] = (
 )
 
 
+def pupil_display_name(preferred_name: str, legal_forename: str, legal_surname: str) -> str:
+    """How a child is named on every page: the name they go by, then their surname."""
+    return f"{preferred_name or legal_forename} {legal_surname}"
+
+
 class Pupil(SchoolOwned):
     """A child on roll. The public id is random so URLs cannot be guessed."""
 
@@ -154,7 +159,7 @@ class Pupil(SchoolOwned):
 
     @property
     def display_name(self) -> str:
-        return f"{self.known_as} {self.legal_surname}"
+        return pupil_display_name(self.preferred_name, self.legal_forename, self.legal_surname)
 
     @property
     def year_label(self) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 
 class ScheduleError(ValueError):
@@ -223,11 +224,16 @@ def due_between(
         sorted((s for s in plan.slots if weekday in s.weekdays), key=Slot.sort_key)
         for weekday in range(7)
     ]
-    for day in _days(first, last):
-        slots = by_weekday[day.weekday()]
-        if slots and calendar.is_school_day(day):
-            for slot in slots:
-                yield day, slot
+    for day, weekday in _school_days(calendar, first, last):
+        for slot in by_weekday[weekday]:
+            yield day, slot
+
+
+@lru_cache(maxsize=64)
+def _school_days(calendar: SchoolCalendar, first: date, last: date) -> tuple[tuple[date, int], ...]:
+    """The school days from ``first`` to ``last`` with their weekdays: the same for most of
+    a school's plans, so worked out once for them all."""
+    return tuple((d, d.weekday()) for d in _days(first, last) if calendar.is_school_day(d))
 
 
 def school_days_between(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from attune import testing
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
-from attune.checkins import selectors
+from attune.checkins import across_school
 from attune.checkins.domain.warnings import WarningKind
 from attune.checkins.models import Checkin, CheckinPlan, SchoolClosure, StaffAbsence
 from attune.checkins.services import AbsenceError, staff_absence_record
@@ -261,9 +261,9 @@ def test_children_not_seen_are_those_the_whole_picture_warns_of_in_its_order(
     for day in days[1:5]:
         log(plan, day, "missed")
     with school_scope(world.school):
-        everything = selectors.checkins_across_school(today)
+        everything = across_school.checkins_across_school(today)
         wanted = [w for w in everything.warnings if w.warning.kind is WarningKind.NOT_SEEN]
-        found = selectors.children_not_seen(today)
+        found = across_school.children_not_seen(today)
     assert [w.relationship.pupil_id for w in wanted] == [
         world.looked_after_child.pk,
         world.child.pk,

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from attune.checkins.across_school import checkins_across_school
 from attune.checkins.demo import build_checkins
 from attune.checkins.models import (
     AttunementRecord,
@@ -15,7 +16,6 @@ from attune.checkins.models import (
     KeepInTouchRoutine,
     Noticing,
 )
-from attune.checkins.selectors import checkins_across_school
 from attune.demo.generator import build_demo
 from attune.tenancy import school_scope
 
