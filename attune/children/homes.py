@@ -32,7 +32,7 @@ from attune.children.selectors import needing_key_adult
 from attune.earlyyears import selectors as early_years
 from attune.earlyyears.domain.ratios import Provision
 from attune.earlyyears.models import CareEntry, CareKind
-from attune.incidents.selectors import school_trends
+from attune.incidents.selectors import school_trend
 from attune.people.models import Pupil
 from attune.pep.domain.cycle import Standing
 from attune.pep.selectors import looked_after_rows
@@ -502,7 +502,7 @@ def _coverage_chart(membership: Membership) -> Chart:
 
 
 def _incidents_chart(today: date) -> Chart:
-    trend, _children = school_trends(today=today, by_half_term=False)
+    trend = school_trend(today=today, by_half_term=False)
     rows = [
         (
             s.period.label,

@@ -89,6 +89,17 @@ class ChildTrend:
     trend: Trend
 
 
+def school_trend(*, today: date, by_half_term: bool) -> TrendPage:
+    """The whole school's trend alone, for a page that names no children (the head's home:
+    reading the children it would not show was half the time)."""
+    periods = _window(today, by_half_term)
+    rows = Incident.objects.filter(occurred_at__gte=_since(periods[0].starts_on)).values_list(
+        "occurred_at", "minutes_to_calm"
+    )
+    summaries = summarise([IncidentPoint(local_day(at), m) for at, m in rows], periods, today=today)
+    return TrendPage(summaries, trend(summaries), by_half_term)
+
+
 def school_trends(*, today: date, by_half_term: bool) -> tuple[TrendPage, list[ChildTrend]]:
     """The whole school's trend, and each child with incidents (most first), from one query."""
     periods = _window(today, by_half_term)

@@ -17,7 +17,7 @@ from attune.accounts.roles import Role
 from attune.auditlog.actions import Action
 from attune.auditlog.models import AuditEvent
 from attune.incidents.models import Incident
-from attune.incidents.selectors import chronology_entries
+from attune.incidents.selectors import chronology_entries, school_trend, school_trends
 from attune.incidents.testing import record_incident
 from attune.people.models import Pupil
 from attune.relationships.models import CloseTeamMember, KeyAdultRelationship
@@ -367,3 +367,19 @@ def test_the_audit_record_keeps_no_words_of_an_incident(
         "incidents.incident.changed",
     ]
     assert not [e for e in events if marker in json.dumps(e.changes)]
+
+
+@pytest.mark.parametrize("by_half_term", [False, True])
+def test_the_school_trend_alone_is_the_trend_the_school_page_shows(
+    world: SchoolWorld, by_half_term: bool
+) -> None:
+    """The head's home draws the school's trend without its children: the same figures."""
+    today = timezone.localdate()
+    for days, minutes in ((3, 30), (10, 20), (40, 5), (80, None), (200, 12)):
+        record(world, on=today - timedelta(days=days), minutes=minutes)
+    record(world, child=testing.pupil(world.school), on=today - timedelta(days=10), minutes=8)
+    with school_scope(world.school):
+        page, children = school_trends(today=today, by_half_term=by_half_term)
+        alone = school_trend(today=today, by_half_term=by_half_term)
+    assert len(children) == 2 and sum(s.incidents for s in alone.summaries) >= 4
+    assert alone == page
