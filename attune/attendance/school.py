@@ -296,10 +296,15 @@ class CohortFigures:
     summaries: list[AttendanceSummary] = field(default_factory=list)
     factors: Counter[str] = field(default_factory=Counter)
     pupils_with_concern: int = 0
+    _cohort: CohortSummary | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def cohort(self) -> CohortSummary:
-        return summarise_cohort(self.summaries)
+        """Worked out once, when first asked (a page asks for each share in turn, and each
+        asking went through every pupil of the cohort again). Add no summaries after it."""
+        if self._cohort is None:
+            self._cohort = summarise_cohort(self.summaries)
+        return self._cohort
 
     @property
     def possible(self) -> int:

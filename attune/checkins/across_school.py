@@ -11,8 +11,10 @@ relationship, split here.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import CharField, Max, StringAgg, Value
 from django.db.models.functions import Cast, Concat
@@ -117,10 +119,18 @@ class RaisedWarning:
 class AcrossSchool:
     since: date
     until: date
-    warnings: list[RaisedWarning]
     children: list[ChildRow]
     adults: list[AdultRow]
     without_plan: list[CurrentRelationship]
+    not_seen: list[RaisedWarning]  # all the homes show of the warnings
+    _every_warning: Callable[[], list[RaisedWarning]] = field(repr=False, compare=False)
+
+    @cached_property
+    def warnings(self) -> list[RaisedWarning]:
+        """Each child's warnings in turn: no cover today, check-ins missed in a row, not seen
+        lately. Worked out when first asked, as only the page itself asks (a fifth of the
+        head's home, for runs of missed check-ins it never shows)."""
+        return self._every_warning()
 
     def caseloads(self) -> list[Staff]:
         """Staff with key children or cover: only the page itself shows them (the homes
@@ -146,31 +156,37 @@ def checkins_across_school(
     last_seen = _last_seen()
     calendar = calendar_between(today - timedelta(days=366), today)
     away = staff_away_on(today)
-    raised: list[RaisedWarning] = []
     children: list[ChildRow] = []
+    not_seen: dict[uuid.UUID, RaisedWarning] = {}
     for r in relationships:
-        raised += _no_cover(r, away, today)
         if r.plan is None:
             continue
-        logged = checkins.get(r.pk, {})
-        done = _completion(r, domain_plan(r.plan), calendar, logged, since, until)
+        done = _completion(r, domain_plan(r.plan), calendar, checkins.get(r.pk, {}), since, until)
         children.append(ChildRow(r, done, last_seen.get(r.pupil_id), r.plan))
-        raised += _relationship_warnings(
-            r,
-            r.plan,
-            logged,
-            last_seen.get(r.pupil_id),
-            today,
-            calendar,
-            (missed_threshold, not_seen_threshold),
+        unseen = _not_seen(
+            r, r.plan, last_seen.get(r.pupil_id), today, calendar, not_seen_threshold
         )
+        if unseen is not None:
+            not_seen[r.pk] = RaisedWarning(r, unseen)
+
+    def every_warning() -> list[RaisedWarning]:
+        raised: list[RaisedWarning] = []
+        for r in relationships:
+            raised += _no_cover(r, away, today)
+            if r.plan is not None:
+                missed = _missed(checkins.get(r.pk, {}), missed_threshold)
+                raised += [RaisedWarning(r, missed)] if missed else []
+                raised += [not_seen[r.pk]] if r.pk in not_seen else []
+        return raised
+
     return AcrossSchool(
         since=since,
         until=until,
-        warnings=raised,
         children=children,
         adults=_by_adult(children),
         without_plan=[r for r in relationships if r.plan is None],
+        not_seen=list(not_seen.values()),
+        _every_warning=every_warning,
     )
 
 
@@ -298,24 +314,12 @@ def _completion(
     return done
 
 
-def _relationship_warnings(
-    relationship: CurrentRelationship,
-    plan: CheckinPlan,
-    logged: Logged,
-    last_seen: date | None,
-    today: date,
-    calendar: schedule.SchoolCalendar,
-    thresholds: tuple[int, int],
-) -> list[RaisedWarning]:
+def _missed(logged: Logged, threshold: int) -> warnings.CheckinWarning | None:
     records = [
         warnings.CheckinRecord(on, _OUTCOMES[outcome], order=_slot_order(slot))
         for (on, slot), outcome in logged.items()
     ]
-    found = [
-        warnings.missed_in_a_row(records, threshold=thresholds[0]),
-        _not_seen(relationship, plan, last_seen, today, calendar, thresholds[1]),
-    ]
-    return [RaisedWarning(relationship, w) for w in found if w is not None]
+    return warnings.missed_in_a_row(records, threshold=threshold)
 
 
 def _not_seen(

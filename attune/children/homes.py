@@ -25,7 +25,6 @@ from attune.attendance.models import SessionMark, WeekCounts
 from attune.auditlog.context import note_read
 from attune.checkins.across_school import ChildName, checkins_across_school, children_not_seen
 from attune.checkins.domain.arrival import Arrival
-from attune.checkins.domain.warnings import WarningKind
 from attune.checkins.models import KeepInTouchContact, KeepInTouchRoutine
 from attune.checkins.selectors import arrivals_on, today_for
 from attune.children.selectors import needing_key_adult
@@ -267,10 +266,8 @@ def lead_home(membership: Membership, today: date, now: datetime) -> Home:
 
 def _unseen_need(membership: Membership, today: date, across: Any = None) -> Need:
     urn = membership.school.urn
-    if across is None:  # the lead's home: only these warnings, not the rest of the figures
-        unseen = children_not_seen(today)
-    else:
-        unseen = [w for w in across.warnings if w.warning.kind is WarningKind.NOT_SEEN]
+    # The lead's home works out only these warnings, not the rest of the figures.
+    unseen = children_not_seen(today) if across is None else across.not_seen
     for w in unseen[:NAMED]:
         note_read(membership.school_id, w.relationship.pupil_id)
     return Need(
