@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from attune.access.children import (
 from attune.access.pages import school_view
 from attune.accounts.roles import Permission
 from attune.auditlog.context import note_read
+from attune.children import head_charts
 from attune.children.forms import AboutMeForm, PupilFilterForm
 from attune.children.homes import home_for
 from attune.children.selectors import PupilFilters, pupil_detail, pupil_list
@@ -42,6 +43,17 @@ def school_home(request: SchoolRequest, urn: str) -> HttpResponse:
         limit = request.school.caseload_limit
         context["over_limit"] = [s for s in staff_with_caseloads() if s.caseload > limit]  # type: ignore[attr-defined]
     return render(request, "children/school_home.html", context)
+
+
+@school_view(Permission.VIEW_PUPILS)
+def home_chart(request: SchoolRequest, urn: str, key: str) -> HttpResponse:
+    """One chart of the reader's home, fetched once the home is shown (or, without
+    JavaScript, opened from its placeholder as a page of its own)."""
+    found = head_charts.chart(request.membership, key, working_day())
+    if found is None:
+        raise Http404
+    template = "children/_home_chart.html" if request.htmx else "children/home_chart.html"  # type: ignore[attr-defined]
+    return render(request, template, {"chart": found})
 
 
 @school_view(Permission.VIEW_PUPILS)

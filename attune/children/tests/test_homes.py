@@ -16,7 +16,7 @@ from attune.attendance import week_counts
 from attune.attendance.domain.calculations import summarise_counts, week_of
 from attune.attendance.models import SessionMark
 from attune.attendance.tests.test_views_school import register
-from attune.children.homes import LAST_YEAR, _weekly_attendance, head_home
+from attune.children.head_charts import LAST_YEAR, TITLES, _weekly_attendance, chart
 from attune.earlyyears.models import ChildVisit
 from attune.earlyyears.tests.conftest import Setting, setting
 from attune.tenancy import school_scope
@@ -70,23 +70,46 @@ def test_in_a_nursery_the_key_adult_is_greeted_as_a_key_person(
     assert "signed in as key adult" not in page
 
 
-def test_the_head_sees_charts_each_with_its_table(
+def chart_url(world: SchoolWorld, key: str) -> str:
+    return reverse("children:home_chart", kwargs={"urn": world.school.urn, "key": key})
+
+
+def test_the_head_sees_needs_first_and_each_chart_follows_with_its_table(
     world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = signed_in(world.head)
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(30):
         page = client.get(home(world)).content.decode()
-    for title in (
-        "Attendance each week, this year and last",
-        "Persistent absence by cohort",
-        "Key-adult coverage",
-        "Check-ins that happened, by key adult",
-        "Incidents each week",
-        "Relational audit ratings over time",
-    ):
-        assert title in page
-    assert page.count("<table") == 6
-    assert page.count("<canvas") == 6
+    assert "Needs you today" in page
+    assert page.count("<canvas") == 0  # the charts come once the home is shown
+    for key, title in TITLES.items():
+        assert f'hx-get="{chart_url(world, key)}"' in page
+        with django_assert_max_num_queries(20):
+            drawn = client.get(chart_url(world, key), headers={"HX-Request": "true"})
+        assert drawn.status_code == 200
+        html = drawn.content.decode()
+        assert "<html" not in html  # the chart alone, put in place of its placeholder
+        assert f'<h2 id="{key}-heading">{title}</h2>' in html
+        assert html.count("<table") == 1 and html.count("<canvas") == 1
+
+
+def test_without_javascript_a_chart_opens_as_a_page_of_its_own(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    page = signed_in(world.head).get(home(world)).content.decode()
+    assert f'<noscript><a href="{chart_url(world, "chart-coverage")}">' in page
+    alone = signed_in(world.head).get(chart_url(world, "chart-coverage")).content.decode()
+    assert "<html" in alone and "the school at a glance</h1>" in alone
+    assert "Key-adult coverage (children)</h2>" in alone and "<table" in alone
+
+
+def test_only_a_head_s_home_has_charts_and_no_other_key_is_one(
+    world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    assert signed_in(world.lead).get(chart_url(world, "chart-completion")).status_code == 404
+    assert signed_in(world.head).get(chart_url(world, "chart-nothing")).status_code == 404
+    lead_home = signed_in(world.lead).get(home(world)).content.decode()
+    assert "/charts/" not in lead_home
 
 
 def test_office_sees_register_gaps_and_unexplained_absences(
@@ -163,13 +186,14 @@ def test_the_head_s_new_charts_carry_their_figures_in_tables(world: SchoolWorld)
         relational_audit_answers_save(actor=world.lead, run=run, answers=ratings)
         relational_audit_complete(actor=world.lead, run=run, today=today)
         membership = world.head.memberships.get()
-        charts = {c.key: c for c in head_home(membership, today, timezone.now()).charts}
+        charts = {key: chart(membership, key, today) for key in TITLES}
+    assert all(charts.values())
     weeks = charts["chart-attendance-weeks"]
+    audit = charts["chart-audit"]
+    assert weeks is not None and audit is not None
     assert weeks.kind == "line" and [s[0] for s in weeks.series] == ["This year", "Last year"]
     assert weeks.rows[-1][1:] == ("100.0%", "0.0%")  # this week, and the same week last year
-    audit = charts["chart-audit"]
     assert audit.rows == [("2 Dec 2026", 10, 0, 30)] and audit.stacked
-    assert "chart-completion" in charts
 
 
 def _weeks_from_every_mark(since: date, until: date) -> dict[int, float | None]:

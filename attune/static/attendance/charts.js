@@ -6,7 +6,7 @@
   var COLOURS = { Red: "#b00020", Amber: "#e08a00", Green: "#1e6b33" };
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
-    if (!source || typeof window.Chart === "undefined") {
+    if (!source || typeof window.Chart === "undefined" || window.Chart.getChart(canvas)) {
       return;
     }
     var data = JSON.parse(source.textContent);
@@ -37,6 +37,8 @@
   function start() {
     document.querySelectorAll("canvas[data-chart]").forEach(draw);
   }
+  // A home fetches its charts after it is shown (HTMX): draw each as it arrives.
+  document.addEventListener("htmx:afterSettle", start);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
