@@ -109,14 +109,14 @@ def _weekly_attendance(since: date, until: date) -> dict[int, float | None]:
         odd_days = [(start, end) for start, end in ends if start <= end]
     if odd_days:
         counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        where = Q()
-        for start, end in odd_days:
-            where |= Q(date__range=(start, end))
-        marks = (
-            SessionMark.objects.filter(where).values_list("date", "code").annotate(n=Count("pk"))
-        )
-        for day, code, n in marks:
-            counts[week_of(_as_date(day))][code] += n
+        for start, end in odd_days:  # a query each: see _marked
+            marks = (
+                SessionMark.objects.filter(date__range=(start, end))
+                .values_list("date", "code")
+                .annotate(n=Count("pk"))
+            )
+            for day, code, n in marks:
+                counts[week_of(_as_date(day))][code] += n
         for week, by_code in counts.items():
             summary = summarise_counts(by_code)
             possible[week] += summary.possible
@@ -133,11 +133,15 @@ def _whole(monday: date, since: date, until: date) -> bool:
     """Whether the week's counts are what its days from ``since`` to ``until`` hold: the
     week lies inside them, or its days outside them have no marks (a school year starting
     on a Wednesday, today with nothing marked ahead), so its marks need not be read."""
+    sunday = monday + timedelta(days=6)
     before, after = since - timedelta(days=1), until + timedelta(days=1)
-    if monday >= since and monday + timedelta(days=6) <= until:
-        return True
-    outside = Q(date__range=(monday, before)) | Q(date__range=(after, monday + timedelta(days=6)))
-    return not SessionMark.objects.filter(outside).exists()
+    return not (_marked(monday, min(before, sunday)) or _marked(max(after, monday), sunday))
+
+
+def _marked(start: date, end: date) -> bool:
+    """Whether any mark falls from ``start`` to ``end``: a range at a time, as PostgreSQL
+    reads two ranges joined by OR through every mark of the school (140 ms at 2,000 pupils)."""
+    return start <= end and SessionMark.objects.filter(date__range=(start, end)).exists()
 
 
 def _as_date(value: date | datetime) -> date:
