@@ -122,14 +122,12 @@ class AcrossSchool:
     children: list[ChildRow]
     adults: list[AdultRow]
     without_plan: list[CurrentRelationship]
-    not_seen: list[RaisedWarning]  # all the homes show of the warnings
     _every_warning: Callable[[], list[RaisedWarning]] = field(repr=False, compare=False)
 
     @cached_property
     def warnings(self) -> list[RaisedWarning]:
         """Each child's warnings in turn: no cover today, check-ins missed in a row, not seen
-        lately. Worked out when first asked, as only the page itself asks (a fifth of the
-        head's home, for runs of missed check-ins it never shows)."""
+        lately. Worked out when first asked: the head's chart of completion never asks."""
         return self._every_warning()
 
     def caseloads(self) -> list[Staff]:
@@ -157,26 +155,23 @@ def checkins_across_school(
     calendar = calendar_between(today - timedelta(days=366), today)
     away = staff_away_on(today)
     children: list[ChildRow] = []
-    not_seen: dict[uuid.UUID, RaisedWarning] = {}
     for r in relationships:
-        if r.plan is None:
-            continue
-        done = _completion(r, domain_plan(r.plan), calendar, checkins.get(r.pk, {}), since, until)
-        children.append(ChildRow(r, done, last_seen.get(r.pupil_id), r.plan))
-        unseen = _not_seen(
-            r, r.plan, last_seen.get(r.pupil_id), today, calendar, not_seen_threshold
-        )
-        if unseen is not None:
-            not_seen[r.pk] = RaisedWarning(r, unseen)
+        if r.plan is not None:
+            done = _completion(
+                r, domain_plan(r.plan), calendar, checkins.get(r.pk, {}), since, until
+            )
+            children.append(ChildRow(r, done, last_seen.get(r.pupil_id), r.plan))
 
     def every_warning() -> list[RaisedWarning]:
         raised: list[RaisedWarning] = []
         for r in relationships:
             raised += _no_cover(r, away, today)
-            if r.plan is not None:
-                missed = _missed(checkins.get(r.pk, {}), missed_threshold)
-                raised += [RaisedWarning(r, missed)] if missed else []
-                raised += [not_seen[r.pk]] if r.pk in not_seen else []
+            if r.plan is None:
+                continue
+            missed = _missed(checkins.get(r.pk, {}), missed_threshold)
+            seen = last_seen.get(r.pupil_id)
+            unseen = _not_seen(r, r.plan, seen, today, calendar, not_seen_threshold)
+            raised += [RaisedWarning(r, w) for w in (missed, unseen) if w is not None]
         return raised
 
     return AcrossSchool(
@@ -185,7 +180,6 @@ def checkins_across_school(
         children=children,
         adults=_by_adult(children),
         without_plan=[r for r in relationships if r.plan is None],
-        not_seen=list(not_seen.values()),
         _every_warning=every_warning,
     )
 
