@@ -131,9 +131,9 @@ class AcrossSchool:
         return self._every_warning()
 
     def caseloads(self) -> list[Staff]:
-        """Staff with key children or cover: only the page itself shows them (the homes
-        that share these figures would pay a fifth of their time for a table they never
-        draw), so they are read when the page asks."""
+        """Staff with key children or cover: only the page itself shows them (the head's
+        chart of completion shares these figures and never draws the table), so they are
+        read when the page asks."""
         return [
             s
             for s in staff_with_caseloads()
@@ -260,7 +260,7 @@ def _checkins_by_relationship(since: date, until: date) -> dict[uuid.UUID, Logge
     Read as a line of text a relationship ("2026-11-09 start happened;..."), so the database
     hands over 270 rows rather than 9,000 at 2,000 pupils (half the time of reading them).
     """
-    entry = Concat(
+    line = Concat(
         Cast("on", CharField()),
         Value(_FIELD),
         "slot",
@@ -272,7 +272,7 @@ def _checkins_by_relationship(since: date, until: date) -> dict[uuid.UUID, Logge
         Checkin.objects.filter(on__range=(since, until))
         .order_by()
         .values("relationship_id")
-        .annotate(logged=StringAgg(entry, Value(_ENTRY)))
+        .annotate(logged=StringAgg(line, Value(_ENTRY)))
         .values_list("relationship_id", "logged")
     )
     days: dict[str, date] = {}
