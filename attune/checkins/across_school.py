@@ -30,6 +30,8 @@ from attune.relationships.selectors import staff_with_caseloads
 COMPLETION_DAYS = 28  # completion is counted over the last four weeks
 NOT_HAPPENING = (Outcome.MISSED, Outcome.DECLINED)
 _OUTCOMES = {o.value: o for o in warnings.Outcome}
+_SEEN = frozenset(o.value for o in SEEN)  # as the check-ins are read: plain text
+_NOT_HAPPENING = frozenset(o.value for o in NOT_HAPPENING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,22 +298,26 @@ def _completion(
 ) -> Completion:
     """What was due from ``since`` to ``until`` under the plan, and how each went. Who was
     away changes who does a check-in, never whether it is due, so absences don't count."""
-    keys: dict[schedule.Slot, str] = {}
-    done = Completion()
+    key_of = {id(slot): slot_key(slot) for slot in plan.slots}  # a slot's hash is dear
+    due = happened = not_happening = 0
     start = max(since, relationship.started_on)
     for day, slot in schedule.due_between(start, until, plan, calendar):
-        key = keys.get(slot) or keys.setdefault(slot, slot_key(slot))
-        outcome = logged.get((day, key))
-        done.due += 1
-        done.happened += outcome in SEEN
-        done.not_happening += outcome in NOT_HAPPENING
-    return done
+        outcome = logged.get((day, key_of[id(slot)]))
+        due += 1
+        happened += outcome in _SEEN
+        not_happening += outcome in _NOT_HAPPENING
+    return Completion(due, happened, not_happening)
 
 
 def _missed(logged: Logged, threshold: int) -> warnings.CheckinWarning | None:
+    """Check-ins not happening in a row, up to now. Only those from the day of the latest
+    one that happened can be in that run, so the rest are not looked at."""
+    seen = [on for (on, _), outcome in logged.items() if outcome in _SEEN]
+    since = max(seen, default=date.min)
     records = [
         warnings.CheckinRecord(on, _OUTCOMES[outcome], order=_slot_order(slot))
         for (on, slot), outcome in logged.items()
+        if on >= since
     ]
     return warnings.missed_in_a_row(records, threshold=threshold)
 
