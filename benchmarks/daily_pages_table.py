@@ -7,6 +7,7 @@ file's figures as they are, with the load average each run ended at.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,41 +73,48 @@ def _first_opening(run: dict[str, Any]) -> str:
     return figure if "attention_first_opening_ever_ms" in run else f"{figure} (worked out)"
 
 
-def _other_rows(name: str, *, entries: bool = False) -> list[str]:
-    """A row per case, database by database; with ``entries``, the size of the history each
-    figure was taken at (the chronology)."""
-    header = ["database", *(["entries"] if entries else []), "load", "speed", "case", "queries"]
-    header += ["median ms", "p90 ms"]
+# A column of a figures table: its heading, and its cell from a run and one of its figures.
+Column = tuple[str, Callable[[dict[str, Any], dict[str, Any]], str]]
+
+
+def _figure(key: str) -> Column:
+    return key.replace("_", " "), lambda run, f: str(f[key])
+
+
+def _figures_table(name: str, columns: list[Column]) -> list[str]:
+    """A row per figure of ``results/<name>-<database>.json``, database by database."""
+    header = ["database", *(heading for heading, _ in columns)]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for database in DATABASES:
         run = _load(f"{name}-{database}")
         if run is None:
             continue
         for f in run["figures"]:
-            cells = [database]
-            if entries:
-                cells.append(f"{f.get('entries', run.get('entries')):,}")
-            cells += [_load_text(run), _speed_text(run), f["case"], str(f["queries"])]
-            cells += [str(f["median_ms"]), str(f["p90_ms"])]
-            rows.append("| " + " | ".join(cells) + " |")
+            rows.append(
+                "| " + " | ".join([database, *(cell(run, f) for _, cell in columns)]) + " |"
+            )
     return rows
+
+
+LOAD: Column = ("load", lambda run, f: _load_text(run))
+SPEED: Column = ("speed", lambda run, f: _speed_text(run))
+TIMES = [_figure("median_ms"), _figure("p90_ms")]
+
+
+def _other_rows(name: str, *, entries: bool = False) -> list[str]:
+    """A row per case, database by database; with ``entries``, the size of the history each
+    figure was taken at (the chronology)."""
+    size: Column = ("entries", lambda run, f: f"{f.get('entries', run.get('entries')):,}")
+    case: Column = ("case", lambda run, f: f["case"])
+    sized = [size] if entries else []
+    return _figures_table(name, [*sized, LOAD, SPEED, case, _figure("queries"), *TIMES])
 
 
 def _home_rows() -> list[str]:
     """Each sign-in's home and daily pages: the first request, then the warm runs."""
-    header = ["database", "load", "speed", "who", "page", "first ms", "queries", "median ms"]
-    header += ["p90 ms"]
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for database in DATABASES:
-        run = _load(f"home_pages-{database}")
-        if run is None:
-            continue
-        for f in run["figures"]:
-            cells = [database, _load_text(run), _speed_text(run), f["who"], f"`{f['case']}`"]
-            cells += [str(f["first_ms"]), str(f["queries"]), str(f["median_ms"])]
-            cells += [str(f["p90_ms"])]
-            rows.append("| " + " | ".join(cells) + " |")
-    return rows
+    page: Column = ("page", lambda run, f: f"`{f['case']}`")
+    first, queries = _figure("first_ms"), _figure("queries")
+    return _figures_table("home_pages", [LOAD, SPEED, _figure("who"), page, first, queries, *TIMES])
 
 
 def main() -> None:
