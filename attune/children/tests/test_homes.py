@@ -112,6 +112,16 @@ def test_only_a_head_s_home_has_charts_and_no_other_key_is_one(
     assert "/charts/" not in lead_home
 
 
+def test_another_school_s_head_cannot_fetch_this_school_s_charts(
+    world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    stranger = signed_in(other_world.head)
+    assert stranger.get(chart_url(other_world, "chart-completion")).status_code == 200
+    for key in TITLES:
+        answer = stranger.get(chart_url(world, key), headers={"HX-Request": "true"})
+        assert answer.status_code == 404, key
+
+
 def test_office_sees_register_gaps_and_unexplained_absences(
     world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
