@@ -24,7 +24,7 @@ from attune.incidents.domain.trends import (
     trend,
 )
 from attune.incidents.models import Incident
-from attune.people.models import Pupil
+from attune.people.models import Pupil, pupil_display_name
 
 PERIODS_SHOWN = 6
 
@@ -189,4 +189,4 @@ def pupil_options(membership: Membership) -> list[tuple[uuid.UUID, str]]:
         .order_by("legal_surname", "legal_forename")
         .values_list("pk", "preferred_name", "legal_forename", "legal_surname")
     )
-    return [(pk, f"{preferred or forename} {surname}") for pk, preferred, forename, surname in rows]
+    return [(pk, pupil_display_name(*names)) for pk, *names in rows]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from attune.access import rules
 from attune.access.children import Right, access_pupil, can, open_record, visible_pupils
@@ -80,7 +81,11 @@ def school(request: SchoolRequest, urn: str) -> HttpResponse:
         return redirect("incidents:new", urn=urn, pupil_id=choose.cleaned_data["pupil"].pk)
     context: dict[str, object] = {
         "choose": choose,
-        "pupil_options": selectors.pupil_options(request.membership),
+        # Drawn here: a template loop over a 2,000-pupil school's options took a fifth of the
+        # page's time.
+        "pupil_options": format_html_join(
+            "", '<option value="{}">{}</option>', selectors.pupil_options(request.membership)
+        ),
         "citation": PERRY_CITATION,
     }
     if request.membership.can(Permission.VIEW_ALL_INCIDENTS):

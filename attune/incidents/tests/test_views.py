@@ -278,6 +278,18 @@ def test_choosing_a_child_goes_to_the_form(world: SchoolWorld, signed_in: Signed
     assert response["Location"] == url(world, "new", pupil_id=world.child.pk)
 
 
+def test_the_child_list_names_each_child_they_go_by_and_escapes_it(
+    world: SchoolWorld, other_world: SchoolWorld, signed_in: SignedIn
+) -> None:
+    odd = testing.pupil(world.school, forename="Ada", surname="O'Brien <b>")
+    with school_scope(world.school):
+        Pupil.objects.filter(pk=world.child.pk).update(preferred_name="Mo")
+    page = signed_in(world.lead).get(url(world, "school")).content.decode()
+    assert f'<option value="{odd.pk}">Ada O&#x27;Brien &lt;b&gt;</option>' in page
+    assert f'<option value="{world.child.pk}">Mo {world.child.legal_surname}</option>' in page
+    assert str(other_world.child.pk) not in page
+
+
 def test_the_pupil_page_query_count_is_pinned(
     world: SchoolWorld, signed_in: SignedIn, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
