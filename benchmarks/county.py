@@ -19,11 +19,10 @@ Then it measures:
 - the same cohort figures computed by **DuckDB** from the marks exported to Parquet, as the
   reference for what this hardware can do.
 
-Figures go to stdout and ``benchmarks/results/county-postgresql.json``, with the load average.
-
-On a county already built, ``--measure-only`` measures the cohort figures again, and
-``--daily N`` imports the next N school days one file at a time
-(``benchmarks/results/county-daily-postgresql.json``).
+Figures go to stdout and ``benchmarks/results/``, with the load average: the build to
+``county-build-postgresql.json``; on a county already built, ``--measure-only`` measures the
+cohort figures again (``county-measure-only-postgresql.json``), and ``--daily N`` imports
+the next N school days one file at a time (``county-daily-postgresql.json``).
 """
 
 # ruff: noqa: S608 (the SQL here is built from constants and our own temporary paths)

@@ -11,16 +11,13 @@ benchmarks/results/.
 
 from __future__ import annotations
 
-import json
-import platform
 import random
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from benchmarks.common import measure, setup_django, signed_in
+from benchmarks.common import measure, save_results, setup_django, signed_in
 
 SCHOOLS = 600
 PER_SCHOOL = 6
@@ -129,13 +126,8 @@ def main() -> None:
     )
     for f in figures:
         print(f"{f.case:40} {f.queries:3} queries  median {f.median_ms:7.1f} ms  p90 {f.p90_ms} ms")
-    out = Path(__file__).parent / "results" / f"pep_counts-{vendor}.json"
-    out.write_text(
-        json.dumps(
-            {"machine": platform.platform(), "figures": [asdict(f) for f in figures]}, indent=2
-        )
-        + "\n"
-    )
+    facts = {"database": vendor, "schools": len(ids), "looked_after_children": figures[0].rows}
+    save_results(f"pep_counts-{vendor}", facts, figures)
 
 
 if __name__ == "__main__":
