@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +222,31 @@ def test_a_clean_file_has_its_pupils_looked_up_in_the_comparison(
     run(good(world))
 
     assert len(marks(world)) == 5
+
+
+@on_postgresql
+def test_an_import_first_analyses_a_pupils_table_never_analysed(world: SchoolWorld) -> None:
+    """Without statistics PostgreSQL found each mark's pupil through the school index, reading
+    the whole roll for every mark: a new school's first year took 36 s rather than 7 s."""
+    days = [
+        d for d in (date(2025, 9, 1) + timedelta(days=n) for n in range(364)) if d.weekday() < 5
+    ]
+    rows = [
+        f"100001,{child.upn},{day},{session},/,"
+        for child in (world.child, world.looked_after_child)
+        for day in days
+        for session in ("AM", "PM")
+    ]
+    assert len(rows) >= 1_000  # below that any plan is quick, and nothing is analysed
+    with connection.cursor() as cursor:  # as a new database has it
+        cursor.execute("UPDATE pg_class SET reltuples = -1 WHERE oid = 'people_pupil'::regclass")
+
+    run(csv_file(*rows))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'people_pupil'::regclass")
+        assert cursor.fetchone()[0] >= 0
+    assert counts(world)[0] == len(rows)
 
 
 @on_postgresql
