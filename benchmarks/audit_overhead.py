@@ -18,18 +18,14 @@ Figures go to stdout and benchmarks/results/audit_overhead-<database>.json.
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from benchmarks.common import counting_queries, setup_django
+from benchmarks.common import counting_queries, save_results, setup_django
 
 EARLIER_EVENTS = 20_000
 REPEATS = 200
@@ -128,19 +124,9 @@ def main() -> None:
         row = f"{f['queries']:>8}{f['median_ms']:>11}{f['p90_ms']:>9}{f['cpu_ms']:>8}"
         print(f"{case:<26}{row}")
     print(f"Overhead per pupil page (median difference): {overhead} ms (aim: under 10 ms)")
-    out = Path(__file__).parent / "results" / f"audit_overhead-{vendor}.json"
-    result = {
-        "database": vendor,
-        "earlier_events": EARLIER_EVENTS,
-        "repeats": REPEATS,
-        "python": sys.version.split()[0],
-        "machine": platform.machine(),
-        "load_average": round(os.getloadavg()[0], 1),
-        "cpus": os.cpu_count(),
-        "figures": figures,
-        "overhead_ms": overhead,
-    }
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    facts = {"database": vendor, "earlier_events": EARLIER_EVENTS, "repeats": REPEATS}
+    rows = [{"case": case, **f} for case, f in figures.items()]
+    save_results(f"audit_overhead-{vendor}", facts, rows, overhead_ms=overhead)
 
 
 if __name__ == "__main__":
