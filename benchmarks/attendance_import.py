@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import random
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from benchmarks.attendance_storage import build_school, school_days, synthetic_marks
-from benchmarks.common import setup_django
+from benchmarks.common import save_results, setup_django
 
 URN = "190101"
 
@@ -84,14 +81,8 @@ def main() -> None:
     )
     for name, value in figures.items():
         print(f"{name:<24}{value!s:>22}")
-    out = Path(__file__).parent / "results" / f"attendance_import-{vendor}.json"
-    payload = {
-        "load_average": os.getloadavg(),
-        "database": vendor,
-        "python": sys.version.split()[0],
-        "figures": figures,
-    }
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    facts = {"database": vendor, "pupils": len(pupil_ids)}
+    save_results(f"attendance_import-{vendor}", facts, [figures])
 
 
 if __name__ == "__main__":
