@@ -227,7 +227,7 @@ def test_a_clean_file_has_its_pupils_looked_up_in_the_comparison(
 @on_postgresql
 def test_an_import_first_analyses_a_pupils_table_never_analysed(world: SchoolWorld) -> None:
     """Without statistics PostgreSQL found each mark's pupil through the school index, reading
-    the whole roll for every mark: a new school's first year took 36 s rather than 7 s."""
+    the whole roll for every mark: a new school's first year took 36 s rather than 6 s."""
     days = [
         d for d in (date(2025, 9, 1) + timedelta(days=n) for n in range(364)) if d.weekday() < 5
     ]
