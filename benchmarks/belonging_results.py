@@ -79,8 +79,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from attune.belonging.demo import build_belonging
-    from attune.belonging.models import SurveyResponse
+    from attune.belonging.models import SurveyResponse, SurveyRound
     from attune.demo.generator import build_demo
     from attune.tenancy import school_scope
 
@@ -89,9 +88,12 @@ def main() -> None:
     client = signed_in("lead@demo.attune.test")
     figures = []
     with school_scope(school):
-        rounds = build_belonging(school, random.Random(2026), today)
+        # The demo builds its two rounds itself (``belonging.demo``): the later is compared with
+        # the earlier on its results page.
+        latest = SurveyRound.objects.order_by("opens_on").last()
+        assert latest is not None, "the demo school has no belonging survey round"
         large = _large_round(school, today)
-        cases = [(rounds[-1], "demo round, compared with the one before"), (large, "1,500 answers")]
+        cases = [(latest, "demo round, compared with the one before"), (large, "1,500 answers")]
         for survey_round, case in cases:
             count = SurveyResponse.objects.filter(round=survey_round).count()
             url = reverse(
