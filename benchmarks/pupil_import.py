@@ -1,18 +1,18 @@
 """How long ``attune import_pupils`` takes for a 2,000-pupil file: new, then unchanged.
 
 Run ``.venv/bin/python -m benchmarks.pupil_import`` (SQLite in a throwaway folder) or with
-``DATABASE_URL=postgres://...``. The file is synthetic: Faker names, valid UPNs.
+``DATABASE_URL=postgres://...``. The file is synthetic: Faker names, valid UPNs. Figures go
+to stdout and ``benchmarks/results/pupil_import-<database>.json``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import time
-import warnings
 from datetime import date
+
+from benchmarks.common import save_results, setup_django
 
 PUPILS = 2_000
 FLAGS = ("looked_after", "child_in_need", "fsm", "eal")
@@ -49,30 +49,20 @@ def synthetic_file(urn: str) -> str:
 
 
 def main() -> None:
-    if "DATABASE_URL" not in os.environ:
-        os.environ["ATTUNE_DATA_DIR"] = tempfile.mkdtemp(prefix="attune-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.settings")
-    os.environ["DEBUG"] = "false"
-    import django
-
-    warnings.filterwarnings("ignore", "No directory at")
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
+    vendor = setup_django()
     from attune.people.imports import pupils_import
     from attune.people.services import school_add_or_update
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0, interactive=False)
     school_add_or_update(urn="190001", name="Benchmark Academy", phase="primary", la_code=886)
     text = synthetic_file("190001")
-    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    figures = []
     for label in ("new pupils", "same file again"):
         started = time.perf_counter()
         [result] = pupils_import(stream=io.StringIO(text), today=date(2026, 11, 23))
         took = time.perf_counter() - started
         print(f"{PUPILS} rows, {label}, {vendor}: {took:.2f} s — {result.summary()}")
+        figures.append({"case": label, "seconds": round(took, 2), "summary": result.summary()})
+    save_results(f"pupil_import-{vendor}", {"database": vendor, "rows": PUPILS}, figures)
 
 
 if __name__ == "__main__":
