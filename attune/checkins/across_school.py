@@ -23,7 +23,7 @@ from attune.checkins.domain import schedule, warnings
 from attune.checkins.domain.today import slot_key
 from attune.checkins.models import Checkin, CheckinPlan, Outcome
 from attune.checkins.selectors import SEEN, calendar_between, cover_for, domain_plan, staff_away_on
-from attune.people.models import Staff, pupil_display_name
+from attune.people.models import Staff, pupil_display_name, staff_full_name
 from attune.relationships.models import KeyAdultRelationship
 from attune.relationships.selectors import staff_with_caseloads
 
@@ -48,7 +48,7 @@ class AdultName:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return staff_full_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from attune.earlyyears.models import (
     StaffVisit,
     VisitAmendment,
 )
-from attune.people.models import Pupil, Staff
+from attune.people.models import Pupil, Staff, staff_full_name
 from attune.relationships.models import KeyAdultRelationship
 
 
@@ -125,7 +125,9 @@ def key_relationships_on(day: date) -> dict[object, KeyPair]:
         )
     )
     return {
-        pupil_id: KeyPair(key_id, f"{first} {last}", f"{cfirst} {clast}" if cfirst else None)
+        pupil_id: KeyPair(
+            key_id, staff_full_name(first, last), staff_full_name(cfirst, clast) if cfirst else None
+        )
         for pupil_id, key_id, first, last, cfirst, clast in found
     }
 

@@ -115,6 +115,11 @@ def pupil_display_name(preferred_name: str, legal_forename: str, legal_surname: 
     return f"{preferred_name or legal_forename} {legal_surname}"
 
 
+def staff_full_name(first_name: str, last_name: str) -> str:
+    """How an adult is named on every page (``Staff.full_name``)."""
+    return f"{first_name} {last_name}"
+
+
 class Pupil(SchoolOwned):
     """A child on roll. The public id is random so URLs cannot be guessed."""
 
@@ -261,7 +266,7 @@ class Staff(SchoolOwned):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return staff_full_name(self.first_name, self.last_name)
 
 
 class Weekday(models.IntegerChoices):

@@ -26,7 +26,7 @@ from attune.checkins.models import Checkin
 from attune.dates import within
 from attune.incidents.selectors import chronology_entries as incident_entries
 from attune.interventions.selectors import chronology_entries as intervention_entries
-from attune.people.models import CohortMembership, Pupil, PupilNeed
+from attune.people.models import CohortMembership, Pupil, PupilNeed, staff_full_name
 from attune.plans import chronology_dates
 from attune.plans.chronology_dates import POSSIBLE, PRESENT
 from attune.plans.domain.chronology import KINDS, Entry, absence_runs, checkin_weeks, chronology
@@ -141,7 +141,7 @@ def _key_adult_entries(pupil: Pupil, since: date | None, until: date | None) -> 
     )
     entries = []
     for first, last, started, ended, reason, chosen, end_reason in rows:
-        name = f"{first} {last}"
+        name = staff_full_name(first, last)
         why = f"{reason} {pupil.known_as} chose them." if chosen else reason
         entries.append(Entry(started, "key_adult", f"{name} became key adult", why, order=1))
         if ended is not None:
@@ -155,7 +155,7 @@ def _team_entries(pupil: Pupil, since: date | None, until: date | None) -> list[
         _either_in_range("joined_on", "left_on", since, until), pupil=pupil
     ).values_list("staff__first_name", "staff__last_name", "joined_on", "left_on", "child_words")
     for first, last, joined, left, words in close:
-        name = f"{first} {last}"
+        name = staff_full_name(first, last)
         entries.append(
             Entry(joined, "team", f"{name} joined the close team", f"“{words}”", order=1)
         )
@@ -193,9 +193,8 @@ def _plan_entries(pupil: Pupil, since: date | None, until: date | None, link: Li
     for public_id, kind, started, first, last, ended, end_reason in plans:
         label = KIND_LABELS.get(kind, kind)
         url = link(public_id)
-        entries.append(
-            Entry(started, "plan", f"{label} started", f"Led by {first} {last}.", url, 2)
-        )
+        led_by = f"Led by {staff_full_name(first, last)}."
+        entries.append(Entry(started, "plan", f"{label} started", led_by, url, 2))
         if ended is not None:
             entries.append(Entry(ended, "plan", f"{label} closed", end_reason, url, order=8))
     return entries

@@ -34,7 +34,7 @@ from attune.attendance.domain.calculations import (
 )
 from attune.attendance.models import SessionMark, YearCounts
 from attune.attendance.week_counts import FIELDS as COUNT_FIELDS
-from attune.people.models import Pupil, School
+from attune.people.models import Pupil, School, staff_full_name
 from attune.pep.domain.cycle import PepTerm, term_for
 from attune.pep.models import Pep
 from attune.pep.models import PepStatus as SchoolPepStatus
@@ -278,7 +278,7 @@ def _key_adults(rows: list[OurChild], today: date) -> None:
         )
         for pupil_id, first, last, since in found:
             row = current[pupil_id]
-            row.key_adult, row.key_adult_since = f"{first} {last}", since
+            row.key_adult, row.key_adult_since = staff_full_name(first, last), since
 
 
 def _peps(rows: list[OurChild], today: date) -> None:
