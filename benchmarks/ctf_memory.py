@@ -24,6 +24,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchmarks.common import save_results
+
 URN, LEA, ESTAB = "190777", "886", "2777"
 TODAY = date(2026, 11, 23)
 TARGET_MB = float(os.environ.get("CTF_MB", "100"))
@@ -178,8 +180,7 @@ def main() -> None:
     path.unlink()
     for name, value in figures.items():
         print(f"{name:<22}{value}")
-    out = Path(__file__).parent / "results" / f"ctf_memory-{vendor}.json"
-    out.write_text(json.dumps({"database": vendor, "figures": figures}, indent=2) + "\n")
+    save_results(f"ctf_memory-{vendor}", {"database": vendor}, [figures])
 
 
 if __name__ == "__main__":

@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from benchmarks.attendance_storage import CODES, school_days
-from benchmarks.common import setup_django
+from benchmarks.common import save_results, setup_django
 
 FIRST_URN = "190201"
 PUPILS = 1_500
@@ -324,14 +321,7 @@ def main() -> None:
                 YearCounts.objects.filter(school__in=schools).delete()
     print(f"MIS sync against the stand-in, {vendor}")
     print(json.dumps(figures, indent=2))
-    out = Path(__file__).parent / "results" / f"mis_sync-{vendor}.json"
-    payload = {
-        "load_average": os.getloadavg(),
-        "database": vendor,
-        "python": sys.version.split()[0],
-        "figures": figures,
-    }
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    save_results(f"mis_sync-{vendor}", {"database": vendor}, [figures])
 
 
 if __name__ == "__main__":
